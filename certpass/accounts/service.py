@@ -1,0 +1,120 @@
+"""Users and API tokens: tokens are shown once, stored hashed, scoped, expiring, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.accounts.models import ApiToken, User
+from certpass.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from certpass.registry.models import Body
+from certpass.store.base import utcnow
+
+ROLES = {"admin": None, "accreditation-body": "accreditation-body",
+         "certification-body": "certification-body"}
+TOKEN_PREFIX = "cpt"
+_hasher = PasswordHasher()
+
+
+def add_user(session: Session, username: str, role: str, body_id: str | None,
+             password: str, actor: Actor) -> User:
+    actor.require_admin("add users")
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r}", hint=f"use one of {sorted(ROLES)}")
+    if len(password) < 10:
+        raise InvalidInput("a password needs at least 10 characters")
+    needed = ROLES[role]
+    if needed:
+        body = session.get(Body, body_id) if body_id else None
+        if body is None:
+            raise InvalidInput(f"a {role} user belongs to a registered body; got {body_id!r}")
+        if needed not in body.roles:
+            raise InvalidInput(f"{body_id} is not a {needed}")
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"user {username!r} already exists")
+    user = User(username=username, role=role, body_id=body_id,
+                password_hash=_hasher.hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(name=user.username, role=user.role, body_id=user.body_id)  # type: ignore[arg-type]
+
+
+def check_password(session: Session, username: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        if user is None or user.disabled:
+            raise VerifyMismatchError
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        raise Unauthenticated("wrong user name or password") from None
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once, never stored
+    key_id: str
+    expires_at: dt.datetime
+
+
+def create_token(session: Session, username: str, scope: str, days: int, name: str,
+                 actor: Actor) -> IssuedToken:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"unknown user {username!r}")
+    if actor.role != "operator" and actor.name != username:
+        actor.require_admin("create tokens for other users")
+    if scope not in ("read", "write"):
+        raise InvalidInput("a token's scope is read or write")
+    if not 1 <= days <= 366:
+        raise InvalidInput("a token lives between 1 and 366 days")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    expires = utcnow() + dt.timedelta(days=days)
+    session.add(ApiToken(key_id=key_id, secret_hash=_digest(secret), user_id=user.id,
+                         name=name, scope=scope, expires_at=expires))
+    return IssuedToken(f"{TOKEN_PREFIX}_{key_id}_{secret}", key_id, expires)
+
+
+def revoke_token(session: Session, key_id: str, actor: Actor) -> None:
+    token = session.scalar(select(ApiToken).where(ApiToken.key_id == key_id))
+    if token is None:
+        raise NotFound(f"unknown token {key_id!r}")
+    if actor.role != "operator" and actor.name != token.user.username:
+        actor.require_admin("revoke other users' tokens")
+    token.revoked_at = token.revoked_at or utcnow()
+
+
+def authenticate(session: Session, token: str, need_write: bool) -> Actor:
+    """The actor behind a bearer token; every failure looks the same to the caller."""
+    refused = Unauthenticated("invalid, expired or revoked token",
+                              hint="create a new token with `certpass tokens create`")
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        raise refused
+    row = session.scalar(select(ApiToken).where(ApiToken.key_id == parts[1]))
+    if row is None or not hmac.compare_digest(row.secret_hash, _digest(parts[2])):
+        raise refused
+    if row.revoked_at is not None or row.expires_at <= utcnow() or row.user.disabled:
+        raise refused
+    if need_write and row.scope != "write":
+        raise Forbidden("this token is read-only", hint="use a token with write scope")
+    return actor_of(row.user)
+
+
+def _digest(secret: str) -> str:
+    # Tokens carry 256 bits of entropy, so a fast hash suffices (no brute force possible).
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,265 @@
+"""Bulk import of certificates from CSV, XLSX or JSON.
+
+Column mapping (CSV and XLSX; a JSON file is a list of objects with the same keys, or of
+objects shaped like the API's issue request). Lists are separated by ``;``.
+
+=====================  ==========================================================
+column                 meaning
+=====================  ==========================================================
+number*                certificate number, unique
+scheme*                scheme code (CCC, IECEE-CB, IECEx, ...)
+issuer*                issuing body id
+kind                   product-certificate (default), cb-test-certificate, iecex-coc,
+                       test-report, inspection-report
+holder_name*           certificate holder;  holder_name_zh, holder_address optional
+holder_economy*        ISO 3166-1 alpha-2 code of the holder
+manufacturer_name      defaults to the holder; manufacturer_economy with it
+product_name*          product;  product_name_zh optional
+models*                model numbers, ``;``-separated
+trademark, ratings     free text
+hs_code                HS code, e.g. 8516.60
+factory_name           factory;  factory_address, factory_economy with it
+standards*             standard editions, ``;``-separated, e.g. IEC 60335-1:2020
+category               IECEE or CCC category code
+test_report_number     test report;  test_lab (lab body id) with it
+testing_route          third-party (default), TMP, WMT, SMT
+conditions             specific conditions of use
+issued_on*             YYYY-MM-DD
+valid_until            YYYY-MM-DD; defaults from the scheme's validity period
+=====================  ==========================================================
+
+Each row is all-or-nothing: it is issued inside its own savepoint, so a bad row leaves no
+trace and never stops the good rows. A row whose certificate already exists with the same
+content is reported as already present, so an interrupted import can simply be run again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from certpass.accounts.actor import Actor
+from certpass.certificates import service
+from certpass.certificates.schemas import IssueRequest
+from certpass.errors import CertpassError, DuplicateCertificate, InvalidInput, TooLarge
+from certpass.store.database import Database
+
+COLUMNS = (
+    "number", "scheme", "issuer", "kind", "holder_name", "holder_name_zh", "holder_economy",
+    "holder_address", "manufacturer_name", "manufacturer_economy", "product_name",
+    "product_name_zh", "models", "trademark", "ratings", "hs_code", "factory_name",
+    "factory_address", "factory_economy", "standards", "category", "test_report_number",
+    "test_lab", "testing_route", "conditions", "issued_on", "valid_until",
+)
+FORMATS = ("csv", "xlsx", "json")
+BATCH = 500  # rows per transaction: a crash loses at most one uncommitted batch
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    imported: int = 0
+    already_present: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total, "imported": self.imported,
+            "already_present": self.already_present, "failed": len(self.errors),
+            "errors": [e.__dict__ for e in self.errors],
+        }
+
+
+def read_rows(data: bytes, fmt: str, max_rows: int) -> list[dict[str, Any]]:
+    """Parse a file into row dicts, or InvalidInput saying what is wrong with the file."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unsupported format {fmt!r}", hint="use a .csv, .xlsx or .json file")
+    try:
+        rows = list(_READERS[fmt](data))
+    except CertpassError:
+        raise
+    except Exception as exc:  # a broken file: say so, whatever the parser raised
+        raise InvalidInput(f"cannot read this {fmt.upper()} file: {exc}",
+                           hint=f"check that the file is valid {fmt.upper()}") from exc
+    if len(rows) > max_rows:
+        raise TooLarge(f"the file has {len(rows)} rows; at most {max_rows} are accepted",
+                       hint="split the file")
+    return rows
+
+
+def _csv_rows(data: bytes) -> Iterator[dict[str, Any]]:
+    text = data.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    _check_header(reader.fieldnames or [])
+    yield from reader
+
+
+def _xlsx_rows(data: bytes) -> Iterator[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    _check_header(header)
+    for values in rows:
+        if any(v not in (None, "") for v in values):
+            yield {k: v for k, v in zip(header, values, strict=False) if k}
+
+
+def _json_rows(data: bytes) -> Iterator[dict[str, Any]]:
+    doc = json.loads(data)
+    if isinstance(doc, dict) and "certificates" in doc:
+        doc = doc["certificates"]
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        raise InvalidInput("a JSON import is a list of certificate objects",
+                           hint='give [{"number": ...}, ...] or {"certificates": [...]}')
+    yield from doc
+
+
+_READERS: dict[str, Callable[[bytes], Iterator[dict[str, Any]]]] = {
+    "csv": _csv_rows, "xlsx": _xlsx_rows, "json": _json_rows,
+}
+
+
+def _check_header(header: list[str]) -> None:
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise InvalidInput(f"unknown columns {unknown}",
+                           hint=f"the columns are: {', '.join(COLUMNS)}")
+    missing = [c for c in ("number", "scheme", "issuer", "holder_name", "holder_economy",
+                           "product_name", "models", "standards", "issued_on") if c not in header]
+    if missing:
+        raise InvalidInput(f"missing columns {missing}", hint="see the column mapping")
+
+
+def to_request(row: dict[str, Any]) -> IssueRequest:
+    """A flat row (or an API-shaped object) as an issue request."""
+    if isinstance(row.get("holder"), dict):
+        return IssueRequest.model_validate(row)
+    v = {k: ("" if val is None else str(val).strip()) for k, val in row.items()}
+    if len(v.get("issued_on", "")) > 10:  # XLSX dates arrive as datetimes
+        v["issued_on"] = v["issued_on"][:10]
+    if len(v.get("valid_until", "")) > 10:
+        v["valid_until"] = v["valid_until"][:10]
+
+    def split(key: str) -> list[str]:
+        return [s.strip() for s in v.get(key, "").split(";") if s.strip()]
+
+    request: dict[str, Any] = {
+        "number": v.get("number", ""), "scheme": v.get("scheme", ""),
+        "issuer": v.get("issuer", ""),
+        "holder": {"name": v.get("holder_name", ""), "name_zh": v.get("holder_name_zh", ""),
+                   "economy": v.get("holder_economy", ""),
+                   "address": v.get("holder_address", "")},
+        "products": [{"name": v.get("product_name", ""),
+                      "name_zh": v.get("product_name_zh", ""), "models": split("models"),
+                      "trademark": v.get("trademark", ""), "ratings": v.get("ratings", ""),
+                      "hs_code": v.get("hs_code", "")}],
+        "standards": split("standards"), "category": v.get("category", ""),
+        "conditions": v.get("conditions", ""), "issued_on": v.get("issued_on", ""),
+    }
+    for key, name in (("kind", "kind"), ("testing_route", "testing_route"),
+                      ("valid_until", "valid_until")):
+        if v.get(key):
+            request[name] = v[key]
+    if v.get("manufacturer_name"):
+        request["manufacturer"] = {"name": v["manufacturer_name"],
+                                   "economy": v.get("manufacturer_economy", "")}
+    if v.get("factory_name"):
+        request["factories"] = [{"name": v["factory_name"],
+                                 "address": v.get("factory_address", ""),
+                                 "economy": v.get("factory_economy", "")}]
+    if v.get("test_report_number"):
+        request["test_reports"] = [{"number": v["test_report_number"],
+                                    "lab_id": v.get("test_lab", "")}]
+    return IssueRequest.model_validate(request)
+
+
+_FIELD_OF = {"holder": "holder_name", "products": "product_name"}
+
+
+def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        name = "_".join(loc) if loc else "row"
+        name = {"holder_name": "holder_name", "holder_economy": "holder_economy",
+                "products_models": "models", "products_name": "product_name",
+                "products_hs_code": "hs_code", "test_reports_lab_id": "test_lab",
+                "test_reports_number": "test_report_number"}.get(name, name)
+        out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, ")))
+    return out
+
+
+def _field_of(exc: CertpassError) -> str:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    kind = details.get("kind")
+    return {"economy": "holder_economy", "scheme": "scheme", "body": "issuer",
+            "product category": "category"}.get(kind or "", "standards" if "standard" in
+                                                exc.message else "row")
+
+
+def import_rows(
+    db: Database, rows: list[dict[str, Any]], actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Issue every good row; report every bad one (row numbers count the header as row 1)."""
+    report = ImportReport(total=len(rows))
+    for start in range(0, len(rows), BATCH):
+        with db.write() as session:
+            ctx = service.IssuingContext(session)
+            for offset, row in enumerate(rows[start:start + BATCH]):
+                row_no = start + offset + 2
+                try:
+                    request = to_request(row)
+                except ValidationError as exc:
+                    report.errors.extend(_validation_errors(row_no, exc))
+                    continue
+                try:
+                    with session.begin_nested():
+                        service.issue(session, request, actor, ctx)
+                    report.imported += 1
+                    report.numbers.append(request.number)
+                except DuplicateCertificate as exc:
+                    if _same_as_registered(session, request):
+                        report.already_present += 1
+                    else:
+                        report.errors.append(RowError(row_no, "number", exc.message))
+                except CertpassError as exc:
+                    report.errors.append(RowError(row_no, _field_of(exc), exc.message))
+        if progress:
+            progress(min(start + BATCH, len(rows)))
+    return report
+
+
+def _same_as_registered(session: Any, request: IssueRequest) -> bool:
+    existing = service.get(session, request.number)
+    first = existing.issues[0]
+    return (existing.scheme_code == request.scheme and existing.issuer_id == request.issuer
+            and first.issued_on == request.issued_on
+            and first.products == [p.model_dump() for p in request.products]
+            and first.standards == list(request.standards))
+
+
+def import_file(db: Database, path: Path, actor: Actor, max_rows: int, max_bytes: int,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TooLarge(f"{path.name} is {size} bytes; at most {max_bytes} are accepted")
+    fmt = path.suffix.lower().lstrip(".")
+    return import_rows(db, read_rows(path.read_bytes(), fmt, max_rows), actor, progress)

@@ -1,0 +1,356 @@
+"""The certificate lifecycle: the only writer of certificates, issues and status events.
+
+Every operation runs inside the caller's transaction (``Database.write()``) and appends its
+transparency-log entry there too, so a certificate and its record commit together or not
+at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.certificates import lifecycle
+from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
+from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
+from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
+from certpass.ledger.service import append_event
+from certpass.registry import service as registry
+from certpass.registry.models import (
+    Accreditation,
+    Body,
+    Economy,
+    ProductCategory,
+    Scheme,
+    Standard,
+)
+from certpass.store.base import utcnow
+
+EVENT_TYPES = {
+    "issue": "certificate.issued", "amend": "certificate.amended",
+    "suspend": "certificate.suspended", "restore": "certificate.restored",
+    "withdraw": "certificate.withdrawn", "cancel": "certificate.cancelled",
+}
+# How far ahead of today an issue date may lie (time zones), so nothing is pre-dated.
+_FUTURE_SLACK = dt.timedelta(days=1)
+
+
+@dataclass
+class IssuingContext:
+    """Registry look-ups cached for one transaction (bulk issuance asks the same things)."""
+
+    session: Session
+    _scopes: dict[str, list[lifecycle.AccreditedScope]] | None = None
+    _standards: set[str] | None = None
+
+    def scopes(self, body_id: str) -> list[lifecycle.AccreditedScope]:
+        if self._scopes is None:
+            self._scopes = {}
+        if body_id not in self._scopes:
+            rows = self.session.scalars(
+                select(Accreditation).where(
+                    Accreditation.body_id == body_id, Accreditation.standard == "ISO/IEC 17065"
+                )
+            )
+            self._scopes[body_id] = [
+                lifecycle.AccreditedScope.from_scope(
+                    a.number, a.status, a.valid_from, a.valid_until, a.scope, a.accreditor_id
+                )
+                for a in rows
+            ]
+        return self._scopes[body_id]
+
+    def known_standard(self, ref: str) -> bool:
+        if self._standards is None:
+            self._standards = set(self.session.scalars(select(Standard.ref)))
+        return ref in self._standards
+
+
+def issue(
+    session: Session, req: IssueRequest, actor: Actor, ctx: IssuingContext | None = None
+) -> Certificate:
+    """Issue a certificate, refusing what the issuer is not accredited to certify."""
+    ctx = ctx or IssuingContext(session)
+    actor.require_certifier(req.issuer, "issue its certificates")
+    scheme = registry.get(session, Scheme, req.scheme)
+    issuer = registry.get(session, Body, req.issuer)
+    _check_references(session, ctx, req)
+    if "certification-body" not in issuer.roles and "testing-lab" not in issuer.roles:
+        raise InvalidInput(f"{issuer.id} is not a certification body or laboratory")
+    _check_issue_date(req.issued_on)
+    if session.scalar(select(Certificate.id).where(Certificate.number == req.number)):
+        raise DuplicateCertificate(
+            f"certificate {req.number} already exists",
+            hint="to change a certificate, amend it; numbers are never reused",
+        )
+    accreditation = lifecycle.check_scope(
+        issuer.id, ctx.scopes(issuer.id), scheme.code, req.category, req.standards, req.issued_on
+    )
+    valid_until = req.valid_until or lifecycle.default_valid_until(
+        req.issued_on, scheme.validity_years
+    )
+    hs_code = next((p.hs_code for p in req.products if p.hs_code), "")
+    certificate = Certificate(
+        number=req.number, scheme_code=scheme.code, issuer_id=issuer.id, kind=req.kind,
+        holder_name=req.holder.name, holder_economy=req.holder.economy, current_issue=0,
+        status="valid", status_word=lifecycle.status_word("valid", scheme.status_words),
+        first_issued_on=req.issued_on, valid_until=valid_until, category_code=req.category,
+        hs_code=hs_code, created_by=actor.label, updated_at=utcnow(),
+    )
+    first = CertificateIssue(
+        issue_no=0, issued_on=req.issued_on, valid_until=valid_until,
+        holder=req.holder.model_dump(),
+        manufacturer=(req.manufacturer or req.holder).model_dump(),
+        products=[p.model_dump() for p in req.products],
+        factories=[f.model_dump() for f in req.factories],
+        standards=list(req.standards), test_reports=[t.model_dump() for t in req.test_reports],
+        testing_route=req.testing_route, conditions=req.conditions,
+        change_note=f"issued under accreditation {accreditation.number}",
+    )
+    certificate.issues.append(first)
+    session.add(certificate)
+    _record(session, certificate, "issue", "", "valid", actor, "issued", req.issued_on)
+    return certificate
+
+
+def amend(session: Session, number: str, req: AmendRequest, actor: Actor) -> Certificate:
+    """A new issue with the changes; the former issue is superseded and stays readable."""
+    certificate = get(session, number, for_update=True)
+    actor.require_certifier(certificate.issuer_id, "amend its certificates")
+    lifecycle.next_status("amend", certificate.status, certificate.valid_until, req.issued_on)
+    current = certificate.current
+    _check_issue_date(req.issued_on)
+    if req.issued_on < current.issued_on:
+        raise InvalidInput(
+            f"issue date {req.issued_on} is before the current issue's ({current.issued_on})",
+            hint="an amendment cannot be backdated before the issue it replaces",
+        )
+    changes = req.model_dump(exclude_unset=True, exclude={"issued_on", "reason"})
+    if not changes:
+        raise InvalidInput("the amendment changes nothing",
+                           hint="give at least one of holder, products, standards, ...")
+    ctx = IssuingContext(session)
+    standards = req.standards or current.standards
+    for ref in standards:
+        if not ctx.known_standard(ref):
+            raise NotFound(f"unknown standard {ref!r}")
+    lifecycle.check_scope(certificate.issuer_id, ctx.scopes(certificate.issuer_id),
+                          certificate.scheme_code, certificate.category_code, standards,
+                          req.issued_on)
+    new = CertificateIssue(
+        issue_no=current.issue_no + 1, issued_on=req.issued_on,
+        valid_until=req.valid_until or current.valid_until,
+        holder=changes.get("holder", current.holder),
+        manufacturer=changes.get("manufacturer", current.manufacturer),
+        products=changes.get("products", current.products),
+        factories=changes.get("factories", current.factories),
+        standards=list(standards),
+        test_reports=changes.get("test_reports", current.test_reports),
+        testing_route=req.testing_route or current.testing_route,
+        conditions=current.conditions if req.conditions is None else req.conditions,
+        change_note=req.reason,
+    )
+    for economy in [new.holder.get("economy"), new.manufacturer.get("economy"),
+                    *(f.get("economy") for f in new.factories)]:
+        if economy:
+            registry.get(session, Economy, economy)
+    if new.valid_until is not None and new.valid_until <= new.issued_on:
+        raise InvalidInput("valid_until must be after the new issue date")
+    current.superseded_at = utcnow()
+    certificate.issues.append(new)
+    certificate.current_issue = new.issue_no
+    certificate.holder_name = new.holder["name"]
+    certificate.holder_economy = new.holder["economy"]
+    certificate.valid_until = new.valid_until
+    certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
+    _record(session, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on)
+    return certificate
+
+
+def transition(
+    session: Session, number: str, action: str, req: TransitionRequest, actor: Actor
+) -> Certificate:
+    """suspend, restore, withdraw or cancel a certificate."""
+    certificate = get(session, number, for_update=True)
+    actor.require_certifier(certificate.issuer_id, f"{action} its certificates")
+    on = req.effective_on or dt.date.today()
+    _check_issue_date(on)
+    if on < certificate.current.issued_on:
+        raise InvalidInput(f"effective date {on} is before the current issue "
+                           f"({certificate.current.issued_on})")
+    before = certificate.status
+    after = lifecycle.next_status(action, before, certificate.valid_until, on)
+    certificate.status = after
+    certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
+    _record(session, certificate, action, before, after, actor, req.reason, on)
+    return certificate
+
+
+def get(session: Session, number: str, for_update: bool = False) -> Certificate:
+    query = select(Certificate).where(Certificate.number == number)
+    if for_update:
+        query = query.with_for_update(of=Certificate)
+    certificate = session.scalar(query)
+    if certificate is None:
+        raise NotFound(
+            f"no certificate numbered {number!r} is registered",
+            hint="check the number as printed; certpass never deletes a certificate, so "
+                 "an unknown number was never issued here",
+            details={"number": number},
+        )
+    return certificate
+
+
+@dataclass(frozen=True)
+class CertificateFilter:
+    status: str | None = None
+    scheme: str | None = None
+    issuer: str | None = None
+    holder: str | None = None
+    hs_code: str | None = None
+    category: str | None = None
+    q: str | None = None
+    on: dt.date | None = None
+
+
+def list_certificates(
+    session: Session, flt: CertificateFilter, limit: int, offset: int
+) -> tuple[Sequence[Certificate], int]:
+    query = _filtered(select(Certificate), flt)
+    total = session.scalar(_filtered(select(func.count(Certificate.id)), flt)) or 0
+    rows = session.scalars(
+        query.order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())
+        .limit(limit).offset(offset)
+    ).unique().all()
+    return rows, total
+
+
+def _filtered(query: Select, flt: CertificateFilter) -> Select:
+    on = flt.on or dt.date.today()
+    if flt.status:
+        unexpired = or_(Certificate.valid_until.is_(None), Certificate.valid_until >= on)
+        if flt.status == "expired":
+            query = query.where(Certificate.status.in_(("valid", "suspended")),
+                                Certificate.valid_until < on)
+        elif flt.status in ("valid", "suspended"):
+            query = query.where(Certificate.status == flt.status, unexpired)
+        elif flt.status in ("withdrawn", "cancelled"):
+            query = query.where(Certificate.status == flt.status)
+        else:
+            raise InvalidInput(f"unknown status {flt.status!r}",
+                               hint="use valid, suspended, withdrawn, cancelled or expired")
+    if flt.scheme:
+        query = query.where(Certificate.scheme_code == flt.scheme)
+    if flt.issuer:
+        query = query.where(Certificate.issuer_id == flt.issuer)
+    if flt.hs_code:
+        query = query.where(Certificate.hs_code.startswith(flt.hs_code, autoescape=True))
+    if flt.category:
+        query = query.where(Certificate.category_code == flt.category)
+    if flt.holder:
+        query = query.where(Certificate.holder_name.icontains(flt.holder, autoescape=True))
+    if flt.q:
+        query = query.where(or_(Certificate.number.icontains(flt.q, autoescape=True),
+                                Certificate.holder_name.icontains(flt.q, autoescape=True)))
+    return query
+
+
+def _check_references(session: Session, ctx: IssuingContext, req: IssueRequest) -> None:
+    economies = {req.holder.economy, *(f.economy for f in req.factories)}
+    if req.manufacturer:
+        economies.add(req.manufacturer.economy)
+    for code in sorted(economies):
+        registry.get(session, Economy, code)
+    if req.category:
+        registry.get(session, ProductCategory, req.category)
+    unknown = [ref for ref in req.standards if not ctx.known_standard(ref)]
+    if unknown:
+        raise NotFound(f"unknown standard {unknown[0]!r}",
+                       hint='write standards as "designation:edition", e.g. IEC 60335-1:2020, '
+                            "and only those in the registry",
+                       details={"unknown": unknown})
+    for report in req.test_reports:
+        registry.get(session, Body, report.lab_id)
+
+
+def _check_issue_date(day: dt.date) -> None:
+    if day > dt.date.today() + _FUTURE_SLACK:
+        raise InvalidInput(f"date {day} is in the future",
+                           hint="certificates are recorded when they happen, never pre-dated")
+
+
+def _record(
+    session: Session, certificate: Certificate, action: str, before: str, after: str,
+    actor: Actor, reason: str, effective_on: dt.date,
+) -> None:
+    """The status event and its transparency-log entry, in the caller's transaction."""
+    issue_no = certificate.issues[-1].issue_no
+    event_type = EVENT_TYPES[action]
+    now = utcnow()
+    index = append_event(session, {
+        "type": event_type, "at": now.isoformat(), "actor": actor.label,
+        "certificate": {
+            "number": certificate.number, "issue": issue_no, "status": after,
+            "scheme": certificate.scheme_code, "issuer": certificate.issuer_id,
+            "effective_on": effective_on.isoformat(),
+            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until
+            else None,
+        },
+        "reason": reason,
+    })
+    certificate.updated_at = now
+    certificate.events.append(StatusEvent(
+        issue_no=issue_no, action=action, from_status=before, to_status=after,
+        status_word=lifecycle.status_word(after, certificate.scheme.status_words),
+        at=now, effective_on=effective_on, actor=actor.label, reason=reason, log_index=index,
+    ))
+
+
+def to_summary(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
+    on = on or dt.date.today()
+    status = lifecycle.effective_status(c.status, c.valid_until, on)
+    current = c.current
+    return {
+        "number": c.number, "scheme": c.scheme_code, "kind": c.kind,
+        "issuer": {"id": c.issuer_id, "name_en": c.issuer.name_en, "name_zh": c.issuer.name_zh},
+        "holder": current.holder, "status": status,
+        "status_word": lifecycle.status_word(status, c.scheme.status_words),
+        "issue": c.current_issue, "first_issued_on": c.first_issued_on,
+        "issued_on": current.issued_on, "valid_until": c.valid_until,
+        "products": [{"name": p["name"], "name_zh": p.get("name_zh", ""),
+                      "models": p["models"], "hs_code": p.get("hs_code", "")}
+                     for p in current.products],
+        "standards": current.standards, "category": c.category_code,
+    }
+
+
+def to_detail(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
+    words = c.scheme.status_words
+    out = to_summary(c, on)
+    current = c.current
+    out.update({
+        "manufacturer": current.manufacturer, "factories": current.factories,
+        "products": current.products, "test_reports": current.test_reports,
+        "testing_route": current.testing_route, "conditions": current.conditions,
+        "issues": [
+            {"issue": i.issue_no, "issued_on": i.issued_on, "valid_until": i.valid_until,
+             "status": "superseded" if i.superseded_at else "current",
+             "status_word": lifecycle.status_word("superseded", words) if i.superseded_at
+             else "", "superseded_at": i.superseded_at, "change_note": i.change_note,
+             "holder": i.holder, "products": i.products, "standards": i.standards}
+            for i in c.issues
+        ],
+        "history": [
+            {"action": e.action, "issue": e.issue_no, "from": e.from_status, "to": e.to_status,
+             "status_word": e.status_word, "at": e.at, "effective_on": e.effective_on,
+             "actor": e.actor, "reason": e.reason, "log_index": e.log_index}
+            for e in c.events
+        ],
+    })
+    return out

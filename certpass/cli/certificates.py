@@ -1,0 +1,169 @@
+"""``certpass certificates ...`` and ``certpass import``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.progress import Progress
+
+from certpass.certificates import importer, service
+from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
+from certpass.cli import context
+from certpass.cli.output import emit_json, err, out, table
+from certpass.errors import InvalidInput
+
+app = typer.Typer(help="List, show, issue, amend and change the status of certificates.",
+                  no_args_is_help=True)
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _load(path: Path, model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name} is not valid JSON: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{path.name}: {where}: {first['msg']}",
+                           details=[{"field": ".".join(str(p) for p in e["loc"]),
+                                     "reason": e["msg"]} for e in exc.errors()]) from exc
+
+
+def _print(detail: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(detail)
+        return
+    out.print(f"[bold]{detail['number']}[/]  {detail['scheme']}  issue {detail['issue']}  "
+              f"[bold]{detail['status']}[/] ({detail['status_word']})")
+    out.print(f"issuer: {detail['issuer']['name_en']} {detail['issuer']['name_zh']}")
+    out.print(f"holder: {detail['holder'].get('name')}  ({detail['holder'].get('economy')})")
+    for p in detail["products"]:
+        out.print(f"product: {p['name']}  models: {', '.join(p['models'])}  HS {p.get('hs_code')}")
+    out.print(f"standards: {', '.join(detail['standards'])}")
+    out.print(f"issued {detail['issued_on']}, valid until {detail['valid_until'] or '—'}")
+    if "history" in detail:
+        table("history", ["when", "action", "status", "actor", "reason"], [
+            [h["effective_on"], h["action"], f"{h['to']} ({h['status_word']})", h["actor"],
+             h["reason"]] for h in detail["history"]])
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(help="valid, suspended, withdrawn, "
+                                                     "cancelled or expired")] = None,
+    scheme: Annotated[str | None, typer.Option()] = None,
+    issuer: Annotated[str | None, typer.Option()] = None,
+    holder: Annotated[str | None, typer.Option()] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Json = False,
+) -> None:
+    """List certificates, newest first."""
+    flt = service.CertificateFilter(status=status, scheme=scheme, issuer=issuer, holder=holder)
+    with context.database().read() as session:
+        rows, total = service.list_certificates(session, flt, limit, offset)
+        items = [service.to_summary(c) for c in rows]
+    if as_json:
+        emit_json({"items": items, "total": total})
+        return
+    table(f"{total} certificates", ["number", "scheme", "holder", "product", "status", "until"],
+          [[c["number"], c["scheme"], c["holder"].get("name"), c["products"][0]["name"],
+            f"{c['status']} ({c['status_word']})", c["valid_until"]] for c in items])
+
+
+@app.command()
+def show(number: str, as_json: Json = False) -> None:
+    """Show one certificate with its issues and history."""
+    with context.database().read() as session:
+        detail = service.to_detail(service.get(session, number))
+    _print(detail, as_json)
+
+
+@app.command()
+def issue(file: Annotated[Path, typer.Argument(help="Issue request (JSON).")],
+          as_json: Json = False) -> None:
+    """Issue a certificate from a JSON issue request."""
+    request = _load(file, IssueRequest)
+    with context.database().write() as session:
+        certificate = service.issue(session, request, context.actor())
+        session.flush()
+        detail = service.to_detail(certificate)
+    _print(detail, as_json)
+
+
+@app.command()
+def amend(number: str, file: Annotated[Path, typer.Argument(help="Amendment (JSON).")],
+          as_json: Json = False) -> None:
+    """Make a new issue of a certificate; the former issue is superseded."""
+    request = _load(file, AmendRequest)
+    with context.database().write() as session:
+        detail = service.to_detail(service.amend(session, number, request, context.actor()))
+    _print(detail, as_json)
+
+
+def _transition(action: str):  # type: ignore[no-untyped-def]
+    def command(
+        number: str,
+        reason: Annotated[str, typer.Option(help="Why (recorded in the history and log).")],
+        on: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                                                       help="Effective date.")] = None,
+        as_json: Json = False,
+    ) -> None:
+        try:
+            request = TransitionRequest(reason=reason, effective_on=on.date() if on else None)
+        except ValidationError as exc:
+            raise InvalidInput(exc.errors()[0]["msg"]) from exc
+        with context.database().write() as session:
+            certificate = service.transition(session, number, action, request, context.actor())
+            detail = service.to_detail(certificate)
+        _print(detail, as_json)
+
+    command.__doc__ = f"{action.capitalize()} a certificate."
+    return command
+
+
+for _action in ("suspend", "restore", "withdraw", "cancel"):
+    app.command(_action)(_transition(_action))
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON file (see the README).")],
+    as_json: Json = False,
+) -> None:
+    """Import certificates in bulk; each row is all-or-nothing, bad rows are reported."""
+    settings = context.settings()
+    db = context.database()
+    rows = importer.read_rows(_read_bounded(file, settings.max_upload_bytes),
+                              file.suffix.lower().lstrip("."), settings.max_import_rows)
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("importing", total=len(rows))
+        report = importer.import_rows(db, rows, context.actor(),
+                                      lambda done: progress.update(task, completed=done))
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        out.print(f"{report.imported} imported, {report.already_present} already present, "
+                  f"{len(report.errors)} rows failed (of {report.total})")
+        if report.errors:
+            table("rows not imported", ["row", "field", "reason"],
+                  [[e.row, e.field, e.reason] for e in report.errors])
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    from certpass.errors import TooLarge
+
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLarge(f"{path.name} is {size} bytes; at most {limit} are accepted")
+    return path.read_bytes()
+
+
+COMMANDS = [{"function": import_, "options": {"name": "import"}}]

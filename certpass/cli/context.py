@@ -1,0 +1,33 @@
+"""The CLI's settings and database, built once per invocation from flags and environment."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from certpass.accounts.actor import OPERATOR, Actor
+from certpass.config import Settings
+from certpass.store.database import Database
+
+_overrides: dict[str, Any] = {}
+
+
+def configure(**overrides: Any) -> None:
+    _overrides.update({k: v for k, v in overrides.items() if v is not None})
+    settings.cache_clear()
+    database.cache_clear()
+
+
+@cache
+def settings() -> Settings:
+    return Settings.load(**_overrides)
+
+
+@cache
+def database() -> Database:
+    return Database(settings().database_url)
+
+
+def actor() -> Actor:
+    """The command line acts as the operator of its own database."""
+    return OPERATOR

@@ -1,0 +1,120 @@
+"""The ``certpass`` command: each command parses, calls one service, prints."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from certpass.cli import context
+from certpass.cli.output import err, show_error
+from certpass.errors import CertpassError
+
+app = typer.Typer(
+    help="certpass: quality certification as a verifiable passport for international trade.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _options(
+    database: Annotated[str | None, typer.Option(
+        "--database", envvar="CERTPASS_DATABASE_URL",
+        help="Database URL (default sqlite:///certpass.db).")] = None,
+) -> None:
+    context.configure(database_url=database)
+
+
+@app.command()
+def init(
+    demo: Annotated[bool, typer.Option(help="Load the illustrative demo dataset.")] = False,
+) -> None:
+    """Create or upgrade the database schema (and optionally load the demo data)."""
+    db = context.database()
+    db.migrate()
+    err.print(f"schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
+    if demo:
+        from certpass.demo.loader import load_demo
+
+        with err.status("loading the demo dataset…"):
+            figures = load_demo(db, context.settings())
+        err.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web application and the JSON API."""
+    import uvicorn
+
+    from certpass.web.app import create_app
+
+    uvicorn.run(create_app(context.settings(), context.database()), host=host, port=port,
+                log_level="info")
+
+
+# Sub-commands live in their own modules, each a Typer app of one capability.
+for module, name in (
+    ("certpass.cli.certificates", "certificates"),
+    ("certpass.cli.accounts", "users"),
+    ("certpass.cli.accounts", "tokens"),
+    ("certpass.cli.log", "log"),
+    ("certpass.cli.trust", "trust"),
+):
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        continue
+    sub = getattr(mod, f"{name}_app", None) or getattr(mod, "app", None)
+    if isinstance(sub, typer.Typer):
+        app.add_typer(sub, name=name)
+
+for module in ("certpass.cli.registry", "certpass.cli.certificates", "certpass.cli.credentials",
+               "certpass.cli.recognition", "certpass.cli.maintenance"):
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        continue
+    for command in getattr(mod, "COMMANDS", ()):
+        app.command(**command.get("options", {}))(command["function"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: certpass errors become a message on stderr and exit code 1."""
+    try:
+        result = app(args=argv, prog_name="certpass", standalone_mode=False)
+    except CertpassError as exc:
+        show_error(exc)
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except OSError as exc:
+        err.print(f"[bold red]error[/] [io]: {exc.strerror or exc}: "
+                  f"{getattr(exc, 'filename', '') or ''}")
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,104 @@
+"""One declarative table of settings.
+
+Every setting has a name, a default and a help text. Values come from ``CERTPASS_<NAME>``
+environment variables (or CLI flags that set them); nothing else in certpass reads the
+environment. ``Settings.load()`` is cheap and side-effect free, so tests build their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from certpass.errors import InvalidSetting
+
+
+def _setting(default: Any, help: str, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = _setting("sqlite:///certpass.db", "SQLAlchemy URL of the database.")
+    base_url: str = _setting(
+        "http://127.0.0.1:8000", "Public URL of this instance; used in DIDs, status lists, QR codes."
+    )
+    did_web_host: str = _setting(
+        "",
+        "Host (and %3A-encoded port) used in did:web identifiers; derived from base_url if empty.",
+    )
+    secret_key: str = _setting(
+        "certpass-development-secret-change-me",
+        "Secret that encrypts private keys at rest and signs sessions. Change it in production.",
+        secret=True,
+    )
+    log_origin: str = _setting(
+        "certpass.example/log", "Origin line of the transparency log's checkpoints."
+    )
+    checkpoint_every_entries: int = _setting(
+        1000, "Sign a new checkpoint after this many new log entries."
+    )
+    checkpoint_every_seconds: float = _setting(
+        10.0, "Sign a new checkpoint after this many seconds if the log has grown."
+    )
+    max_body_bytes: int = _setting(1_048_576, "Largest accepted request body (bytes).")
+    max_upload_bytes: int = _setting(20_971_520, "Largest accepted bulk-upload file (bytes).")
+    max_import_rows: int = _setting(100_000, "Most rows accepted in one bulk import.")
+    max_page_size: int = _setting(500, "Largest `limit` accepted by list endpoints.")
+    verify_rate_per_minute: int = _setting(
+        120, "Requests per minute one client may make to the public verify endpoints."
+    )
+    status_list_size: int = _setting(
+        131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
+    )
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"CERTPASS_{f.name.upper()}")
+            if f.name in overrides and overrides[f.name] is not None:
+                raw = overrides[f.name]
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.name, f.type, raw)
+        return cls(**values)
+
+    def describe(self) -> list[dict[str, Any]]:
+        """The table of settings, secrets masked: served at /api/settings."""
+        rows = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.metadata["secret"]:
+                value = "********"
+            rows.append(
+                {
+                    "name": f.name,
+                    "env": f"CERTPASS_{f.name.upper()}",
+                    "value": value,
+                    "default": "********" if f.metadata["secret"] else f.default,
+                    "help": f.metadata["help"],
+                }
+            )
+        return rows
+
+    @property
+    def did_host(self) -> str:
+        if self.did_web_host:
+            return self.did_web_host
+        host = self.base_url.split("://", 1)[-1].rstrip("/")
+        return host.replace(":", "%3A")
+
+
+def _coerce(name: str, type_name: Any, raw: Any) -> Any:
+    kind = {"int": int, "float": float, "str": str}.get(str(type_name), str)
+    try:
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise InvalidSetting(
+            f"setting {name} must be {kind.__name__}, got {raw!r}",
+            hint=f"set CERTPASS_{name.upper()} to a valid {kind.__name__}",
+        ) from exc

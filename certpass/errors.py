@@ -1,0 +1,99 @@
+"""Errors are values with a code, an HTTP status and diagnostics a person can act on.
+
+Every front end (HTTP, CLI, web pages) renders a ``CertpassError`` the same way:
+``{"error": {"code", "message", "hint", "details"}}`` with ``http_status``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CertpassError(Exception):
+    code = "error"
+    http_status = 400
+
+    def __init__(self, message: str, *, hint: str = "", details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details
+
+    def diagnostics(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.hint:
+            out["hint"] = self.hint
+        if self.details is not None:
+            out["details"] = self.details
+        return out
+
+
+class InvalidInput(CertpassError):
+    code = "invalid-input"
+    http_status = 422
+
+
+class InvalidSetting(CertpassError):
+    code = "invalid-setting"
+    http_status = 500
+
+
+class NotFound(CertpassError):
+    code = "not-found"
+    http_status = 404
+
+
+class Conflict(CertpassError):
+    code = "conflict"
+    http_status = 409
+
+
+class DuplicateCertificate(Conflict):
+    code = "duplicate-certificate"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal-transition"
+
+
+class OutOfScope(CertpassError):
+    """The issuing body is not accredited for what it tries to certify."""
+
+    code = "out-of-scope"
+    http_status = 422
+
+
+class NotAccredited(CertpassError):
+    code = "not-accredited"
+    http_status = 422
+
+
+class TooLarge(CertpassError):
+    code = "too-large"
+    http_status = 413
+
+
+class Unauthenticated(CertpassError):
+    code = "unauthenticated"
+    http_status = 401
+
+
+class Forbidden(CertpassError):
+    code = "forbidden"
+    http_status = 403
+
+
+class RateLimited(CertpassError):
+    code = "rate-limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class IntegrityFailure(CertpassError):
+    """A proof, signature or log check failed."""
+
+    code = "integrity-failure"
+    http_status = 422

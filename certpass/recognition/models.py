@@ -1,0 +1,32 @@
+"""Arrangements as stored data: the rules live in a JSON document read by rules.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from certpass.store.base import Base, UTCDateTime, utcnow
+
+
+class ArrangementRecord(Base):
+    __tablename__ = "arrangements"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("cooperation_projects.id"), nullable=True, index=True
+    )
+    # The whole arrangement as certpass.recognition.rules.Arrangement.to_dict().
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")

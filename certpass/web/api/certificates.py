@@ -1,0 +1,80 @@
+"""Certificates: public reads, lifecycle writes (need a certification body's token)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from certpass.certificates import service
+from certpass.certificates.schemas import (
+    AmendRequest,
+    CertificateDetail,
+    CertificatePage,
+    IssueRequest,
+    Status,
+    TransitionRequest,
+)
+from certpass.web.deps import DB, PageDep, ReadSession, Writer
+
+router = APIRouter(prefix="/api/certificates", tags=["certificates"])
+Number = Annotated[str, Path(min_length=1, max_length=80)]
+
+
+@router.get("", response_model=CertificatePage)
+def list_certificates(
+    session: ReadSession,
+    page: PageDep,
+    status: Annotated[Status | None, Query()] = None,
+    scheme: Annotated[str | None, Query(max_length=32)] = None,
+    issuer: Annotated[str | None, Query(max_length=64)] = None,
+    holder: Annotated[str | None, Query(max_length=200)] = None,
+    hs_code: Annotated[str | None, Query(max_length=16)] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="number or holder")] = None,
+) -> dict:
+    flt = service.CertificateFilter(status=status, scheme=scheme, issuer=issuer, holder=holder,
+                                    hs_code=hs_code, category=category, q=q)
+    rows, total = service.list_certificates(session, flt, page.limit, page.offset)
+    today = dt.date.today()
+    return {"items": [service.to_summary(c, today) for c in rows], "total": total,
+            "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/{number}", response_model=CertificateDetail, response_model_by_alias=True)
+def get_certificate(number: Number, session: ReadSession) -> dict:
+    return service.to_detail(service.get(session, number))
+
+
+@router.post("", status_code=201, response_model=CertificateDetail,
+             response_model_by_alias=True)
+def issue_certificate(request: IssueRequest, db: DB, actor: Writer) -> dict:
+    with db.write() as session:
+        certificate = service.issue(session, request, actor)
+        session.flush()
+        return service.to_detail(certificate)
+
+
+@router.post("/{number}/amend", response_model=CertificateDetail,
+             response_model_by_alias=True)
+def amend_certificate(number: Number, request: AmendRequest, db: DB, actor: Writer) -> dict:
+    with db.write() as session:
+        certificate = service.amend(session, number, request, actor)
+        session.flush()
+        return service.to_detail(certificate)
+
+
+@router.post("/{number}/{action}", response_model=CertificateDetail,
+             response_model_by_alias=True)
+def change_status(
+    number: Number,
+    action: Literal["suspend", "restore", "withdraw", "cancel"],
+    request: TransitionRequest,
+    db: DB,
+    actor: Writer,
+) -> dict:
+    with db.write() as session:
+        certificate = service.transition(session, number, action, request, actor)
+        session.flush()
+        return service.to_detail(certificate)

@@ -1,0 +1,161 @@
+"""The FastAPI application factory: one app serves the JSON API, the log and the pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from certpass import __version__
+from certpass.config import Settings
+from certpass.errors import CertpassError, RateLimited
+from certpass.store.database import Database
+
+log = logging.getLogger("certpass.web")
+
+
+def error_body(code: str, message: str, hint: str = "", details: Any = None) -> dict[str, Any]:
+    err: dict[str, Any] = {"code": code, "message": message}
+    if hint:
+        err["hint"] = hint
+    if details is not None:
+        err["details"] = details
+    return {"error": err}
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, before they reach a handler."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit
+        if scope["path"].startswith(("/api/import", "/portal/import")):
+            limit = scope["app"].state.settings.max_upload_bytes if "app" in scope else limit
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._refuse(send, limit)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send, limit)
+
+    @staticmethod
+    async def _refuse(send: Send, limit: int) -> None:
+        response = JSONResponse(
+            error_body("too-large", f"the request body is over {limit} bytes",
+                       "send a smaller request; split bulk uploads"), status_code=413)
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+    db = db or Database(settings.database_url)
+    app = FastAPI(
+        title="certpass",
+        version=__version__,
+        summary="Quality certification as a verifiable passport for international trade.",
+        description="Certificates, accreditations, arrangements and their recognition; "
+        "signed credentials; a public transparency log. Reads are public; writes need a "
+        "bearer token (`certpass tokens create`).",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    _install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    from certpass.web.api import certificates, registry, system
+
+    app.include_router(system.router)
+    app.include_router(registry.router)
+    app.include_router(certificates.router)
+    _include_optional(app)
+    from certpass.web.pages import home
+
+    app.include_router(home.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app
+
+
+def _include_optional(app: FastAPI) -> None:
+    """Routers of capabilities that are built separately (log, credentials, recognition)."""
+    import importlib
+
+    for name in ("certpass.web.api.log", "certpass.web.api.credentials",
+                 "certpass.web.api.recognition", "certpass.web.api.projects"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.include_router(module.router)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CertpassError)
+    async def _certpass_error(_request: Request, exc: CertpassError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse({"error": exc.diagnostics()}, status_code=exc.http_status,
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"),
+             "reason": str(e["msg"]).removeprefix("Value error, ")}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"field": "", "reason": "invalid request"}
+        return JSONResponse(
+            error_body("invalid-input", f"{first['field'] or 'request'}: {first['reason']}",
+                       "correct the fields listed in details and send again", problems),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse(
+            error_body("internal-error", "certpass could not complete this request",
+                       "nothing was written; try again, and report it if it persists"),
+            status_code=500,
+        )

@@ -1,0 +1,34 @@
+"""The home page: cooperation projects and recent certificates."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+from certpass.certificates import service as certificates
+from certpass.certificates.models import Certificate
+from certpass.projects.models import CooperationProject
+from certpass.registry.models import Body, Economy
+from certpass.web.deps import ReadSession
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: ReadSession) -> HTMLResponse:
+    recent, total = certificates.list_certificates(
+        session, certificates.CertificateFilter(), limit=20, offset=0
+    )
+    projects = session.scalars(
+        select(CooperationProject).order_by(CooperationProject.started_on)
+    ).all()
+    figures = {
+        "certificates": total,
+        "bodies": session.scalar(select(func.count(Body.id))),
+        "economies": session.scalar(select(func.count(Economy.code))
+                                    .where(Economy.is_bloc.is_(False))),
+    }
+    return render(request, "home.html", recent=[certificates.to_summary(c) for c in recent],
+                  projects=projects, figures=figures)
