@@ -91,6 +91,11 @@ def seed(db: Database) -> None:
 
 
 def request(number: str = "2024010701000001", **overrides: Any) -> IssueRequest:
+    return IssueRequest.model_validate(request_data(number, **overrides))
+
+
+def request_data(number: str = "2024010701000001", **overrides: Any) -> dict[str, Any]:
+    """An issue request as JSON-ready data (not validated, so it can be made wrong)."""
     data: dict[str, Any] = {
         "number": number, "scheme": "CCC", "issuer": "cqc",
         "holder": {"name": "Ningbo Example Appliance Co., Ltd.", "name_zh": "宁波示例电器有限公司",
@@ -104,4 +109,4 @@ def request(number: str = "2024010701000001", **overrides: Any) -> IssueRequest:
         "issued_on": "2024-03-01",
     }
     data.update(overrides)
-    return IssueRequest.model_validate(data)
+    return data

@@ -8,12 +8,13 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from certpass.errors import CertpassError
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _default(value: Any) -> Any:
@@ -40,8 +41,9 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 
 
 def show_error(exc: CertpassError) -> None:
-    err.print(f"[bold red]error[/] [{exc.code}]: {exc.message}", markup=True)
+    err.print(f"[bold red]error[/] {escape(f'[{exc.code}]: {exc.message}')}")
     if exc.hint:
-        err.print(f"  hint: {exc.hint}")
+        err.print(f"  hint: {escape(exc.hint)}")
     if exc.details:
-        err.print(f"  details: {json.dumps(exc.details, ensure_ascii=False, default=_default)}")
+        details = json.dumps(exc.details, ensure_ascii=False, default=_default)
+        err.print(f"  details: {escape(details)}")

@@ -1,0 +1,49 @@
+# certpass: two commands on a fresh machine.
+#   make demo   creates .venv, installs, builds ./certpass.db with the demo data, serves :8000
+#   make test   creates .venv if missing, installs what tests need, runs every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: demo test lint fuzz bench serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the project's dependencies change.
+.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+.stamp-install-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch .stamp-install $@
+
+# The demo database is rebuilt only when the demo data or the schema changed.
+certpass.db: .stamp-install $(wildcard certpass/demo/data/*.json certpass/demo/*.py certpass/registry/data/*.json certpass/store/migrations/versions/*.py)
+	rm -f certpass.db certpass.db-wal certpass.db-shm
+	$(BIN)/certpass --database sqlite:///certpass.db init --demo
+
+demo: certpass.db
+	$(BIN)/certpass --database sqlite:///certpass.db serve --host $(HOST) --port $(PORT)
+
+test: .stamp-install-test
+	@bash scripts/test-prerequisites.sh
+	$(BIN)/ruff check certpass tests bench
+	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: .stamp-install-test
+	$(BIN)/ruff check certpass tests bench
+
+# The long Schemathesis run (the short one is part of `make test`).
+fuzz: .stamp-install-test
+	CERTPASS_FUZZ_EXAMPLES=200 $(BIN)/pytest -p no:cacheprovider tests/web/test_fuzz.py -q
+
+bench: .stamp-install
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .stamp-* certpass.db certpass.db-wal certpass.db-shm

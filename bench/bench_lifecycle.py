@@ -1,0 +1,69 @@
+"""Lifecycle speed on SQLite: issuance rate through the service, and a filtered page.
+
+Method: a fresh migrated SQLite file (WAL), the registry of the tests; 10,000 certificates
+issued through ``certificates.service.issue`` (scope check, history, log entry) in
+transactions of 500; then the database is grown to 100,000 certificates and a filtered
+page of 50 (status + scheme, newest first, with its total) is fetched 50 times. Medians.
+Run: .venv/bin/python bench/bench_lifecycle.py
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from certpass.accounts.actor import OPERATOR  # noqa: E402
+from certpass.certificates import service  # noqa: E402
+from certpass.store.database import Database  # noqa: E402
+from tests.registry_fixture import request, seed  # noqa: E402
+
+BATCH = 500
+
+
+def issue_many(db: Database, start: int, count: int) -> float:
+    template = request("TEMPLATE")
+    t0 = time.perf_counter()
+    for base in range(start, start + count, BATCH):
+        with db.write() as session:
+            ctx = service.IssuingContext(session)
+            for i in range(base, min(base + BATCH, start + count)):
+                service.issue(session, template.model_copy(update={"number": f"B{i:08d}"}),
+                              OPERATOR, ctx)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        db.migrate()
+        seed(db)
+        issue_many(db, 0, 500)  # warm-up
+        runs = [10_000 / issue_many(db, 1_000 + r * 10_000, 10_000) for r in range(3)]
+        issue_per_s = statistics.median(runs)
+        print(f"issue through the service: runs {[round(r) for r in runs]} /s, "
+              f"median {issue_per_s:.0f}/s (target >= 2000)")
+        remaining = 100_000 - 30_500
+        issue_many(db, 100_000, remaining)
+        flt = service.CertificateFilter(status="valid", scheme="CCC")
+        times = []
+        with db.read() as session:
+            for k in range(50):
+                t0 = time.perf_counter()
+                rows, total = service.list_certificates(session, flt, 50, k * 50)
+                [service.to_summary(c) for c in rows]
+                times.append((time.perf_counter() - t0) * 1000)
+        page_ms = statistics.median(times)
+        print(f"filtered page of 50 out of {total} matching (100,000 stored): "
+              f"median {page_ms:.2f} ms (target < 20 ms)")
+        print(json.dumps({"issue_per_s": round(issue_per_s), "page_ms": round(page_ms, 2),
+                          "certificates": 100_000}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""``certpass log``: audit the local transparency log or monitor a remote one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from certpass.cli import context
+from certpass.cli.output import emit_json, err, out
+from certpass.ledger import service
+from certpass.ledger.monitor import run_monitor
+
+app = typer.Typer(help="The transparency log: verify it, monitor it, sign checkpoints.")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print a JSON report.")]
+
+
+def _finish(report: dict, as_json: bool, title: str) -> None:
+    if as_json:
+        emit_json(report)
+    else:
+        size = report.get("size", report.get("new_size"))
+        out.print(f"{title}: {'ok' if report['ok'] else 'PROBLEMS'} (tree size {size})")
+    for problem in report["problems"]:
+        text = problem if isinstance(problem, str) else f"[{problem['kind']}] {problem['message']}"
+        err.print(f"problem: {text}", markup=False)
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(as_json: JsonFlag = False) -> None:
+    """Recompute the whole log from the local database and check every checkpoint."""
+    with context.database().read() as session:
+        report = service.verify_log(session)
+    _finish(report.to_dict(), as_json, "log verify")
+
+
+@app.command()
+def monitor(
+    url: Annotated[str, typer.Option(help="Base URL of the certpass instance.")],
+    state: Annotated[Path, typer.Option(help="State file kept between runs.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Check a remote log: consistency with the last run, new entries against the root."""
+    report = run_monitor(url, state)
+    _finish(report.to_dict(), as_json, "log monitor")
+
+
+@app.command()
+def checkpoint(as_json: JsonFlag = False) -> None:
+    """Sign a checkpoint of the current tree now (unless the latest covers it)."""
+    with context.database().write() as session:
+        row = service.checkpoint_now(session, context.settings())
+        note = row.note
+    if as_json:
+        emit_json({"size": row.size, "note": note})
+    else:
+        out.print(note, end="", markup=False)
+
+
+@app.command()
+def receipt(index: int) -> None:
+    """Print an offline receipt (C2SP tlog-proof) for a log entry."""
+    with context.database().read() as session:
+        text = service.receipt(session, index)
+    out.print(text, end="", markup=False)

@@ -1,0 +1,441 @@
+"""A certificate issue as an unsigned UNTP 0.6.1 Digital Conformity Credential (VC 2.0).
+
+Pure mapping: the caller (certificates service) turns database rows into the frozen
+dataclasses below; `build_dcc` returns the JSON to sign. Every output validates against the
+bundled W3C VC 2.0 and UNTP DCC 0.6.1 JSON Schemas (tests/credentials/test_dcc.py).
+
+Field choices, where UNTP leaves room:
+- one ConformityAssessment per standard applied, each naming every product and factory;
+- assessmentLevel is `GlobalMRA` when the accreditation body signs the IAF MLA or ILAC MRA,
+  `Accredited` for other accreditation, `GovtApproval` for a government designation alone;
+- only properties the UNTP 0.6.1 context defines are used: the bundled VC v2 context has no
+  @vocab, so an undefined property would be silently left out of the RDF graph and hence
+  out of an eddsa-rdfc-2022 signature. So: one ProductVerification per model (registeredId =
+  model, typed `Product` to reach description/productCategory/producedByParty), trademark
+  and ratings in the product description, HS code as a productCategory Classification,
+  factory economy as countryOfOperation and its address as an Address; the certificate and
+  issue numbers sit in the attestation's name, description and id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from certpass.credentials.documents import UNTP_DCC_061, VC_V2
+from certpass.credentials.status_list import status_entry
+from certpass.errors import InvalidInput
+
+DCC_CONTEXT = [VC_V2, UNTP_DCC_061]
+DCC_TYPE = ["VerifiableCredential", "DigitalConformityCredential"]
+ASSESSOR_LEVELS = ("Self", "Commercial", "Buyer", "Membership", "Unspecified", "3rdParty")
+ATTESTATION_TYPES = (
+    "certification", "declaration", "inspection", "testing", "verification", "validation",
+    "calibration",
+)  # fmt: skip
+CONFORMITY_TOPICS = (
+    "environment.energy", "environment.emissions", "environment.water", "environment.waste",
+    "environment.deforestation", "environment.biodiversity", "circularity.content",
+    "circularity.design", "social.labour", "social.rights", "social.community",
+    "social.safety", "governance.ethics", "governance.compliance", "governance.transparency",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation: `id` is a URI (a DID, or the URL of its entry in a register)."""
+
+    id: str
+    name: str
+    registered_id: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class StandardRef:
+    """A standard with its edition, e.g. "IEC 60335-1:2020", and who publishes it."""
+
+    designation: str
+    publisher: Party
+    id: str | None = None  # URI; default urn:certpass:standard:<designation>
+    issue_date: date | None = None
+
+
+# Publishers recognised from a designation's prefix, so callers may pass plain strings.
+KNOWN_PUBLISHERS: dict[str, Party] = {
+    "IEC": Party("https://www.iec.ch", "International Electrotechnical Commission"),
+    "ISO": Party("https://www.iso.org", "International Organization for Standardization"),
+    "GB": Party("https://www.sac.gov.cn", "Standardization Administration of China"),
+    "EN": Party("https://www.cencenelec.eu", "CEN-CENELEC"),
+    "AS/NZS": Party("https://www.standards.org.au", "Standards Australia / Standards NZ"),
+    "UL": Party("https://www.ul.com", "UL Standards & Engagement"),
+    "GSO": Party("https://www.gso.org.sa", "GCC Standardization Organization"),
+}
+
+
+def standard_ref(designation: str) -> StandardRef:
+    """A StandardRef from a designation; the publisher comes from its prefix (IEC, GB...)."""
+    head = designation.split(" ", 1)[0].upper()
+    for prefix in (head, head.split("/", 1)[0], head.split("-", 1)[0]):
+        publisher = KNOWN_PUBLISHERS.get(prefix)
+        if publisher:
+            return StandardRef(designation, publisher)
+    raise InvalidInput(
+        f"unknown publisher for standard {designation!r}",
+        hint=f"pass a StandardRef; known prefixes: {', '.join(KNOWN_PUBLISHERS)}",
+    )
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    models: tuple[str, ...] = ()
+    trademark: str | None = None
+    hs_code: str | None = None
+    ratings: str | None = None
+    id: str | None = None  # URI (e.g. a GS1 Digital Link); default derived from the credential
+    verified_by_cab: bool = True
+
+
+@dataclass(frozen=True)
+class Factory:
+    name: str
+    economy: str  # ISO 3166-1 alpha-2
+    address: str | None = None
+    id: str | None = None  # URI; default derived from the credential
+    registered_id: str | None = None
+    verified_by_cab: bool = True  # a factory inspection confirmed it
+
+
+@dataclass(frozen=True)
+class Regulation:
+    id: str  # URI of the regulation
+    name: str
+    jurisdiction: str  # ISO 3166-1 alpha-2 (or bloc code)
+    administered_by: Party
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str  # URI
+    code: str  # e.g. "IECEE-CB", "CCC"
+    name: str
+    owner: Party
+    valid_from: date  # of the scheme version the certificate was issued under
+    description: str = ""
+    version: str = "current"
+
+
+@dataclass(frozen=True)
+class AccreditationRef:
+    """The accreditation under which the issuer certifies (→ authorisation[])."""
+
+    id: str  # URI: the accreditation's DIA credential id or register URL
+    number: str
+    scope: str  # human-readable accredited scope
+    body: Party  # the accreditation body (id = its DID)
+    iaf_mla_signatory: bool = False
+    ilac_mra_signatory: bool = False
+    evidence_url: str | None = None  # where the accreditation credential / certificate is
+
+    @property
+    def global_mra(self) -> bool:
+        return self.iaf_mla_signatory or self.ilac_mra_signatory
+
+
+@dataclass(frozen=True)
+class StatusRef:
+    list_credential: str  # URL of the BitstringStatusListCredential
+    index: int
+    purpose: str = "revocation"  # or "suspension"
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """The printable certificate (PDF), pinned by its SHA-256."""
+
+    url: str
+    name: str
+    sha256_hex: str | None = None
+    link_type: str = "https://test.uncefact.org/vocabulary/linkTypes/dcc"
+
+
+@dataclass(frozen=True)
+class AttestationInput:
+    credential_id: str  # URI of this credential (one per certificate issue)
+    certificate_url: str  # URI of the certificate issue (the attestation's id)
+    certificate_number: str
+    issue_number: int
+    scheme: Scheme
+    issuer: Party  # the certification body; id = its DID
+    holder: Party
+    products: tuple[Product, ...]
+    factories: tuple[Factory, ...]
+    standards: tuple[StandardRef | str, ...]
+    valid_from: datetime
+    valid_until: datetime | None = None
+    manufacturer: Party | None = None
+    regulation: Regulation | None = None
+    accreditation: AccreditationRef | None = None
+    government_designated: bool = False
+    assessment_date: date | None = None
+    attestation_type: str = "certification"
+    assessor_level: str = "3rdParty"
+    conformity_topic: str = "governance.compliance"
+    issuer_also_known_as: tuple[Party, ...] = ()
+    certificate_document: DocumentLink | None = None
+    status: tuple[StatusRef, ...] = field(default=())
+    description: str | None = None
+
+
+def xsd_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise InvalidInput("credential dates must be timezone-aware")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def party(p: Party, *, with_description: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "name": p.name}
+    if p.registered_id:
+        out["registeredId"] = p.registered_id
+    if with_description and p.description:
+        out["description"] = p.description
+    return out
+
+
+def credential_issuer(issuer: Party, also_known_as: tuple[Party, ...] = ()) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": ["CredentialIssuer"], "id": issuer.id, "name": issuer.name}
+    if also_known_as:
+        out["issuerAlsoKnownAs"] = [party(p) for p in also_known_as]
+    return out
+
+
+def assessment_level(inp: AttestationInput) -> str:
+    if inp.accreditation is not None:
+        return "GlobalMRA" if inp.accreditation.global_mra else "Accredited"
+    return "GovtApproval" if inp.government_designated else "Unspecified"
+
+
+def _standard(ref: StandardRef) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": ["Standard"],
+        "id": ref.id or "urn:certpass:standard:" + quote(ref.designation, safe=""),
+        "name": ref.designation,
+        "issuingParty": party(ref.publisher),
+    }
+    if ref.issue_date:
+        out["issueDate"] = ref.issue_date.isoformat()
+    return out
+
+
+def _regulation(reg: Regulation) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": ["Regulation"],
+        "id": reg.id,
+        "name": reg.name,
+        "jurisdictionCountry": reg.jurisdiction,
+        "administeredBy": party(reg.administered_by),
+    }
+    if reg.effective_date:
+        out["effectiveDate"] = reg.effective_date.isoformat()
+    return out
+
+
+HS_SCHEME = "https://www.wcoomd.org/en/topics/nomenclature.aspx"
+
+
+def _products(p: Product, default_id: str, maker: Party | None) -> list[dict[str, Any]]:
+    """One ProductVerification per certified model (or one for the product if no models):
+    each model is a product type the certificate covers."""
+    details = []
+    if p.trademark:
+        details.append(f"trademark {p.trademark}")
+    if p.ratings:
+        details.append(f"rated {p.ratings}")
+    out = []
+    for j, model in enumerate(p.models or (None,)):
+        product: dict[str, Any] = {
+            "type": ["Product"],
+            "id": p.id or default_id,
+            "name": f"{p.name} {model}" if model else p.name,
+        }
+        if model:
+            product["id"] = f"{p.id or default_id}-model-{j + 1}"
+            product["registeredId"] = model
+        if details:
+            product["description"] = "; ".join(details)
+        if p.hs_code:
+            product["productCategory"] = [
+                {
+                    "type": ["Classification"],
+                    "id": "urn:certpass:hs:" + quote(p.hs_code, safe=""),
+                    "code": p.hs_code,
+                    "name": f"HS {p.hs_code}",
+                    "schemeID": HS_SCHEME,
+                    "schemeName": "Harmonized System (WCO)",
+                }
+            ]
+        if maker:
+            product["producedByParty"] = party(maker)
+        out.append(
+            {
+                "type": ["ProductVerification"],
+                "product": product,
+                "IDverifiedByCAB": p.verified_by_cab,
+            }
+        )
+    return out
+
+
+def _facility(f: Factory, default_id: str) -> dict[str, Any]:
+    facility: dict[str, Any] = {"type": ["Facility"], "id": f.id or default_id, "name": f.name}
+    if f.registered_id:
+        facility["registeredId"] = f.registered_id
+    facility["countryOfOperation"] = f.economy
+    if f.address:
+        facility["address"] = {"streetAddress": f.address, "addressCountry": f.economy}
+    return {
+        "type": ["FacilityVerification"],
+        "facility": facility,
+        "IDverifiedByCAB": f.verified_by_cab,
+    }
+
+
+def _endorsement(acc: AccreditationRef) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": ["Endorsement"],
+        "id": acc.id,
+        "name": f"Accreditation {acc.number} by {acc.body.name}: {acc.scope}",
+        "issuingAuthority": party(acc.body),
+    }
+    if acc.evidence_url:
+        out["endorsementEvidence"] = {
+            "type": ["Link"],
+            "linkURL": acc.evidence_url,
+            "linkName": f"Accreditation {acc.number}",
+            "linkType": "https://test.uncefact.org/vocabulary/linkTypes/dia",
+        }
+    return out
+
+
+def _scheme(s: Scheme) -> dict[str, Any]:
+    return {
+        "type": ["ConformityScheme"],
+        "id": s.id,
+        "name": s.name,
+        "description": s.description or f"{s.name} ({s.code})",
+        "version": s.version,
+        "validFrom": s.valid_from.isoformat(),
+        "owner": party(s.owner),
+    }
+
+
+def _check(inp: AttestationInput) -> None:
+    problems = []
+    if not inp.products:
+        problems.append("at least one product")
+    if not inp.standards:
+        problems.append("at least one standard applied")
+    if inp.attestation_type not in ATTESTATION_TYPES:
+        problems.append(f"attestation_type in {ATTESTATION_TYPES}")
+    if inp.assessor_level not in ASSESSOR_LEVELS:
+        problems.append(f"assessor_level in {ASSESSOR_LEVELS}")
+    if inp.conformity_topic not in CONFORMITY_TOPICS:
+        problems.append(f"conformity_topic in {CONFORMITY_TOPICS}")
+    if inp.issue_number < 0:
+        problems.append("a non-negative issue number")
+    if inp.valid_from.tzinfo is None or (inp.valid_until and inp.valid_until.tzinfo is None):
+        problems.append("timezone-aware validity dates")
+    elif inp.valid_until is not None and inp.valid_until <= inp.valid_from:
+        problems.append("valid_until after valid_from")
+    if problems:
+        raise InvalidInput(
+            f"certificate {inp.certificate_number} cannot become a DCC: it needs "
+            + "; ".join(problems)
+        )
+
+
+def build_dcc(inp: AttestationInput) -> dict[str, Any]:
+    """The unsigned DigitalConformityCredential for one certificate issue."""
+    _check(inp)
+    base = inp.certificate_url
+    products = [
+        pv
+        for i, p in enumerate(inp.products)
+        for pv in _products(p, f"{base}#product-{i + 1}", inp.manufacturer)
+    ]
+    facilities = [_facility(f, f"{base}#factory-{i + 1}") for i, f in enumerate(inp.factories)]
+    standards = [s if isinstance(s, StandardRef) else standard_ref(s) for s in inp.standards]
+
+    assessments = []
+    for i, ref in enumerate(standards):
+        a: dict[str, Any] = {
+            "type": ["ConformityAssessment", "Declaration"],
+            "id": f"{base}#assessment-{i + 1}",
+            "name": f"{ref.designation} assessment",
+        }
+        if inp.assessment_date:
+            a["assessmentDate"] = inp.assessment_date.isoformat()
+        a["referenceStandard"] = _standard(ref)
+        if inp.regulation:
+            a["referenceRegulation"] = _regulation(inp.regulation)
+        a["assessedProduct"] = products
+        if facilities:
+            a["assessedFacility"] = facilities
+        if inp.manufacturer:
+            a["assessedOrganisation"] = party(inp.manufacturer, with_description=True)
+        a["conformance"] = True
+        a["conformityTopic"] = inp.conformity_topic
+        assessments.append(a)
+
+    subject: dict[str, Any] = {
+        "type": ["ConformityAttestation", "Attestation"],
+        "id": base,
+        "name": f"{inp.scheme.name} certificate {inp.certificate_number}, issue {inp.issue_number}",
+    }
+    subject["description"] = inp.description or (
+        f"{inp.scheme.code} certificate {inp.certificate_number} (issue {inp.issue_number}) "
+        f"issued by {inp.issuer.name} to {inp.holder.name}"
+    )
+    subject |= {
+        "assessorLevel": inp.assessor_level,
+        "assessmentLevel": assessment_level(inp),
+        "attestationType": inp.attestation_type,
+        "issuedToParty": party(inp.holder, with_description=True),
+    }
+    if inp.accreditation:
+        subject["authorisation"] = [_endorsement(inp.accreditation)]
+    if inp.certificate_document:
+        doc = inp.certificate_document
+        link: dict[str, Any] = {
+            "type": ["SecureLink", "Link"],
+            "linkURL": doc.url,
+            "linkName": doc.name,
+            "linkType": doc.link_type,
+        }
+        if doc.sha256_hex:
+            link |= {"hashDigest": doc.sha256_hex, "hashMethod": "SHA-256"}
+        link["encryptionMethod"] = "none"
+        subject["conformityCertificate"] = link
+    subject["scope"] = _scheme(inp.scheme)
+    subject["assessment"] = assessments
+
+    credential: dict[str, Any] = {
+        "@context": list(DCC_CONTEXT),
+        "type": list(DCC_TYPE),
+        "id": inp.credential_id,
+        "issuer": credential_issuer(inp.issuer, inp.issuer_also_known_as),
+        "validFrom": xsd_datetime(inp.valid_from),
+    }
+    if inp.valid_until:
+        credential["validUntil"] = xsd_datetime(inp.valid_until)
+    credential["credentialSubject"] = subject
+    if inp.status:
+        credential["credentialStatus"] = [
+            status_entry(list_credential=s.list_credential, index=s.index, status_purpose=s.purpose)
+            for s in inp.status
+        ]
+    return credential

@@ -1,0 +1,101 @@
+"""JSON Schema validation of credentials against the bundled W3C VC 2.0 and UNTP 0.6.1 schemas.
+
+(Validation only: the pydantic I/O shapes of this package would live elsewhere.) Schemas are
+resolved from a `referencing.Registry` of the bundled files, so a `$ref` can never trigger a
+network fetch. Errors come back as readable strings: "<path>: <what is wrong>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from certpass.credentials.documents import bundled_file
+
+# Schemas without an $id of their own get a stable URN so they can sit in the registry.
+VC2 = "https://www.w3.org/2022/credentials/v2/verifiable-credential-schema.json"
+UNTP_DCC = "urn:certpass:schema:untp-dcc-0.6.1"
+UNTP_DIA = "urn:certpass:schema:untp-dia-0.6.1"
+_FILES = {
+    VC2: "vc2-verifiable-credential.schema.json",
+    UNTP_DCC: "untp-dcc-0.6.1.schema.json",
+    UNTP_DIA: "untp-dia-0.6.1.schema.json",
+}
+
+
+def _refuse_retrieval(uri: str) -> Resource:
+    raise LookupError(f"schema {uri!r} is not bundled; certpass never fetches schemas")
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for uri, name in _FILES.items():
+        schema = bundled_file(name)
+        schema.setdefault("$id", uri)
+        resources.append((uri, Resource.from_contents(schema, default_specification=DRAFT202012)))
+    return Registry(retrieve=_refuse_retrieval).with_resources(resources)  # type: ignore[call-arg]
+
+
+@cache
+def _validator(uri: str) -> Draft202012Validator:
+    schema = _registry().contents(uri)
+    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
+
+
+def _path(error: ValidationError) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(credential)"
+
+
+def _message(error: ValidationError) -> str:
+    # Raw jsonschema messages for these keywords quote regexes or say nothing useful.
+    if error.validator == "pattern":
+        return f"{_path(error)}: {error.instance!r} is not in the required format"
+    if error.validator == "contains" and isinstance(error.validator_value, dict):
+        wanted = error.validator_value.get("const")
+        if wanted is not None:
+            return f"{_path(error)}: must include {wanted!r}"
+    # oneOf/anyOf failures say little; the most relevant sub-error says what to fix.
+    if error.context:
+        best = min(error.context, key=lambda e: (len(e.absolute_path), e.message))
+        return f"{_path(error)}: {error.message[:120]} ({best.message})"
+    return f"{_path(error)}: {error.message}"
+
+
+def validate(credential: Mapping[str, Any], schema: str) -> list[str]:
+    """Readable errors of `credential` against the bundled schema `schema` (VC2, UNTP_DCC,
+    UNTP_DIA); an empty list means valid."""
+    if schema not in _FILES:
+        raise KeyError(f"unknown schema {schema!r}; bundled: {sorted(_FILES)}")
+    errors = sorted(
+        _validator(schema).iter_errors(credential),
+        key=lambda e: (list(map(str, e.absolute_path)), e.message),
+    )
+    return [_message(e) for e in errors]
+
+
+def validate_vc2(credential: Mapping[str, Any]) -> list[str]:
+    return validate(credential, VC2)
+
+
+def validate_dcc(credential: Mapping[str, Any]) -> list[str]:
+    """Errors against both the W3C VC 2.0 and the UNTP 0.6.1 DCC schemas."""
+    return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
+        f"UNTP DCC 0.6.1: {e}" for e in validate(credential, UNTP_DCC)
+    ]
+
+
+def validate_dia(credential: Mapping[str, Any]) -> list[str]:
+    """Errors against both the W3C VC 2.0 and the UNTP 0.6.1 DIA schemas."""
+    return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
+        f"UNTP DIA 0.6.1: {e}" for e in validate(credential, UNTP_DIA)
+    ]

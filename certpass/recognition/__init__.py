@@ -1,0 +1,1 @@
+"""certpass.recognition"""

@@ -1,0 +1,796 @@
+"""The recognition engine: is this certificate accepted in that market on that date, and why.
+
+Pure: the service maps database rows into `CertificateFacts` and a `RegistrySnapshot`
+(built once, indexed), then calls `decide`. Every arrangement that could apply is evaluated
+completely (all failed rules are reported, not only the first) so a refusal names every
+reason; the most favourable outcome wins and the others are shown beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from certpass.recognition import codes
+from certpass.recognition.codes import (
+    DECISION_RANK,
+    NOT_RECOGNISED,
+    RECOGNISED,
+    RECOGNISED_WITH_CONDITIONS,
+)
+from certpass.recognition.rules import (
+    Arrangement,
+    ConditionRule,
+    Scope,
+    StatusChange,
+    load_arrangements,
+)
+
+# Normalised certificate statuses that mean "valid on the date"; the service maps the
+# scheme's own words (有效, Current, Active) onto "valid" and keeps the original in status_word.
+VALID_STATUSES = frozenset({"valid"})
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StandardApplied:
+    designation: str  # "IEC 60335-1"
+    edition: str  # "2010" or "2010+A1:2013"; compared by its numbers, left to right
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFacts:
+    number: str
+    scheme: str  # "IECEE-CB", "IECEx", "CCC", ...
+    kind: str  # rules.CERTIFICATE_KINDS
+    issuer: str  # body id
+    issuer_economy: str  # ISO 3166-1 alpha-2 of the issuing body
+    status: str  # status on the decision date, normalised ("valid", "suspended", ...)
+    issued_on: dt.date
+    valid_from: dt.date | None = None  # None: from issued_on
+    valid_until: dt.date | None = None  # None: no expiry (IECEx CoC)
+    standards: tuple[StandardApplied, ...] = ()
+    hs_code: str = ""
+    category: str = ""  # scheme category: HOUS, EX ...
+    testing_route: str = "third-party"  # rules.TESTING_ROUTES
+    labs: tuple[str, ...] = ()  # body ids of the labs whose reports it rests on
+    test_report_attached: bool = False
+    origin: str = ""  # economy where the goods are made
+    direct_trade: bool = True
+    holder: str = ""
+    suffixes: tuple[str, ...] = ()  # IECEx "X" (specific conditions of use), "U" (component)
+    status_word: str = ""  # the scheme's own status word, for display
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeListing:
+    """A body listed by a scheme (IECEE NCB/CBTL, IECEx ExCB/ExTL) for some standards."""
+
+    scheme: str
+    body: str
+    kind: str  # "issuer" or "lab"
+    role: str = ""  # the scheme's own word: NCB, CBTL, ExCB, ExTL
+    standards: tuple[str, ...] = ()  # empty: every standard of the scheme
+
+
+@dataclass(frozen=True, slots=True)
+class StandardAdoption:
+    """A national standard based on an international one, with its national differences."""
+
+    national: str  # "GB 4706.1"
+    national_edition: str  # "2005"
+    economy: str  # "CN"
+    international: str  # "IEC 60335-1"
+    international_edition: str  # "2001"
+    differences: tuple[str, ...] = ()
+    effective_from: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeHome:
+    """A scheme's own market(s): its certificates are accepted there by its own rules."""
+
+    scheme: str
+    markets: tuple[str, ...]
+    title_en: str = ""
+    title_zh: str = ""
+    certificate_kinds: tuple[str, ...] = ("product-certificate",)
+    conditions: tuple[ConditionRule, ...] = ()
+
+    def as_arrangement(self) -> Arrangement:
+        return Arrangement(
+            id=f"home:{self.scheme}",
+            title_en=self.title_en or f"{self.scheme} in its own market",
+            title_zh=self.title_zh or f"{self.scheme} 本国市场",
+            kind="home-scheme",
+            markets=self.markets,
+            recognises=("certificates",),
+            scope=Scope(source_schemes=(self.scheme,), certificate_kinds=self.certificate_kinds),
+            conditions=self.conditions,
+            status_history=(StatusChange(dt.date.min, "in-force"),),
+        )
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    code: str
+    text_en: str
+    text_zh: str
+    detail: str = ""
+    items: tuple[str, ...] = ()
+    arrangement: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"code": self.code, "text_en": self.text_en, "text_zh": self.text_zh}
+        out.update(detail=self.detail, items=list(self.items), arrangement=self.arrangement)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    text_en: str
+    text_zh: str
+    detail: str = ""
+    arrangement: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "text_en": self.text_en,
+            "text_zh": self.text_zh,
+            "detail": self.detail,
+            "arrangement": self.arrangement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    arrangement: str  # "" for checks on the certificate itself
+    rule: str  # short rule name: "status", "scope.standards", "edition-floor" ...
+    outcome: str  # "pass", "fail", "condition", "skip", "info"
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "arrangement": self.arrangement,
+            "rule": self.rule,
+            "outcome": self.outcome,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementOutcome:
+    id: str
+    title_en: str
+    title_zh: str
+    kind: str
+    decision: str
+    conditions: tuple[Condition, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title_en": self.title_en,
+            "title_zh": self.title_zh,
+            "kind": self.kind,
+            "decision": self.decision,
+            "conditions": [c.code for c in self.conditions],
+            "reasons": [r.code for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    certificate: str
+    market: str
+    date: dt.date
+    decision: str
+    conditions: tuple[Condition, ...]
+    reasons: tuple[Reason, ...]
+    arrangements: tuple[ArrangementOutcome, ...]  # the ones the decision rests on
+    considered: tuple[ArrangementOutcome, ...]  # the other applicable ones, less favourable
+    trace: tuple[TraceStep, ...]
+
+    @property
+    def condition_codes(self) -> list[str]:
+        return [c.code for c in self.conditions]
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def arrangement_ids(self) -> list[str]:
+        return [a.id for a in self.arrangements]
+
+    def to_json(self) -> dict[str, Any]:
+        label = codes.decision(self.decision)
+        return {
+            "certificate": self.certificate,
+            "market": self.market,
+            "date": self.date.isoformat(),
+            "decision": self.decision,
+            "decision_label": {"en": label.en, "zh": label.zh},
+            "conditions": [c.to_json() for c in self.conditions],
+            "reasons": [r.to_json() for r in self.reasons],
+            "arrangements": [a.to_json() for a in self.arrangements],
+            "considered": [a.to_json() for a in self.considered],
+            "trace": [t.to_json() for t in self.trace],
+        }
+
+
+# --- the snapshot ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def edition_key(edition: str) -> tuple[int, ...]:
+    """Editions compare by their numbers: "2010+A1:2013" -> (2010, 1, 2013)."""
+    return tuple(int(n) for n in re.findall(r"\d+", edition))
+
+
+@dataclass(slots=True)
+class _Rule:
+    """An arrangement with its sets expanded and indexed once, when the snapshot is built."""
+
+    a: Arrangement
+    markets: frozenset[str]
+    kinds: frozenset[str]
+    categories: frozenset[str]
+    hs_prefixes: tuple[str, ...]
+    scope_standards: dict[str, tuple[int, ...] | None]
+    issuer_economies: frozenset[str]
+    designated: frozenset[str]
+    designated_by_std: dict[str, frozenset[str]]
+    labs: frozenset[str]
+    labs_by_std: dict[str, frozenset[str]]
+    routes: frozenset[str]
+    origin: frozenset[str]
+    floors: dict[str, tuple[tuple[int, ...], str, str]]
+
+
+_EMPTY: tuple[_Rule, ...] = ()
+
+
+class RegistrySnapshot:
+    """Everything the engine reads, indexed for speed. Build once; treat as immutable."""
+
+    def __init__(
+        self,
+        arrangements: Iterable[Arrangement],
+        *,
+        blocs: Mapping[str, Iterable[str]] | None = None,
+        adoptions: Iterable[StandardAdoption] = (),
+        listings: Iterable[SchemeListing] = (),
+        homes: Iterable[SchemeHome] = (),
+        body_economies: Mapping[str, str] | None = None,
+    ) -> None:
+        self.blocs = {b: frozenset(m) for b, m in (blocs or {}).items()}
+        self.body_economies = dict(body_economies or {})
+        self.arrangements: dict[str, Arrangement] = {}
+        self.homes = tuple(homes)
+        # (economy, international designation) -> adoptions, newest national edition first
+        self.adoptions: dict[tuple[str, str], list[StandardAdoption]] = {}
+        for ad in adoptions:
+            self.adoptions.setdefault((ad.economy, ad.international), []).append(ad)
+        for lst in self.adoptions.values():
+            lst.sort(key=lambda x: edition_key(x.national_edition), reverse=True)
+        # (scheme, kind, body) -> standards listed (None: all)
+        self.listings: dict[tuple[str, str, str], frozenset[str] | None] = {}
+        self.listed: dict[tuple[str, str], list[str]] = {}  # (scheme, kind) -> bodies
+        for li in listings:
+            key = (li.scheme, li.kind, li.body)
+            prev = self.listings.get(key, frozenset())
+            if not li.standards or prev is None:
+                self.listings[key] = None
+            else:
+                self.listings[key] = prev | frozenset(li.standards)
+            if li.body not in self.listed.setdefault((li.scheme, li.kind), []):
+                self.listed[(li.scheme, li.kind)].append(li.body)
+        # market -> source scheme ("*" for any) -> rules
+        self._index: dict[str, dict[str, list[_Rule]]] = {}
+        for a in [*arrangements, *(h.as_arrangement() for h in self.homes)]:
+            self.add(a)
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> RegistrySnapshot:
+        """Build from the JSON shape of certpass/demo/data/arrangements.json."""
+
+        def dated(d: Mapping[str, Any], key: str) -> dt.date | None:
+            return dt.date.fromisoformat(d[key]) if d.get(key) else None
+
+        return cls(
+            load_arrangements(doc.get("arrangements", [])),
+            blocs=doc.get("blocs", {}),
+            body_economies=doc.get("body_economies", {}),
+            adoptions=[
+                StandardAdoption(
+                    **{
+                        **ad,
+                        "differences": tuple(ad.get("differences", ())),
+                        "effective_from": dated(ad, "effective_from"),
+                    }
+                )
+                for ad in doc.get("standard_adoptions", [])
+            ],
+            listings=[
+                SchemeListing(**{**li, "standards": tuple(li.get("standards", ()))})
+                for li in doc.get("scheme_listings", [])
+            ],
+            homes=[
+                SchemeHome(
+                    **{
+                        **h,
+                        "markets": tuple(h["markets"]),
+                        "certificate_kinds": tuple(
+                            h.get("certificate_kinds", ("product-certificate",))
+                        ),
+                        "conditions": tuple(ConditionRule(**c) for c in h.get("conditions", ())),
+                    }
+                )
+                for h in doc.get("scheme_homes", [])
+            ],
+        )
+
+    def expand(self, names: Iterable[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for n in names:
+            out |= self.blocs.get(n, {n})
+        return frozenset(out)
+
+    def add(self, a: Arrangement) -> None:
+        rule = self._compile(a)
+        self.arrangements[a.id] = a
+        for market in rule.markets:
+            by_scheme = self._index.setdefault(market, {})
+            for scheme in a.scope.source_schemes or ("*",):
+                by_scheme.setdefault(scheme, []).append(rule)
+
+    @property
+    def markets(self) -> list[str]:
+        return sorted(self._index)
+
+    def rules_for(self, market: str, scheme: str) -> list[_Rule]:
+        by_scheme = self._index.get(market)
+        if not by_scheme:
+            return []
+        return [*by_scheme.get(scheme, _EMPTY), *by_scheme.get("*", _EMPTY)]
+
+    def adoption(self, economy: str, standard: str, on: dt.date) -> StandardAdoption | None:
+        for ad in self.adoptions.get((economy, standard), ()):
+            if ad.effective_from is None or ad.effective_from <= on:
+                return ad
+        return None
+
+    def is_listed(self, scheme: str, kind: str, body: str, standard: str) -> bool:
+        key = (scheme, kind, body)
+        if key not in self.listings:
+            return False
+        stds = self.listings[key]
+        return stds is None or standard in stds
+
+    def _compile(self, a: Arrangement) -> _Rule:
+        s = a.scope
+        return _Rule(
+            a=a,
+            markets=self.expand(a.markets),
+            kinds=frozenset(a.accepted_kinds()),
+            categories=frozenset(s.categories),
+            hs_prefixes=tuple(p.replace(".", "") for p in s.hs_prefixes),
+            scope_standards={
+                st.designation: edition_key(st.edition) if st.edition else None
+                for st in s.standards
+            },
+            issuer_economies=self.expand(a.issuer_economies),
+            designated=frozenset(a.designated_bodies),
+            designated_by_std={k: frozenset(v) for k, v in a.designated_bodies_by_standard.items()},
+            labs=frozenset(a.listed_labs),
+            labs_by_std={k: frozenset(v) for k, v in a.listed_labs_by_standard.items()},
+            routes=frozenset(a.testing_routes),
+            origin=self.expand(a.origin.economies) if a.origin else frozenset(),
+            floors={
+                f.standard: (edition_key(f.min_edition), f.min_edition, f.basis)
+                for f in a.edition_floors
+            },
+        )
+
+
+# --- deciding -------------------------------------------------------------------------------
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months elapsed: 2020-03-15 -> 2023-03-14 is 35, -> 2023-03-15 is 36."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def certificate_valid_on(cert: CertificateFacts, on: dt.date) -> tuple[bool, str]:
+    if cert.status not in VALID_STATUSES:
+        word = f" ({cert.status_word})" if cert.status_word else ""
+        return False, f"status on {on} is {cert.status}{word}"
+    start = cert.valid_from or cert.issued_on
+    if on < start:
+        return False, f"not valid before {start}"
+    if cert.valid_until and on > cert.valid_until:
+        return False, f"expired on {cert.valid_until}"
+    until = f"until {cert.valid_until}" if cert.valid_until else "with no expiry date"
+    return True, f"status {cert.status}, valid from {start} {until}"
+
+
+def decide(
+    certificate: CertificateFacts,
+    market: str,
+    on: dt.date,
+    snapshot: RegistrySnapshot,
+    *,
+    explain: bool = True,
+) -> Decision:
+    """Decide one certificate in one market. `explain=False` leaves passed checks out of the
+    trace (the planner asks thousands of hypothetical questions and reads only the outcome)."""
+    trace: list[TraceStep] = []
+    valid, why = certificate_valid_on(certificate, on)
+    trace.append(TraceStep("", "certificate-validity", "pass" if valid else "fail", why))
+
+    outcomes: list[_Outcome] = []
+    for rule in snapshot.rules_for(market, certificate.scheme):
+        a = rule.a
+        if a.foreign_only and certificate.issuer_economy == market:
+            trace.append(
+                TraceStep(
+                    a.id,
+                    "foreign-only",
+                    "skip",
+                    f"covers documents from the other party, not from {market} itself",
+                )
+            )
+            continue
+        outcomes.append(_evaluate(rule, certificate, market, on, snapshot, trace, explain))
+
+    # Cooperation-only arrangements (accreditation, technical chapters) are shown, never used:
+    # they are exactly where a naive system would wrongly answer "recognised".
+    granting = [o for o in outcomes if o.rule.kinds]
+    cooperation = [o for o in outcomes if not o.rule.kinds]
+    granting.sort(key=lambda o: (DECISION_RANK[o.decision], len(o.conditions), o.rule.a.id))
+    cooperation.sort(key=lambda o: o.rule.a.id)
+    used: list[_Outcome] = []
+    conditions: tuple[Condition, ...] = ()
+    if not valid:
+        result = NOT_RECOGNISED
+        reasons: tuple[Reason, ...] = (_reason("certificate-not-valid", why, ""),)
+        shown = [*granting, *cooperation]
+        summary = "the certificate is not valid on the date: nothing can accept it"
+    elif not granting:
+        result = NOT_RECOGNISED
+        extra = ""
+        if cooperation:
+            ids = ", ".join(o.rule.a.id for o in cooperation)
+            extra = f"; {ids} recognise(s) no certificates"
+        detail = f"no arrangement accepts {certificate.scheme} documents in {market}{extra}"
+        reasons = (_reason("no-arrangement", detail, ""),)
+        shown = cooperation
+        summary = detail
+    elif granting[0].decision == NOT_RECOGNISED:
+        result = NOT_RECOGNISED
+        used = granting
+        reasons = tuple(r for o in granting for r in o.reasons)
+        shown = cooperation
+        summary = f"no applicable arrangement accepts it ({len(granting)} considered)"
+    else:
+        best = granting[0]
+        result = best.decision
+        used = [best]
+        conditions = tuple(best.conditions)
+        reasons = ()
+        shown = [*granting[1:], *cooperation]
+        others = ", ".join(f"{o.rule.a.id}: {o.decision}" for o in shown) or "none"
+        summary = f"most favourable: {best.rule.a.id} ({best.decision}); others: {others}"
+    trace.append(TraceStep("", "decision", "fail" if result == NOT_RECOGNISED else "pass", summary))
+    return Decision(
+        certificate.number,
+        market,
+        on,
+        result,
+        conditions,
+        reasons,
+        tuple(o.summary() for o in used),
+        tuple(o.summary() for o in shown),
+        tuple(trace),
+    )
+
+
+def decide_markets(
+    certificate: CertificateFacts,
+    on: dt.date,
+    snapshot: RegistrySnapshot,
+    markets: Iterable[str] | None = None,
+) -> dict[str, Decision]:
+    """Every market (default: every market some arrangement names) for one certificate."""
+    return {m: decide(certificate, m, on, snapshot) for m in (markets or snapshot.markets)}
+
+
+@dataclass(slots=True)
+class _Outcome:
+    rule: _Rule
+    decision: str
+    conditions: list[Condition] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+
+    def summary(self) -> ArrangementOutcome:
+        a = self.rule.a
+        return ArrangementOutcome(
+            a.id,
+            a.title_en,
+            a.title_zh,
+            a.kind,
+            self.decision,
+            tuple(self.conditions),
+            tuple(self.reasons),
+        )
+
+
+def _reason(code: str, detail: str, arrangement: str) -> Reason:
+    c = codes.REASONS[code]
+    return Reason(code, c.en, c.zh, detail, arrangement)
+
+
+def _condition(code: str, detail: str, arrangement: str, items: tuple[str, ...] = ()) -> Condition:
+    c = codes.CONDITIONS[code]
+    return Condition(code, c.en, c.zh, detail, items, arrangement)
+
+
+def _evaluate(
+    rule: _Rule,
+    cert: CertificateFacts,
+    market: str,
+    on: dt.date,
+    snap: RegistrySnapshot,
+    trace: list[TraceStep],
+    explain: bool = True,
+) -> _Outcome:
+    a = rule.a
+    aid = a.id
+    reasons: list[Reason] = []
+    conditions: list[Condition] = []
+
+    def fail(rule_name: str, code: str, detail: str) -> None:
+        reasons.append(_reason(code, detail, aid))
+        trace.append(TraceStep(aid, rule_name, "fail", detail))
+
+    def ok(rule_name: str, template: str, *args: object) -> None:
+        # Passed checks are formatted only when a person will read them.
+        if explain:
+            trace.append(TraceStep(aid, rule_name, "pass", template.format(*args)))
+
+    # 1. In force on the date?
+    status = a.status_on(on) or "not yet signed"
+    if a.in_force_on(on):
+        ok("status", "in force on {}", on)
+    elif status == "in-force":
+        fail(
+            "status",
+            "arrangement-not-in-force",
+            f"outside its validity dates ({a.valid_from} to {a.valid_until or 'open'})",
+        )
+    else:
+        fail("status", "arrangement-not-in-force", f"status on {on} is {status}")
+
+    # 2. Does it recognise this kind of document at all?
+    if not rule.kinds:
+        what = ", ".join(a.recognises) or "nothing"
+        fail(
+            "recognises",
+            "outside-scope",
+            f"{a.kind} recognises {what}, not certificates or test reports",
+        )
+        return _Outcome(rule, NOT_RECOGNISED, conditions, reasons)
+    if cert.kind not in rule.kinds:
+        fail(
+            "scope.kinds",
+            "outside-scope",
+            f"accepts {', '.join(sorted(rule.kinds))}, not a {cert.kind}",
+        )
+    else:
+        ok("scope.kinds", "accepts a {} from {}", cert.kind, cert.scheme)
+
+    # 3. Product scope: category, HS code, standards, suffix.
+    if rule.categories and cert.category not in rule.categories:
+        fail(
+            "scope.categories",
+            "outside-scope",
+            f"category {cert.category or '(none)'} not in {', '.join(sorted(rule.categories))}",
+        )
+    if rule.hs_prefixes:
+        hs = cert.hs_code.replace(".", "")
+        if not any(hs.startswith(p) for p in rule.hs_prefixes):
+            fail(
+                "scope.hs",
+                "outside-scope",
+                f"HS {cert.hs_code or '(none)'} not under {', '.join(a.scope.hs_prefixes)}",
+            )
+        else:
+            ok("scope.hs", "HS {} in scope", cert.hs_code)
+    if rule.scope_standards:
+        outside = [
+            s.designation for s in cert.standards if s.designation not in rule.scope_standards
+        ]
+        if outside or not cert.standards:
+            fail(
+                "scope.standards",
+                "outside-scope",
+                f"standards outside the accepted scope: {', '.join(outside) or '(none applied)'}",
+            )
+        else:
+            ok("scope.standards", "every applied standard is in the accepted scope")
+    for suffix in cert.suffixes:
+        if suffix in a.scope.excluded_suffixes:
+            fail("scope.suffix", "outside-scope", f"certificates with suffix {suffix} excluded")
+
+    # 4. Issuer: whose documents, which bodies.
+    before = len(reasons)
+    if rule.issuer_economies and cert.issuer_economy not in rule.issuer_economies:
+        fail(
+            "issuer.economy",
+            "issuer-not-designated",
+            f"issuer {cert.issuer} is in {cert.issuer_economy}, not a party economy",
+        )
+    if rule.designated and cert.issuer not in rule.designated:
+        fail(
+            "issuer.designated",
+            "issuer-not-designated",
+            f"{cert.issuer} is not among the designated bodies",
+        )
+    for s in cert.standards:
+        per = rule.designated_by_std.get(s.designation)
+        if per is not None and cert.issuer not in per:
+            fail(
+                "issuer.designated",
+                "issuer-not-designated",
+                f"{cert.issuer} is not designated for {s.designation}",
+            )
+        if a.require_scheme_listed_issuer and not snap.is_listed(
+            cert.scheme, "issuer", cert.issuer, s.designation
+        ):
+            fail(
+                "issuer.listed",
+                "issuer-not-designated",
+                f"{cert.scheme} does not list {cert.issuer} as issuer for {s.designation}",
+            )
+    listed = rule.designated or rule.designated_by_std or a.require_scheme_listed_issuer
+    if len(reasons) == before and listed:
+        ok("issuer", "{} is designated/listed", cert.issuer)
+
+    # 5. Labs.
+    if rule.labs or rule.labs_by_std or a.require_scheme_listed_labs:
+        if not cert.labs:
+            fail("labs", "lab-not-listed", "the certificate names no testing laboratory")
+        for lab in cert.labs:
+            if rule.labs and lab not in rule.labs:
+                fail("labs", "lab-not-listed", f"lab {lab} is not on the arrangement's list")
+            for s in cert.standards:
+                per = rule.labs_by_std.get(s.designation)
+                if per is not None and lab not in per:
+                    fail("labs", "lab-not-listed", f"lab {lab} is not listed for {s.designation}")
+                if a.require_scheme_listed_labs and not snap.is_listed(
+                    cert.scheme, "lab", lab, s.designation
+                ):
+                    fail(
+                        "labs",
+                        "lab-not-listed",
+                        f"{cert.scheme} does not list lab {lab} for {s.designation}",
+                    )
+
+    # 6. Testing route.
+    if rule.routes:
+        if cert.testing_route not in rule.routes:
+            fail(
+                "testing-route",
+                "testing-route-not-accepted",
+                f"{cert.testing_route} results are not accepted "
+                f"(accepted: {', '.join(a.testing_routes)})",
+            )
+        else:
+            ok("testing-route", "{} accepted", cert.testing_route)
+
+    # 7. Origin and direct trade.
+    if a.origin:
+        before = len(reasons)
+        if rule.origin and cert.origin not in rule.origin:
+            fail(
+                "origin",
+                "origin-not-eligible",
+                f"made in {cert.origin or '(unknown)'}; eligible: {', '.join(a.origin.economies)}",
+            )
+        if a.origin.direct_trade and not cert.direct_trade:
+            fail("origin", "origin-not-eligible", "goods not traded directly between the parties")
+        if len(reasons) == before:
+            ok("origin", "made in {}, traded directly", cert.origin)
+
+    # 8. Edition floors: explicit ones, then the market's national adoptions.
+    nd_items: list[str] = []
+    for s in cert.standards:
+        floor = rule.floors.get(s.designation)
+        adoption = snap.adoption(market, s.designation, on)
+        if floor is None and a.derive_edition_floors and adoption is not None:
+            floor = (
+                edition_key(adoption.international_edition),
+                adoption.international_edition,
+                f"{adoption.national}-{adoption.national_edition} adopts "
+                f"{adoption.international}:{adoption.international_edition}",
+            )
+        if floor is None:
+            scope_floor = rule.scope_standards.get(s.designation)
+            if scope_floor:
+                floor = (scope_floor, ".".join(map(str, scope_floor)), "lowest edition in scope")
+        if floor is not None:
+            if edition_key(s.edition) < floor[0]:
+                fail(
+                    "edition-floor",
+                    "edition-too-old",
+                    f"{s.designation}:{s.edition} is older than {floor[1]} ({floor[2]})",
+                )
+            else:
+                ok(
+                    "edition-floor",
+                    "{}:{} >= {} ({})",
+                    s.designation,
+                    s.edition,
+                    floor[1],
+                    floor[2],
+                )
+        if adoption is not None:
+            for diff in adoption.differences:
+                nd_items.append(f"{adoption.national}-{adoption.national_edition}: {diff}")
+
+    # 9. Freshness.
+    if a.freshness_months is not None:
+        age = months_between(cert.issued_on, on)
+        if age > a.freshness_months:
+            detail = f"issued {cert.issued_on}, {age} months old (limit {a.freshness_months})"
+            if a.freshness_action == "refuse":
+                fail("freshness", "certificate-too-old", detail)
+            else:
+                conditions.append(_condition("freshness-review", detail, aid))
+                trace.append(TraceStep(aid, "freshness", "condition", detail))
+        else:
+            ok("freshness", "{} months old, within {}", age, a.freshness_months)
+
+    if reasons:
+        return _Outcome(rule, NOT_RECOGNISED, [], reasons)
+
+    # 10. Conditions the arrangement always attaches, and those the document triggers.
+    for c in a.conditions:
+        items = c.items
+        detail = c.detail_en
+        if c.code == "national-differences-test" and not items:
+            items = tuple(nd_items)
+            detail = detail or (
+                "test the national differences: " + "; ".join(items)
+                if items
+                else f"no national differences recorded for {market}"
+            )
+        conditions.append(_condition(c.code, detail, aid, items))
+        trace.append(TraceStep(aid, "condition", "condition", f"{c.code}: {detail}".rstrip(": ")))
+    if a.requires_test_report and not cert.test_report_attached:
+        conditions.append(
+            _condition("test-report-required", "the certificate came without its test report", aid)
+        )
+        trace.append(TraceStep(aid, "test-report", "condition", "test report not attached"))
+    for suffix in cert.suffixes:
+        code = a.suffix_conditions.get(suffix)
+        if code and all(x.code != code for x in conditions):
+            detail = f"suffix {suffix}: specific conditions of use must be marked and followed"
+            conditions.append(_condition(code, detail, aid))
+            trace.append(TraceStep(aid, "suffix", "condition", detail))
+    decision = RECOGNISED_WITH_CONDITIONS if conditions else RECOGNISED
+    return _Outcome(rule, decision, conditions, [])

@@ -1,0 +1,587 @@
+"""The route planner: the cheapest set of tests and certificates that opens several markets.
+
+"One test, several certificates" (一次检测、多国认证) as a weighted covering problem:
+each candidate assessment (a certificate in some scheme from some body, resting on a test
+at a listed lab, possibly building on another assessment) opens the markets where the
+engine says it is recognised, leaving per-market conditions that cost money and time.
+A plan picks a set of assessments closed under prerequisites; each market is served by the
+cheapest chosen assessment that opens it. Total = fixed costs of the chosen assessments +
+the per-market costs. Solved exactly by branch-and-bound after dominance pruning: the
+number of *distinct* candidates is small (a handful of schemes times the few bodies whose
+designation changes the outcome), so exactness does not need 2^markets enumeration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from certpass.recognition.codes import NOT_RECOGNISED
+from certpass.recognition.engine import (
+    CertificateFacts,
+    Decision,
+    RegistrySnapshot,
+    StandardApplied,
+    decide,
+)
+
+INF = float("inf")
+MAX_ISSUERS_PER_SCHEME = 8  # bodies beyond these are interchangeable for the outcome
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeCosts:
+    """Illustrative cost and lead-time estimates for obtaining one certificate in a scheme."""
+
+    scheme: str
+    certificate_kind: str  # the document it yields: cb-test-certificate, iecex-coc ...
+    test_cost: float  # full type testing
+    certificate_fee: float
+    test_days: int
+    certificate_days: int
+    factory_inspection_cost: float = 0.0
+    factory_inspection_days: int = 0
+    own_factory_inspection: bool = False  # the scheme always inspects the factory itself
+    lab_role: str = "lab"  # the kind of lab that tests: CBTL, ExTL, designated lab
+    issuers: tuple[str, ...] = ()  # bodies selling it, besides those the scheme lists
+    builds_on: str | None = None  # scheme whose certificate replaces most of the testing
+    reuse_test_cost: float = 0.0  # tests still needed when building on it
+    reuse_test_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionCost:
+    code: str
+    cost: float
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    schemes: Mapping[str, SchemeCosts]
+    conditions: Mapping[str, ConditionCost] = field(default_factory=dict)
+    currency: str = "USD"
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Catalogue:
+        """Read the shape of certpass/demo/data/scheme_costs.json."""
+        schemes = {}
+        for item in doc.get("schemes", []):
+            item = dict(item)
+            item["issuers"] = tuple(item.get("issuers", ()))
+            schemes[item["scheme"]] = SchemeCosts(**item)
+        conditions = {c["code"]: ConditionCost(**c) for c in doc.get("conditions", [])}
+        return cls(schemes, conditions, doc.get("currency", "USD"))
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    hs_code: str
+    standards: tuple[StandardApplied, ...]
+    origin: str
+    category: str = ""
+    direct_trade: bool = True
+    name: str = ""
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What one assessment leaves to do in one market."""
+
+    market: str
+    decision: str
+    conditions: tuple[str, ...]
+    arrangement: str
+    target_scheme: str | None
+    cost: float
+    days: int
+
+
+@dataclass(slots=True)
+class Assessment:
+    id: str
+    scheme: str
+    issuer: str
+    lab: str
+    fixed_cost: float
+    days: int  # own lead time, prerequisite excluded
+    opens: dict[str, Opening]
+    prerequisite: str | None = None  # id of the assessment it builds on
+    why: str = ""
+
+
+def candidates(
+    product: ProductFacts,
+    markets: Sequence[str],
+    on: dt.date,
+    snapshot: RegistrySnapshot,
+    catalogue: Catalogue,
+) -> tuple[list[Assessment], dict[str, set[str]]]:
+    """Every distinct assessment worth considering, and the refusals seen per market."""
+    refusals: dict[str, set[str]] = {m: set() for m in markets}
+    out: list[Assessment] = []
+    by_scheme: dict[str, list[Assessment]] = {}
+    # Schemes that build on others come after them so the prerequisites exist.
+    order = sorted(catalogue.schemes.values(), key=lambda c: c.builds_on is not None)
+    for costs in order:
+        lab = _lab_for(costs.scheme, product, snapshot)
+        seen_signatures: set[tuple] = set()
+        market_rules = {m: snapshot.rules_for(m, costs.scheme) for m in markets}
+        answers: dict[tuple, Opening | None] = {}
+        for issuer in _issuers_for(costs, markets, snapshot, product):
+            cert = CertificateFacts(
+                number=f"plan:{costs.scheme}:{issuer}",
+                scheme=costs.scheme,
+                kind=costs.certificate_kind,
+                issuer=issuer,
+                issuer_economy=snapshot.body_economies.get(issuer, ""),
+                status="valid",
+                issued_on=on,
+                standards=product.standards,
+                hs_code=product.hs_code,
+                category=product.category,
+                labs=(lab,) if lab else (),
+                test_report_attached=True,
+                origin=product.origin,
+                direct_trade=product.direct_trade,
+            )
+            opens: dict[str, Opening] = {}
+            for m in markets:
+                rules = market_rules[m]
+                if not rules:
+                    refusals[m].add("no-arrangement")  # nothing to ask the engine
+                    continue
+                # Issuers that the market's rules cannot tell apart get the same answer.
+                key = (m, _issuer_signature(issuer, rules, snapshot, costs.scheme, product))
+                if key not in answers:
+                    d = decide(cert, m, on, snapshot, explain=False)
+                    if d.decision == NOT_RECOGNISED:
+                        refusals[m].update(d.reason_codes)
+                        answers[key] = None
+                    else:
+                        answers[key] = _opening(d, snapshot, catalogue, costs.scheme)
+                opening = answers[key]
+                if opening is not None:
+                    opens[m] = opening
+            signature = tuple(sorted((m, o.cost, o.days) for m, o in opens.items()))
+            if not opens or signature in seen_signatures:
+                continue
+            seen_signatures.add(signature)
+            fi = costs.factory_inspection_cost if costs.own_factory_inspection else 0.0
+            fi_days = costs.factory_inspection_days if costs.own_factory_inspection else 0
+            full = Assessment(
+                id=f"{costs.scheme}@{issuer}",
+                scheme=costs.scheme,
+                issuer=issuer,
+                lab=lab,
+                fixed_cost=costs.test_cost + costs.certificate_fee + fi,
+                days=costs.test_days + costs.certificate_days + fi_days,
+                opens=opens,
+                why=f"full {costs.scheme} testing at a {costs.lab_role} ({lab or issuer}), "
+                f"certificate from {issuer}",
+            )
+            variants = [full]
+            for base in by_scheme.get(costs.builds_on or "", []):
+                variants.append(
+                    Assessment(
+                        id=f"{costs.scheme}@{issuer}<-{base.id}",
+                        scheme=costs.scheme,
+                        issuer=issuer,
+                        lab=lab,
+                        fixed_cost=costs.reuse_test_cost + costs.certificate_fee + fi,
+                        days=costs.reuse_test_days + costs.certificate_days + fi_days,
+                        opens=opens,
+                        prerequisite=base.id,
+                        why=f"{costs.scheme} certificate from {issuer} building on {base.id}: "
+                        f"only the remaining tests are run",
+                    )
+                )
+            for a in variants:
+                out.append(a)
+                by_scheme.setdefault(costs.scheme, []).append(a)
+    return out, refusals
+
+
+def _issuer_signature(
+    body: str, rules: Sequence[Any], snapshot: RegistrySnapshot, scheme: str, product: ProductFacts
+) -> tuple:
+    """What the engine can see of an issuer under these rules; equal signatures, equal answers."""
+    designated = tuple(
+        body in r.designated or any(body in v for v in r.designated_by_std.values())
+        for r in rules
+        if r.designated or r.designated_by_std
+    )
+    economy = (
+        snapshot.body_economies.get(body, "")
+        if any(r.issuer_economies or r.a.foreign_only for r in rules)
+        else ""
+    )
+    listed = (
+        tuple(snapshot.is_listed(scheme, "issuer", body, s.designation) for s in product.standards)
+        if any(r.a.require_scheme_listed_issuer for r in rules)
+        else ()
+    )
+    return designated, economy, listed
+
+
+def _issuers_for(
+    costs: SchemeCosts,
+    markets: Sequence[str],
+    snapshot: RegistrySnapshot,
+    product: ProductFacts,
+) -> list[str]:
+    """One body per distinct outcome: bodies are interchangeable unless designation lists,
+    party economies or scheme listings tell them apart, so one body per signature is tried,
+    most widely designated first, at most MAX_ISSUERS_PER_SCHEME."""
+    rules = list({id(r): r for m in markets for r in snapshot.rules_for(m, costs.scheme)}.values())
+    designations: dict[str, int] = {}
+    for r in rules:
+        for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
+            designations[body] = designations.get(body, 0) + 1
+    pool = [*costs.issuers, *designations, *snapshot.listed.get((costs.scheme, "issuer"), ())]
+    chosen: dict[tuple, tuple[int, str]] = {}
+    for body in dict.fromkeys(pool):
+        signature = _issuer_signature(body, rules, snapshot, costs.scheme, product)
+        if signature not in chosen:
+            chosen[signature] = (designations.get(body, 0), body)
+    ranked = sorted(chosen.values(), key=lambda x: -x[0])
+    return [body for _, body in ranked[:MAX_ISSUERS_PER_SCHEME]]
+
+
+def _lab_for(scheme: str, product: ProductFacts, snapshot: RegistrySnapshot) -> str:
+    for lab in snapshot.listed.get((scheme, "lab"), ()):
+        if all(snapshot.is_listed(scheme, "lab", lab, s.designation) for s in product.standards):
+            return lab
+    return ""
+
+
+def _opening(d: Decision, snapshot: RegistrySnapshot, catalogue: Catalogue, scheme: str) -> Opening:
+    cost = 0.0
+    days = 0
+    for c in d.conditions:
+        cc = catalogue.conditions.get(c.code)
+        if cc:
+            cost += cc.cost
+            days = max(days, cc.days)
+    arrangement = d.arrangements[0].id
+    target = snapshot.arrangements[arrangement].scope.target_scheme
+    if target and target != scheme and target in catalogue.schemes:
+        # The market issues its own certificate on the strength of this one.
+        t = catalogue.schemes[target]
+        cost += t.certificate_fee
+        days += t.certificate_days
+    return Opening(d.market, d.decision, tuple(d.condition_codes), arrangement, target, cost, days)
+
+
+# --- the exact solver -----------------------------------------------------------------------
+
+
+def closure(index: int, cands: Sequence[Assessment], ids: Mapping[str, int]) -> list[int]:
+    """The assessment and its chain of prerequisites, prerequisites first."""
+    chain = [index]
+    while cands[chain[-1]].prerequisite is not None:
+        chain.append(ids[cands[chain[-1]].prerequisite])  # type: ignore[index]
+    return chain[::-1]
+
+
+def selection_cost(
+    chosen: Iterable[int], cands: Sequence[Assessment], markets: Sequence[str]
+) -> float:
+    """Fixed costs + each market at its cheapest chosen opening; INF if not closed/covering."""
+    chosen = set(chosen)
+    ids = {a.id: i for i, a in enumerate(cands)}
+    for i in chosen:
+        p = cands[i].prerequisite
+        if p is not None and ids[p] not in chosen:
+            return INF
+    total = sum(cands[i].fixed_cost for i in chosen)
+    for m in markets:
+        best = min((cands[i].opens[m].cost for i in chosen if m in cands[i].opens), default=INF)
+        total += best
+    return total
+
+
+def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, list[int]]:
+    """Exact minimum of selection_cost over prerequisite-closed sets covering `markets`."""
+    n, k = len(cands), len(markets)
+    ids = {a.id: i for i, a in enumerate(cands)}
+    cost = [
+        [cands[i].opens[m].cost if m in cands[i].opens else INF for m in markets] for i in range(n)
+    ]
+    closures = [closure(i, cands, ids) for i in range(n)]
+    needed = {ids[a.prerequisite] for a in cands if a.prerequisite is not None}
+    alive = _undominated(cands, cost, closures, needed)
+    if any(all(cost[i][j] == INF for i in alive) for j in range(k)):
+        return INF, []
+
+    best_total = INF
+    best_set: list[int] = []
+
+    def extra_fixed(i: int, included: set[int]) -> float:
+        return sum(cands[x].fixed_cost for x in closures[i] if x not in included)
+
+    def search(included: set[int], fixed: float, assigned: list[float], undecided: set[int]):
+        nonlocal best_total, best_set
+        # Lower bound: fixed so far + each market at its cheapest still-possible opening
+        # + the cheapest purchase any uncovered market forces.
+        bound = fixed
+        forced = 0.0
+        target = -1
+        fewest = n + 1
+        for j in range(k):
+            options = [i for i in undecided if cost[i][j] < INF]
+            low = min([assigned[j], *(cost[i][j] for i in options)])
+            if low == INF:
+                return
+            bound += low
+            if assigned[j] == INF:
+                forced = max(forced, min(extra_fixed(i, included) for i in options))
+                if len(options) < fewest:
+                    fewest, target = len(options), j
+        if bound + forced >= best_total:
+            return
+        if target < 0:  # every market covered: a complete plan
+            total = fixed + sum(assigned)
+            if total < best_total:
+                best_total, best_set = total, sorted(included)
+            # Optional extras that would serve some market more cheaply.
+            gains = [
+                (
+                    sum(max(0.0, assigned[j] - cost[i][j]) for j in range(k))
+                    - extra_fixed(i, included),
+                    i,
+                )
+                for i in undecided
+            ]
+            gains = [(g, i) for g, i in gains if any(cost[i][j] < assigned[j] for j in range(k))]
+            if not gains:
+                return
+            _, pick = max(gains)
+            branch = [pick]
+        else:
+            branch = sorted(
+                (i for i in undecided if cost[i][target] < INF),
+                key=lambda i: cost[i][target] + extra_fixed(i, included),
+            )
+        remaining = set(undecided)
+        for i in branch:
+            remaining.discard(i)
+            add = [x for x in closures[i] if x not in included]
+            new_assigned = [min(assigned[j], *(cost[x][j] for x in add)) for j in range(k)]
+            search(
+                included | set(add),
+                fixed + sum(cands[x].fixed_cost for x in add),
+                new_assigned,
+                remaining - set(add),
+            )
+        if target < 0:  # the "without it" branch for an optional extra
+            search(included, fixed, assigned, remaining)
+
+    search(set(), 0.0, [INF] * k, set(alive))
+    return best_total, best_set
+
+
+def _undominated(cands, cost, closures, needed) -> list[int]:
+    """Drop A when some B opens at least A's markets, each no dearer, costs no more itself and
+    needs no prerequisite A does not already need (so swapping A for B never costs more);
+    never drop a prerequisite of another candidate."""
+    n = len(cands)
+    alive = []
+    for a in range(n):
+        dominated = False
+        if a not in needed:
+            for b in range(n):
+                if b == a or cands[b].fixed_cost > cands[a].fixed_cost:
+                    continue
+                if not set(closures[b][:-1]) <= set(closures[a][:-1]):
+                    continue
+                if all(cost[b][j] <= cost[a][j] for j in range(len(cost[a]))):
+                    same = cands[b].fixed_cost == cands[a].fixed_cost and cost[b] == cost[a]
+                    if not same or b < a:  # of equals keep the first
+                        dominated = True
+                        break
+        if not dominated:
+            alive.append(a)
+    return alive
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    order: int
+    kind: str  # "test", "certificate", "market"
+    scheme: str
+    body: str
+    markets: tuple[str, ...]
+    cost: float
+    days: int
+    conditions: tuple[str, ...] = ()
+    arrangement: str = ""
+    after: tuple[int, ...] = ()  # orders of the steps that must come first
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    markets: tuple[str, ...]
+    date: dt.date
+    steps: tuple[PlanStep, ...]
+    opened: Mapping[str, Opening]
+    unopened: Mapping[str, tuple[str, ...]]  # market -> reason codes
+    total_cost: float
+    lead_time_days: int
+    currency: str
+    candidates_considered: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "markets": list(self.markets),
+            "date": self.date.isoformat(),
+            "total_cost": self.total_cost,
+            "currency": self.currency,
+            "lead_time_days": self.lead_time_days,
+            "estimate_note": "illustrative estimates; costs and lead times vary by body",
+            "steps": [
+                {
+                    "order": s.order,
+                    "kind": s.kind,
+                    "scheme": s.scheme,
+                    "body": s.body,
+                    "markets": list(s.markets),
+                    "cost": s.cost,
+                    "days": s.days,
+                    "conditions": list(s.conditions),
+                    "arrangement": s.arrangement,
+                    "after": list(s.after),
+                    "why": s.why,
+                }
+                for s in self.steps
+            ],
+            "opened": {
+                m: {
+                    "decision": o.decision,
+                    "conditions": list(o.conditions),
+                    "arrangement": o.arrangement,
+                    "cost": o.cost,
+                    "days": o.days,
+                }
+                for m, o in self.opened.items()
+            },
+            "unopened": {m: list(r) for m, r in self.unopened.items()},
+            "candidates_considered": self.candidates_considered,
+        }
+
+
+def plan(
+    product: ProductFacts,
+    markets: Sequence[str],
+    on: dt.date,
+    snapshot: RegistrySnapshot,
+    catalogue: Catalogue,
+) -> Plan:
+    markets = list(dict.fromkeys(markets))
+    cands, refusals = candidates(product, markets, on, snapshot, catalogue)
+    openable = [m for m in markets if any(m in a.opens for a in cands)]
+    unopened = {
+        # A specific refusal says more than "no arrangement" from schemes with no rules there.
+        m: tuple(sorted(refusals[m] - {"no-arrangement"})) or ("no-arrangement",)
+        for m in markets
+        if m not in openable
+    }
+    total, chosen = solve(cands, openable)
+    if total == INF:
+        total, chosen = 0.0, []
+    # Each market goes to its cheapest chosen opening (ties: the earlier assessment).
+    served: dict[str, int] = {}
+    for m in openable:
+        served[m] = min(
+            (i for i in chosen if m in cands[i].opens), key=lambda i: (cands[i].opens[m].cost, i)
+        )
+    ids = {a.id: i for i, a in enumerate(cands)}
+    steps: list[PlanStep] = []
+    cert_step: dict[int, int] = {}
+    finish: dict[int, int] = {}
+    for i in sorted(chosen, key=lambda i: len(closure(i, cands, ids))):
+        a = cands[i]
+        costs = catalogue.schemes[a.scheme]
+        pre = ids.get(a.prerequisite) if a.prerequisite else None
+        start = finish.get(pre, 0) if pre is not None else 0
+        test_cost = costs.reuse_test_cost if pre is not None else costs.test_cost
+        test_days = costs.reuse_test_days if pre is not None else costs.test_days
+        after = (cert_step[pre],) if pre is not None else ()
+        steps.append(
+            PlanStep(
+                len(steps) + 1,
+                "test",
+                a.scheme,
+                a.lab or a.issuer,
+                (),
+                test_cost,
+                test_days,
+                after=after,
+                why=f"{costs.lab_role} testing: {a.why}",
+            )
+        )
+        own = [m for m, s in served.items() if s == i]
+        steps.append(
+            PlanStep(
+                len(steps) + 1,
+                "certificate",
+                a.scheme,
+                a.issuer,
+                tuple(own),
+                a.fixed_cost - test_cost,
+                a.days - test_days,
+                after=(len(steps),),
+                why=f"{a.scheme} {costs.certificate_kind} from {a.issuer}; opens "
+                f"{', '.join(own) or 'no market directly'}",
+            )
+        )
+        cert_step[i] = len(steps)
+        finish[i] = start + a.days
+    lead = 0
+    for m, i in served.items():
+        o = cands[i].opens[m]
+        what = f"conditions: {', '.join(o.conditions)}" if o.conditions else "accepted as it is"
+        national = (
+            f"; {o.target_scheme} certificate issued on it"
+            if o.target_scheme and o.target_scheme != cands[i].scheme
+            else ""
+        )
+        steps.append(
+            PlanStep(
+                len(steps) + 1,
+                "market",
+                o.target_scheme or cands[i].scheme,
+                "",
+                (m,),
+                o.cost,
+                o.days,
+                o.conditions,
+                o.arrangement,
+                (cert_step[i],),
+                why=f"{m} via {o.arrangement} ({o.decision}); {what}{national}",
+            )
+        )
+        lead = max(lead, finish[i] + o.days)
+    return Plan(
+        tuple(markets),
+        on,
+        tuple(steps),
+        {m: cands[i].opens[m] for m, i in served.items()},
+        unopened,
+        round(total, 2),
+        lead,
+        catalogue.currency,
+        len(cands),
+    )

@@ -1,0 +1,120 @@
+"""Bulk import: CSV, XLSX and JSON; each row all-or-nothing; errors per row and field."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from certpass.accounts.actor import OPERATOR
+from certpass.certificates import importer
+from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
+from certpass.errors import InvalidInput, TooLarge
+from certpass.ledger.models import LogEntry
+from tests.registry_fixture import seed
+
+GOOD = {
+    "number": "", "scheme": "CCC", "issuer": "cqc", "holder_name": "Example Co.",
+    "holder_economy": "CN", "product_name": "Kettle", "models": "K1; K2", "hs_code": "8516.79",
+    "standards": "GB 4706.1-2005", "category": "HOUS", "issued_on": "2024-03-01",
+    "factory_name": "Factory 1", "factory_economy": "CN",
+}
+
+
+def rows_with_one_bad(n: int = 5, bad: dict | None = None) -> list[dict]:
+    rows = [{**GOOD, "number": f"IMP-{i:03d}"} for i in range(n)]
+    rows[2].update(bad or {"standards": "IEC 60079-0:2017"})
+    return rows
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode()
+
+
+def to_xlsx(rows: list[dict]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(rows[0]))
+    for r in rows:
+        ws.append(list(r.values()))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def stored(db) -> tuple[int, ...]:
+    with db.read() as s:
+        return tuple(s.scalar(select(func.count()).select_from(m))
+                     for m in (Certificate, CertificateIssue, StatusEvent))
+
+
+@pytest.fixture
+def seeded(db):
+    seed(db)
+    return db
+
+
+@pytest.mark.parametrize("fmt, encode", [("csv", to_csv), ("xlsx", to_xlsx),
+                                         ("json", lambda r: json.dumps(r).encode())])
+def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
+    rows = importer.read_rows(encode(rows_with_one_bad()), fmt, 100)
+    report = importer.import_rows(seeded, rows, OPERATOR)
+    assert report.imported == 4
+    assert [(e.row, e.field) for e in report.errors] == [(4, "standards")]
+    assert "IEC 60079-0:2017" in report.errors[0].reason
+    assert stored(seeded) == (4, 4, 4)
+    with seeded.read() as s:
+        assert s.scalar(select(func.count()).select_from(LogEntry)) >= 4
+        assert s.scalar(select(Certificate.id).where(Certificate.number == "IMP-002")) is None
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"holder_economy": "ZZ"}, "holder_economy"),
+    ({"issued_on": "2024-13-01"}, "issued_on"),
+    ({"models": ""}, "models"),
+    ({"scheme": "NOPE"}, "scheme"),
+    ({"hs_code": "85x6"}, "hs_code"),
+    ({"testing_route": "magic"}, "testing_route"),
+])
+def test_field_errors_name_the_field(seeded, bad, field):
+    report = importer.import_rows(seeded, rows_with_one_bad(3, bad), OPERATOR)
+    assert report.imported == 2
+    assert [(e.row, e.field) for e in report.errors] == [(4, field)]
+
+
+def test_rerun_is_idempotent_and_conflicting_duplicate_is_an_error(seeded):
+    rows = rows_with_one_bad()
+    importer.import_rows(seeded, rows, OPERATOR)
+    again = importer.import_rows(seeded, rows, OPERATOR)
+    assert (again.imported, again.already_present, len(again.errors)) == (0, 4, 1)
+    changed = [{**rows[0], "models": "OTHER"}]
+    report = importer.import_rows(seeded, changed, OPERATOR)
+    assert report.errors[0].field == "number" and "already exists" in report.errors[0].reason
+    assert stored(seeded) == (4, 4, 4)
+
+
+@pytest.mark.parametrize("data, fmt, words", [
+    (b"number,colour\n1,red\n", "csv", "unknown columns"),
+    (b"number,scheme\n1,CCC\n", "csv", "missing columns"),
+    (b"{not json", "json", "cannot read"),
+    (b'{"a": 1}', "json", "a list of certificate objects"),
+    (b"PK\x03\x04garbage", "xlsx", "cannot read"),
+    (b"x", "pdf", "unsupported format"),
+])
+def test_broken_files(data, fmt, words):
+    with pytest.raises(InvalidInput) as caught:
+        importer.read_rows(data, fmt, 100)
+    assert words in caught.value.message
+
+
+def test_row_limit():
+    with pytest.raises(TooLarge):
+        importer.read_rows(to_csv([{**GOOD, "number": f"N{i}"} for i in range(11)]), "csv", 10)

@@ -1,0 +1,72 @@
+"""The command line: thin commands over the services, JSON on request, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from certpass.cli.main import main
+from tests.registry_fixture import request_data, seed
+
+
+@pytest.fixture
+def cli(sqlite_db, capsys):
+    seed(sqlite_db)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--database", sqlite_db.url, *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_issue_show_and_transitions(cli, tmp_path):
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps(request_data()))
+    code, out, _ = cli("certificates", "issue", str(path), "--json")
+    assert code == 0 and json.loads(out)["status"] == "valid"
+    code, out, _ = cli("certificates", "suspend", "2024010701000001", "--reason", "audit",
+                       "--json")
+    assert code == 0 and json.loads(out)["status_word"] == "暂停"
+    code, out, _ = cli("certificates", "list", "--status", "suspended", "--json")
+    assert json.loads(out)["total"] == 1
+    code, out, _ = cli("certificates", "show", "2024010701000001")
+    assert code == 0 and "暂停" in out and "audit" in out
+
+
+def test_errors_go_to_stderr_with_nonzero_exit(cli, tmp_path):
+    code, out, err = cli("certificates", "show", "NOPE")
+    assert code == 1 and out == "" and "not-found" in err and "never issued" in err
+    code, _, err = cli("certificates", "restore", "NOPE", "--reason", "x")
+    assert code == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    code, _, err = cli("certificates", "issue", str(bad))
+    assert code == 1 and "not valid JSON" in err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(request_data(scheme="IECEx")))
+    code, _, err = cli("certificates", "issue", str(wrong))
+    assert code == 1 and "out-of-scope" in err
+    code, _, err = cli("certificates", "issue", str(tmp_path / "missing.json"))
+    assert code != 0
+
+
+def test_import_reports_rows(cli, tmp_path):
+    path = tmp_path / "batch.csv"
+    path.write_text(
+        "number,scheme,issuer,holder_name,holder_economy,product_name,models,standards,"
+        "category,issued_on\n"
+        "C-1,CCC,cqc,Example Co.,CN,Kettle,K1,GB 4706.1-2005,HOUS,2024-03-01\n"
+        "C-2,CCC,cqc,Example Co.,XX,Kettle,K1,GB 4706.1-2005,HOUS,2024-03-01\n")
+    code, out, _ = cli("import", str(path), "--json")
+    report = json.loads(out)
+    assert code == 1 and report["imported"] == 1
+    assert report["errors"] == [{"row": 3, "field": "holder_economy",
+                                 "reason": "unknown economy 'XX'"}]
+
+
+def test_bodies(cli):
+    code, out, _ = cli("bodies", "--role", "accreditation-body", "--json")
+    assert code == 0 and {b["id"] for b in json.loads(out)["items"]} == {"cnas", "ianz"}

@@ -1,0 +1,157 @@
+"""The JSON API: reads are public, writes need a token, bad input is a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.registry_fixture import request_data
+from tests.web.conftest import bearer
+
+
+def issue_body(number: str = "2024010701000001", **overrides) -> dict:
+    return request_data(number, **overrides)
+
+
+def test_health_and_settings(client):
+    assert client.get("/api/health").json()["status"] == "ok"
+    rows = {r["name"]: r for r in client.get("/api/settings").json()}
+    assert rows["secret_key"]["value"] == "********"
+    assert rows["database_url"]["env"] == "CERTPASS_DATABASE_URL"
+
+
+def test_issue_then_read(client, tokens):
+    r = client.post("/api/certificates", json=issue_body(), headers=bearer(tokens["cqc"]))
+    assert r.status_code == 201, r.text
+    assert r.json()["history"][0]["actor"] == "cqc (cqc)"
+    page = client.get("/api/certificates", params={"status": "valid", "scheme": "CCC"}).json()
+    assert page["total"] == 1 and page["items"][0]["number"] == "2024010701000001"
+    one = client.get("/api/certificates/2024010701000001").json()
+    assert one["status_word"] == "有效" and one["issuer"]["name_zh"] == "中国质量认证中心"
+
+
+def test_lifecycle_over_http(client, tokens):
+    h = bearer(tokens["cqc"])
+    client.post("/api/certificates", json=issue_body(), headers=h)
+    r = client.post("/api/certificates/2024010701000001/suspend", json={"reason": "audit"},
+                    headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "suspended"
+    r = client.post("/api/certificates/2024010701000001/withdraw", json={"reason": "fraud"},
+                    headers=h)
+    assert r.json()["status"] == "withdrawn"
+    r = client.post("/api/certificates/2024010701000001/restore", json={"reason": "x"},
+                    headers=h)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "illegal-transition"
+    r = client.post("/api/certificates/2024010701000001/amend",
+                    json={"issued_on": "2024-05-01", "reason": "x", "standards": ["X"]},
+                    headers=h)
+    assert r.status_code == 409
+
+
+@pytest.mark.parametrize("headers, status", [({}, 401), ("cqc-read", 403), ("other-cb", 403),
+                                             ("cnas", 403), ("cqc", 201)])
+def test_who_may_issue(client, tokens, headers, status):
+    h = bearer(tokens[headers]) if isinstance(headers, str) else headers
+    assert client.post("/api/certificates", json=issue_body(), headers=h).status_code == status
+
+
+def test_forged_expired_and_revoked_tokens(client, tokens, app_db):
+    from certpass.accounts import service as accounts
+    from certpass.accounts.actor import OPERATOR
+
+    forged = tokens["cqc"][:-4] + "AAAA"
+    assert client.post("/api/certificates", json=issue_body(),
+                       headers=bearer(forged)).status_code == 401
+    key_id = tokens["cqc"].split("_")[1]
+    with app_db.write() as s:
+        accounts.revoke_token(s, key_id, OPERATOR)
+    r = client.post("/api/certificates", json=issue_body(), headers=bearer(tokens["cqc"]))
+    assert r.status_code == 401 and tokens["cqc"] not in r.text
+
+
+@pytest.mark.parametrize("body, status, code, words", [
+    (issue_body(issuer="nobody"), 403, "forbidden", "only certification body nobody"),
+    (issue_body(holder={"name": "X", "economy": "ZZ"}), 404, "not-found", "unknown economy"),
+    (issue_body(scheme="NOPE"), 404, "not-found", "unknown scheme"),
+    (issue_body(scheme="IECEx"), 422, "out-of-scope", "scheme IECEx"),
+    (issue_body(issued_on="2024-03-01", valid_until="2023-01-01"), 422, "invalid-input",
+     "must be after"),
+    (issue_body(issued_on="2024-02-30"), 422, "invalid-input", "issued_on"),
+    ({"number": "X"}, 422, "invalid-input", "number"),
+])
+def test_bad_issue_requests(client, tokens, body, status, code, words):
+    r = client.post("/api/certificates", json=body, headers=bearer(tokens["cqc"]))
+    assert r.status_code == status, r.text
+    err = r.json()["error"]
+    assert err["code"] == code and words in json.dumps(err)
+    assert client.get("/api/certificates").json()["total"] == 0
+
+
+def test_malformed_json_and_duplicates(client, tokens):
+    h = {**bearer(tokens["cqc"]), "content-type": "application/json"}
+    r = client.post("/api/certificates", content=b'{"number": ', headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-input"
+    client.post("/api/certificates", json=issue_body(), headers=h)
+    r = client.post("/api/certificates", json=issue_body(), headers=h)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate-certificate"
+    assert client.get("/api/certificates").json()["total"] == 1
+
+
+def test_body_over_one_mebibyte_is_413(client, tokens):
+    big = b'{"number": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    r = client.post("/api/certificates", content=big,
+                    headers={**bearer(tokens["cqc"]), "content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too-large"
+
+
+def test_unknown_certificate_is_404_not_revoked(client):
+    r = client.get("/api/certificates/NO-SUCH-NUMBER")
+    assert r.status_code == 404
+    assert "never issued here" in r.json()["error"]["hint"]
+
+
+def test_page_size_is_bounded(client):
+    r = client.get("/api/certificates", params={"limit": 100000})
+    assert r.status_code == 422 and "maximum page size" in r.json()["error"]["message"]
+    assert client.get("/api/certificates", params={"offset": -1}).status_code == 422
+
+
+def test_registry_reads(client):
+    assert client.get("/api/economies/cn").json()["name_zh"] == "中国"
+    bodies = client.get("/api/bodies", params={"role": "accreditation-body"}).json()
+    assert {b["id"] for b in bodies["items"]} == {"cnas", "ianz"}
+    body = client.get("/api/bodies/cqc").json()
+    assert body["accreditations"][0]["number"] == "CNAS-C001"
+    std = client.get("/api/standards/GB 4706.1-2005").json()
+    assert std["adopts_ref"] == "IEC 60335-1:2001"
+    assert client.get("/api/standards/IEC 60335-1:2001").json()["adopted_by"] == [
+        "GB 4706.1-2005"]
+    assert client.get("/api/bodies/none").status_code == 404
+
+
+def test_accreditation_writes_by_role(client, tokens):
+    grant = {"number": "CNAS-NEW", "accreditor_id": "cnas", "body_id": "paused-cb",
+             "standard": "ISO/IEC 17065", "scope": {"schemes": ["CCC"]},
+             "valid_from": "2024-01-01", "valid_until": "2028-01-01"}
+    assert client.post("/api/accreditations", json=grant,
+                       headers=bearer(tokens["cqc"])).status_code == 403
+    r = client.post("/api/accreditations", json=grant, headers=bearer(tokens["cnas"]))
+    assert r.status_code == 201, r.text
+    r = client.post("/api/accreditations/CNAS-NEW/change",
+                    json={"status": "suspended", "reason": "surveillance"},
+                    headers=bearer(tokens["cnas"]))
+    assert r.json()["status"] == "suspended"
+    assert client.post("/api/bodies", json={"id": "x-body", "name_en": "X", "roles": ["regulator"],
+                                            "economy_code": "CN"},
+                       headers=bearer(tokens["cnas"])).status_code == 403
+    assert client.post("/api/bodies", json={"id": "x-body", "name_en": "X", "roles": ["regulator"],
+                                            "economy_code": "CN"},
+                       headers=bearer(tokens["admin"])).status_code == 201
+
+
+def test_home_page_lists_projects_and_certificates(client, tokens):
+    client.post("/api/certificates", json=issue_body(), headers=bearer(tokens["cqc"]))
+    page = client.get("/")
+    assert page.status_code == 200 and "2024010701000001" in page.text
+    assert "illustrative" in page.text
