@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from certpass.accounts.actor import OPERATOR  # noqa: E402
-from certpass.certificates import service  # noqa: E402
-from certpass.store.database import Database  # noqa: E402
-from tests.registry_fixture import request, seed  # noqa: E402
+from certpass.accounts.actor import OPERATOR
+from certpass.certificates import service
+from certpass.store.database import Database
+from tests.registry_fixture import SETTINGS, request, seed
 
 BATCH = 500
 
@@ -31,10 +31,10 @@ def issue_many(db: Database, start: int, count: int) -> float:
     t0 = time.perf_counter()
     for base in range(start, start + count, BATCH):
         with db.write() as session:
-            ctx = service.IssuingContext(session)
+            ctx = service.IssuingContext(session, SETTINGS)
             for i in range(base, min(base + BATCH, start + count)):
-                service.issue(session, template.model_copy(update={"number": f"B{i:08d}"}),
-                              OPERATOR, ctx)
+                service.issue(ctx, template.model_copy(update={"number": f"B{i:08d}"}),
+                              OPERATOR)
     return time.perf_counter() - t0
 
 

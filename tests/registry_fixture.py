@@ -7,6 +7,8 @@ from typing import Any
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates.schemas import IssueRequest
+from certpass.certificates.service import IssuingContext
+from certpass.config import Settings
 from certpass.registry import service as registry
 from certpass.registry.schemas import (
     AccreditationIn,
@@ -17,6 +19,14 @@ from certpass.registry.schemas import (
     StandardIn,
 )
 from certpass.store.database import Database
+
+SETTINGS = Settings.load(environ={}, secret_key="test-secret-key-0123456789")
+
+
+def ctx(session) -> IssuingContext:  # type: ignore[no-untyped-def]
+    """A lifecycle context on the test settings."""
+    return IssuingContext(session, SETTINGS)
+
 
 ECONOMIES = [("CN", "China", "中国"), ("NZ", "New Zealand", "新西兰"), ("HK", "Hong Kong", "中国香港"),
              ("MO", "Macao", "中国澳门"), ("DE", "Germany", "德国"), ("TH", "Thailand", "泰国"),

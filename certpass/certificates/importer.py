@@ -48,6 +48,7 @@ from pydantic import ValidationError
 from certpass.accounts.actor import Actor
 from certpass.certificates import service
 from certpass.certificates.schemas import IssueRequest
+from certpass.config import Settings
 from certpass.errors import CertpassError, DuplicateCertificate, InvalidInput, TooLarge
 from certpass.store.database import Database
 
@@ -190,9 +191,6 @@ def to_request(row: dict[str, Any]) -> IssueRequest:
     return IssueRequest.model_validate(request)
 
 
-_FIELD_OF = {"holder": "holder_name", "products": "product_name"}
-
-
 def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
     out = []
     for err in exc.errors():
@@ -215,14 +213,14 @@ def _field_of(exc: CertpassError) -> str:
 
 
 def import_rows(
-    db: Database, rows: list[dict[str, Any]], actor: Actor,
+    db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Issue every good row; report every bad one (row numbers count the header as row 1)."""
     report = ImportReport(total=len(rows))
     for start in range(0, len(rows), BATCH):
         with db.write() as session:
-            ctx = service.IssuingContext(session)
+            ctx = service.IssuingContext(session, settings)
             for offset, row in enumerate(rows[start:start + BATCH]):
                 row_no = start + offset + 2
                 try:
@@ -232,7 +230,7 @@ def import_rows(
                     continue
                 try:
                     with session.begin_nested():
-                        service.issue(session, request, actor, ctx)
+                        service.issue(ctx, request, actor)
                     report.imported += 1
                     report.numbers.append(request.number)
                 except DuplicateCertificate as exc:
@@ -256,10 +254,11 @@ def _same_as_registered(session: Any, request: IssueRequest) -> bool:
             and first.standards == list(request.standards))
 
 
-def import_file(db: Database, path: Path, actor: Actor, max_rows: int, max_bytes: int,
+def import_file(db: Database, settings: Settings, path: Path, actor: Actor,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     size = path.stat().st_size
-    if size > max_bytes:
-        raise TooLarge(f"{path.name} is {size} bytes; at most {max_bytes} are accepted")
-    fmt = path.suffix.lower().lstrip(".")
-    return import_rows(db, read_rows(path.read_bytes(), fmt, max_rows), actor, progress)
+    if size > settings.max_upload_bytes:
+        raise TooLarge(f"{path.name} is {size} bytes; at most {settings.max_upload_bytes} "
+                       "are accepted", hint="split the file")
+    rows = read_rows(path.read_bytes(), path.suffix.lower().lstrip("."), settings.max_import_rows)
+    return import_rows(db, settings, rows, actor, progress)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from certpass.accounts.actor import Actor
 from certpass.certificates import lifecycle
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
+from certpass.config import Settings
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.registry import service as registry
@@ -30,7 +31,9 @@ from certpass.registry.models import (
     Scheme,
     Standard,
 )
-from certpass.store.base import utcnow
+from certpass.store.base import Base, utcnow
+
+M = TypeVar("M", bound=Base)
 
 EVENT_TYPES = {
     "issue": "certificate.issued", "amend": "certificate.amended",
@@ -41,17 +44,26 @@ EVENT_TYPES = {
 _FUTURE_SLACK = dt.timedelta(days=1)
 
 
-@dataclass
 class IssuingContext:
-    """Registry look-ups cached for one transaction (bulk issuance asks the same things)."""
+    """One transaction's view for lifecycle writes: the session, the settings, and registry
+    look-ups held for the transaction (bulk issuance asks the same questions thousands of
+    times, and the session's identity map only holds objects weakly)."""
 
-    session: Session
-    _scopes: dict[str, list[lifecycle.AccreditedScope]] | None = None
-    _standards: set[str] | None = None
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self._rows: dict[tuple[type, str], Any] = {}
+        self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
+        self._standards: set[str] | None = None
+        self.issued: set[str] = set()  # numbers issued in this transaction, not yet flushed
+
+    def get(self, model: type[M], key: str) -> M:
+        row = self._rows.get((model, key))
+        if row is None:
+            row = self._rows[(model, key)] = registry.get(self.session, model, key)
+        return row
 
     def scopes(self, body_id: str) -> list[lifecycle.AccreditedScope]:
-        if self._scopes is None:
-            self._scopes = {}
         if body_id not in self._scopes:
             rows = self.session.scalars(
                 select(Accreditation).where(
@@ -72,19 +84,19 @@ class IssuingContext:
         return ref in self._standards
 
 
-def issue(
-    session: Session, req: IssueRequest, actor: Actor, ctx: IssuingContext | None = None
-) -> Certificate:
+def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Certificate:
     """Issue a certificate, refusing what the issuer is not accredited to certify."""
-    ctx = ctx or IssuingContext(session)
+    session = ctx.session
     actor.require_certifier(req.issuer, "issue its certificates")
-    scheme = registry.get(session, Scheme, req.scheme)
-    issuer = registry.get(session, Body, req.issuer)
-    _check_references(session, ctx, req)
+    scheme = ctx.get(Scheme, req.scheme)
+    issuer = ctx.get(Body, req.issuer)
+    _check_references(ctx, req)
     if "certification-body" not in issuer.roles and "testing-lab" not in issuer.roles:
         raise InvalidInput(f"{issuer.id} is not a certification body or laboratory")
     _check_issue_date(req.issued_on)
-    if session.scalar(select(Certificate.id).where(Certificate.number == req.number)):
+    with session.no_autoflush:
+        taken = session.scalar(select(Certificate.id).where(Certificate.number == req.number))
+    if taken or req.number in ctx.issued:
         raise DuplicateCertificate(
             f"certificate {req.number} already exists",
             hint="to change a certificate, amend it; numbers are never reused",
@@ -103,6 +115,7 @@ def issue(
         first_issued_on=req.issued_on, valid_until=valid_until, category_code=req.category,
         hs_code=hs_code, created_by=actor.label, updated_at=utcnow(),
     )
+    certificate.scheme, certificate.issuer = scheme, issuer
     first = CertificateIssue(
         issue_no=0, issued_on=req.issued_on, valid_until=valid_until,
         holder=req.holder.model_dump(),
@@ -115,13 +128,14 @@ def issue(
     )
     certificate.issues.append(first)
     session.add(certificate)
-    _record(session, certificate, "issue", "", "valid", actor, "issued", req.issued_on)
+    _record(ctx, certificate, "issue", "", "valid", actor, "issued", req.issued_on)
+    ctx.issued.add(req.number)
     return certificate
 
 
-def amend(session: Session, number: str, req: AmendRequest, actor: Actor) -> Certificate:
+def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> Certificate:
     """A new issue with the changes; the former issue is superseded and stays readable."""
-    certificate = get(session, number, for_update=True)
+    certificate = get(ctx.session, number, for_update=True)
     actor.require_certifier(certificate.issuer_id, "amend its certificates")
     lifecycle.next_status("amend", certificate.status, certificate.valid_until, req.issued_on)
     current = certificate.current
@@ -135,7 +149,6 @@ def amend(session: Session, number: str, req: AmendRequest, actor: Actor) -> Cer
     if not changes:
         raise InvalidInput("the amendment changes nothing",
                            hint="give at least one of holder, products, standards, ...")
-    ctx = IssuingContext(session)
     standards = req.standards or current.standards
     for ref in standards:
         if not ctx.known_standard(ref):
@@ -159,7 +172,7 @@ def amend(session: Session, number: str, req: AmendRequest, actor: Actor) -> Cer
     for economy in [new.holder.get("economy"), new.manufacturer.get("economy"),
                     *(f.get("economy") for f in new.factories)]:
         if economy:
-            registry.get(session, Economy, economy)
+            ctx.get(Economy, economy)
     if new.valid_until is not None and new.valid_until <= new.issued_on:
         raise InvalidInput("valid_until must be after the new issue date")
     current.superseded_at = utcnow()
@@ -169,15 +182,15 @@ def amend(session: Session, number: str, req: AmendRequest, actor: Actor) -> Cer
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
-    _record(session, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on)
+    _record(ctx, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on)
     return certificate
 
 
 def transition(
-    session: Session, number: str, action: str, req: TransitionRequest, actor: Actor
+    ctx: IssuingContext, number: str, action: str, req: TransitionRequest, actor: Actor
 ) -> Certificate:
     """suspend, restore, withdraw or cancel a certificate."""
-    certificate = get(session, number, for_update=True)
+    certificate = get(ctx.session, number, for_update=True)
     actor.require_certifier(certificate.issuer_id, f"{action} its certificates")
     on = req.effective_on or dt.date.today()
     _check_issue_date(on)
@@ -188,7 +201,7 @@ def transition(
     after = lifecycle.next_status(action, before, certificate.valid_until, on)
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
-    _record(session, certificate, action, before, after, actor, req.reason, on)
+    _record(ctx, certificate, action, before, after, actor, req.reason, on)
     return certificate
 
 
@@ -261,14 +274,14 @@ def _filtered(query: Select, flt: CertificateFilter) -> Select:
     return query
 
 
-def _check_references(session: Session, ctx: IssuingContext, req: IssueRequest) -> None:
+def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:
     economies = {req.holder.economy, *(f.economy for f in req.factories)}
     if req.manufacturer:
         economies.add(req.manufacturer.economy)
     for code in sorted(economies):
-        registry.get(session, Economy, code)
+        ctx.get(Economy, code)
     if req.category:
-        registry.get(session, ProductCategory, req.category)
+        ctx.get(ProductCategory, req.category)
     unknown = [ref for ref in req.standards if not ctx.known_standard(ref)]
     if unknown:
         raise NotFound(f"unknown standard {unknown[0]!r}",
@@ -276,7 +289,7 @@ def _check_references(session: Session, ctx: IssuingContext, req: IssueRequest) 
                             "and only those in the registry",
                        details={"unknown": unknown})
     for report in req.test_reports:
-        registry.get(session, Body, report.lab_id)
+        ctx.get(Body, report.lab_id)
 
 
 def _check_issue_date(day: dt.date) -> None:
@@ -286,14 +299,14 @@ def _check_issue_date(day: dt.date) -> None:
 
 
 def _record(
-    session: Session, certificate: Certificate, action: str, before: str, after: str,
+    ctx: IssuingContext, certificate: Certificate, action: str, before: str, after: str,
     actor: Actor, reason: str, effective_on: dt.date,
 ) -> None:
     """The status event and its transparency-log entry, in the caller's transaction."""
     issue_no = certificate.issues[-1].issue_no
     event_type = EVENT_TYPES[action]
     now = utcnow()
-    index = append_event(session, {
+    index = append_event(ctx.session, {
         "type": event_type, "at": now.isoformat(), "actor": actor.label,
         "certificate": {
             "number": certificate.number, "issue": issue_no, "status": after,

@@ -22,6 +22,10 @@ app = typer.Typer(help="List, show, issue, amend and change the status of certif
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
+def _ctx(session: Any) -> service.IssuingContext:
+    return service.IssuingContext(session, context.settings())
+
+
 def _load(path: Path, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(json.loads(path.read_text(encoding="utf-8")))
@@ -91,7 +95,7 @@ def issue(file: Annotated[Path, typer.Argument(help="Issue request (JSON).")],
     """Issue a certificate from a JSON issue request."""
     request = _load(file, IssueRequest)
     with context.database().write() as session:
-        certificate = service.issue(session, request, context.actor())
+        certificate = service.issue(_ctx(session), request, context.actor())
         session.flush()
         detail = service.to_detail(certificate)
     _print(detail, as_json)
@@ -103,7 +107,8 @@ def amend(number: str, file: Annotated[Path, typer.Argument(help="Amendment (JSO
     """Make a new issue of a certificate; the former issue is superseded."""
     request = _load(file, AmendRequest)
     with context.database().write() as session:
-        detail = service.to_detail(service.amend(session, number, request, context.actor()))
+        detail = service.to_detail(service.amend(_ctx(session), number, request,
+                                                 context.actor()))
     _print(detail, as_json)
 
 
@@ -120,7 +125,8 @@ def _transition(action: str):  # type: ignore[no-untyped-def]
         except ValidationError as exc:
             raise InvalidInput(exc.errors()[0]["msg"]) from exc
         with context.database().write() as session:
-            certificate = service.transition(session, number, action, request, context.actor())
+            certificate = service.transition(_ctx(session), number, action, request,
+                                             context.actor())
             detail = service.to_detail(certificate)
         _print(detail, as_json)
 
@@ -137,14 +143,11 @@ def import_(
     as_json: Json = False,
 ) -> None:
     """Import certificates in bulk; each row is all-or-nothing, bad rows are reported."""
-    settings = context.settings()
-    db = context.database()
-    rows = importer.read_rows(_read_bounded(file, settings.max_upload_bytes),
-                              file.suffix.lower().lstrip("."), settings.max_import_rows)
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("importing", total=len(rows))
-        report = importer.import_rows(db, rows, context.actor(),
-                                      lambda done: progress.update(task, completed=done))
+        task = progress.add_task("importing", total=None)
+        report = importer.import_file(
+            context.database(), context.settings(), file, context.actor(),
+            lambda done: progress.update(task, completed=done))
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -157,13 +160,5 @@ def import_(
         raise typer.Exit(1)
 
 
-def _read_bounded(path: Path, limit: int) -> bytes:
-    from certpass.errors import TooLarge
-
-    size = path.stat().st_size
-    if size > limit:
-        raise TooLarge(f"{path.name} is {size} bytes; at most {limit} are accepted")
-    return path.read_bytes()
-
-
 COMMANDS = [{"function": import_, "options": {"name": "import"}}]
+SUBCOMMANDS = {"certificates": app}

@@ -67,3 +67,5 @@ def receipt(index: int) -> None:
     with context.database().read() as session:
         text = service.receipt(session, index)
     out.print(text, end="", markup=False)
+
+SUBCOMMANDS = {"log": app}

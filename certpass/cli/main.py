@@ -60,34 +60,24 @@ def serve(
                 log_level="info")
 
 
-# Sub-commands live in their own modules, each a Typer app of one capability.
-for module, name in (
-    ("certpass.cli.certificates", "certificates"),
-    ("certpass.cli.accounts", "users"),
-    ("certpass.cli.accounts", "tokens"),
-    ("certpass.cli.log", "log"),
-    ("certpass.cli.trust", "trust"),
-):
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        continue
-    sub = getattr(mod, f"{name}_app", None) or getattr(mod, "app", None)
-    if isinstance(sub, typer.Typer):
-        app.add_typer(sub, name=name)
+def _add_commands() -> None:
+    """Each module of certpass.cli offers ``SUBCOMMANDS`` (name → Typer app) and/or
+    ``COMMANDS`` (top-level commands); a capability adds commands by adding a module."""
+    import pkgutil
 
-for module in ("certpass.cli.registry", "certpass.cli.certificates", "certpass.cli.credentials",
-               "certpass.cli.recognition", "certpass.cli.maintenance"):
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        continue
-    for command in getattr(mod, "COMMANDS", ()):
-        app.command(**command.get("options", {}))(command["function"])
+    import certpass.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name in ("main", "context", "output"):
+            continue
+        module = importlib.import_module(f"certpass.cli.{info.name}")
+        for name, sub in getattr(module, "SUBCOMMANDS", {}).items():
+            app.add_typer(sub, name=name)
+        for command in getattr(module, "COMMANDS", ()):
+            app.command(**command.get("options", {}))(command["function"])
+
+
+_add_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

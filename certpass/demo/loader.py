@@ -118,33 +118,31 @@ def load_arrangements_file(session: Session, actor: Actor = DEMO_ACTOR,
     return len(arrangements)
 
 
-def apply_operations(db: Database, operations: Iterable[dict[str, Any]],
+def apply_operations(db: Database, settings: Settings, operations: Iterable[dict[str, Any]],
                      actor: Actor = DEMO_ACTOR) -> Counter[str]:
     """Issue, amend and change the status of certificates through the certificate service."""
     done: Counter[str] = Counter()
     ops = list(operations)
     for start in range(0, len(ops), BATCH):
         with db.write() as session:
-            ctx = certificates.IssuingContext(session)
+            ctx = certificates.IssuingContext(session, settings)
             for op in ops[start:start + BATCH]:
                 kind = op["op"]
                 if kind == "issue":
-                    certificates.issue(session, IssueRequest.model_validate(op["request"]),
-                                       actor, ctx)
+                    certificates.issue(ctx, IssueRequest.model_validate(op["request"]), actor)
                 elif kind == "amend":
-                    certificates.amend(session, op["number"],
+                    certificates.amend(ctx, op["number"],
                                        AmendRequest.model_validate(op["request"]), actor)
                 else:
-                    certificates.transition(session, op["number"], kind,
+                    certificates.transition(ctx, op["number"], kind,
                                             TransitionRequest.model_validate(op["request"]),
                                             actor)
                 done[kind] += 1
     return done
 
 
-def load_demo(db: Database, settings: Settings | None = None) -> dict[str, int]:
+def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     """Load everything; returns counts for the caller to report. Expects an empty database."""
-    # settings is accepted for the CLI's sake; nothing here depends on it yet.
     figures: dict[str, int] = {}
     with db.write() as session:
         figures["economies"] = load_economies(session, DEMO_ACTOR)
@@ -153,7 +151,7 @@ def load_demo(db: Database, settings: Settings | None = None) -> dict[str, int]:
     with db.write() as session:
         figures["projects"] = load_projects(session)
         figures["arrangements"] = load_arrangements_file(session)
-    done = apply_operations(db, generate())
+    done = apply_operations(db, settings, generate())
     figures["certificates"] = done["issue"]
     figures["certificate changes"] = sum(n for k, n in done.items() if k != "issue")
     return figures

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import rfc8785
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
@@ -35,6 +35,7 @@ from certpass.ledger.receipt import build_receipt
 from certpass.store.base import utcnow
 
 HEAD_ID = 1
+_FRONTIER = "certpass.ledger.frontier"
 MAX_ENTRY_BYTES = 0xFFFF  # entry bundles carry 16-bit lengths
 T = TypeVar("T")
 
@@ -66,6 +67,30 @@ def _lock_head(session: Session) -> int:
     return size
 
 
+@dataclass
+class _Frontier:
+    """The tree's size and right-edge hashes, kept for the rest of one transaction so a
+    batch of appends locks and reads the head once instead of once per entry."""
+
+    size: int
+    known: dict[tuple[int, int], bytes]
+
+
+def _frontier(session: Session) -> _Frontier:
+    cached = session.info.get(_FRONTIER)
+    if cached is None:
+        start = _lock_head(session)
+        cached = _Frontier(start, _fetch_hashes(session, merkle.complete_subtrees(0, start)))
+        session.info[_FRONTIER] = cached
+    return cached
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_frontier(session: Session, _transaction: Any) -> None:
+    # Any end of a transaction or savepoint may have rolled entries back: read afresh.
+    session.info.pop(_FRONTIER, None)
+
+
 def tree_size(session: Session) -> int:
     size = session.connection().exec_driver_sql("SELECT size FROM log_head WHERE id = 1").scalar()
     return size or 0
@@ -81,9 +106,8 @@ def append_events(session: Session, events: Iterable[dict[str, Any]]) -> list[in
     prepared = [(data, e["type"]) for e in events if (data := canonical_entry(e))]
     if not prepared:
         return []
-    start = _lock_head(session)
-    # Every left sibling a new node needs is a frontier subtree of the old tree or new.
-    known = _fetch_hashes(session, merkle.complete_subtrees(0, start))
+    frontier = _frontier(session)
+    start, known = frontier.size, frontier.known
     now = utcnow()
     entry_rows, subtree_rows = [], []
     for offset, (data, event_type) in enumerate(prepared):
@@ -94,18 +118,18 @@ def append_events(session: Session, events: Iterable[dict[str, Any]]) -> list[in
              "leaf_hash": h}
         )  # fmt: skip
         level, at = 0, index
-        known[(0, at)] = h
         subtree_rows.append({"level": 0, "index": at, "hash": h})
         while at & 1:  # a right child completes its parent
-            h = merkle.node_hash(known[(level, at - 1)], h)
+            h = merkle.node_hash(known.pop((level, at - 1)), h)
             level, at = level + 1, at >> 1
-            known[(level, at)] = h
             subtree_rows.append({"level": level, "index": at, "hash": h})
+        known[(level, at)] = h  # the new right edge: only frontier hashes are kept
     # Core inserts (not ORM): executemany without per-row ORM bookkeeping.
     session.execute(insert(LogEntry.__table__), entry_rows)
     session.execute(insert(LogSubtree.__table__), subtree_rows)
-    session.execute(update(LogHead).where(LogHead.id == HEAD_ID).values(size=start + len(prepared)))
-    return list(range(start, start + len(prepared)))
+    frontier.size = start + len(prepared)
+    session.execute(update(LogHead).where(LogHead.id == HEAD_ID).values(size=frontier.size))
+    return list(range(start, frontier.size))
 
 
 # --- reading hashes -------------------------------------------------------------------

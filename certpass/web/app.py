@@ -96,32 +96,25 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
-    from certpass.web.api import certificates, registry, system
-
-    app.include_router(system.router)
-    app.include_router(registry.router)
-    app.include_router(certificates.router)
-    _include_optional(app)
-    from certpass.web.pages import home
-
-    app.include_router(home.router)
+    _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 
 
-def _include_optional(app: FastAPI) -> None:
-    """Routers of capabilities that are built separately (log, credentials, recognition)."""
+def _include_routers(app: FastAPI) -> None:
+    """Every ``router`` of certpass.web.api and certpass.web.pages, in module-name order:
+    a capability adds its routes by adding a module, without touching the factory."""
     import importlib
+    import pkgutil
 
-    for name in ("certpass.web.api.log", "certpass.web.api.credentials",
-                 "certpass.web.api.recognition", "certpass.web.api.projects"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)
+    from certpass.web import api, pages
+
+    for package in (api, pages):
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            router = getattr(module, "router", None)
+            if router is not None:
+                app.include_router(router)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

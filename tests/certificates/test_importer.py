@@ -15,7 +15,7 @@ from certpass.certificates import importer
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.errors import InvalidInput, TooLarge
 from certpass.ledger.models import LogEntry
-from tests.registry_fixture import seed
+from tests.registry_fixture import SETTINGS, seed
 
 GOOD = {
     "number": "", "scheme": "CCC", "issuer": "cqc", "holder_name": "Example Co.",
@@ -66,7 +66,7 @@ def seeded(db):
                                          ("json", lambda r: json.dumps(r).encode())])
 def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
     rows = importer.read_rows(encode(rows_with_one_bad()), fmt, 100)
-    report = importer.import_rows(seeded, rows, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
     assert report.imported == 4
     assert [(e.row, e.field) for e in report.errors] == [(4, "standards")]
     assert "IEC 60079-0:2017" in report.errors[0].reason
@@ -85,18 +85,18 @@ def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
     ({"testing_route": "magic"}, "testing_route"),
 ])
 def test_field_errors_name_the_field(seeded, bad, field):
-    report = importer.import_rows(seeded, rows_with_one_bad(3, bad), OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(3, bad), OPERATOR)
     assert report.imported == 2
     assert [(e.row, e.field) for e in report.errors] == [(4, field)]
 
 
 def test_rerun_is_idempotent_and_conflicting_duplicate_is_an_error(seeded):
     rows = rows_with_one_bad()
-    importer.import_rows(seeded, rows, OPERATOR)
-    again = importer.import_rows(seeded, rows, OPERATOR)
+    importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
+    again = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
     assert (again.imported, again.already_present, len(again.errors)) == (0, 4, 1)
     changed = [{**rows[0], "models": "OTHER"}]
-    report = importer.import_rows(seeded, changed, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, changed, OPERATOR)
     assert report.errors[0].field == "number" and "already exists" in report.errors[0].reason
     assert stored(seeded) == (4, 4, 4)
 

@@ -21,7 +21,7 @@ from certpass.errors import (
     OutOfScope,
 )
 from certpass.ledger.models import LogEntry
-from tests.registry_fixture import request, seed
+from tests.registry_fixture import ctx, request, seed
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def counts(db) -> tuple[int, int, int, int]:
 def test_issue_records_certificate_history_and_log(registry_db):
     before = counts(registry_db)
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     with registry_db.read() as s:
         c = service.get(s, "2024010701000001")
         detail = service.to_detail(c, dt.date(2024, 6, 1))
@@ -67,14 +67,14 @@ def test_issue_records_certificate_history_and_log(registry_db):
 def test_refused_issuance_writes_nothing(registry_db, overrides, error, words):
     before = counts(registry_db)
     with pytest.raises(error) as caught, registry_db.write() as s:
-        service.issue(s, request(**overrides), OPERATOR)
+        service.issue(ctx(s), request(**overrides), OPERATOR)
     assert words in caught.value.message
     assert counts(registry_db) == before
 
 
 def test_scope_accepts_family_and_any_edition(registry_db):
     with registry_db.write() as s:
-        c = service.issue(s, request(scheme="IECEE-CB", kind="cb-test-certificate",
+        c = service.issue(ctx(s), request(scheme="IECEE-CB", kind="cb-test-certificate",
                                      standards=["IEC 60335-1:2010", "IEC 60335-2-15:2012"]),
                           OPERATOR)
     assert c.valid_until is None  # IECEE CB test certificates carry no expiry here
@@ -82,25 +82,25 @@ def test_scope_accepts_family_and_any_edition(registry_db):
 
 def test_duplicate_number_refused(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     before = counts(registry_db)
     with pytest.raises(DuplicateCertificate), registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     assert counts(registry_db) == before
 
 
 def test_lifecycle_and_scheme_words(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     steps = [("suspend", "suspended", "暂停"), ("restore", "valid", "有效"),
              ("withdraw", "withdrawn", "撤销")]
     for action, status, word in steps:
         with registry_db.write() as s:
-            c = service.transition(s, "2024010701000001", action,
+            c = service.transition(ctx(s), "2024010701000001", action,
                                    TransitionRequest(reason=f"test {action}"), OPERATOR)
         assert (c.status, c.status_word) == (status, word)
     with pytest.raises(IllegalTransition) as caught, registry_db.write() as s:
-        service.transition(s, "2024010701000001", "restore", TransitionRequest(reason="x"),
+        service.transition(ctx(s), "2024010701000001", "restore", TransitionRequest(reason="x"),
                            OPERATOR)
     assert "withdrawn" in caught.value.message
     with registry_db.read() as s:
@@ -113,21 +113,21 @@ def test_lifecycle_and_scheme_words(registry_db):
 
 def test_cancelled_cannot_be_amended(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
-        service.transition(s, "2024010701000001", "cancel",
+        service.issue(ctx(s), request(), OPERATOR)
+        service.transition(ctx(s), "2024010701000001", "cancel",
                            TransitionRequest(reason="holder asked"), OPERATOR)
     with pytest.raises(IllegalTransition), registry_db.write() as s:
-        service.amend(s, "2024010701000001",
+        service.amend(ctx(s), "2024010701000001",
                       AmendRequest(issued_on=dt.date(2024, 5, 1), reason="new model",
                                    standards=["GB 4706.1-2005"]), OPERATOR)
 
 
 def test_amend_makes_new_issue_and_supersedes(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     new_products = [{"name": "Electric kettle", "models": ["EK-17", "EK-19"], "hs_code": "8516.79"}]
     with registry_db.write() as s:
-        service.amend(s, "2024010701000001", AmendRequest.model_validate(
+        service.amend(ctx(s), "2024010701000001", AmendRequest.model_validate(
             {"issued_on": "2024-06-01", "reason": "model EK-19 added",
              "products": new_products}), OPERATOR)
     with registry_db.read() as s:
@@ -140,9 +140,9 @@ def test_amend_makes_new_issue_and_supersedes(registry_db):
 
 def test_amend_cannot_be_backdated(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(), OPERATOR)
+        service.issue(ctx(s), request(), OPERATOR)
     with pytest.raises(InvalidInput) as caught, registry_db.write() as s:
-        service.amend(s, "2024010701000001", AmendRequest(
+        service.amend(ctx(s), "2024010701000001", AmendRequest(
             issued_on=dt.date(2024, 1, 1), reason="backdated", standards=["GB 4706.1-2005"]),
             OPERATOR)
     assert "backdated" in caught.value.hint
@@ -150,7 +150,7 @@ def test_amend_cannot_be_backdated(registry_db):
 
 def test_expiry_is_computed_from_validity(registry_db):
     with registry_db.write() as s:
-        service.issue(s, request(issued_on="2019-01-10"), OPERATOR)  # valid until 2024-01-10
+        service.issue(ctx(s), request(issued_on="2019-01-10"), OPERATOR)  # valid until 2024-01-10
     with registry_db.read() as s:
         c = service.get(s, "2024010701000001")
         assert service.to_summary(c, dt.date(2024, 1, 10))["status"] == "valid"
@@ -160,28 +160,28 @@ def test_expiry_is_computed_from_validity(registry_db):
             s, service.CertificateFilter(status="expired"), 10, 0)
         assert total == 1
     with pytest.raises(IllegalTransition, match="expired"), registry_db.write() as s:
-        service.transition(s, "2024010701000001", "suspend", TransitionRequest(reason="x"),
+        service.transition(ctx(s), "2024010701000001", "suspend", TransitionRequest(reason="x"),
                            OPERATOR)
 
 
 def test_only_the_issuing_body_writes_its_certificates(registry_db):
     other = Actor(name="someone", role="certification-body", body_id="paused-cb")
     with pytest.raises(Forbidden), registry_db.write() as s:
-        service.issue(s, request(), other)
+        service.issue(ctx(s), request(), other)
     with registry_db.write() as s:
-        service.issue(s, request(), Actor(name="cqc-user", role="certification-body",
+        service.issue(ctx(s), request(), Actor(name="cqc-user", role="certification-body",
                                           body_id="cqc"))
     for actor in (other, Actor(name="ab", role="accreditation-body", body_id="cnas")):
         with pytest.raises(Forbidden), registry_db.write() as s:
-            service.transition(s, "2024010701000001", "suspend",
+            service.transition(ctx(s), "2024010701000001", "suspend",
                                TransitionRequest(reason="x"), actor)
 
 
 def test_list_filters_and_pagination(registry_db):
     with registry_db.write() as s:
         for i in range(7):
-            service.issue(s, request(f"N-{i:04d}", issued_on=f"2024-03-0{i + 1}"), OPERATOR)
-        service.transition(s, "N-0003", "suspend", TransitionRequest(reason="x"), OPERATOR)
+            service.issue(ctx(s), request(f"N-{i:04d}", issued_on=f"2024-03-0{i + 1}"), OPERATOR)
+        service.transition(ctx(s), "N-0003", "suspend", TransitionRequest(reason="x"), OPERATOR)
     with registry_db.read() as s:
         rows, total = service.list_certificates(s, service.CertificateFilter(), 3, 0)
         assert total == 7 and [r.number for r in rows] == ["N-0006", "N-0005", "N-0004"]

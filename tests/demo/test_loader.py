@@ -15,6 +15,7 @@ from certpass.projects.models import CooperationProject
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry.models import Accreditation, Body, Economy, Standard
 from certpass.store.database import Database
+from tests.registry_fixture import SETTINGS
 
 
 def test_registry_projects_arrangements_and_first_certificates_load(db: Database) -> None:
@@ -26,7 +27,7 @@ def test_registry_projects_arrangements_and_first_certificates_load(db: Database
         assert loader.load_projects(session) >= 12
         assert loader.load_arrangements_file(session) >= 1
     ops = generate()[:300]
-    done = loader.apply_operations(db, ops)
+    done = loader.apply_operations(db, SETTINGS, ops)
     with db.read() as session:
         assert session.get(Economy, "HK").name_zh == "中国香港"
         assert session.scalar(select(func.count()).select_from(Body)) == figures["bodies"]
@@ -46,7 +47,7 @@ def test_whole_demo_loads(tmp_path: Path, sqlite_template: Path) -> None:
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     try:
-        figures = loader.load_demo(db)
+        figures = loader.load_demo(db, SETTINGS)
         assert figures["certificates"] >= 1200
         with db.read() as session:
             statuses = dict(session.execute(

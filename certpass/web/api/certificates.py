@@ -16,7 +16,7 @@ from certpass.certificates.schemas import (
     Status,
     TransitionRequest,
 )
-from certpass.web.deps import DB, PageDep, ReadSession, Writer
+from certpass.web.deps import DB, PageDep, ReadSession, SettingsDep, Writer
 
 router = APIRouter(prefix="/api/certificates", tags=["certificates"])
 Number = Annotated[str, Path(min_length=1, max_length=80)]
@@ -49,18 +49,21 @@ def get_certificate(number: Number, session: ReadSession) -> dict:
 
 @router.post("", status_code=201, response_model=CertificateDetail,
              response_model_by_alias=True)
-def issue_certificate(request: IssueRequest, db: DB, actor: Writer) -> dict:
+def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
+                      actor: Writer) -> dict:
     with db.write() as session:
-        certificate = service.issue(session, request, actor)
+        certificate = service.issue(service.IssuingContext(session, settings), request, actor)
         session.flush()
         return service.to_detail(certificate)
 
 
 @router.post("/{number}/amend", response_model=CertificateDetail,
              response_model_by_alias=True)
-def amend_certificate(number: Number, request: AmendRequest, db: DB, actor: Writer) -> dict:
+def amend_certificate(number: Number, request: AmendRequest, db: DB, settings: SettingsDep,
+                      actor: Writer) -> dict:
     with db.write() as session:
-        certificate = service.amend(session, number, request, actor)
+        certificate = service.amend(service.IssuingContext(session, settings), number, request,
+                                    actor)
         session.flush()
         return service.to_detail(certificate)
 
@@ -72,9 +75,11 @@ def change_status(
     action: Literal["suspend", "restore", "withdraw", "cancel"],
     request: TransitionRequest,
     db: DB,
+    settings: SettingsDep,
     actor: Writer,
 ) -> dict:
     with db.write() as session:
-        certificate = service.transition(session, number, action, request, actor)
+        certificate = service.transition(service.IssuingContext(session, settings), number,
+                                         action, request, actor)
         session.flush()
         return service.to_detail(certificate)

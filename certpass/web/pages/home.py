@@ -7,7 +7,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from certpass.certificates import service as certificates
-from certpass.certificates.models import Certificate
 from certpass.projects.models import CooperationProject
 from certpass.registry.models import Body, Economy
 from certpass.web.deps import ReadSession
