@@ -50,6 +50,26 @@ class Settings:
     verify_rate_per_minute: int = _setting(
         120, "Requests per minute one client may make to the public verify endpoints."
     )
+    verify_burst: int = _setting(
+        0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
+    )
+    alerts_worker: int = _setting(
+        0, "1 starts the webhook delivery worker inside the web server (else run "
+        "`certpass alerts deliver`)."
+    )
+    alerts_poll_seconds: float = _setting(
+        2.0, "How often the delivery worker looks for due alerts (seconds)."
+    )
+    alerts_retry_base_seconds: float = _setting(
+        10.0, "First retry delay of a failed webhook delivery; doubles on each failure."
+    )
+    alerts_retry_cap_seconds: float = _setting(
+        3600.0, "Longest delay between retries of a failed webhook delivery."
+    )
+    alerts_pause_after: int = _setting(
+        12, "Consecutive failed deliveries after which a subscription is paused."
+    )
+    alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
     status_list_size: int = _setting(
         131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
     )

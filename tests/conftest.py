@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, text
 
 from certpass.config import Settings
 from certpass.store.database import Database
-from certpass.store.models import metadata
 
 POSTGRES_URL = os.environ.get("CERTPASS_TEST_POSTGRES_URL", "")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -54,13 +53,12 @@ def _in_schema(schema: str) -> str:
 
 def _fresh_postgres(schema: str) -> Database:
     db = Database(_in_schema(schema))
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    names = ", ".join(f'"{t}"' for t in tables)
     with db.engine.begin() as conn:
         existing = {r[0] for r in conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))}
-        extra = [f'"{t}"' for t in existing - set(tables) - {"alembic_version"}]
-        conn.execute(text(f"TRUNCATE {', '.join([names, *extra])} RESTART IDENTITY CASCADE"))
+        tables = ", ".join(f'"{t}"' for t in sorted(existing - {"alembic_version", "log_head"}))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE log_head SET size = 0"))
     return db
 
 

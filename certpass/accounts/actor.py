@@ -48,3 +48,10 @@ class Actor:
 
 
 OPERATOR = Actor(name="operator", role="operator")
+
+
+def require_issuing_body(actor: Actor, what: str) -> None:
+    """Bulk work on certificates is for certification bodies (and the local operator)."""
+    if actor.role not in ("certification-body", "operator"):
+        raise Forbidden(f"only a certification body may {what}",
+                        hint="use a token of a certification body's user")

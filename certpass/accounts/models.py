@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certpass.store.base import Base, UTCDateTime, utcnow
@@ -39,3 +39,22 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class IdempotencyRecord(Base):
+    """A write request's key and the response it produced, committed with the write itself."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(1000))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    # 0 while the request runs inside its transaction; the response is stored before commit.
+    status: Mapped[int] = mapped_column(Integer, default=0)
+    response: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    content_type: Mapped[str] = mapped_column(String(100), default="application/json")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,14 +7,16 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from certpass.accounts.actor import Actor
-from certpass.accounts.models import ApiToken, User
+from certpass.accounts.actor import OPERATOR, Actor
+from certpass.accounts.models import ApiToken, IdempotencyRecord, User
 from certpass.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from certpass.registry.models import Body
 from certpass.store.base import utcnow
@@ -100,6 +102,11 @@ def revoke_token(session: Session, key_id: str, actor: Actor) -> None:
 
 def authenticate(session: Session, token: str, need_write: bool) -> Actor:
     """The actor behind a bearer token; every failure looks the same to the caller."""
+    return actor_of(token_user(session, token, need_write))
+
+
+def token_user(session: Session, token: str, need_write: bool) -> User:
+    """The user behind a bearer token (expired, revoked, forged: one refusal for all)."""
     refused = Unauthenticated("invalid, expired or revoked token",
                               hint="create a new token with `certpass tokens create`")
     parts = token.split("_", 2)
@@ -112,9 +119,104 @@ def authenticate(session: Session, token: str, need_write: bool) -> Actor:
         raise refused
     if need_write and row.scope != "write":
         raise Forbidden("this token is read-only", hint="use a token with write scope")
-    return actor_of(row.user)
+    return row.user
 
 
 def _digest(secret: str) -> str:
     # Tokens carry 256 bits of entropy, so a fast hash suffices (no brute force possible).
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def list_users(session: Session) -> list[dict[str, Any]]:
+    return [{"username": u.username, "role": u.role, "body_id": u.body_id,
+             "disabled": u.disabled, "created_at": u.created_at}
+            for u in session.scalars(select(User).order_by(User.username))]
+
+
+def list_tokens(session: Session, username: str, actor: Actor) -> list[dict[str, Any]]:
+    """A user's tokens without their secrets (which are never stored)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"unknown user {username!r}")
+    if actor.role != "operator" and actor.name != username:
+        actor.require_admin("list other users' tokens")
+    now = utcnow()
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                           .order_by(ApiToken.created_at, ApiToken.id))
+    return [{"key_id": t.key_id, "name": t.name, "scope": t.scope, "created_at": t.created_at,
+             "expires_at": t.expires_at, "revoked_at": t.revoked_at,
+             "state": "revoked" if t.revoked_at else "expired" if t.expires_at <= now
+             else "active"} for t in rows]
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"unknown user {username!r}")
+    return user
+
+
+# The demo database's accounts. These passwords are published in the README, so they are
+# created only by the demo loader on a database that has no other users.
+DEMO_ACCOUNTS = (
+    ("admin", "admin", None, "certpass-demo-admin"),
+    ("cnas", "accreditation-body", "cnas", "certpass-demo-cnas"),
+    ("cqc", "certification-body", "cqc", "certpass-demo-cqc"),
+)
+
+
+def create_demo_accounts(session: Session) -> list[str]:
+    """The demo's three accounts (admin, cnas, cqc) with their documented local passwords.
+
+    Refuses a database that already has users: the published passwords must never reach
+    a real deployment by being added next to real accounts."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        raise Conflict("this database already has users; demo accounts are only for a fresh "
+                       "demo database", hint="build the demo with `certpass init --demo` on "
+                                             "a new database file")
+    for username, role, body_id, password in DEMO_ACCOUNTS:
+        add_user(session, username, role, body_id, password, OPERATOR)
+    return [a[0] for a in DEMO_ACCOUNTS]
+
+
+# -- Idempotency records: the key of a write, stored in the write's own transaction -------
+
+@dataclass(frozen=True)
+class StoredResponse:
+    method: str
+    path: str
+    body_hash: str
+    status: int
+    response: bytes
+    content_type: str
+
+
+def find_idempotent(session: Session, user_id: int, key: str) -> StoredResponse | None:
+    row = session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    if row is None:
+        return None
+    return StoredResponse(row.method, row.path, row.body_hash, row.status, row.response,
+                          row.content_type)
+
+
+def claim_idempotent(session: Session, user_id: int, key: str, method: str, path: str,
+                     body_hash: str) -> IdempotencyRecord | None:
+    """Insert the key first thing in the write transaction; None if another request holds
+    it (the unique constraint makes a concurrent duplicate wait, then fail here)."""
+    record = IdempotencyRecord(user_id=user_id, key=key, method=method, path=path,
+                               body_hash=body_hash, status=0, response=b"")
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        return None
+    return record
+
+
+def complete_idempotent(session: Session, record: IdempotencyRecord, status: int,
+                        response: bytes, content_type: str) -> None:
+    record.status = status
+    record.response = response
+    record.content_type = content_type[:100]
+    session.flush()

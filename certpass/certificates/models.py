@@ -42,13 +42,17 @@ class Certificate(Base):
     issues: Mapped[list[CertificateIssue]] = relationship(
         back_populates="certificate", order_by="CertificateIssue.issue_no", lazy="selectin"
     )
+    # Loaded when read (the detail view), not with every listed certificate.
     events: Mapped[list[StatusEvent]] = relationship(
-        back_populates="certificate", order_by="StatusEvent.id", lazy="selectin"
+        back_populates="certificate", order_by="StatusEvent.id", lazy="select"
     )
 
+    # Listing pages: newest first within a status and scheme, and the count of a filter
+    # (covering, so counting 100,000 certificates never touches the table).
     __table_args__ = (
-        Index("ix_certificates_status_scheme", "status", "scheme_code"),
-        Index("ix_certificates_first_issued_on", "first_issued_on"),
+        Index("ix_certificates_listing", "status", "scheme_code", "first_issued_on", "id"),
+        Index("ix_certificates_validity", "status", "scheme_code", "valid_until"),
+        Index("ix_certificates_recent", "first_issued_on", "id"),
     )
 
     @property

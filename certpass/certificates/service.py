@@ -16,10 +16,12 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
+from certpass.alerts import service as alerts
 from certpass.certificates import lifecycle
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
+from certpass.credentials import service as credentials
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.registry import service as registry
@@ -56,6 +58,7 @@ class IssuingContext:
         self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
         self._standards: set[str] | None = None
         self.issued: set[str] = set()  # numbers issued in this transaction, not yet flushed
+        self.credentials: Any = None  # certpass.credentials.service's per-transaction state
 
     def get(self, model: type[M], key: str) -> M:
         row = self._rows.get((model, key))
@@ -126,9 +129,11 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Certificate:
         testing_route=req.testing_route, conditions=req.conditions,
         change_note=f"issued under accreditation {accreditation.number}",
     )
-    certificate.issues.append(first)
+    # Setting both collections marks them loaded, so appending never queries.
+    certificate.issues, certificate.events = [first], []
     session.add(certificate)
-    _record(ctx, certificate, "issue", "", "valid", actor, "issued", req.issued_on)
+    documents = credentials.on_issue(ctx, certificate)
+    _record(ctx, certificate, "issue", "", "valid", actor, "issued", req.issued_on, documents)
     ctx.issued.add(req.number)
     return certificate
 
@@ -182,7 +187,9 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
-    _record(ctx, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on)
+    documents = credentials.on_issue(ctx, certificate)
+    _record(ctx, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on,
+            documents)
     return certificate
 
 
@@ -201,6 +208,7 @@ def transition(
     after = lifecycle.next_status(action, before, certificate.valid_until, on)
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
+    credentials.on_status_change(ctx, certificate, before, after)
     _record(ctx, certificate, action, before, after, actor, req.reason, on)
     return certificate
 
@@ -300,13 +308,14 @@ def _check_issue_date(day: dt.date) -> None:
 
 def _record(
     ctx: IssuingContext, certificate: Certificate, action: str, before: str, after: str,
-    actor: Actor, reason: str, effective_on: dt.date,
+    actor: Actor, reason: str, effective_on: dt.date, documents: dict[str, str] | None = None,
 ) -> None:
-    """The status event and its transparency-log entry, in the caller's transaction."""
+    """The status event and its transparency-log entry, in the caller's transaction
+    (`documents`: hashes of the issue's signed documents, e.g. its credential)."""
     issue_no = certificate.issues[-1].issue_no
     event_type = EVENT_TYPES[action]
     now = utcnow()
-    index = append_event(ctx.session, {
+    event: dict[str, Any] = {
         "type": event_type, "at": now.isoformat(), "actor": actor.label,
         "certificate": {
             "number": certificate.number, "issue": issue_no, "status": after,
@@ -316,7 +325,11 @@ def _record(
             else None,
         },
         "reason": reason,
-    })
+    }
+    if documents:
+        event["documents"] = documents
+    index = append_event(ctx.session, event)
+    alerts.on_certificate_event(ctx.session, certificate, event, index)
     certificate.updated_at = now
     certificate.events.append(StatusEvent(
         issue_no=issue_no, action=action, from_status=before, to_status=after,

@@ -1,12 +1,24 @@
-"""Tables of the passport: signing keys, status lists and their slots, issued credentials."""
+"""Tables of the passport: signing keys, status lists and their slots, issued credentials.
+
+Only the credentials services write them (keyring.py: signing_keys; status.py: status_lists
+and status_slots; service.py: credentials). The verifier's live trust source reads them:
+
+- ``signing_keys``: every key an issuer ever had. A key verifies a proof whose ``created``
+  is before ``retired_at`` (or any proof while ``retired_at`` is null); the verification
+  method is ``<issuer DID>#<fragment>``. ``body_id`` null = the platform's own key.
+- ``status_lists``: one W3C Bitstring Status List per (body, purpose, list id); ``bits`` is
+  the raw bitstring (index 0 = most significant bit of byte 0), served signed at
+  ``/status/<body_id>/<purpose>/<id>``.
+- ``credentials``: the signed credential of each certificate issue, as its RFC 8785 bytes;
+  ``sha256`` is the hash the transparency log and the QR code carry.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    JSON,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -14,9 +26,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certpass.store.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from certpass.certificates.models import Certificate
 
 
 class SigningKey(Base):
@@ -29,7 +44,7 @@ class SigningKey(Base):
     # The verification method's fragment: did:web:...#<fragment>.
     fragment: Mapped[str] = mapped_column(String(64))
     public_multibase: Mapped[str] = mapped_column(String(80))
-    # The seed, encrypted at rest under a key derived from Settings.secret_key.
+    # The seed, AES-GCM sealed under a key derived from Settings.secret_key (keyring.py).
     sealed_seed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A retired key still verifies what it signed before this instant, and nothing after.
@@ -56,7 +71,7 @@ class StatusList(Base):
 
 
 class StatusSlot(Base):
-    """A certificate's index in a status list."""
+    """A certificate's index in a status list (one per purpose, kept for all its issues)."""
 
     __tablename__ = "status_slots"
 
@@ -65,6 +80,9 @@ class StatusSlot(Base):
     list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
     index: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(16))
+
+    # Lets a batch add slots for certificates not yet flushed (no ids yet).
+    certificate: Mapped[Certificate] = relationship()
 
     __table_args__ = (UniqueConstraint("list_id", "index"),
                       UniqueConstraint("certificate_id", "purpose"))
@@ -79,10 +97,15 @@ class IssuedCredential(Base):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
     issue_no: Mapped[int] = mapped_column(Integer)
     key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The signed document as RFC 8785 bytes: stored exactly as hashed, never re-serialised.
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    # VC-JOSE compact JWS of the same (unsigned) credential.
     jwt: Mapped[str] = mapped_column(Text, default="")
-    # SHA-256 of the RFC 8785 form of the signed document: what the log and the QR carry.
+    # SHA-256 (hex) of `document`: what the log and the QR carry.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    certificate: Mapped[Certificate] = relationship()
+    key: Mapped[SigningKey] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("certificate_id", "issue_no"),)

@@ -8,7 +8,6 @@ transparency log records the demo like any other history.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -22,10 +21,9 @@ from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
 from certpass.demo.generate import generate, read_items
-from certpass.projects.models import CooperationProject
+from certpass.projects import service as projects
 from certpass.projects.schemas import ProjectIn
-from certpass.recognition.models import ArrangementRecord
-from certpass.recognition.rules import load_arrangements
+from certpass.recognition import service as recognition
 from certpass.registry import service as registry
 from certpass.registry.schemas import (
     AccreditationIn,
@@ -87,35 +85,21 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
     }
 
 
-def load_projects(session: Session) -> int:
-    # TODO(projects service): no certpass/projects/service.py yet; plain inserts of validated
-    # rows until there is one (projects are not logged events today).
+def load_projects(session: Session, actor: Actor = DEMO_ACTOR) -> int:
+    """Cooperation projects through the projects service (each logged as project.recorded)."""
     rows = [ProjectIn(**row) for row in read_items("projects.json")]
     for data in rows:
-        session.add(CooperationProject(**data.model_dump()))
-    session.flush()
+        projects.record_project(session, data, actor)
     return len(rows)
 
 
-def load_arrangements_file(session: Session, actor: Actor = DEMO_ACTOR,
-                           on: dt.date | None = None) -> int:
-    # TODO(recognition service): no certpass/recognition/service.py yet; plain inserts of
-    # arrangements validated by rules.load_arrangements until it exists (and logs them).
+def load_arrangements_file(session: Session, actor: Actor = DEMO_ACTOR) -> int:
+    """Arrangements through the recognition service (each logged as arrangement.recorded)."""
     doc = json.loads(ARRANGEMENTS.read_text(encoding="utf-8"))
-    projects = {p["id"] for p in read_items("projects.json")}
-    on = on or dt.date.today()
-    arrangements = load_arrangements(doc.get("arrangements", []))
-    for a in arrangements:
-        status = a.status_on(on) or (a.status_history[0].status if a.status_history else "signed")
-        session.add(ArrangementRecord(
-            id=a.id, title_en=a.title_en, title_zh=a.title_zh, kind=a.kind, status=status,
-            valid_from=a.valid_from, valid_until=a.valid_until,
-            project_id=a.project if a.project in projects else None, rules=a.to_dict(),
-            source=" — ".join(p for p in (a.source.title, a.source.url) if p),
-            updated_by=actor.label,
-        ))
-    session.flush()
-    return len(arrangements)
+    items = doc.get("arrangements", [])
+    for item in items:
+        recognition.record_arrangement(session, item, actor)
+    return len(items)
 
 
 def apply_operations(db: Database, settings: Settings, operations: Iterable[dict[str, Any]],

@@ -86,9 +86,11 @@ def _frontier(session: Session) -> _Frontier:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_frontier(session: Session, _transaction: Any) -> None:
-    # Any end of a transaction or savepoint may have rolled entries back: read afresh.
-    session.info.pop(_FRONTIER, None)
+def _forget_frontier(session: Session, transaction: Any) -> None:
+    # The end of a transaction or savepoint may have rolled entries back: read afresh.
+    # (Flushes open and close inner transactions of their own; those change nothing.)
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_FRONTIER, None)
 
 
 def tree_size(session: Session) -> int:
@@ -124,11 +126,14 @@ def append_events(session: Session, events: Iterable[dict[str, Any]]) -> list[in
             level, at = level + 1, at >> 1
             subtree_rows.append({"level": level, "index": at, "hash": h})
         known[(level, at)] = h  # the new right edge: only frontier hashes are kept
-    # Core inserts (not ORM): executemany without per-row ORM bookkeeping.
-    session.execute(insert(LogEntry.__table__), entry_rows)
-    session.execute(insert(LogSubtree.__table__), subtree_rows)
+    # Core statements on the session's connection: executemany without ORM bookkeeping,
+    # and no autoflush of the caller's pending objects once per entry.
+    conn = session.connection()
+    conn.execute(insert(LogEntry.__table__), entry_rows)
+    conn.execute(insert(LogSubtree.__table__), subtree_rows)
     frontier.size = start + len(prepared)
-    session.execute(update(LogHead).where(LogHead.id == HEAD_ID).values(size=frontier.size))
+    head = LogHead.__table__
+    conn.execute(update(head).where(head.c.id == HEAD_ID).values(size=frontier.size))
     return list(range(start, frontier.size))
 
 

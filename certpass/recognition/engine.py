@@ -277,6 +277,8 @@ class RegistrySnapshot:
         body_economies: Mapping[str, str] | None = None,
     ) -> None:
         self.blocs = {b: frozenset(m) for b, m in (blocs or {}).items()}
+        # Every economy and bloc code the registry knows (empty: not checked).
+        self.economies: frozenset[str] = frozenset()
         self.body_economies = dict(body_economies or {})
         self.arrangements: dict[str, Arrangement] = {}
         self.homes = tuple(homes)

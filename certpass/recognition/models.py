@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certpass.store.base import Base, UTCDateTime, utcnow
@@ -30,3 +30,24 @@ class ArrangementRecord(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class ArrangementVersion(Base):
+    """Every recorded version of an arrangement, oldest first; the current one is repeated
+    in ``arrangements`` so decisions read one row, while history stays queryable."""
+
+    __tablename__ = "arrangement_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    arrangement_id: Mapped[str] = mapped_column(ForeignKey("arrangements.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # recorded, amended, suspended, terminated, in-force (a status change).
+    change: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(120), default="")
+    log_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (UniqueConstraint("arrangement_id", "version"),)

@@ -78,7 +78,7 @@ class Standard(Base):
     amendments: Mapped[list[str]] = mapped_column(JSON, default=list)
     title_en: Mapped[str] = mapped_column(String(300), default="")
     title_zh: Mapped[str] = mapped_column(String(300), default="")
-    publisher: Mapped[str] = mapped_column(String(40), default="")
+    publisher: Mapped[str] = mapped_column(String(120), default="")
     # National adoption: this standard adopts ``adopts_ref`` with these national differences.
     adopts_ref: Mapped[str | None] = mapped_column(ForeignKey("standards.ref"), nullable=True)
     national_differences: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -2,7 +2,9 @@
 
 # Importing the model modules registers their tables on Base.metadata.
 import certpass.accounts.models
+import certpass.alerts.models
 import certpass.certificates.models
+import certpass.credentials.models
 import certpass.ledger.models
 import certpass.projects.models
 import certpass.recognition.models

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +19,9 @@ from certpass import __version__
 from certpass.config import Settings
 from certpass.errors import CertpassError, RateLimited
 from certpass.store.database import Database
+from certpass.web import session as web_session
+from certpass.web.idempotency import Idempotency
+from certpass.web.ratelimit import VerifyRateLimit
 
 log = logging.getLogger("certpass.web")
 
@@ -80,6 +85,20 @@ async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+@asynccontextmanager
+async def _alerts_worker(app: FastAPI) -> AsyncIterator[None]:
+    """The webhook delivery worker runs beside the server when the setting enables it."""
+    worker = None
+    if app.state.settings.alerts_worker:
+        from certpass.alerts.worker import DeliveryWorker
+
+        worker = DeliveryWorker(app.state.db, app.state.settings)
+        worker.start()
+    yield
+    if worker is not None:
+        worker.stop()
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings.load()
     db = db or Database(settings.database_url)
@@ -90,11 +109,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="Certificates, accreditations, arrangements and their recognition; "
         "signed credentials; a public transparency log. Reads are public; writes need a "
         "bearer token (`certpass tokens create`).",
+        lifespan=_alerts_worker,
     )
     app.state.settings = settings
     app.state.db = db
     _install_error_handlers(app)
+    # Last added runs first: size limit, then rate limit, then the idempotent transaction.
+    app.add_middleware(Idempotency)
+    app.add_middleware(VerifyRateLimit, rate_per_minute=settings.verify_rate_per_minute,
+                       burst=settings.verify_burst)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    web_session.install(app, settings)  # signed session cookie for the web pages
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -118,14 +143,24 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    from certpass.web.pages.errors import render_error
+    from certpass.web.pages.render import wants_html
+
     @app.exception_handler(CertpassError)
-    async def _certpass_error(_request: Request, exc: CertpassError) -> JSONResponse:
+    async def _certpass_error(_request: Request, exc: CertpassError) -> Response:
+        if wants_html(_request):
+            return render_error(_request, exc.http_status, exc.code, exc.message, exc.hint)
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return JSONResponse({"error": exc.diagnostics()}, status_code=exc.http_status,
                             headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(_request):
+            first_error = exc.errors()[0] if exc.errors() else {}
+            where = ".".join(str(p) for p in first_error.get("loc", ()))
+            return render_error(_request, 422, "invalid-input",
+                                f"{where}: {first_error.get('msg', '')}".strip(": "))
         problems = [
             {"field": ".".join(str(p) for p in e["loc"] if p != "body"),
              "reason": str(e["msg"]).removeprefix("Value error, ")}
@@ -139,14 +174,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        if wants_html(_request):
+            return render_error(_request, exc.status_code, code)
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(_request: Request, exc: Exception) -> Response:
         log.exception("unexpected error", exc_info=exc)
+        if wants_html(_request):
+            return render_error(_request, 500, "internal-error")
         return JSONResponse(
             error_body("internal-error", "certpass could not complete this request",
                        "nothing was written; try again, and report it if it persists"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
-from typing import Annotated
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from certpass.accounts import service as accounts
@@ -13,10 +16,28 @@ from certpass.accounts.actor import Actor
 from certpass.config import Settings
 from certpass.errors import InvalidInput, Unauthenticated
 from certpass.store.database import Database
+from certpass.web.idempotency import STATE_KEY
 
 
 def get_db(request: Request) -> Database:
+    session = request.scope.get("state", {}).get(STATE_KEY)
+    if session is not None:  # an Idempotency-Key request: join its open transaction
+        return _JoinedDatabase(request.app.state.db, session)
     return request.app.state.db
+
+
+class _JoinedDatabase(Database):
+    """The app's database, whose ``write()`` is a savepoint in the request's transaction
+    (opened by the idempotency middleware, which commits it with the stored response)."""
+
+    def __init__(self, db: Database, session: Session) -> None:
+        self.__dict__.update(db.__dict__)
+        self._session = session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._session.begin_nested():
+            yield self._session
 
 
 def get_settings(request: Request) -> Settings:
@@ -49,6 +70,65 @@ def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
         return accounts.authenticate(session, token, need_write=True)
 
 
+def account(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
+    """Any signed-in user, read-scope tokens included (e.g. to subscribe to alerts)."""
+    actor = getattr(request.state, "actor", None)
+    if actor is not None:
+        return actor
+    token = _bearer(request)
+    if token is None:
+        raise Unauthenticated("this operation needs an account",
+                              hint="send `Authorization: Bearer <token>`; a read-scope token "
+                                   "is enough")
+    with db.read() as session:
+        return accounts.authenticate(session, token, need_write=False)
+
+
+def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
+    """HTTP Basic with the user's password, or a write-scope bearer token (to manage tokens)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "basic" and credentials.strip():
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            raise Unauthenticated("malformed Basic credentials") from None
+        username, sep, password = decoded.partition(":")
+        if not sep:
+            raise Unauthenticated("malformed Basic credentials")
+        with db.read() as session:
+            return accounts.actor_of(accounts.check_password(session, username, password))
+    return writer(request, db)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    hint: str | None = None
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error: ``{"error": {"code", "message", "hint", "details"}}``."""
+
+    error: ErrorDetail
+
+
+_ERROR_TEXT = {400: "Bad request", 401: "No valid credentials", 403: "Not allowed",
+               404: "Not found", 409: "Conflict with the current state",
+               413: "Too large", 422: "Invalid input", 429: "Too many requests",
+               503: "Not committed; retry"}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the documented error statuses and their shape."""
+    return {s: {"model": ErrorResponse, "description": _ERROR_TEXT.get(s, "Error")}
+            for s in statuses}
+
+
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
+
+
 class Page:
     """``limit`` and ``offset`` query parameters, bounded by the settings."""
 
@@ -69,5 +149,7 @@ class Page:
 DB = Annotated[Database, Depends(get_db)]
 ReadSession = Annotated[Session, Depends(read_session)]
 Writer = Annotated[Actor, Depends(writer)]
+Account = Annotated[Actor, Depends(account)]
+PasswordOrToken = Annotated[Actor, Depends(password_or_token)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PageDep = Annotated[Page, Depends()]

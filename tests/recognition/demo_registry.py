@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 
 from certpass.recognition.engine import CertificateFacts, RegistrySnapshot, StandardApplied
+from certpass.recognition.rules import load_arrangements
+from certpass.recognition.snapshot import build_snapshot
 
 DEMO = Path(__file__).resolve().parents[2] / "certpass" / "demo" / "data"
 ON = dt.date(2025, 6, 1)
@@ -19,16 +21,29 @@ def demo_document() -> dict:
     return json.loads((DEMO / "arrangements.json").read_text(encoding="utf-8"))
 
 
+def _items(name: str, folder: Path = DEMO) -> list[dict]:
+    return json.loads((folder / name).read_text(encoding="utf-8"))["items"]
+
+
 @cache
 def demo_snapshot() -> RegistrySnapshot:
-    return RegistrySnapshot.from_document(demo_document())
+    """Built the way the service builds it from the database: arrangements from
+    arrangements.json, everything else from the registry's demo files."""
+    return build_snapshot(
+        arrangements=load_arrangements(demo_document()["arrangements"]),
+        economies=_items("economies.json", DEMO.parent.parent / "registry" / "data"),
+        bodies=_items("bodies.json"),
+        standards=_items("standards.json"),
+        listings=_items("listings.json"),
+        schemes=_items("schemes.json"),
+    )
 
 
 def std(designation: str, edition: str) -> StandardApplied:
     return StandardApplied(designation, edition)
 
 
-KETTLE_STANDARDS = (std("IEC 60335-1", "2010"), std("IEC 60335-2-15", "2012"))
+KETTLE_STANDARDS = (std("IEC 60335-1", "2010"), std("IEC 60335-2-15", "2016"))
 
 CB_KETTLE = CertificateFacts(
     number="DE-TUV-123456",

@@ -133,7 +133,7 @@ SCENARIOS = [
     ),
     S(
         "cb-cn-ncb-not-listed-for-standard",
-        but(CB_KETTLE, issuer="intertek", issuer_economy="GB", labs=("sgs",)),
+        but(CB_KETTLE, issuer="cvc", issuer_economy="CN", labs=("sgs",)),
         "CN",
         NO,
         set(),
@@ -403,7 +403,7 @@ SCENARIOS = [
     ),
     S(
         "iecex-ccc-ex-unlisted-excb",
-        but(IECEX_MOTOR, issuer="ul", issuer_economy="US"),
+        but(IECEX_MOTOR, issuer="lcie", issuer_economy="FR"),
         "CN",
         NO,
         set(),
@@ -457,7 +457,7 @@ SCENARIOS = [
         ["iecex-to-br-inmetro"],
     ),
     S("atex-cn-qan-does-not-count", ATEX_MOTOR, "CN", NO, set(), {"no-arrangement"}, []),
-    S("atex-de-home", ATEX_MOTOR, "DE", WITH, {"marking"}, set(), ["home:ATEX"]),
+    S("atex-de-home", ATEX_MOTOR, "DE", WITH, {"marking"}, set(), ["home-atex"]),
     # Greater Bay Area
     S("gba-cn", GBA_TABLEWARE, "CN", YES, set(), set(), ["gba-certification"]),
     S("gba-hk", GBA_TABLEWARE, "HK", YES, set(), set(), ["gba-certification"]),

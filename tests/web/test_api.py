@@ -148,10 +148,3 @@ def test_accreditation_writes_by_role(client, tokens):
     assert client.post("/api/bodies", json={"id": "x-body", "name_en": "X", "roles": ["regulator"],
                                             "economy_code": "CN"},
                        headers=bearer(tokens["admin"])).status_code == 201
-
-
-def test_home_page_lists_projects_and_certificates(client, tokens):
-    client.post("/api/certificates", json=issue_body(), headers=bearer(tokens["cqc"]))
-    page = client.get("/")
-    assert page.status_code == 200 and "2024010701000001" in page.text
-    assert "illustrative" in page.text

@@ -67,7 +67,7 @@ def upgrade() -> None:
     sa.Column('amendments', sa.JSON(), nullable=False),
     sa.Column('title_en', sa.String(length=300), nullable=False),
     sa.Column('title_zh', sa.String(length=300), nullable=False),
-    sa.Column('publisher', sa.String(length=40), nullable=False),
+    sa.Column('publisher', sa.String(length=120), nullable=False),
     sa.Column('adopts_ref', sa.String(length=80), nullable=True),
     sa.Column('national_differences', sa.JSON(), nullable=False),
     sa.Column('replaced_by_ref', sa.String(length=80), nullable=True),
@@ -207,12 +207,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_category_code'), ['category_code'], unique=False)
-        batch_op.create_index('ix_certificates_first_issued_on', ['first_issued_on'], unique=False)
+        batch_op.create_index('ix_certificates_recent', ['first_issued_on', 'id'], unique=False)
+        batch_op.create_index('ix_certificates_listing', ['status', 'scheme_code', 'first_issued_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_holder_name'), ['holder_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_hs_code'), ['hs_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_issuer_id'), ['issuer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_scheme_code'), ['scheme_code'], unique=False)
-        batch_op.create_index('ix_certificates_status_scheme', ['status', 'scheme_code'], unique=False)
+        batch_op.create_index('ix_certificates_validity', ['status', 'scheme_code', 'valid_until'], unique=False)
 
     op.create_table('scheme_listings',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -286,12 +287,13 @@ def downgrade() -> None:
 
     op.drop_table('scheme_listings')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.drop_index('ix_certificates_status_scheme')
+        batch_op.drop_index('ix_certificates_validity')
+        batch_op.drop_index('ix_certificates_listing')
         batch_op.drop_index(batch_op.f('ix_certificates_scheme_code'))
         batch_op.drop_index(batch_op.f('ix_certificates_issuer_id'))
         batch_op.drop_index(batch_op.f('ix_certificates_hs_code'))
         batch_op.drop_index(batch_op.f('ix_certificates_holder_name'))
-        batch_op.drop_index('ix_certificates_first_issued_on')
+        batch_op.drop_index('ix_certificates_recent')
         batch_op.drop_index(batch_op.f('ix_certificates_category_code'))
 
     op.drop_table('certificates')

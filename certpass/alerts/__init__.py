@@ -1,0 +1,1 @@
+"""certpass.alerts: webhook subscriptions to certificate status changes, and their delivery."""

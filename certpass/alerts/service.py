@@ -1,0 +1,294 @@
+"""Status alerts: subscriptions, the queue filled in the certificate's own transaction, and
+delivery (signed, retried with backoff, in order per certificate, paused when failing).
+
+Delivery is at least once: a receiver deduplicates on the payload's ``delivery`` id.
+Operators should restrict the server's egress (webhook URLs are chosen by users, so a URL
+could point at an internal address); certpass only insists on http(s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.accounts.models import User
+from certpass.alerts import signer
+from certpass.alerts.models import Delivery, Subscription
+from certpass.config import Settings
+from certpass.errors import Forbidden, InvalidInput, NotFound
+from certpass.store.base import utcnow
+from certpass.store.database import Database
+
+TARGET_KINDS = ("certificate", "holder", "body")
+
+
+class _CertificateLike(Protocol):
+    number: str
+    holder_name: str
+    issuer_id: str
+
+
+# -- subscriptions -----------------------------------------------------------------------
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"a webhook URL is http:// or https:// with a host; got {url!r}",
+                           hint="give the full URL of your receiver, e.g. "
+                                "https://example.org/certpass-hook")
+    if parts.username or parts.password:
+        raise InvalidInput("a webhook URL must not carry credentials",
+                           hint="authenticate deliveries with the signature header instead")
+    return url.strip()
+
+
+def subscribe(session: Session, actor: Actor, target_kind: str, target: str,
+              url: str) -> tuple[Subscription, str]:
+    """A new subscription and its signing secret (returned here once, never shown again)."""
+    user = _user(session, actor)
+    if target_kind not in TARGET_KINDS:
+        raise InvalidInput(f"unknown target kind {target_kind!r}",
+                           hint=f"use one of {', '.join(TARGET_KINDS)}")
+    if not target.strip():
+        raise InvalidInput("say what to watch: a certificate number, a holder name or a body id")
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    sub = Subscription(id="sub_" + secrets.token_hex(8), user_id=user.id,
+                       target_kind=target_kind, target=target.strip(), url=check_url(url),
+                       secret=secret, state="active", consecutive_failures=0, last_error="")
+    session.add(sub)
+    session.flush()
+    return sub, secret
+
+
+def get(session: Session, actor: Actor, subscription_id: str) -> Subscription:
+    sub = session.get(Subscription, subscription_id)
+    if sub is None:
+        raise NotFound(f"no subscription {subscription_id!r}")
+    if actor.role not in ("admin", "operator"):
+        user = _user(session, actor)
+        if sub.user_id != user.id:
+            # Someone else's subscription looks like none at all.
+            raise NotFound(f"no subscription {subscription_id!r}")
+    return sub
+
+
+def list_subscriptions(session: Session, actor: Actor) -> list[Subscription]:
+    query = select(Subscription).order_by(Subscription.created_at, Subscription.id)
+    if actor.role not in ("admin", "operator"):
+        query = query.where(Subscription.user_id == _user(session, actor).id)
+    return list(session.scalars(query))
+
+
+def unsubscribe(session: Session, actor: Actor, subscription_id: str) -> None:
+    sub = get(session, actor, subscription_id)
+    session.execute(delete(Delivery).where(Delivery.subscription_id == sub.id))
+    session.delete(sub)
+
+
+def resume(session: Session, actor: Actor, subscription_id: str) -> Subscription:
+    """Resume a paused subscription; its waiting deliveries become due now, in order."""
+    sub = get(session, actor, subscription_id)
+    sub.state = "active"
+    sub.consecutive_failures = 0
+    sub.paused_at = None
+    session.execute(update(Delivery).where(Delivery.subscription_id == sub.id,
+                                           Delivery.state == "pending")
+                    .values(next_attempt_at=utcnow()))
+    return sub
+
+
+def deliveries(session: Session, actor: Actor, subscription_id: str, limit: int,
+               offset: int) -> list[Delivery]:
+    sub = get(session, actor, subscription_id)
+    return list(session.scalars(select(Delivery).where(Delivery.subscription_id == sub.id)
+                                .order_by(Delivery.id.desc()).limit(limit).offset(offset)))
+
+
+def to_dict(sub: Subscription) -> dict[str, Any]:
+    return {"id": sub.id, "target_kind": sub.target_kind, "target": sub.target, "url": sub.url,
+            "state": sub.state, "consecutive_failures": sub.consecutive_failures,
+            "last_error": sub.last_error, "created_at": sub.created_at,
+            "paused_at": sub.paused_at}
+
+
+def delivery_dict(d: Delivery) -> dict[str, Any]:
+    return {"id": d.id, "certificate": d.certificate_number, "event_type": d.event_type,
+            "log_index": d.log_index, "state": d.state, "attempts": d.attempts,
+            "next_attempt_at": d.next_attempt_at, "last_status": d.last_status,
+            "last_error": d.last_error, "created_at": d.created_at,
+            "delivered_at": d.delivered_at}
+
+
+def _user(session: Session, actor: Actor) -> User:
+    user = session.scalar(select(User).where(User.username == actor.name))
+    if user is None:
+        raise Forbidden("subscriptions belong to a user account",
+                        hint="use a token of a user (a read-scope token is enough)")
+    return user
+
+
+# -- the queue: called by the certificate lifecycle inside its transaction --------------
+
+def on_certificate_event(session: Session, certificate: _CertificateLike,
+                         event: dict[str, Any], log_index: int) -> int:
+    """Queue the event for every matching subscription (same transaction as the change)."""
+    with session.no_autoflush:
+        subs = session.scalars(select(Subscription.id).where(or_(
+            and_(Subscription.target_kind == "certificate",
+                 Subscription.target == certificate.number),
+            and_(Subscription.target_kind == "holder",
+                 Subscription.target == certificate.holder_name),
+            and_(Subscription.target_kind == "body",
+                 Subscription.target == certificate.issuer_id)))).all()
+    if not subs:
+        return 0
+    payload = json.dumps({**event, "log_index": log_index,
+                          "holder": certificate.holder_name}, ensure_ascii=False,
+                         sort_keys=True)
+    now = utcnow()
+    for sub_id in subs:
+        session.add(Delivery(subscription_id=sub_id, certificate_number=certificate.number,
+                             event_type=str(event.get("type", "")), log_index=log_index,
+                             payload=payload, state="pending", attempts=0,
+                             next_attempt_at=now, last_error="", created_at=now))
+    return len(subs)
+
+
+# -- delivery ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+Post = Callable[[str, bytes, dict[str, str], float], Outcome]
+
+
+def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
+    import httpx
+
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout,
+                              follow_redirects=False)
+    except httpx.HTTPError as exc:
+        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+    return Outcome(response.status_code, "" if response.is_success
+                   else f"HTTP {response.status_code}")
+
+
+def retry_delay(settings: Settings, attempts: int) -> float:
+    """Exponential backoff: base, 2·base, 4·base, ... up to the cap."""
+    return min(settings.alerts_retry_cap_seconds,
+               settings.alerts_retry_base_seconds * 2 ** max(0, attempts - 1))
+
+
+@dataclass(frozen=True)
+class _Due:
+    delivery_id: int
+    subscription_id: str
+    url: str
+    secret: str
+    body: bytes
+
+
+def _due_heads(db: Database, now: dt.datetime, limit: int) -> list[_Due]:
+    """For each (subscription, certificate), its oldest pending delivery, if that is due:
+    a later event never overtakes an earlier one for the same certificate."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Delivery, Subscription.url, Subscription.secret)
+            .join(Subscription, Subscription.id == Delivery.subscription_id)
+            .where(Delivery.state == "pending", Subscription.state == "active")
+            .order_by(Delivery.id).limit(limit)).all()
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for delivery, url, secret in rows:
+        pair = (delivery.subscription_id, delivery.certificate_number)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        if delivery.next_attempt_at <= now:
+            body = json.dumps({"delivery": delivery.id, "subscription": delivery.subscription_id,
+                               "event": json.loads(delivery.payload)},
+                              ensure_ascii=False, sort_keys=True).encode()
+            out.append(_Due(delivery.id, delivery.subscription_id, url, secret, body))
+    return out
+
+
+def deliver_due(db: Database, settings: Settings, post: Post = http_post,
+                limit: int = 500) -> dict[str, int]:
+    """One round: send each due head delivery, record the outcome. No transaction is held
+    while waiting on a receiver."""
+    figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
+    failing: set[str] = set()
+    for due in _due_heads(db, utcnow(), limit):
+        if due.subscription_id in failing:
+            continue  # one failure per subscription per round is enough evidence
+        timestamp = int(time.time())
+        headers = {"Content-Type": "application/json", "User-Agent": "certpass-alerts",
+                   signer.HEADER: signer.signature(due.secret, timestamp, due.body)}
+        outcome = post(due.url, due.body, headers, settings.alerts_timeout_seconds)
+        figures["sent"] += 1
+        paused = _record_outcome(db, settings, due, outcome)
+        if outcome.ok:
+            figures["delivered"] += 1
+        else:
+            figures["failed"] += 1
+            failing.add(due.subscription_id)
+            figures["paused"] += paused
+    return figures
+
+
+def _record_outcome(db: Database, settings: Settings, due: _Due, outcome: Outcome) -> int:
+    now = utcnow()
+    with db.write() as session:
+        delivery = session.get(Delivery, due.delivery_id)
+        sub = session.get(Subscription, due.subscription_id)
+        if delivery is None or sub is None or delivery.state != "pending":
+            return 0  # unsubscribed meanwhile, or another worker got there first
+        delivery.attempts += 1
+        delivery.last_status = outcome.status
+        if outcome.ok:
+            delivery.state = "delivered"
+            delivery.delivered_at = now
+            delivery.last_error = ""
+            sub.consecutive_failures = 0
+            return 0
+        delivery.last_error = outcome.error
+        delivery.next_attempt_at = now + dt.timedelta(
+            seconds=retry_delay(settings, delivery.attempts))
+        sub.consecutive_failures += 1
+        sub.last_error = outcome.error
+        if sub.consecutive_failures >= settings.alerts_pause_after and sub.state == "active":
+            sub.state = "paused"
+            sub.paused_at = now
+            return 1
+    return 0
+
+
+def deliver_until_idle(db: Database, settings: Settings, post: Post = http_post,
+                       max_rounds: int = 1000) -> dict[str, int]:
+    """Rounds until nothing is due (the ``--once`` mode of the worker)."""
+    total = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
+    for _ in range(max_rounds):
+        figures = deliver_due(db, settings, post)
+        for k, v in figures.items():
+            total[k] += v
+        if figures["sent"] == 0:
+            break
+    return total

@@ -1,0 +1,143 @@
+"""Accreditation credentials: the AB → CB link of the trust chain, signed by the AB.
+
+An accreditation body signs, with its own key, one UNTP Digital Identity Anchor per
+accreditation (registerType Accreditation; the accredited scope as URIs in
+registrationScopeList). A verifier holding only the trusted AB keys can then check that the
+issuer of a certificate was accredited for it, offline.
+
+Credentials are produced on demand, deterministically: the same accreditation row and last
+change give the same bytes (Ed25519 and JCS are deterministic), so nothing needs storing.
+
+Status is carried in the scope list as two URIs, `urn:certpass:accreditation-status:<s>` and
+`urn:certpass:accreditation-status-since:<date>`, because the DIA 0.6.1 schema has no status
+field and anything outside the signed document could be altered: a suspension after a
+certificate's issue date does not make that certificate unauthorised.
+
+Pure: no I/O. The caller supplies the row's facts (`AccreditationFacts`) and the AB's key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from certpass.certificates.lifecycle import AccreditedScope
+from certpass.credentials import proofs
+from certpass.credentials.dcc import Party
+from certpass.credentials.dia import AccreditationInput, build_dia, scope_uri
+from certpass.credentials.multikey import Ed25519KeyPair
+from certpass.errors import InvalidInput
+
+_PREFIX = "urn:certpass:"
+SCOPE_KINDS = {"scheme": "schemes", "category": "categories", "standard": "standards"}
+
+
+@dataclass(frozen=True)
+class AccreditationFacts:
+    """What a verifier needs to know about one accreditation, however it learnt it."""
+
+    number: str
+    accreditor_did: str  # the accreditation body
+    body_did: str  # the accredited body
+    standard: str  # ISO/IEC 17065 or ISO/IEC 17025
+    scope: AccreditedScope
+    status_since: dt.date | None = None  # when `scope.status` took effect
+
+    def status_on(self, day: dt.date) -> str:
+        """The accreditation's status on `day`: a change after `day` does not reach back."""
+        if self.scope.status != "active" and self.status_since and day < self.status_since:
+            return "active"
+        return self.scope.status
+
+    def scope_on(self, day: dt.date) -> AccreditedScope:
+        s = self.scope
+        return AccreditedScope(s.number, self.status_on(day), s.valid_from, s.valid_until,
+                               s.schemes, s.categories, s.standards, s.accreditor)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def credential_id(base_url: str, number: str) -> str:
+    return f"{base_url.rstrip('/')}/accreditations/{quote(number, safe='')}"
+
+
+def build_accreditation_credential(
+    facts: AccreditationFacts,
+    *,
+    accreditor_name: str,
+    body_name: str,
+    base_url: str,
+) -> dict[str, Any]:
+    """The unsigned DIA of one accreditation."""
+    s = facts.scope
+    scope = [scope_uri(kind, v) for kind, attr in SCOPE_KINDS.items()
+             for v in sorted(getattr(s, attr))]
+    scope.append(scope_uri("accreditation-status", s.status))
+    if facts.status_since:
+        scope.append(scope_uri("accreditation-status-since", facts.status_since.isoformat()))
+    return build_dia(AccreditationInput(
+        credential_id=credential_id(base_url, facts.number),
+        accreditation_body=Party(facts.accreditor_did, accreditor_name),
+        accredited_body=Party(facts.body_did, body_name),
+        number=facts.number,
+        register_url=f"{base_url.rstrip('/')}/accreditations",
+        register_name=f"{accreditor_name} register of accreditations",
+        scope=tuple(scope),
+        valid_from=_midnight(s.valid_from),
+        # valid through its last day
+        valid_until=_midnight(s.valid_until + dt.timedelta(days=1)),
+        accreditation_standard=facts.standard,
+    ))
+
+
+def sign_accreditation_credential(
+    unsigned: Mapping[str, Any], key: Ed25519KeyPair, verification_method: str,
+    created: dt.datetime,
+) -> dict[str, Any]:
+    """Sign with eddsa-jcs-2022; `created` is the accreditation's last change (determinism)."""
+    return proofs.sign(unsigned, key, verification_method, proofs.JCS, created)
+
+
+def parse_accreditation_credential(credential: Mapping[str, Any]) -> AccreditationFacts:
+    """Read the facts back out of a (verified) accreditation DIA; InvalidInput if it is not one."""
+    try:
+        subject = credential["credentialSubject"]
+        issuer = credential["issuer"]
+        issuer_did = issuer["id"] if isinstance(issuer, dict) else issuer
+        if subject.get("registerType") != "Accreditation":
+            raise InvalidInput("not an accreditation credential (registerType)")
+        number = subject["registeredId"]
+        values: dict[str, list[str]] = {k: [] for k in SCOPE_KINDS.values()}
+        standard, status, since = "", "", None
+        for uri in subject["registrationScopeList"]:
+            if not isinstance(uri, str) or not uri.startswith(_PREFIX):
+                continue
+            kind, _, value = uri[len(_PREFIX):].partition(":")
+            kind, value = unquote(kind), unquote(value)
+            if kind in SCOPE_KINDS:
+                values[SCOPE_KINDS[kind]].append(value)
+            elif kind == "accreditation-standard":
+                standard = value
+            elif kind == "accreditation-status":
+                status = value
+            elif kind == "accreditation-status-since":
+                since = dt.date.fromisoformat(value)
+        valid_from = dt.datetime.fromisoformat(credential["validFrom"]).date()
+        until = credential.get("validUntil")
+        valid_until = (dt.datetime.fromisoformat(until) - dt.timedelta(days=1)).date() \
+            if until else dt.date.max
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InvalidInput(f"malformed accreditation credential: {exc!r}") from None
+    if not status:
+        raise InvalidInput(f"accreditation credential {number} states no status")
+    return AccreditationFacts(
+        number=number, accreditor_did=issuer_did, body_did=subject["id"], standard=standard,
+        scope=AccreditedScope.from_scope(number, status, valid_from, valid_until, values,
+                                         issuer_did),
+        status_since=since,
+    )

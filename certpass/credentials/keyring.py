@@ -1,0 +1,251 @@
+"""Issuer keys and identities: an Ed25519 key per issuing body (and one for the platform),
+created on first need, rotated on request, published in did:web documents.
+
+The seed is sealed at rest with AES-GCM under a key derived (HKDF-SHA256) from
+``Settings.secret_key``. The scheme is the ledger's (``certpass/ledger/keys.py``) with its own
+HKDF label, so a credential key and the log key never share a key-encryption key, and the
+key's identity (body and fragment) as associated data, so a sealed seed cannot be moved to
+another key's row. Seeds leave this module only as an ``Ed25519KeyPair`` for signing; no
+endpoint or command ever prints one.
+
+A retired key stays in the DID document with ``expires`` = its retirement time: it verifies
+what it signed before then (proof ``created`` < ``retired_at``) and nothing after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.config import Settings
+from certpass.credentials import multikey
+from certpass.credentials.models import SigningKey
+from certpass.errors import CertpassError, Forbidden, NotFound
+from certpass.ledger.service import append_event
+from certpass.registry.models import Body
+from certpass.store.base import utcnow
+
+_INFO = b"certpass credential signing key v1"
+SYSTEM = "certpass"  # the actor recorded when a key is created on first need
+
+
+class KeyUnavailable(CertpassError):
+    code = "key-unavailable"
+    http_status = 500
+
+
+# --- identities ---------------------------------------------------------------------------
+
+
+def did(settings: Settings, body_id: str | None) -> str:
+    """did:web:<host> for the platform, did:web:<host>:bodies:<id> for a body."""
+    platform = f"did:web:{settings.did_host}"
+    return platform if body_id is None else f"{platform}:bodies:{quote(body_id, safe='')}"
+
+
+def did_url(settings: Settings, body_id: str | None) -> str:
+    """Where the DID document is served (base_url, not did:web's https rewrite, so a local
+    instance on http works too)."""
+    base = settings.base_url.rstrip("/")
+    if body_id is None:
+        return f"{base}/.well-known/did.json"
+    return f"{base}/bodies/{quote(body_id, safe='')}/did.json"
+
+
+def verification_method(settings: Settings, row: SigningKey) -> str:
+    return f"{did(settings, row.body_id)}#{row.fragment}"
+
+
+# --- sealing ------------------------------------------------------------------------------
+
+
+def _cipher(secret_key: str) -> AESGCM:
+    kek = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
+        secret_key.encode()
+    )
+    return AESGCM(kek)
+
+
+def _aad(body_id: str | None, fragment: str) -> bytes:
+    return f"{body_id or '-'}#{fragment}".encode()
+
+
+def seal(seed: bytes, body_id: str | None, fragment: str, secret_key: str) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + _cipher(secret_key).encrypt(nonce, seed, _aad(body_id, fragment))
+
+
+def unseal(sealed: bytes, body_id: str | None, fragment: str, secret_key: str) -> bytes:
+    try:
+        return _cipher(secret_key).decrypt(sealed[:12], sealed[12:], _aad(body_id, fragment))
+    except InvalidTag as exc:
+        raise KeyUnavailable(
+            f"cannot decrypt signing key {fragment} of {body_id or 'the platform'}",
+            hint="CERTPASS_SECRET_KEY differs from the one the key was sealed with",
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A key ready to sign: its row, its verification method and the unsealed pair."""
+
+    row: SigningKey
+    verification_method: str
+    pair: multikey.Ed25519KeyPair
+
+    def __repr__(self) -> str:  # never show the seed
+        return f"Signer({self.verification_method})"
+
+
+def signer(session: Session, settings: Settings, body_id: str | None,
+           create: bool = True) -> Signer:
+    """The body's (or platform's) current key, created on first need when `create`."""
+    row = current_key(session, body_id)
+    if row is None:
+        if not create:
+            raise NotFound(f"{body_id or 'the platform'} has no signing key yet",
+                           hint="a key is made when the body first issues a credential")
+        row = _add_key(session, settings, body_id, SYSTEM)
+    seed = unseal(row.sealed_seed, row.body_id, row.fragment, settings.secret_key)
+    return Signer(row, verification_method(settings, row), multikey.Ed25519KeyPair(seed))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def keys(session: Session, body_id: str | None) -> list[SigningKey]:
+    """Every key of the body (or platform), oldest first, retired ones included."""
+    owner = SigningKey.body_id.is_(None) if body_id is None else SigningKey.body_id == body_id
+    with session.no_autoflush:
+        return list(session.scalars(select(SigningKey).where(owner).order_by(SigningKey.id)))
+
+
+def current_key(session: Session, body_id: str | None) -> SigningKey | None:
+    live = [k for k in keys(session, body_id) if k.retired_at is None]
+    return live[-1] if live else None
+
+
+def key_for(session: Session, settings: Settings, vm: str) -> SigningKey | None:
+    """The key row a verification method id names, if it is one of ours."""
+    owner_did, _, fragment = vm.partition("#")
+    platform = did(settings, None)
+    if owner_did == platform:
+        body_id = None
+    elif owner_did.startswith(platform + ":bodies:"):
+        body_id = unquote(owner_did[len(platform) + len(":bodies:"):])
+    else:
+        return None
+    return next((k for k in keys(session, body_id) if k.fragment == fragment), None)
+
+
+def public_info(settings: Settings, row: SigningKey) -> dict[str, Any]:
+    """What anyone may know about a key (never the seed)."""
+    return {
+        "body_id": row.body_id,
+        "controller": did(settings, row.body_id),
+        "id": verification_method(settings, row),
+        "type": "Multikey",
+        "publicKeyMultibase": row.public_multibase,
+        "created": _xsd(row.created_at),
+        "retired": _xsd(row.retired_at, up=True) if row.retired_at else None,
+    }
+
+
+def did_document(session: Session, settings: Settings, body_id: str | None) -> dict[str, Any]:
+    """The DID document: every key as a Multikey verificationMethod; retired ones carry
+    `expires` (their retirement time) and are still listed so older signatures verify."""
+    if body_id is not None:
+        body = session.get(Body, body_id)
+        if body is None:
+            raise NotFound(f"no body {body_id!r} is registered")
+    rows = keys(session, body_id)
+    if not rows:
+        raise NotFound(f"{body_id or 'the platform'} has no signing key yet",
+                       hint="a key is made when the body first issues a credential")
+    subject = did(settings, body_id)
+    entries = [
+        multikey.DidKeyEntry(
+            fragment=k.fragment,
+            public_key=multikey.decode_public_key(k.public_multibase),
+            expires=_xsd(k.retired_at, up=True) if k.retired_at else None,
+        )
+        for k in rows
+    ]
+    doc = multikey.did_web_document(subject, entries, also_known_as=[did_url(settings, body_id)])
+    for vm, k in zip(doc["verificationMethod"], rows, strict=True):
+        vm["created"] = _xsd(k.created_at)
+    return doc
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def rotate(session: Session, settings: Settings, body_id: str | None, actor: Actor
+           ) -> SigningKey:
+    """Retire the current key (retired_at = now) and add a new one, with their log entries."""
+    if body_id is None:
+        if actor.role != "operator":
+            raise Forbidden("only the operator may rotate the platform key",
+                            hint="run `certpass keys rotate --platform` on the server")
+    else:
+        body = session.get(Body, body_id, with_for_update=True)
+        if body is None:
+            raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
+        if "accreditation-body" in body.roles and not (
+            {"certification-body", "testing-lab"} & set(body.roles)
+        ):
+            actor.require_accreditor(body_id, "rotate its keys")
+        else:
+            actor.require_certifier(body_id, "rotate its keys")
+    now = utcnow()
+    old = current_key(session, body_id)
+    if old is not None:
+        old.retired_at = now
+        append_event(session, {
+            "type": "key.retired", "at": now.isoformat(), "actor": actor.label,
+            "key": {"id": verification_method(settings, old), "body": body_id,
+                    "publicKeyMultibase": old.public_multibase, "retired": _xsd(now, up=True)},
+        })
+    return _add_key(session, settings, body_id, actor.label, after=now)
+
+
+def _add_key(session: Session, settings: Settings, body_id: str | None, actor_label: str,
+             after: dt.datetime | None = None) -> SigningKey:
+    existing = keys(session, body_id)
+    fragment = f"key-{len(existing) + 1}"
+    pair = multikey.Ed25519KeyPair.generate()
+    now = utcnow()
+    if after is not None and now <= after:
+        now = after + dt.timedelta(microseconds=1)
+    row = SigningKey(body_id=body_id, fragment=fragment, public_multibase=pair.public_multibase,
+                     sealed_seed=seal(pair.seed, body_id, fragment, settings.secret_key),
+                     created_at=now)
+    session.add(row)
+    session.flush([row])  # credentials refer to it by id
+    append_event(session, {
+        "type": "key.added", "at": now.isoformat(), "actor": actor_label,
+        "key": {"id": f"{did(settings, body_id)}#{fragment}", "body": body_id,
+                "publicKeyMultibase": row.public_multibase, "created": _xsd(now)},
+    })
+    return row
+
+
+def _xsd(value: dt.datetime, *, up: bool = False) -> str:
+    """XML Schema dateTime in whole UTC seconds, the form proofs' `created` takes. A
+    retirement time rounds up, so a proof made earlier in the same second (its `created`
+    rounded down) still compares as before the retirement."""
+    value = value.astimezone(dt.UTC)
+    if up and value.microsecond:
+        value = value.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,436 @@
+"""The credential of every certificate issue, signed in the issuing transaction.
+
+``on_issue`` is called by the certificate service for each new issue (first issue or
+amendment) before the issue's log entry is appended: it maps the rows to a UNTP 0.6.1
+Digital Conformity Credential, signs it with the issuer's current key (eddsa-jcs-2022, and as
+a VC-JOSE JWT), stores it and returns the document hash the log entry carries.
+``on_status_change`` flips the certificate's status-list bits.
+
+Bulk issuance asks the same questions thousands of times per transaction (the issuer's DID,
+key, accreditation body, scheme...), so the answers are kept in a `_Passports` held on the
+IssuingContext for the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import base58
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.certificates import lifecycle
+from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.config import Settings
+from certpass.credentials import dcc, jose, keyring, passport, proofs, status
+from certpass.credentials.jcs import canonicalize
+from certpass.credentials.models import IssuedCredential, StatusList
+from certpass.credentials.multikey import Ed25519KeyPair
+from certpass.errors import InvalidInput, NotFound
+from certpass.registry.models import Body, Scheme, Standard
+from certpass.store.base import utcnow
+
+if TYPE_CHECKING:
+    from certpass.certificates.service import IssuingContext
+
+MEDIA_TYPE = "application/vc+ld+json"
+JWT_MEDIA_TYPE = "application/vc+jwt"
+_ATTESTATION_TYPES = {"test-report": "testing", "inspection-report": "inspection"}
+_GLOBAL_MRA = ("IAF MLA", "ILAC MRA")
+
+
+@dataclass
+class _Passports:
+    """One transaction's cached answers (see module doc)."""
+
+    signers: dict[str, keyring.Signer] = field(default_factory=dict)
+    parties: dict[str, dcc.Party] = field(default_factory=dict)
+    schemes: dict[str, tuple[dcc.Scheme, dcc.Regulation | None]] = field(default_factory=dict)
+    standards: dict[str, dcc.StandardRef] = field(default_factory=dict)
+    accreditations: dict[tuple[str, str], dcc.AccreditationRef] = field(default_factory=dict)
+    lists: dict[tuple[str, str], StatusList] = field(default_factory=dict)
+
+
+def _state(ctx: IssuingContext) -> _Passports:
+    if ctx.credentials is None:
+        ctx.credentials = _Passports()
+    return ctx.credentials
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+
+def _base(settings: Settings) -> str:
+    return settings.base_url.rstrip("/")
+
+
+def credential_id(settings: Settings, number: str, issue_no: int) -> str:
+    number = quote(number, safe="")
+    return f"{_base(settings)}/api/certificates/{number}/credential?issue={issue_no}"
+
+
+def verify_url(settings: Settings, number: str, sha256_hex: str) -> str:
+    """What the QR code carries: where to verify, and the hash of the credential."""
+    return f"{_base(settings)}/verify?number={quote(number, safe='')}&sha256={sha256_hex}"
+
+
+# --- mapping rows to the DCC --------------------------------------------------------------
+
+
+def _signer(ctx: IssuingContext, body_id: str) -> keyring.Signer:
+    st = _state(ctx)
+    signer = st.signers.get(body_id)
+    if signer is None or status._alive(signer.row) is False:
+        signer = st.signers[body_id] = keyring.signer(ctx.session, ctx.settings, body_id)
+    return signer
+
+
+def _body_party(ctx: IssuingContext, body_id: str) -> dcc.Party:
+    st = _state(ctx)
+    p = st.parties.get(body_id)
+    if p is None:
+        body = ctx.get(Body, body_id)
+        p = st.parties[body_id] = dcc.Party(keyring.did(ctx.settings, body_id), body.name_en)
+    return p
+
+
+def _scheme(ctx: IssuingContext, code: str) -> tuple[dcc.Scheme, dcc.Regulation | None]:
+    st = _state(ctx)
+    if code not in st.schemes:
+        row = ctx.get(Scheme, code)
+        base = _base(ctx.settings)
+        ref = f"{base}/api/schemes/{quote(code, safe='')}"
+        owner = (_body_party(ctx, row.owner_id) if row.owner_id
+                 else dcc.Party(row.website or ref, f"{row.name_en} owner"))
+        scheme = dcc.Scheme(
+            id=ref, code=row.code, name=row.name_en, owner=owner,
+            # The registry keeps no scheme versions; the scheme as in force at issue.
+            valid_from=dt.date(2000, 1, 1),
+            description=f"{row.name_en} ({row.code})" + (f" / {row.name_zh}" if row.name_zh
+                                                         else ""),
+        )
+        regulation = None
+        if row.regulation:
+            regulation = dcc.Regulation(
+                id=f"urn:certpass:regulation:{quote(row.code, safe='')}",
+                name=row.regulation,
+                jurisdiction=row.home_markets[0] if row.home_markets else "",
+                administered_by=owner,
+            )
+            if not regulation.jurisdiction:
+                regulation = None
+        st.schemes[code] = (scheme, regulation)
+    return st.schemes[code]
+
+
+def _standard(ctx: IssuingContext, ref: str) -> dcc.StandardRef:
+    st = _state(ctx)
+    out = st.standards.get(ref)
+    if out is None:
+        row = ctx.get(Standard, ref)
+        try:
+            out = dcc.standard_ref(ref)
+        except InvalidInput:  # a publisher dcc does not know: name it from the registry
+            name = row.publisher or ref.split(" ", 1)[0]
+            out = dcc.StandardRef(ref, dcc.Party(f"urn:certpass:publisher:{quote(name, safe='')}",
+                                                 name))
+        st.standards[ref] = out
+    return out
+
+
+def _accreditation(ctx: IssuingContext, certificate: Certificate, issue: CertificateIssue
+                   ) -> dcc.AccreditationRef:
+    found = lifecycle.check_scope(
+        certificate.issuer_id, ctx.scopes(certificate.issuer_id), certificate.scheme_code,
+        certificate.category_code, issue.standards, issue.issued_on)
+    st = _state(ctx)
+    key = (certificate.issuer_id, found.number)
+    ref = st.accreditations.get(key)
+    if ref is None:
+        accreditor = ctx.get(Body, found.accreditor)
+        scope = [f"schemes {', '.join(sorted(found.schemes))}"]
+        if found.categories:
+            scope.append(f"categories {', '.join(sorted(found.categories))}")
+        if found.standards:
+            scope.append(f"standards {', '.join(sorted(found.standards))}")
+        ref = st.accreditations[key] = dcc.AccreditationRef(
+            id=f"{_base(ctx.settings)}/api/accreditations/{quote(found.number, safe='')}",
+            number=found.number,
+            scope=f"ISO/IEC 17065 accreditation of {certificate.issuer_id}: " + "; ".join(scope),
+            body=_body_party(ctx, accreditor.id),
+            iaf_mla_signatory=_GLOBAL_MRA[0] in accreditor.signatories,
+            ilac_mra_signatory=_GLOBAL_MRA[1] in accreditor.signatories,
+        )
+    return ref
+
+
+def _party(kind: str, data: dict[str, Any]) -> dcc.Party:
+    name = data["name"]
+    economy = data.get("economy", "")
+    details = [d for d in (data.get("name_zh"), data.get("address"), economy) if d]
+    return dcc.Party(f"urn:certpass:{kind}:{quote(economy, safe='')}:{quote(name, safe='')}",
+                     name, description="; ".join(details) or None)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def attestation(ctx: IssuingContext, certificate: Certificate, issue: CertificateIssue,
+                slots: dict[str, tuple[int, int]]) -> dcc.AttestationInput:
+    """The DCC input for one issue of a certificate."""
+    settings = ctx.settings
+    number = certificate.number
+    scheme, regulation = _scheme(ctx, certificate.scheme_code)
+    issuer = ctx.get(Body, certificate.issuer_id)
+    aka = ((dcc.Party(f"{_base(settings)}/api/bodies/{quote(issuer.id, safe='')}",
+                      issuer.name_zh),) if issuer.name_zh else ())
+    products = tuple(
+        dcc.Product(
+            name=f"{p['name']} ({p['name_zh']})" if p.get("name_zh") else p["name"],
+            models=tuple(p.get("models") or ()), trademark=p.get("trademark") or None,
+            hs_code=p.get("hs_code") or None, ratings=p.get("ratings") or None,
+        )
+        for p in issue.products
+    )
+    factories = tuple(dcc.Factory(f["name"], f["economy"], f.get("address") or None)
+                      for f in issue.factories)
+    return dcc.AttestationInput(
+        credential_id=credential_id(settings, number, issue.issue_no),
+        certificate_url=f"{_base(settings)}/api/certificates/{quote(number, safe='')}"
+                        f"/issues/{issue.issue_no}",
+        certificate_number=number,
+        issue_number=issue.issue_no,
+        scheme=scheme,
+        issuer=_body_party(ctx, certificate.issuer_id),
+        issuer_also_known_as=aka,
+        holder=_party("holder", issue.holder),
+        manufacturer=_party("manufacturer", issue.manufacturer) if issue.manufacturer else None,
+        products=products,
+        factories=factories,
+        standards=tuple(_standard(ctx, ref) for ref in issue.standards),
+        regulation=regulation,
+        accreditation=_accreditation(ctx, certificate, issue),
+        valid_from=_midnight(issue.issued_on),
+        valid_until=_midnight(issue.valid_until) if issue.valid_until else None,
+        assessment_date=issue.issued_on,
+        attestation_type=_ATTESTATION_TYPES.get(certificate.kind, "certification"),
+        status=tuple(
+            dcc.StatusRef(status.list_url(settings, certificate.issuer_id, p, slots[p][0]),
+                          slots[p][1], p)
+            for p in status.PURPOSES
+        ),
+    )
+
+
+# --- the hooks the certificate service calls ----------------------------------------------
+
+
+def _jcs(value: Any) -> bytes:
+    """RFC 8785 bytes of a credential. Its values are strings, booleans and integers (no
+    floats), so orjson's sorted output is exact unless an astral-plane character appears
+    (UTF-16 key order), which the exact path handles."""
+    out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return canonicalize(value) if any(b in out for b in _ASTRAL) else out
+
+
+_ASTRAL = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datetime
+             ) -> tuple[dict[str, Any], bytes, str]:
+    """eddsa-jcs-2022 (as proofs.sign, serialising the document once) and the VC-JOSE JWT
+    of the same bytes: (signed document, its RFC 8785 bytes, JWT)."""
+    vm = signer.verification_method
+    doc_bytes = _jcs(unsigned)
+    proof: dict[str, Any] = {
+        "type": "DataIntegrityProof", "cryptosuite": proofs.JCS,
+        "created": proofs.format_created(created), "verificationMethod": vm,
+        "proofPurpose": "assertionMethod", "@context": unsigned["@context"],
+    }
+    signature = signer.pair.sign(proofs.hash_data(_jcs(proof), doc_bytes))
+    proof["proofValue"] = "z" + base58.b58encode(signature).decode()
+    signed = dict(unsigned, proof=proof)
+    header = jose.b64url_encode(orjson.dumps(
+        {"alg": jose.ALG, "kid": vm, "typ": jose.TYP, "cty": jose.CTY}))
+    signing_input = f"{header}.{jose.b64url_encode(doc_bytes)}"
+    jwt = f"{signing_input}.{jose.b64url_encode(signer.pair.sign(signing_input.encode()))}"
+    return signed, _jcs(signed), jwt
+
+
+def on_issue(ctx: IssuingContext, certificate: Certificate) -> dict[str, str]:
+    """Sign and store the credential of the certificate's newest issue; returns the
+    documents for its log entry: {"credential": "sha256:<hex>"}."""
+    session = ctx.session
+    issue = certificate.issues[-1]
+    slots = status.allocate(session, ctx.settings, certificate, _state(ctx).lists)
+    unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
+    signer = _signer(ctx, certificate.issuer_id)
+    _, document, jwt = sign_jcs(unsigned, signer, utcnow())
+    digest = hashlib.sha256(document).hexdigest()
+    session.add(IssuedCredential(
+        certificate=certificate, issue_no=issue.issue_no, key_id=signer.row.id,
+        document=document, jwt=jwt, sha256=digest,
+    ))
+    return {"credential": f"sha256:{digest}"}
+
+
+def on_status_change(ctx: IssuingContext, certificate: Certificate, before: str,
+                     after: str) -> None:
+    status.apply_transition(ctx.session, certificate, before, after)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def stored(session: Session, certificate: Certificate, issue_no: int | None = None
+           ) -> IssuedCredential:
+    """The stored credential of an issue (the current one by default)."""
+    n = certificate.current_issue if issue_no is None else issue_no
+    row = session.scalar(select(IssuedCredential).where(
+        IssuedCredential.certificate_id == certificate.id, IssuedCredential.issue_no == n))
+    if row is None:
+        issues = sorted(i.issue_no for i in certificate.issues)
+        raise NotFound(
+            f"certificate {certificate.number} has no credential for issue {n}",
+            hint=f"its issues are {', '.join(map(str, issues))}",
+            details={"number": certificate.number, "issue": n},
+        )
+    return row
+
+
+def document(row: IssuedCredential) -> dict[str, Any]:
+    return orjson.loads(row.document)
+
+
+def resigned(session: Session, settings: Settings, row: IssuedCredential,
+             suite: str) -> dict[str, Any]:
+    """The stored credential's unsigned document signed with `suite`, by the same key and
+    with the same proof `created` as the stored proof."""
+    signed = document(row)
+    if suite == proofs.JCS:
+        return signed
+    if suite not in proofs.SUITES:
+        raise InvalidInput(f"unknown cryptosuite {suite!r}",
+                           hint=f"use one of {', '.join(proofs.SUITES)}")
+    proof = signed.pop("proof")
+    key = row.key
+    seed = keyring.unseal(key.sealed_seed, key.body_id, key.fragment, settings.secret_key)
+    return proofs.sign(signed, Ed25519KeyPair(seed), proof["verificationMethod"], suite,
+                       proof["created"])
+
+
+# --- VC-API issuer ------------------------------------------------------------------------
+
+
+def issue_unsigned(session: Session, settings: Settings, credential: Any, options: Any,
+                   actor: Actor | None) -> dict[str, Any]:
+    """Sign a caller's credential as the W3C VC-API `/credentials/issue` does: with the
+    platform key, or the body's key when a certification body is authenticated."""
+    if not isinstance(credential, dict):
+        raise InvalidInput("`credential` must be a JSON object")
+    options = options if options is not None else {}
+    if not isinstance(options, dict):
+        raise InvalidInput("`options` must be a JSON object")
+    suite = options.get("cryptosuite", proofs.RDFC)
+    if suite not in proofs.SUITES:
+        raise InvalidInput(f"unsupported cryptosuite {suite!r}",
+                           hint=f"use one of {', '.join(proofs.SUITES)}")
+    if "proof" in credential:
+        raise InvalidInput("the credential already has a proof",
+                           hint="send the unsigned credential")
+    context = credential.get("@context")
+    if not isinstance(context, list) or not context or context[0] not in (
+        "https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1"
+    ):
+        raise InvalidInput("`@context` must be a list starting with the VC context")
+    types = credential.get("type")
+    if not (isinstance(types, list) and "VerifiableCredential" in types) and \
+            types != "VerifiableCredential":
+        raise InvalidInput("`type` must include VerifiableCredential")
+    if "credentialSubject" not in credential:
+        raise InvalidInput("`credentialSubject` is required")
+    body_id = actor.body_id if actor and actor.role == "certification-body" else None
+    signer = keyring.signer(session, settings, body_id)
+    unsigned = dict(credential)
+    own = keyring.did(settings, body_id)
+    issuer = unsigned.get("issuer")
+    if issuer is None:
+        unsigned["issuer"] = own
+    elif (issuer.get("id") if isinstance(issuer, dict) else issuer) != own:
+        raise InvalidInput(f"this issuer signs as {own}, not {issuer!r}",
+                           hint="set `issuer` to the issuer's DID (or leave it out)")
+    created = options.get("created") or utcnow()
+    try:
+        return proofs.sign(unsigned, signer.pair, signer.verification_method, suite, created)
+    except proofs.ProofFailure as exc:
+        raise InvalidInput(f"the credential cannot be signed: {exc}",
+                           hint="check its @context and terms") from exc
+    except ValueError as exc:
+        raise InvalidInput(f"the credential cannot be signed: {exc}") from exc
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+
+def find(session: Session, number: str, issue_no: int | None = None
+         ) -> tuple[Certificate, IssuedCredential]:
+    """A certificate and the stored credential of one of its issues (current by default);
+    an unknown number raises the certificate service's NotFound."""
+    from certpass.certificates import service as certificates  # it imports this module
+
+    certificate = certificates.get(session, number)
+    return certificate, stored(session, certificate, issue_no)
+
+
+def passport_facts(session: Session, settings: Settings, number: str,
+                   issue_no: int | None = None) -> passport.PassportFacts:
+    """What the printed passport shows, from the certificate and its signed credential."""
+    certificate, row = find(session, number, issue_no)
+    doc = document(row)
+    issue = next(i for i in certificate.issues if i.issue_no == row.issue_no)
+    today = dt.date.today()
+    effective = lifecycle.effective_status(certificate.status, certificate.valid_until, today)
+    if issue.superseded_at is not None:
+        effective = "superseded"
+    subject = doc["credentialSubject"]
+    endorsement = (subject.get("authorisation") or [{}])[0]
+    issuer = certificate.issuer
+    products = []
+    for p in issue.products:
+        name = f"{p['name']} / {p['name_zh']}" if p.get("name_zh") else p["name"]
+        extra = [x for x in (p.get("trademark"), p.get("ratings"),
+                             f"HS {p['hs_code']}" if p.get("hs_code") else "") if x]
+        products.append(f"{name}: {', '.join(p.get('models') or [])}"
+                        + (f" ({'; '.join(extra)})" if extra else ""))
+    maker = issue.manufacturer or {}
+    return passport.PassportFacts(
+        number=certificate.number, issue=row.issue_no,
+        scheme=" / ".join(x for x in (certificate.scheme.name_en, certificate.scheme.name_zh)
+                          if x),
+        kind=certificate.kind, status=effective,
+        status_word=lifecycle.status_word(effective, certificate.scheme.status_words),
+        issued_on=issue.issued_on.isoformat(),
+        first_issued_on=certificate.first_issued_on.isoformat(),
+        valid_until=issue.valid_until.isoformat() if issue.valid_until else "",
+        issuer=" / ".join(x for x in (issuer.name_en, issuer.name_zh) if x),
+        issuer_did=doc["issuer"]["id"],
+        accreditation=endorsement.get("name", "none recorded / 无认可记录"),
+        assessment_level=f"assessment level {subject.get('assessmentLevel', '')}",
+        holder=issue.holder.get("name", ""), holder_zh=issue.holder.get("name_zh", ""),
+        manufacturer=" / ".join(x for x in (maker.get("name"), maker.get("name_zh")) if x),
+        products=products,
+        factories=[", ".join(x for x in (f["name"], f.get("address"), f["economy"]) if x)
+                   for f in issue.factories],
+        standards=list(issue.standards),
+        sha256=row.sha256,
+        verify_url=verify_url(settings, certificate.number, row.sha256),
+        credential_id=doc["id"],
+        verification_method=doc["proof"]["verificationMethod"],
+    )

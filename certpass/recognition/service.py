@@ -1,0 +1,334 @@
+"""Recognition operations: arrangements (the only writer of their tables), decisions, plans.
+
+Every arrangement write is validated by `rules.Arrangement.from_dict`, bumps the version,
+keeps the previous version in ``arrangement_versions`` and appends its ledger event in the
+caller's transaction. Decisions and plans read a cached `RegistrySnapshot`
+(`snapshot.load_snapshot`) and call the pure engine and planner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from certpass.accounts.actor import Actor
+from certpass.certificates import service as certificates
+from certpass.errors import Conflict, InvalidInput, NotFound
+from certpass.ledger.service import append_event
+from certpass.projects.models import CooperationProject
+from certpass.recognition import planner
+from certpass.recognition.engine import Decision, RegistrySnapshot, decide
+from certpass.recognition.models import ArrangementRecord, ArrangementVersion
+from certpass.recognition.rules import STATUSES, Arrangement, InvalidArrangement, StatusChange
+from certpass.recognition.snapshot import (
+    facts_for,
+    facts_from_credential,
+    load_snapshot,
+    split_ref,
+)
+from certpass.store.base import utcnow
+
+# Illustrative cost and lead-time estimates per scheme. Kept as bundled data, not registry
+# rows: they are planning estimates that vary by body and quote, not attested facts, so they
+# need no writer, history or log entry — replacing the file is the whole update path.
+SCHEME_COSTS = Path(__file__).parents[1] / "demo" / "data" / "scheme_costs.json"
+MAX_PLAN_MARKETS = 30
+
+
+# --- arrangements ---------------------------------------------------------------------------
+
+
+def _parse(data: Mapping[str, Any], id_: str | None = None) -> Arrangement:
+    if not isinstance(data, Mapping):
+        raise InvalidArrangement("an arrangement must be a JSON object")
+    if id_ is not None:
+        if data.get("id", id_) != id_:
+            raise InvalidArrangement(
+                f"the body names arrangement {data.get('id')!r} but the path names {id_!r}",
+                hint="an arrangement's id never changes; record a new one instead",
+            )
+        data = {**data, "id": id_}
+    arrangement = Arrangement.from_dict(data)
+    if len(arrangement.id) > 64:
+        raise InvalidArrangement(f"arrangement id {arrangement.id[:70]!r}... is over 64 chars")
+    if not arrangement.status_history:
+        raise InvalidArrangement(
+            f"arrangement {arrangement.id!r}: status_history is empty",
+            hint='give at least one {"date", "status"} (signed or in-force)',
+        )
+    return arrangement
+
+
+def _check_project(session: Session, arrangement: Arrangement) -> None:
+    if arrangement.project and session.get(CooperationProject, arrangement.project) is None:
+        raise InvalidArrangement(
+            f"arrangement {arrangement.id!r}: unknown cooperation project "
+            f"{arrangement.project!r}",
+            hint="record the project first, or leave project empty",
+        )
+
+
+def _current_status(a: Arrangement) -> str:
+    return a.status_history[-1].status
+
+
+def _apply(record: ArrangementRecord, a: Arrangement, actor: Actor) -> None:
+    record.title_en, record.title_zh, record.kind = a.title_en, a.title_zh, a.kind
+    record.status = _current_status(a)
+    record.valid_from, record.valid_until = a.valid_from, a.valid_until
+    record.project_id = a.project
+    record.rules = a.to_dict()
+    record.source = " — ".join(p for p in (a.source.title, a.source.url) if p)
+    record.updated_at = utcnow()
+    record.updated_by = actor.label
+
+
+def _log(session: Session, kind: str, record: ArrangementRecord, actor: Actor,
+         change: str, reason: str) -> int:
+    index = append_event(session, {
+        "type": kind,
+        "arrangement": record.id,
+        "version": record.version,
+        "change": change,
+        "status": record.status,
+        "rules": record.rules,
+        "actor": actor.label,
+        "reason": reason,
+        "at": utcnow().isoformat(),
+    })
+    session.add(ArrangementVersion(
+        arrangement_id=record.id, version=record.version, change=change, status=record.status,
+        rules=record.rules, reason=reason, changed_by=actor.label, log_index=index,
+    ))
+    return index
+
+
+def record_arrangement(session: Session, data: Mapping[str, Any],
+                       actor: Actor) -> ArrangementRecord:
+    """Record a new arrangement (admin only); ledger event ``arrangement.recorded``."""
+    actor.require_admin("record an arrangement")
+    a = _parse(data)
+    if session.get(ArrangementRecord, a.id) is not None:
+        raise Conflict(f"arrangement {a.id!r} is already recorded",
+                       hint=f"amend it with POST /api/arrangements/{a.id}")
+    _check_project(session, a)
+    record = ArrangementRecord(id=a.id, version=1)
+    _apply(record, a, actor)
+    session.add(record)
+    session.flush()
+    _log(session, "arrangement.recorded", record, actor, "recorded", "")
+    return record
+
+
+def amend_arrangement(session: Session, id_: str, data: Mapping[str, Any], actor: Actor,
+                      reason: str) -> ArrangementRecord:
+    """Replace an arrangement's rules (admin only); version bumped, old version kept."""
+    actor.require_admin("amend an arrangement")
+    if not reason or not reason.strip():
+        raise InvalidInput("an amendment needs a reason", hint="say why the rules changed")
+    record = get_arrangement(session, id_)
+    a = _parse(data, id_)
+    _check_project(session, a)
+    if a.to_dict() == record.rules:
+        raise InvalidInput(f"arrangement {id_!r}: nothing changed",
+                           hint="send the rules with the change you mean to record")
+    record.version += 1
+    _apply(record, a, actor)
+    session.flush()
+    _log(session, "arrangement.changed", record, actor, "amended", reason.strip())
+    return record
+
+
+def change_arrangement_status(session: Session, id_: str, status: str, on: dt.date,
+                              actor: Actor, reason: str) -> ArrangementRecord:
+    """Suspend, terminate or put back in force from a date (admin only)."""
+    actor.require_admin("change an arrangement's status")
+    if status not in STATUSES:
+        raise InvalidInput(f"unknown arrangement status {status!r}",
+                           hint=f"use one of {', '.join(STATUSES)}")
+    if not reason or not reason.strip():
+        raise InvalidInput("a status change needs a reason")
+    record = get_arrangement(session, id_)
+    a = Arrangement.from_dict(record.rules)
+    last = a.status_history[-1]
+    if last.status == "terminated":
+        raise Conflict(f"arrangement {id_!r} is terminated; record a new one instead")
+    if on < last.date:
+        raise InvalidInput(f"the change on {on} is before the last recorded one ({last.date})",
+                           hint="status changes are recorded in date order")
+    if last.status == status:
+        raise Conflict(f"arrangement {id_!r} is already {status}")
+    a = dataclasses.replace(
+        a, status_history=(*a.status_history, StatusChange(on, status, reason.strip()))
+    )
+    record.version += 1
+    _apply(record, a, actor)
+    session.flush()
+    _log(session, "arrangement.changed", record, actor, status, reason.strip())
+    return record
+
+
+def get_arrangement(session: Session, id_: str) -> ArrangementRecord:
+    record = session.get(ArrangementRecord, id_)
+    if record is None:
+        raise NotFound(f"no arrangement {id_!r} is recorded",
+                       hint="list them with GET /api/arrangements")
+    return record
+
+
+def list_arrangements(session: Session, *, market: str | None = None, status: str | None = None,
+                      kind: str | None = None, limit: int = 50,
+                      offset: int = 0) -> tuple[list[ArrangementRecord], int]:
+    """Filter by market (blocs count for their members), current status and kind."""
+    query = select(ArrangementRecord).order_by(ArrangementRecord.id)
+    if status:
+        query = query.where(ArrangementRecord.status == status)
+    if kind:
+        query = query.where(ArrangementRecord.kind == kind)
+    rows = list(session.scalars(query))
+    if market:
+        snap = load_snapshot(session)
+        rows = [r for r in rows
+                if market in snap.expand(r.rules.get("markets", ())) or
+                market in r.rules.get("markets", ())]
+    return rows[offset:offset + limit], len(rows)
+
+
+def versions(session: Session, id_: str) -> list[ArrangementVersion]:
+    return list(session.scalars(
+        select(ArrangementVersion).where(ArrangementVersion.arrangement_id == id_)
+        .order_by(ArrangementVersion.version)
+    ))
+
+
+def arrangement_summary(record: ArrangementRecord) -> dict[str, Any]:
+    return {
+        "id": record.id, "title_en": record.title_en, "title_zh": record.title_zh,
+        "kind": record.kind, "status": record.status,
+        "markets": record.rules.get("markets", []),
+        "recognises": record.rules.get("recognises", []),
+        "valid_from": record.valid_from, "valid_until": record.valid_until,
+        "project": record.project_id, "version": record.version, "source": record.source,
+        "updated_at": record.updated_at, "updated_by": record.updated_by,
+    }
+
+
+def arrangement_detail(session: Session, record: ArrangementRecord) -> dict[str, Any]:
+    return {
+        **arrangement_summary(record),
+        "rules": record.rules,
+        "history": [
+            {"version": v.version, "change": v.change, "status": v.status, "reason": v.reason,
+             "changed_at": v.changed_at, "changed_by": v.changed_by, "log_index": v.log_index,
+             "rules": v.rules}
+            for v in versions(session, record.id)
+        ],
+    }
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def check_market(snapshot: RegistrySnapshot, market: str, *, allow_bloc: bool = False) -> str:
+    code = market.strip().upper()
+    known = snapshot.economies
+    if known and code not in known:
+        raise InvalidInput(f"unknown market {market!r}",
+                           hint="use an ISO 3166-1 alpha-2 code such as CN, NZ, HK"
+                                + (" or a bloc such as EU, EAEU" if allow_bloc else ""))
+    if code in snapshot.blocs and not allow_bloc:
+        members = ", ".join(sorted(snapshot.blocs[code])[:5])
+        raise InvalidInput(f"{code} is a bloc; a decision is for one economy",
+                           hint=f"ask for a member economy ({members}...)")
+    return code
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return d.to_json()
+
+
+def recognise(session: Session, number: str, market: str, on: dt.date) -> Decision:
+    """Is certificate ``number`` accepted in ``market`` on ``on``, and why."""
+    snap = load_snapshot(session)
+    code = check_market(snap, market)
+    cert = certificates.get(session, number)
+    return decide(facts_for(cert, on), code, on, snap)
+
+
+def candidate_markets(snapshot: RegistrySnapshot, scheme: str) -> list[str]:
+    """Markets where some arrangement or home rule could apply to this scheme (cooperation
+    arrangements for any scheme included: they are where "recognised" is a tempting error)."""
+    return [m for m in snapshot.markets if snapshot.rules_for(m, scheme)]
+
+
+def recognise_everywhere(session: Session, number: str, on: dt.date,
+                         also: Sequence[str] = ()) -> dict[str, Any]:
+    """Every market where an arrangement or home rule could apply, plus those asked for."""
+    snap = load_snapshot(session)
+    asked = [check_market(snap, m) for m in also]
+    cert = certificates.get(session, number)
+    facts = facts_for(cert, on)
+    markets = list(dict.fromkeys([*candidate_markets(snap, facts.scheme), *asked]))
+    return {
+        "certificate": cert.number,
+        "date": on.isoformat(),
+        "markets": [decide(facts, m, on, snap).to_json() for m in markets],
+    }
+
+
+def decide_for_verified(credential: dict[str, Any], market: str, on: dt.date,
+                        snapshot: RegistrySnapshot) -> Decision:
+    """The decision for a credential the verifier has just checked (offline-capable: the
+    snapshot may come from a trust bundle). Unknown facts count against acceptance."""
+    code = check_market(snapshot, market)
+    facts = facts_from_credential(credential, on)
+    facts = dataclasses.replace(
+        facts, issuer_economy=snapshot.body_economies.get(facts.issuer, "")
+    )
+    return decide(facts, code, on, snapshot)
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+@cache
+def catalogue() -> planner.Catalogue:
+    return planner.Catalogue.from_document(json.loads(SCHEME_COSTS.read_text(encoding="utf-8")))
+
+
+def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: str,
+               markets: Sequence[str], on: dt.date, category: str = "") -> dict[str, Any]:
+    """The cheapest set of certificates opening ``markets`` for one product."""
+    snap = load_snapshot(session)
+    if not markets or len(markets) > MAX_PLAN_MARKETS:
+        raise InvalidInput(f"ask for 1 to {MAX_PLAN_MARKETS} markets, not {len(markets)}")
+    expanded: list[str] = []
+    for m in markets:
+        code = check_market(snap, m, allow_bloc=True)
+        expanded.extend(sorted(snap.blocs[code]) if code in snap.blocs else [code])
+    origin_code = check_market(snap, origin)
+    if not standards:
+        raise InvalidInput("name at least one standard applied, e.g. IEC 60335-1:2020")
+    applied = tuple(split_ref(s) for s in standards)
+    missing = [s.designation for s in applied if not s.edition]
+    if missing:
+        raise InvalidInput(f"standard(s) without an edition: {', '.join(missing)}",
+                           hint='write the edition, e.g. "IEC 60335-1:2020" or "GB 4706.1-2005"')
+    product = planner.ProductFacts(hs.strip(), applied, origin_code, category)
+    result = planner.plan(product, expanded, on, snap, catalogue()).to_json()
+    result["product"] = {"hs": hs, "standards": list(standards), "origin": origin_code,
+                         "category": category}
+    result["asked"] = list(markets)
+    return result
+
+
+def count_arrangements(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ArrangementRecord)) or 0

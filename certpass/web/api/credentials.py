@@ -1,0 +1,110 @@
+"""The passport over HTTP: DID documents, status lists, credential downloads (JSON-LD, JWT,
+QR, PDF) and a W3C VC-API issuer. Public reads; issuing needs no more than the VC-API asks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from certpass.accounts import service as accounts
+from certpass.credentials import keyring, passport, proofs, status
+from certpass.credentials import service as credentials
+from certpass.errors import InvalidInput
+from certpass.web.deps import DB, ReadSession, SettingsDep
+
+router = APIRouter(tags=["credentials"])
+Number = Annotated[str, Path(min_length=1, max_length=80)]
+IssueNo = Annotated[int | None, Query(ge=0, le=100_000, description="an earlier issue")]
+LD = "application/vc+ld+json"
+DID_JSON = "application/did+json"
+
+
+def _json(value: Any, media_type: str = "application/json", status_code: int = 200
+          ) -> JSONResponse:
+    return JSONResponse(value, status_code=status_code, media_type=media_type)
+
+
+@router.get("/.well-known/did.json", include_in_schema=True)
+def platform_did(session: ReadSession, settings: SettingsDep) -> Response:
+    return _json(keyring.did_document(session, settings, None), DID_JSON)
+
+
+@router.get("/bodies/{body_id}/did.json")
+def body_did(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
+             settings: SettingsDep) -> Response:
+    return _json(keyring.did_document(session, settings, body_id), DID_JSON)
+
+
+@router.get("/status/{body_id}/{purpose}/{list_id}")
+def status_list_credential(
+    body_id: Annotated[str, Path(max_length=64)], purpose: str,
+    list_id: Annotated[int, Path(ge=1)], session: ReadSession, settings: SettingsDep,
+) -> Response:
+    return _json(status.list_credential(session, settings, body_id, purpose, list_id), LD)
+
+
+@router.get("/api/certificates/{number}/credential")
+def credential(
+    number: Number, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
+    suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
+) -> Response:
+    _, row = credentials.find(session, number, issue)
+    if suite == proofs.JCS:  # the stored bytes, exactly as hashed
+        return Response(row.document, media_type=LD)
+    return _json(credentials.resigned(session, settings, row, suite), LD)
+
+
+@router.get("/api/certificates/{number}/credential.jwt")
+def credential_jwt(number: Number, session: ReadSession, issue: IssueNo = None) -> Response:
+    _, row = credentials.find(session, number, issue)
+    return Response(row.jwt, media_type=credentials.JWT_MEDIA_TYPE)
+
+
+@router.get("/api/certificates/{number}/qr.svg")
+def qr_svg(number: Number, session: ReadSession, settings: SettingsDep,
+           issue: IssueNo = None) -> Response:
+    certificate, row = credentials.find(session, number, issue)
+    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    return Response(passport.qr_svg(url), media_type="image/svg+xml")
+
+
+@router.get("/api/certificates/{number}/qr.png")
+def qr_png(number: Number, session: ReadSession, settings: SettingsDep,
+           issue: IssueNo = None) -> Response:
+    certificate, row = credentials.find(session, number, issue)
+    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    return Response(passport.qr_png(url), media_type="image/png")
+
+
+@router.get("/api/certificates/{number}/passport.pdf")
+def passport_pdf(number: Number, session: ReadSession, settings: SettingsDep,
+                 issue: IssueNo = None) -> Response:
+    facts = credentials.passport_facts(session, settings, number, issue)
+    return Response(passport.passport_pdf(facts), media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="passport-{facts.number}.pdf"'})
+
+
+@router.post("/credentials/issue", status_code=201)
+async def vc_api_issue(request: Request, db: DB, settings: SettingsDep) -> Response:
+    """W3C VC-API issue: {"credential": {...}, "options": {...}} → {"verifiableCredential"}.
+    Signed by the platform key, or by a certification body's key when its token is sent."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidInput("the request body is not JSON",
+                           hint='send {"credential": {...}, "options": {...}}') from None
+    if not isinstance(body, dict) or "credential" not in body:
+        raise InvalidInput("the request needs a `credential` object",
+                           hint='send {"credential": {...}, "options": {...}}')
+    actor = None
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        with db.read() as session:
+            actor = accounts.authenticate(session, token.strip(), need_write=True)
+    with db.write() as session:
+        signed = credentials.issue_unsigned(session, settings, body["credential"],
+                                            body.get("options"), actor)
+    return _json({"verifiableCredential": signed}, status_code=201)

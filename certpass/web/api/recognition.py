@@ -1,0 +1,125 @@
+"""Recognition: decisions per certificate and market, route plans, and arrangements.
+
+``GET /api/certificates/{number}/recognition`` without ``market`` answers for every market
+where some arrangement or home rule could apply to the certificate's scheme (cooperation-only
+arrangements included, since those are where a naive "recognised" would be wrong), plus any
+listed in ``also``; the full economy list would be ~250 "no-arrangement" answers saying nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from certpass.errors import InvalidInput
+from certpass.recognition import service
+from certpass.recognition.rules import KINDS, STATUSES
+from certpass.web.deps import DB, PageDep, ReadSession, Writer
+
+router = APIRouter(tags=["recognition"])
+Number = Annotated[str, Path(min_length=1, max_length=80)]
+ArrangementId = Annotated[str, Path(min_length=1, max_length=64)]
+Market = Annotated[str, Query(min_length=2, max_length=8, description="ISO 3166-1 alpha-2")]
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"malformed date {value!r}", hint="write it as YYYY-MM-DD") from None
+
+
+@router.get("/api/certificates/{number}/recognition")
+def recognition(
+    number: Number,
+    session: ReadSession,
+    market: Market | None = None,
+    date: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    also: Annotated[str | None, Query(max_length=200, description="extra markets, CN,NZ")] = None,
+) -> dict[str, Any]:
+    on = _date(date)
+    if market:
+        return service.recognise(session, number, market, on).to_json()
+    extra = [m for m in (also or "").split(",") if m.strip()]
+    return service.recognise_everywhere(session, number, on, extra)
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    hs: str = Field(min_length=4, max_length=16, pattern=r"^\d{4}(\.?\d{2}){0,3}$")
+    standards: list[Annotated[str, Field(min_length=3, max_length=80)]] = Field(
+        min_length=1, max_length=20)
+    origin: str = Field(min_length=2, max_length=2)
+    markets: list[Annotated[str, Field(min_length=2, max_length=8)]] = Field(
+        min_length=1, max_length=service.MAX_PLAN_MARKETS)
+    category: str = Field(default="", max_length=40)
+    date: dt.date | None = None
+
+
+@router.post("/api/plan")
+def plan(request: PlanRequest, session: ReadSession) -> dict[str, Any]:
+    return service.plan_route(session, hs=request.hs, standards=request.standards,
+                              origin=request.origin, markets=request.markets,
+                              on=request.date or dt.date.today(), category=request.category)
+
+
+@router.get("/api/arrangements")
+def list_arrangements(
+    session: ReadSession,
+    page: PageDep,
+    market: Market | None = None,
+    status: Annotated[Literal[STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
+    kind: Annotated[Literal[KINDS] | None, Query()] = None,  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    rows, total = service.list_arrangements(session, market=market and market.upper(),
+                                            status=status, kind=kind, limit=page.limit,
+                                            offset=page.offset)
+    return {"items": [service.arrangement_summary(r) for r in rows], "total": total,
+            "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/api/arrangements/{id}")
+def get_arrangement(id: ArrangementId, session: ReadSession) -> dict[str, Any]:
+    return service.arrangement_detail(session, service.get_arrangement(session, id))
+
+
+class ArrangementChange(BaseModel):
+    """An amendment (``arrangement`` + ``reason``) or a status change (``status``, ``on``,
+    ``reason``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+    arrangement: dict[str, Any] | None = None
+    status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
+    on: dt.date | None = None
+
+
+@router.post("/api/arrangements", status_code=201)
+def record_arrangement(db: DB, actor: Writer,
+                       arrangement: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    with db.write() as session:
+        record = service.record_arrangement(session, arrangement, actor)
+        return service.arrangement_detail(session, record)
+
+
+@router.post("/api/arrangements/{id}")
+def change_arrangement(id: ArrangementId, change: ArrangementChange, db: DB,
+                       actor: Writer) -> dict[str, Any]:
+    if (change.arrangement is None) == (change.status is None):
+        raise InvalidInput("send either `arrangement` (an amendment) or `status` (a change of "
+                           "status), with a `reason`")
+    with db.write() as session:
+        if change.arrangement is not None:
+            record = service.amend_arrangement(session, id, change.arrangement, actor,
+                                               change.reason)
+        else:
+            record = service.change_arrangement_status(
+                session, id, change.status, change.on or dt.date.today(), actor, change.reason)
+        return service.arrangement_detail(session, record)

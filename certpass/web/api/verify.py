@@ -1,0 +1,93 @@
+"""Verification over HTTP: POST /api/verify, the W3C VC-API POST /credentials/verify, and
+the signed accreditation credentials of a body (GET /bodies/{id}/accreditations.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import JSONResponse
+
+from certpass.credentials import verifier
+from certpass.credentials.trust import LiveTrust, signed_accreditations
+from certpass.errors import InvalidInput, NotFound
+from certpass.registry.models import Body as BodyRow
+from certpass.web.deps import DB, ReadSession, SettingsDep
+
+router = APIRouter(tags=["verify"])
+_SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} or "
+           "{\"credential\": ..., \"receipt\": \"...\"}")
+
+
+@router.post("/api/verify")
+def verify(
+    session: ReadSession,
+    settings: SettingsDep,
+    payload: Annotated[Any, Body()],
+    on: Annotated[dt.date | None, Query(description="judge validity on this date")] = None,
+) -> dict[str, Any]:
+    """The verdict and every check. Always 200 for a well-formed request, whatever the
+    verdict; 422 only for a body that is not one of the accepted shapes."""
+    if not isinstance(payload, dict) or not payload:
+        raise InvalidInput(f"send {_SHAPES}")
+    trust = LiveTrust(session, settings)
+    if set(payload) == {"number"}:
+        number = payload["number"]
+        if not isinstance(number, str) or not 0 < len(number) <= 80:
+            raise InvalidInput("number must be a certificate number (1 to 80 characters)")
+        return verifier.verify_number(number, trust, on=on).to_json()
+    if set(payload) == {"jwt"}:
+        if not isinstance(payload["jwt"], str):
+            raise InvalidInput("jwt must be a compact VC-JOSE token string")
+        return verifier.verify(payload["jwt"], trust, on=on).to_json()
+    return verifier.verify(payload, trust, on=on).to_json()
+
+
+# VC-API verified = nothing wrong with the credential itself; the certpass verdict (which also
+# asks "is the issuer accredited for this?") comes alongside.
+_VC_API_FAILS = {"malformed", "tampered", "unknown-issuer", "revoked", "suspended", "expired",
+                 "not-yet-valid"}
+
+
+@router.post("/credentials/verify")
+def vc_api_verify(
+    session: ReadSession,
+    settings: SettingsDep,
+    payload: Annotated[Any, Body()],
+) -> JSONResponse:
+    """W3C VC-API: `{"verifiableCredential": {...}, "options": {...}}` → 200 verified, or
+    400 `{"verified": false, "errors": [...]}`."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("verifiableCredential"),
+                                                       dict):
+        return JSONResponse({"verified": False, "checks": [],
+                             "errors": ["verifiableCredential (a JSON object) is required"]},
+                            status_code=400)
+    options = payload.get("options") or {}
+    if not isinstance(options, dict):
+        return JSONResponse({"verified": False, "checks": [],
+                             "errors": ["options must be a JSON object"]}, status_code=400)
+    result = verifier.verify(payload["verifiableCredential"], LiveTrust(session, settings))
+    checks = [c.name for c in result.checks if c.ok]
+    body: dict[str, Any] = {"checks": checks, "warnings": [], "verdict": result.verdict,
+                            "results": [c.to_json() for c in result.checks]}
+    if result.verdict in _VC_API_FAILS:
+        errors = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
+        return JSONResponse(body | {"verified": False, "errors": errors}, status_code=400)
+    if result.verdict != "valid":
+        body["warnings"] = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
+    return JSONResponse(body | {"verified": True, "errors": []})
+
+
+@router.get("/bodies/{body_id}/accreditations.json")
+def accreditations(
+    db: DB, settings: SettingsDep,
+    body_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> list[dict[str, Any]]:
+    """The body's accreditations, each a UNTP DIA signed by its accreditation body."""
+    # A write session: an accreditation body signing for the first time gets its key now
+    # (and that key's log entry), as an issuer does on its first credential.
+    with db.write() as session:
+        if session.get(BodyRow, body_id) is None:
+            raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
+        return signed_accreditations(session, settings, body_id)

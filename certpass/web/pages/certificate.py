@@ -1,0 +1,85 @@
+"""The certificate passport view: status and history, issues, products, standards, issuer and
+accreditation, QR code, downloads, and recognition by market with each decision's trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certpass.certificates import service as certificates
+from certpass.certificates.models import Certificate
+from certpass.config import Settings
+from certpass.credentials import passport as passport_doc
+from certpass.credentials import service as credentials
+from certpass.errors import CertpassError
+from certpass.ledger import service as ledger
+from certpass.recognition import engine, snapshot
+from certpass.registry.models import Accreditation, Economy
+from certpass.web.deps import ReadSession, SettingsDep
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+Number = Annotated[str, Path(min_length=1, max_length=80)]
+
+
+def recognition_by_market(session: Session, certificate: Certificate,
+                          on: dt.date) -> list[engine.Decision]:
+    """Every market an arrangement names, decided by the recognition engine on the cached
+    registry snapshot (rebuilt only when the log grows)."""
+    snap = snapshot.load_snapshot(session)
+    facts = snapshot.facts_for(certificate, on)
+    return list(engine.decide_markets(facts, on, snap).values())
+
+
+def economy_names(session: Session, codes: list[str]) -> dict[str, Economy]:
+    if not codes:
+        return {}
+    return {e.code: e for e in session.scalars(select(Economy).where(Economy.code.in_(codes)))}
+
+
+def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Markup | None:
+    """The passport's QR code (the credentials service's verify URL, drawn by its passport
+    module) inline, or None when the certificate has no signed credential."""
+    try:
+        _, row = credentials.find(session, certificate.number, None)
+    except CertpassError:
+        return None
+    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    svg = passport_doc.qr_svg(url).decode("utf-8")
+    return Markup(svg[svg.find("<svg"):])  # drop the XML declaration: it is inline HTML
+
+
+@router.get("/certificates/{number}", response_class=HTMLResponse)
+def passport(request: Request, number: Number, session: ReadSession,
+             settings: SettingsDep) -> HTMLResponse:
+    certificate = certificates.get(session, number)
+    today = dt.date.today()
+    detail = certificates.to_detail(certificate, today)
+    accreditations = session.scalars(
+        select(Accreditation).where(Accreditation.body_id == certificate.issuer_id)
+        .order_by(Accreditation.number)).all()
+    decisions = recognition_by_market(session, certificate, today)
+    decisions.sort(key=lambda d: (engine.DECISION_RANK[d.decision], d.market))
+    markets = economy_names(session, [d.market for d in decisions])
+    return render(request, "certificate.html", c=detail, cert=certificate,
+                  accreditations=accreditations, decisions=decisions, markets=markets,
+                  qr=qr_svg(session, settings, certificate))
+
+
+@router.get("/certificates/{number}/receipt/{index}.txt", response_class=PlainTextResponse)
+def receipt(number: Number, index: Annotated[int, Path(ge=0, le=2**62)],
+            session: ReadSession) -> PlainTextResponse:
+    """The offline log receipt (C2SP tlog-proof) of one of this certificate's log entries."""
+    certificate = certificates.get(session, number)
+    if index not in {e.log_index for e in certificate.events}:
+        from certpass.errors import NotFound
+        raise NotFound(f"log entry {index} is not part of certificate {number}'s history")
+    return PlainTextResponse(
+        ledger.receipt(session, index),
+        headers={"Content-Disposition": f'attachment; filename="{number}-{index}.tlog-proof"'})

@@ -1,0 +1,390 @@
+"""The certification-body portal: sign in, then issue, amend, suspend, restore and withdraw
+certificates, and bulk-upload CSV/XLSX files. Every write goes through the certificate
+service (or its importer) with the signed-in user as the actor; every POST carries the
+session's CSRF token, checked before anything else happens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from certpass.accounts.actor import Actor
+from certpass.certificates import importer
+from certpass.certificates import service as certificates
+from certpass.certificates.schemas import AmendRequest, TransitionRequest
+from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
+from certpass.registry.models import Scheme
+from certpass.store.database import Database
+from certpass.web import i18n
+from certpass.web import session as web_session
+from certpass.web.deps import DB, ReadSession, SettingsDep
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+Number = Annotated[str, Path(min_length=1, max_length=80)]
+ACTIONS = ("suspend", "restore", "withdraw")
+ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "holder_economy",
+                "product_name", "product_name_zh", "models", "trademark", "ratings", "hs_code",
+                "standards", "category", "testing_route", "test_report_number", "test_lab",
+                "conditions", "issued_on", "valid_until")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after its CSRF token matched the session's (403 otherwise)."""
+    form = await request.form()
+    web_session.check_csrf(request, form)
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]
+
+
+def signed_in(request: Request, db: DB) -> Actor:
+    return web_session.require_actor(request, db)
+
+
+SignedIn = Annotated[Actor, Depends(signed_in)]
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+# --- sign in and out ---------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/portal") -> HTMLResponse:
+    return render(request, "login.html", next=_safe_next(next), errors={}, username="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, db: DB, form: Form) -> Response:
+    username, password = _text(form, "username"), str(form.get("password", ""))
+    target = _safe_next(_text(form, "next"))
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "login.need_username"
+    if not password:
+        errors["password"] = "login.need_password"
+    if not errors:
+        try:
+            web_session.sign_in(request, db, username, password)
+            return _redirect(target)
+        except Unauthenticated:
+            errors["password"] = "login.wrong"
+    return render(request, "login.html", status_code=401 if "password" in errors else 422,
+                  next=target, errors=errors, username=username)
+
+
+@router.post("/logout")
+def logout(request: Request, form: Form) -> RedirectResponse:
+    web_session.sign_out(request)
+    return _redirect("/")
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths: never redirect a signed-in user to another site."""
+    return target if target.startswith("/") and not target.startswith("//") else "/portal"
+
+
+# --- the portal ----------------------------------------------------------------------------
+
+
+@router.get("/portal", response_class=HTMLResponse)
+def portal(request: Request, db: DB, session: ReadSession) -> Response:
+    actor = web_session.current_actor(request, db)
+    if actor is None:
+        return _redirect("/login?next=/portal")
+    rows, total = certificates.list_certificates(
+        session, certificates.CertificateFilter(issuer=actor.body_id or "-"), limit=50, offset=0)
+    return render(request, "portal.html", rows=[certificates.to_summary(c) for c in rows],
+                  total=total, actor=actor)
+
+
+def _schemes(session: Any) -> list[Scheme]:
+    from sqlalchemy import select
+    return list(session.scalars(select(Scheme).order_by(Scheme.code)))
+
+
+@router.get("/portal/issue", response_class=HTMLResponse)
+def issue_page(request: Request, actor: SignedIn, session: ReadSession) -> HTMLResponse:
+    values = {"issued_on": dt.date.today().isoformat(), "testing_route": "third-party",
+              "kind": "product-certificate"}
+    return render(request, "portal_issue.html", values=values, errors={},
+                  schemes=_schemes(session))
+
+
+@router.post("/portal/issue", response_class=HTMLResponse)
+def issue(request: Request, actor: SignedIn, form: Form, db: DB,
+          settings: SettingsDep) -> Response:
+    values = {name: _text(form, name) for name in ISSUE_FIELDS}
+    row = {k: v for k, v in values.items() if v}
+    row["issuer"] = actor.body_id or ""
+    errors: dict[str, str] = {}
+    try:
+        req = importer.to_request(row)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    else:
+        try:
+            with db.write() as session:
+                certificates.issue(certificates.IssuingContext(session, settings), req, actor)
+            return _redirect(f"/portal/certificates/{req.number}?done=issue")
+        except CertpassError as exc:
+            errors = {service_field(exc): exc.message}
+    with db.read() as session:
+        return render(request, "portal_issue.html", status_code=422, values=values,
+                      errors=errors, schemes=_schemes(session))
+
+
+@router.get("/portal/certificates/{number}", response_class=HTMLResponse)
+def manage_page(request: Request, number: Number, actor: SignedIn,
+                session: ReadSession, done: str = "") -> HTMLResponse:
+    certificate = _own(session, number, actor)
+    return render(request, "portal_manage.html", c=certificates.to_detail(certificate),
+                  errors={}, values={}, done=done, failed_form="")
+
+
+def _own(session: Any, number: str, actor: Actor) -> Any:
+    certificate = certificates.get(session, number)
+    actor.require_certifier(certificate.issuer_id, "manage this certificate")
+    return certificate
+
+
+def _manage_again(request: Request, db: Database, number: str, actor: Actor, form_name: str,
+                  values: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+    with db.read() as session:
+        detail = certificates.to_detail(_own(session, number, actor))
+        return render(request, "portal_manage.html", status_code=422, c=detail, errors=errors,
+                      values=values, done="", failed_form=form_name)
+
+
+AMEND_FIELDS = ("issued_on", "reason", "holder_name", "product_name", "models", "standards",
+                "valid_until")
+
+
+@router.post("/portal/certificates/{number}/amend", response_class=HTMLResponse)
+def amend(request: Request, number: Number, actor: SignedIn, form: Form, db: DB,
+          settings: SettingsDep) -> Response:
+    values = {name: _text(form, name) for name in AMEND_FIELDS}
+    errors: dict[str, str] = {}
+    with db.read() as session:
+        current = _own(session, number, actor).current
+        holder, products = dict(current.holder), [dict(p) for p in current.products]
+    data: dict[str, Any] = {"issued_on": values["issued_on"], "reason": values["reason"]}
+    if values["holder_name"] and values["holder_name"] != holder.get("name"):
+        data["holder"] = {**holder, "name": values["holder_name"]}
+    if values["product_name"] or values["models"]:
+        first = products[0]
+        if values["product_name"]:
+            first["name"] = values["product_name"]
+        if values["models"]:
+            first["models"] = [m.strip() for m in values["models"].split(";") if m.strip()]
+        data["products"] = [first, *products[1:]]
+    if values["standards"]:
+        data["standards"] = [s.strip() for s in values["standards"].split(";") if s.strip()]
+    if values["valid_until"]:
+        data["valid_until"] = values["valid_until"]
+    try:
+        req = AmendRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    else:
+        try:
+            with db.write() as session:
+                certificates.amend(certificates.IssuingContext(session, settings), number, req,
+                                   actor)
+            return _redirect(f"/portal/certificates/{number}?done=amend")
+        except CertpassError as exc:
+            errors = {service_field(exc, default="reason"): exc.message}
+    return _manage_again(request, db, number, actor, "amend", values, errors)
+
+
+@router.post("/portal/certificates/{number}/{action}", response_class=HTMLResponse)
+def change_status(request: Request, number: Number, action: Literal["suspend", "restore",
+                  "withdraw"], actor: SignedIn, form: Form, db: DB,
+                  settings: SettingsDep) -> Response:
+    values = {"reason": _text(form, "reason"), "effective_on": _text(form, "effective_on")}
+    data = {k: v for k, v in values.items() if v}
+    try:
+        req = TransitionRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    else:
+        try:
+            with db.write() as session:
+                certificates.transition(certificates.IssuingContext(session, settings), number,
+                                        action, req, actor)
+            return _redirect(f"/portal/certificates/{number}?done={action}")
+        except CertpassError as exc:
+            errors = {service_field(exc, default="reason"): exc.message}
+    return _manage_again(request, db, number, actor, action, values, errors)
+
+
+# --- error messages beside the fields -----------------------------------------------------
+
+_LOC_FIELDS = {("holder", "name"): "holder_name", ("holder", "economy"): "holder_economy",
+               ("holder", "name_zh"): "holder_name_zh", ("products", "name"): "product_name",
+               ("products", "models"): "models", ("products", "hs_code"): "hs_code",
+               ("products", "name_zh"): "product_name_zh",
+               ("products", "trademark"): "trademark", ("products", "ratings"): "ratings",
+               ("test_reports", "lab_id"): "test_lab",
+               ("test_reports", "number"): "test_report_number"}
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's errors keyed by the form field they belong to (the first per field)."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
+        name = _LOC_FIELDS.get(loc[:2], loc[0] if loc else "valid_until")
+        if name == "holder":
+            name = "holder_name"
+        if name == "products":
+            name = "product_name"
+        key = f"verr.{err['type']}"
+        # Common validation failures have catalogue text in both languages; the rest keep
+        # pydantic's own English message.
+        known = key in i18n.catalogue("en") and err["type"] != "value_error"
+        out.setdefault(name, key if known else str(err["msg"]).removeprefix("Value error, "))
+    return out
+
+
+def service_field(exc: CertpassError, default: str = "number") -> str:
+    """The form field a service error is about, from its code and details."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    kind = details.get("kind", "")
+    if exc.code == "duplicate-certificate":
+        return "number"
+    if exc.code in ("out-of-scope", "not-accredited") or "standard" in exc.message:
+        return "standards"
+    if "unknown" in details:
+        return "standards"
+    by_kind = {"economy": "holder_economy", "scheme": "scheme", "body": "test_lab",
+               "product category": "category"}
+    if kind in by_kind:
+        return by_kind[kind]
+    if "date" in exc.message or "issued_on" in exc.message:
+        return "issued_on" if default != "reason" else "effective_on"
+    return default
+
+
+# --- bulk upload ------------------------------------------------------------------------
+
+
+@dataclass
+class ImportJob:
+    """A running or finished upload, kept in memory for its owner to watch."""
+
+    id: str
+    owner: str
+    filename: str
+    total: int
+    done: int = 0
+    finished: bool = False
+    report: dict[str, Any] | None = None
+    error: str = ""
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+
+
+_jobs: dict[str, ImportJob] = {}
+_jobs_lock = threading.Lock()
+MAX_JOBS = 200  # finished jobs beyond this are forgotten, oldest first
+
+
+def _remember(job: ImportJob) -> None:
+    with _jobs_lock:
+        _jobs[job.id] = job
+        finished = [j for j in _jobs.values() if j.finished]
+        for old in sorted(finished, key=lambda j: j.started)[:max(0, len(_jobs) - MAX_JOBS)]:
+            _jobs.pop(old.id, None)
+
+
+@router.post("/portal/import")
+async def upload(request: Request, form: Form) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    db: Database = request.app.state.db
+    settings = request.app.state.settings
+    actor = await run_in_threadpool(web_session.require_actor, request, db)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await run_in_threadpool(_portal_error, request, db, actor,
+                                       {"file": "portal.import.need_file"})
+    data = await upload.read(settings.max_upload_bytes + 1)
+    fmt = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    try:
+        if len(data) > settings.max_upload_bytes:
+            raise TooLarge(f"the file is over {settings.max_upload_bytes} bytes")
+        rows = importer.read_rows(data, fmt, settings.max_import_rows)
+    except CertpassError as exc:
+        return await run_in_threadpool(_portal_error, request, db, actor,
+                                       {"file": exc.message})
+    job = ImportJob(id=secrets.token_urlsafe(12), owner=actor.name, filename=upload.filename,
+                    total=len(rows))
+    _remember(job)
+    threading.Thread(target=_run_import, args=(job, db, settings, rows, actor),
+                     daemon=True, name=f"import-{job.id}").start()
+    return _redirect(f"/portal/import/{job.id}")
+
+
+def _portal_error(request: Request, db: Database, actor: Actor,
+                  errors: dict[str, str]) -> HTMLResponse:
+    with db.read() as session:
+        rows, total = certificates.list_certificates(
+            session, certificates.CertificateFilter(issuer=actor.body_id or "-"), limit=50,
+            offset=0)
+        return render(request, "portal.html", status_code=422, actor=actor, total=total,
+                      rows=[certificates.to_summary(c) for c in rows], errors=errors)
+
+
+def _run_import(job: ImportJob, db: Database, settings: Any, rows: list[dict[str, Any]],
+                actor: Actor) -> None:
+    # Rows naming another issuer are refused by the service (Forbidden), reported per row.
+    def progress(done: int) -> None:
+        job.done = done
+
+    try:
+        report = importer.import_rows(db, settings, rows, actor, progress)
+        job.report = report.as_dict()
+    except CertpassError as exc:
+        job.error = exc.message
+    except Exception:
+        job.error = "the import stopped unexpectedly; rows already committed stay imported"
+    job.done = job.total
+    job.finished = True
+
+
+def _job(job_id: str, actor: Actor) -> ImportJob:
+    job = _jobs.get(job_id)
+    if job is None or job.owner != actor.name:
+        raise NotFound("no such upload", hint="uploads are kept until the server restarts")
+    return job
+
+
+@router.get("/portal/import/{job_id}", response_class=HTMLResponse)
+def import_page(request: Request, job_id: str, actor: SignedIn) -> HTMLResponse:
+    job = _job(job_id, actor)
+    headers = {} if job.finished else {"Refresh": "2"}  # without JS the page reloads itself
+    return render(request, "portal_import.html", job=job, headers=headers)
+
+
+@router.get("/portal/import/{job_id}/status")
+def import_status(job_id: str, actor: SignedIn) -> JSONResponse:
+    job = _job(job_id, actor)
+    return JSONResponse({"total": job.total, "done": job.done, "finished": job.finished,
+                         "error": job.error})

@@ -1,0 +1,141 @@
+"""The transparency log page: the latest signed checkpoint, an entry browser (newest first)
+and "prove this certificate's history": each of its entries with an inclusion proof against
+the latest checkpoint, verified here with the ledger's Merkle functions and shown step by
+step, plus the consistency proof from the previous checkpoint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certpass.certificates import service as certificates
+from certpass.errors import CertpassError
+from certpass.ledger import merkle
+from certpass.ledger import service as ledger
+from certpass.ledger.errors import InvalidProof
+from certpass.ledger.models import LogCheckpoint
+from certpass.web.deps import ReadSession
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 25
+
+
+@dataclass
+class Step:
+    sibling: str  # hex
+    side: str  # which side the sibling hash sits on: "left" or "right"
+    result: str  # hex of the hash after this step
+
+
+@dataclass
+class EntryProof:
+    index: int
+    event: dict[str, Any]
+    leaf_hash: str
+    steps: list[Step] = field(default_factory=list)
+    root: str = ""
+    ok: bool = False
+    problem: str = ""
+
+
+def inclusion_steps(leaf: bytes, index: int, size: int, proof: list[bytes]) -> list[Step]:
+    """The hashes RFC 9162 §2.1.3.2 computes, in order, for showing; the verdict itself comes
+    from ``merkle.verify_inclusion``."""
+    steps: list[Step] = []
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            break
+        if fn & 1 or fn == sn:
+            r = merkle.node_hash(p, r)
+            steps.append(Step(p.hex(), "left", r.hex()))
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = merkle.node_hash(r, p)
+            steps.append(Step(p.hex(), "right", r.hex()))
+        fn >>= 1
+        sn >>= 1
+    return steps
+
+
+def prove_entry(session: Session, index: int, checkpoint: LogCheckpoint) -> EntryProof:
+    row = ledger.entry(session, index)
+    leaf = bytes(row.leaf_hash)
+    out = EntryProof(index, json.loads(bytes(row.entry)), leaf.hex(),
+                     root=bytes(checkpoint.root).hex())
+    if index >= checkpoint.size:
+        out.problem = "log.not_covered"
+        return out
+    proof = ledger.inclusion_proof(session, index, checkpoint.size)
+    out.steps = inclusion_steps(merkle.leaf_hash(bytes(row.entry)), index, checkpoint.size,
+                                proof)
+    try:
+        if merkle.leaf_hash(bytes(row.entry)) != leaf:
+            raise InvalidProof("the entry's bytes do not hash to its stored leaf hash")
+        merkle.verify_inclusion(leaf, index, checkpoint.size, proof, bytes(checkpoint.root))
+        out.ok = True
+    except InvalidProof as exc:
+        out.problem = exc.message
+    return out
+
+
+@dataclass
+class Consistency:
+    old: LogCheckpoint
+    proof: list[str]
+    ok: bool
+    problem: str = ""
+
+
+def prove_consistency(session: Session, latest: LogCheckpoint) -> Consistency | None:
+    older = session.scalar(select(LogCheckpoint).where(LogCheckpoint.size < latest.size)
+                           .order_by(LogCheckpoint.id.desc()).limit(1))
+    if older is None:
+        return None
+    proof = ledger.consistency_proof(session, older.size, latest.size)
+    try:
+        merkle.verify_consistency(older.size, latest.size, proof, bytes(older.root),
+                                  bytes(latest.root))
+        return Consistency(older, [p.hex() for p in proof], True)
+    except InvalidProof as exc:
+        return Consistency(older, [p.hex() for p in proof], False, exc.message)
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(request: Request, session: ReadSession,
+             page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
+             number: Annotated[str, Query(max_length=80)] = "") -> HTMLResponse:
+    latest = ledger.latest_checkpoint(session)
+    size = ledger.tree_size(session)
+    stop = max(0, size - (page - 1) * PER_PAGE)
+    start = max(0, stop - PER_PAGE)
+    entries = [(e.index, e.event_type, e.created_at, json.loads(bytes(e.entry)))
+               for e in reversed(ledger.entries_range(session, start, stop))]
+    proofs: list[EntryProof] = []
+    consistency = None
+    problem = ""
+    number = number.strip()
+    if number:
+        try:
+            certificate = certificates.get(session, number)
+        except CertpassError as exc:
+            problem = exc.message
+        else:
+            indexes = [e.log_index for e in certificate.events if e.log_index is not None]
+            if latest is not None:
+                proofs = [prove_entry(session, i, latest) for i in indexes]
+                consistency = prove_consistency(session, latest)
+    pages = max(1, -(-size // PER_PAGE))
+    return render(request, "log.html", latest=latest, size=size, entries=entries, page=page,
+                  pages=pages, number=number, proofs=proofs, consistency=consistency,
+                  problem=problem)

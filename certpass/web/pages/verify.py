@@ -1,0 +1,170 @@
+"""Verify a passport: paste or upload a credential, type a number, or upload a photo of its
+QR code (decoded here, so it works without JavaScript); then "accepted in my market?"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from certpass.config import Settings
+from certpass.credentials import verifier
+from certpass.credentials.trust import LiveTrust
+from certpass.errors import CertpassError
+from certpass.recognition import service as recognition
+from certpass.recognition.snapshot import load_snapshot
+from certpass.registry.models import Economy
+from certpass.web import session as web_session
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+MAX_CREDENTIAL_BYTES = 512 * 1024
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")
+
+
+def markets(session: Session) -> list[Economy]:
+    """Markets some arrangement names, for the "accepted in my market?" select."""
+    codes = load_snapshot(session).markets
+    return list(session.scalars(select(Economy).where(Economy.code.in_(codes))
+                                .order_by(Economy.code)))
+
+
+def decode_qr(image: bytes) -> str:
+    """The text of the first QR code in a photo (zxing-cpp), or InvalidInput."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    from certpass.errors import InvalidInput
+
+    try:
+        picture = Image.open(io.BytesIO(image))
+        picture.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidInput("this file is not a picture certpass can read",
+                           hint="upload a PNG or JPEG photo of the QR code") from exc
+    found = zxingcpp.read_barcodes(picture.convert("RGB"))
+    if not found:
+        raise InvalidInput("no QR code was found in this picture",
+                           hint="take the photo closer and straight on, in good light")
+    return found[0].text
+
+
+def number_from_qr(text: str) -> tuple[str, str]:
+    """(number, sha256) from a passport QR code's verify URL."""
+    from certpass.errors import InvalidInput
+
+    query = parse_qs(urlsplit(text.strip()).query)
+    number = (query.get("number") or [""])[0]
+    if not number:
+        raise InvalidInput("this QR code is not a certpass passport code",
+                           hint="it should link to /verify?number=...", details={"text": text})
+    return number, (query.get("sha256") or [""])[0]
+
+
+def _decision(session: Session, market: str, result: verifier.VerificationResult | None,
+              number: str) -> Any:
+    if not market:
+        return None
+    on = dt.date.today()
+    if result is not None and result.credential is not None:
+        return recognition.decide_for_verified(result.credential, market, on,
+                                               load_snapshot(session))
+    return recognition.recognise(session, number, market, on)
+
+
+def _page(request: Request, session: Session, settings: Settings, *,
+          result: verifier.VerificationResult | None = None, number: str = "",
+          sha256: str = "", market: str = "", credential_text: str = "",
+          errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
+    decision, decision_error = None, ""
+    if result is not None and result.verdict != verifier.NOT_FOUND:
+        try:
+            decision = _decision(session, market, result, number)
+        except CertpassError as exc:
+            decision_error = exc.message
+    return render(request, "verify.html", status_code=status_code, result=result,
+                  number=number, sha256=sha256, market=market, markets=markets(session),
+                  decision=decision, decision_error=decision_error,
+                  credential_text=credential_text, errors=errors or {})
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify_page(request: Request,
+                number: Annotated[str, Query(max_length=80)] = "",
+                sha256: Annotated[str, Query(max_length=64)] = "",
+                market: Annotated[str, Query(max_length=8)] = "") -> HTMLResponse:
+    db = request.app.state.db
+    settings = request.app.state.settings
+    number = number.strip()
+    with db.read() as session:
+        result = None
+        if number:
+            result = verifier.verify_number(number, LiveTrust(session, settings))
+        return _page(request, session, settings, result=result, number=number,
+                     sha256=sha256, market=market.strip().upper())
+
+
+async def _form(request: Request) -> FormData:
+    form = await request.form(max_part_size=MAX_CREDENTIAL_BYTES * 20)
+    web_session.check_csrf(request, form)
+    return form
+
+
+@router.post("/verify", response_class=HTMLResponse)
+async def verify_upload(request: Request,
+                        form: Annotated[FormData, Depends(_form)]) -> HTMLResponse:
+    pasted = form.get("credential")
+    upload = form.get("file")
+    market = str(form.get("market", "")).strip().upper()
+    data: bytes | None = None
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(MAX_CREDENTIAL_BYTES * 20 + 1)
+        kind = upload.content_type or ""
+        is_image = kind in IMAGE_TYPES or upload.filename.lower().endswith(
+            (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"))
+    else:
+        is_image = False
+        if isinstance(pasted, str) and pasted.strip():
+            data = pasted.strip().encode()
+    return await run_in_threadpool(_verify_data, request, data, is_image, market)
+
+
+def _verify_data(request: Request, data: bytes | None, is_image: bool,
+                 market: str) -> HTMLResponse:
+    db = request.app.state.db
+    settings = request.app.state.settings
+    with db.read() as session:
+        if not data:
+            return _page(request, session, settings, status_code=422,
+                         errors={"credential": "verify.need_input"})
+        if is_image:
+            try:
+                number, sha256 = number_from_qr(decode_qr(data))
+            except CertpassError as exc:
+                return _page(request, session, settings, status_code=422,
+                             errors={"file": exc.message})
+            result = verifier.verify_number(number, LiveTrust(session, settings))
+            return _page(request, session, settings, result=result, number=number,
+                         sha256=sha256, market=market)
+        if len(data) > MAX_CREDENTIAL_BYTES:
+            return _page(request, session, settings, status_code=413,
+                         errors={"credential": "verify.too_large"})
+        text = data.decode("utf-8", errors="replace")
+        payload: Any = text
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            payload = text  # a compact JWT, or garbage the verifier calls malformed
+        result = verifier.verify(payload, LiveTrust(session, settings))
+        number = (result.certificate or {}).get("number") or ""
+        return _page(request, session, settings, result=result, number=number, market=market,
+                     credential_text=text)

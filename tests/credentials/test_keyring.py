@@ -1,0 +1,57 @@
+"""Keys and identities: did:web names, DID documents, the `certpass keys` commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from certpass.cli.main import main
+from certpass.config import Settings
+from certpass.credentials import keyring
+from tests.registry_fixture import SETTINGS, request_data, seed
+
+
+def test_did_web_names_follow_the_settings():
+    s = Settings.load(environ={}, base_url="https://certpass.example:8443/")
+    assert keyring.did(s, None) == "did:web:certpass.example%3A8443"
+    assert keyring.did(s, "cqc") == "did:web:certpass.example%3A8443:bodies:cqc"
+    assert keyring.did_url(s, "cqc") == "https://certpass.example:8443/bodies/cqc/did.json"
+    assert keyring.did_url(s, None) == "https://certpass.example:8443/.well-known/did.json"
+
+
+@pytest.fixture
+def cli(sqlite_db, capsys):
+    seed(sqlite_db)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--database", sqlite_db.url, *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_keys_rotate_and_list(cli, tmp_path, sqlite_db, monkeypatch):
+    monkeypatch.setenv("CERTPASS_SECRET_KEY", SETTINGS.secret_key)
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps(request_data()))
+    assert cli("certificates", "issue", str(path))[0] == 0
+    code, out, _ = cli("keys", "rotate", "cqc", "--json")
+    assert code == 0 and json.loads(out)["id"].endswith(":bodies:cqc#key-2")
+    code, out, _ = cli("keys", "list", "cqc", "--json")
+    keys = json.loads(out)
+    assert [k["id"].split("#")[1] for k in keys] == ["key-1", "key-2"]
+    assert keys[0]["retired"] and keys[1]["retired"] is None
+    assert all(set(k) == {"body_id", "controller", "id", "type", "publicKeyMultibase",
+                          "created", "retired"} for k in keys)
+    code, out, _ = cli("keys", "list", "cqc")
+    assert code == 0 and "signing keys of cqc" in out
+    code, _, err = cli("keys", "rotate", "nobody")
+    assert code == 1 and "nobody" in err
+    code, _, err = cli("keys", "rotate")
+    assert code != 0
+    with sqlite_db.read() as s:
+        did_doc = keyring.did_document(s, Settings.load(environ={}), "cqc")
+    assert [vm.get("expires") is not None for vm in did_doc["verificationMethod"]] == [True,
+                                                                                    False]

@@ -1,0 +1,143 @@
+"""Live trust through the certificate service, the exported bundle offline, and the bundle's
+refusals. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+from test_verifier_world import World
+
+from certpass.accounts.actor import OPERATOR
+from certpass.certificates import service
+from certpass.certificates.schemas import TransitionRequest
+from certpass.credentials import service as credentials
+from certpass.credentials import status_list
+from certpass.credentials.trust import BundleTrust, InvalidTrustBundle, LiveTrust, export_bundle
+from certpass.credentials.verifier import verify, verify_number
+from certpass.ledger import service as ledger
+from tests.registry_fixture import SETTINGS, ctx, request, seed
+
+NUMBER = "2024010701000001"
+
+
+@pytest.fixture
+def issued(db):  # type: ignore[no-untyped-def]
+    seed(db)
+    with db.write() as s:
+        service.issue(ctx(s), request(NUMBER), OPERATOR)
+        service.issue(ctx(s), request("2024010701000002"), OPERATOR)
+    with db.write() as s:
+        ledger.checkpoint_now(s, SETTINGS)
+    return db
+
+
+def _document(db, number: str = NUMBER) -> dict:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return credentials.document(credentials.stored(s, service.get(s, number)))
+
+
+def test_issued_credential_verifies_live_with_its_log_receipt(issued) -> None:  # type: ignore[no-untyped-def]
+    with issued.read() as s:
+        result = verify_number(NUMBER, LiveTrust(s, SETTINGS))
+    assert result.verdict == "valid", result.to_json()
+    log = next(c for c in result.checks if c.name == "log")
+    assert log.ok is True and "entry" in log.detail
+    authority = next(c for c in result.checks if c.name == "authority")
+    assert "CNAS-C001" in authority.detail and "IAF MLA" in authority.detail
+
+
+def test_withdrawn_and_suspended_live(issued) -> None:  # type: ignore[no-untyped-def]
+    with issued.write() as s:
+        service.transition(ctx(s), NUMBER, "withdraw", TransitionRequest(reason="fraud"),
+                           OPERATOR)
+        service.transition(ctx(s), "2024010701000002", "suspend",
+                           TransitionRequest(reason="audit"), OPERATOR)
+    with issued.read() as s:
+        trust = LiveTrust(s, SETTINGS)
+        assert verify_number(NUMBER, trust).verdict == "revoked"
+        assert verify_number("2024010701000002", trust).verdict == "suspended"
+        assert verify_number("NOPE-404", trust).verdict == "not-found"
+
+
+def test_bundle_verifies_offline_with_the_database_gone(issued) -> None:  # type: ignore[no-untyped-def]
+    document = _document(issued)
+    with issued.write() as s:
+        service.transition(ctx(s), "2024010701000002", "withdraw",
+                           TransitionRequest(reason="x"), OPERATOR)
+    revoked = _document(issued, "2024010701000002")
+    with issued.write() as s:
+        bundle = export_bundle(s, SETTINGS)
+    issued.engine.dispose()
+    text = json.dumps(bundle)
+    trust = BundleTrust.from_json(text)
+    assert verify(document, trust).verdict == "valid"
+    assert verify(revoked, trust).verdict == "revoked"
+    assert trust.log_vkey() and trust.checkpoint
+    assert bundle["anchors"][0]["id"] == "cnas"
+    assert bundle["anchors"][0]["signatories"] == ["IAF MLA", "ILAC MRA"]
+
+
+def test_accreditation_credentials_are_deterministic(issued) -> None:  # type: ignore[no-untyped-def]
+    from certpass.credentials.trust import signed_accreditations
+    with issued.write() as s:
+        first = signed_accreditations(s, SETTINGS, "cqc")
+    with issued.write() as s:
+        again = signed_accreditations(s, SETTINGS, "cqc")
+    assert first == again and len(first) == 1
+    assert first[0]["credentialSubject"]["registerType"] == "Accreditation"
+    assert first[0]["issuer"]["id"].endswith(":bodies:cnas")
+
+
+# --- bundle refusals (no database needed) -----------------------------------------------
+
+
+def test_bundle_with_altered_accreditation_is_refused() -> None:
+    bundle = World().bundle()
+    bundle["accreditations"][0]["credentialSubject"]["registrationScopeList"].append(
+        "urn:certpass:standard:IEC%2060079-0%3A2017")
+    with pytest.raises(InvalidTrustBundle, match="bad signature"):
+        BundleTrust.from_dict(bundle)
+
+
+def test_bundle_with_altered_status_list_is_refused() -> None:
+    bundle = World().bundle()
+    subject = bundle["status_lists"][0]["credentialSubject"]
+    cleared = status_list.new()
+    status_list.set(cleared, 7, True)
+    assert subject["encodedList"] != status_list.encode(cleared)
+    subject["encodedList"] = status_list.encode(cleared)  # someone "un-revokes" nobody
+    with pytest.raises(InvalidTrustBundle):
+        BundleTrust.from_dict(bundle)
+
+
+def test_accreditation_signed_by_a_body_that_is_not_an_anchor_is_refused() -> None:
+    world = World()
+    bundle = world.bundle()
+    forged = copy.deepcopy(bundle["accreditations"][0])
+    forged.pop("proof")
+    forged["issuer"]["id"] = world.cb.did
+    bundle["accreditations"] = [world.sign(forged)]  # cqc accrediting itself
+    with pytest.raises(InvalidTrustBundle, match="bad signature"):
+        BundleTrust.from_dict(bundle)
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"format": "x"}',
+                                 b'{"format": "certpass-trust-bundle", "version": 9}',
+                                 b'{"format": "certpass-trust-bundle", "version": 1}'])
+def test_malformed_bundles_are_refused_clearly(raw: bytes) -> None:
+    with pytest.raises(InvalidTrustBundle) as info:
+        BundleTrust.from_json(raw)
+    assert info.value.message
+
+
+def test_bundle_from_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world = World()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(world.bundle()))
+    trust = BundleTrust.load(str(path))
+    assert verify(world.credential(), trust, on=dt.date(2024, 6, 1)).verdict == "valid"
+    with pytest.raises(InvalidTrustBundle, match="cannot read"):
+        BundleTrust.load(str(tmp_path / "missing.json"))
