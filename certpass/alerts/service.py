@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
@@ -67,6 +67,7 @@ def subscribe(session: Session, actor: Actor, target_kind: str, target: str,
                        secret=secret, state="active", consecutive_failures=0, last_error="")
     session.add(sub)
     session.flush()
+    session.info.pop(_TARGETS, None)
     return sub, secret
 
 
@@ -139,9 +140,33 @@ def _user(session: Session, actor: Actor) -> User:
 
 # -- the queue: called by the certificate lifecycle inside its transaction --------------
 
+_TARGETS = "certpass.alerts.targets"
+
+
+def _subscribed_targets(session: Session) -> set[tuple[str, str]]:
+    """Every (kind, target) anyone subscribes to, read once per transaction: a bulk import
+    of thousands of certificates then asks the database once, not once per certificate."""
+    targets = session.info.get(_TARGETS)
+    if targets is None:
+        with session.no_autoflush:
+            rows = session.execute(select(Subscription.target_kind, Subscription.target))
+            targets = session.info[_TARGETS] = {(k, t) for k, t in rows}
+    return targets
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_targets(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_TARGETS, None)
+
+
 def on_certificate_event(session: Session, certificate: _CertificateLike,
                          event: dict[str, Any], log_index: int) -> int:
     """Queue the event for every matching subscription (same transaction as the change)."""
+    wanted = {("certificate", certificate.number), ("holder", certificate.holder_name),
+              ("body", certificate.issuer_id)}
+    if not wanted & _subscribed_targets(session):
+        return 0
     with session.no_autoflush:
         subs = session.scalars(select(Subscription.id).where(or_(
             and_(Subscription.target_kind == "certificate",

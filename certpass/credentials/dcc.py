@@ -246,6 +246,13 @@ def _regulation(reg: Regulation) -> dict[str, Any]:
 
 HS_SCHEME = "https://www.wcoomd.org/en/topics/nomenclature.aspx"
 
+# assessedProduct / assessedFacility items carry no `type`. The 0.6.1 schema does not require
+# one, but any `type` it accepts must contain the bare name "ProductVerification" /
+# "FacilityVerification", which the 0.6.1 context does not define: it would expand to a
+# relative @type IRI, which jsonld.js safe mode (the JS eddsa-rdfc-2022 suite) refuses and
+# pyld silently drops. The vocabulary implies the class (the range of assessedProduct /
+# assessedFacility), and UNTP's own sample instance leaves `type` out too.
+
 
 def _products(p: Product, default_id: str, maker: Party | None) -> list[dict[str, Any]]:
     """One ProductVerification per certified model (or one for the product if no models):
@@ -280,13 +287,8 @@ def _products(p: Product, default_id: str, maker: Party | None) -> list[dict[str
             ]
         if maker:
             product["producedByParty"] = party(maker)
-        out.append(
-            {
-                "type": ["ProductVerification"],
-                "product": product,
-                "IDverifiedByCAB": p.verified_by_cab,
-            }
-        )
+        # no `type`: see above HS_SCHEME
+        out.append({"product": product, "IDverifiedByCAB": p.verified_by_cab})
     return out
 
 
@@ -297,11 +299,7 @@ def _facility(f: Factory, default_id: str) -> dict[str, Any]:
     facility["countryOfOperation"] = f.economy
     if f.address:
         facility["address"] = {"streetAddress": f.address, "addressCountry": f.economy}
-    return {
-        "type": ["FacilityVerification"],
-        "facility": facility,
-        "IDverifiedByCAB": f.verified_by_cab,
-    }
+    return {"facility": facility, "IDverifiedByCAB": f.verified_by_cab}  # no `type`: see above HS_SCHEME
 
 
 def _endorsement(acc: AccreditationRef) -> dict[str, Any]:

@@ -44,10 +44,6 @@ def test_js_agrees_on_valid_revoked_and_tampered_jcs(tmp_path: Path) -> None:
     assert forged["verified"] is False
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "interop bug in certpass/credentials/dcc.py: type 'FacilityVerification' (and "
-    "'ProductVerification') is not a term of the UNTP DCC 0.6.1 context, so it expands to a "
-    "relative @type IRI; jsonld.js safe mode (used by eddsa-rdfc-2022) refuses the document"))
 def test_js_verifies_rdfc(tmp_path: Path) -> None:
     world = World()
     (result,) = run_js(world, [world.credential(proofs.RDFC)], tmp_path)

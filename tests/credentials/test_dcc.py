@@ -137,8 +137,7 @@ def test_assessment_level_follows_the_accreditation_body():
 
 
 def test_every_value_reaches_the_rdf_graph():
-    """Only context-defined terms are used, so rdfc signs every value (except the unmapped
-    ProductVerification/FacilityVerification type names)."""
+    """Only context-defined terms are used, so rdfc signs every value."""
     c = dcc.build_dcc(attestation())
     nquads = jsonld.normalize(
         c,
@@ -161,7 +160,7 @@ def test_every_value_reaches_the_rdf_graph():
         return json.dumps(v, ensure_ascii=False).strip('"') in nquads or str(v).lower() in nquads
 
     missing = {v for v in leaves(c) if not in_graph(v)}
-    assert missing == {"ProductVerification", "FacilityVerification"}
+    assert missing == set()
 
 
 def test_invalid_inputs_are_refused_with_reasons():

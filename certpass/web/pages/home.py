@@ -21,8 +21,8 @@ SEARCH_LIMIT = 50
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: ReadSession) -> HTMLResponse:
-    _, total = certificates.list_certificates(
-        session, certificates.CertificateFilter(), limit=1, offset=0)
+    recent, total = certificates.list_certificates(
+        session, certificates.CertificateFilter(), limit=10, offset=0)
     projects = session.scalars(
         select(CooperationProject).order_by(CooperationProject.started_on)).all()
     recognised = sum(int(p.outcomes.get("certificates_recognised", 0) or 0) for p in projects)
@@ -34,7 +34,8 @@ def home(request: Request, session: ReadSession) -> HTMLResponse:
         "arrangements": session.scalar(select(func.count(ArrangementRecord.id))),
         "recognitions": recognised,
     }
-    return render(request, "home.html", projects=projects, figures=figures)
+    return render(request, "home.html", projects=projects, figures=figures,
+                  recent=[certificates.to_summary(c) for c in recent])
 
 
 @router.get("/search", response_class=HTMLResponse)
