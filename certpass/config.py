@@ -40,6 +40,10 @@ class Settings:
     checkpoint_every_entries: int = _setting(
         1000, "Sign a new checkpoint after this many new log entries."
     )
+    log_publisher: bool = _setting(
+        True, "Sign checkpoints in the background while serving (every N entries or T "
+        "seconds, whichever comes first)."
+    )
     checkpoint_every_seconds: float = _setting(
         10.0, "Sign a new checkpoint after this many seconds if the log has grown."
     )
@@ -53,8 +57,8 @@ class Settings:
     verify_burst: int = _setting(
         0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
     )
-    alerts_worker: int = _setting(
-        0, "1 starts the webhook delivery worker inside the web server (else run "
+    alerts_worker: bool = _setting(
+        False, "Run the webhook delivery worker inside the web server (else run "
         "`certpass alerts deliver`)."
     )
     alerts_poll_seconds: float = _setting(
@@ -113,12 +117,21 @@ class Settings:
         return host.replace(":", "%3A")
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def _coerce(name: str, type_name: Any, raw: Any) -> Any:
-    kind = {"int": int, "float": float, "str": str}.get(str(type_name), str)
+    kind = {"int": int, "float": float, "str": str, "bool": bool}.get(str(type_name), str)
     try:
+        if kind is bool and not isinstance(raw, bool):
+            word = str(raw).strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError(word)
+            return word in _TRUE
         return kind(raw)
     except (TypeError, ValueError) as exc:
         raise InvalidSetting(
             f"setting {name} must be {kind.__name__}, got {raw!r}",
-            hint=f"set CERTPASS_{name.upper()} to a valid {kind.__name__}",
+            hint=f"set CERTPASS_{name.upper()} to a valid {kind.__name__}"
+            + (" (true or false)" if kind is bool else ""),
         ) from exc

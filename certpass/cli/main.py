@@ -35,14 +35,21 @@ def init(
     demo: Annotated[bool, typer.Option(help="Load the illustrative demo dataset.")] = False,
 ) -> None:
     """Create or upgrade the database schema (and optionally load the demo data)."""
-    db = context.database()
+    from certpass.credentials import keyring
+    from certpass.ledger import service as ledger
+
+    db, settings = context.database(), context.settings()
     db.migrate()
+    with db.write() as session:
+        # The platform's DID and the log's first checkpoint exist from the start.
+        keyring.signer(session, settings, None)
+        ledger.checkpoint_now(session, settings)
     err.print(f"schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
     if demo:
         from certpass.demo.loader import load_demo
 
         with err.status("loading the demo dataset…"):
-            figures = load_demo(db, context.settings())
+            figures = load_demo(db, settings)
         err.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
 
 

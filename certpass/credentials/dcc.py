@@ -14,7 +14,14 @@ Field choices, where UNTP leaves room:
   model, typed `Product` to reach description/productCategory/producedByParty), trademark
   and ratings in the product description, HS code as a productCategory Classification,
   factory economy as countryOfOperation and its address as an Address; the certificate and
-  issue numbers sit in the attestation's name, description and id.
+  issue numbers sit in the attestation's name, description and id;
+- no `type` on assessedProduct / assessedFacility items or on links (conformityCertificate,
+  endorsementEvidence). The 0.6.1 schema requires none, but any `type` it accepts must
+  contain a bare name (ProductVerification, FacilityVerification, Link, SecureLink) that the
+  0.6.1 context does not define: it would expand to a relative @type IRI, which jsonld.js
+  safe mode (the JS eddsa-rdfc-2022 suite) refuses and pyld silently drops. The vocabulary
+  implies these classes (the ranges of their properties) and UNTP's own sample instance
+  leaves them untyped too (tests/credentials/test_jsonld_iris.py).
 """
 
 from __future__ import annotations
@@ -246,13 +253,6 @@ def _regulation(reg: Regulation) -> dict[str, Any]:
 
 HS_SCHEME = "https://www.wcoomd.org/en/topics/nomenclature.aspx"
 
-# assessedProduct / assessedFacility items carry no `type`. The 0.6.1 schema does not require
-# one, but any `type` it accepts must contain the bare name "ProductVerification" /
-# "FacilityVerification", which the 0.6.1 context does not define: it would expand to a
-# relative @type IRI, which jsonld.js safe mode (the JS eddsa-rdfc-2022 suite) refuses and
-# pyld silently drops. The vocabulary implies the class (the range of assessedProduct /
-# assessedFacility), and UNTP's own sample instance leaves `type` out too.
-
 
 def _products(p: Product, default_id: str, maker: Party | None) -> list[dict[str, Any]]:
     """One ProductVerification per certified model (or one for the product if no models):
@@ -287,7 +287,7 @@ def _products(p: Product, default_id: str, maker: Party | None) -> list[dict[str
             ]
         if maker:
             product["producedByParty"] = party(maker)
-        # no `type`: see above HS_SCHEME
+        # no `type` (see the module doc)
         out.append({"product": product, "IDverifiedByCAB": p.verified_by_cab})
     return out
 
@@ -299,7 +299,8 @@ def _facility(f: Factory, default_id: str) -> dict[str, Any]:
     facility["countryOfOperation"] = f.economy
     if f.address:
         facility["address"] = {"streetAddress": f.address, "addressCountry": f.economy}
-    return {"facility": facility, "IDverifiedByCAB": f.verified_by_cab}  # no `type`: see above HS_SCHEME
+    # no `type` (see the module doc)
+    return {"facility": facility, "IDverifiedByCAB": f.verified_by_cab}
 
 
 def _endorsement(acc: AccreditationRef) -> dict[str, Any]:
@@ -310,8 +311,7 @@ def _endorsement(acc: AccreditationRef) -> dict[str, Any]:
         "issuingAuthority": party(acc.body),
     }
     if acc.evidence_url:
-        out["endorsementEvidence"] = {
-            "type": ["Link"],
+        out["endorsementEvidence"] = {  # no `type` (see the module doc)
             "linkURL": acc.evidence_url,
             "linkName": f"Accreditation {acc.number}",
             "linkType": "https://test.uncefact.org/vocabulary/linkTypes/dia",
@@ -408,8 +408,7 @@ def build_dcc(inp: AttestationInput) -> dict[str, Any]:
         subject["authorisation"] = [_endorsement(inp.accreditation)]
     if inp.certificate_document:
         doc = inp.certificate_document
-        link: dict[str, Any] = {
-            "type": ["SecureLink", "Link"],
+        link: dict[str, Any] = {  # no `type` (see the module doc)
             "linkURL": doc.url,
             "linkName": doc.name,
             "linkType": doc.link_type,

@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from certpass.accounts import service as accounts
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
 from certpass.demo.generate import generate, read_items
+from certpass.ledger import service as ledger
 from certpass.projects import service as projects
 from certpass.projects.schemas import ProjectIn
 from certpass.recognition import service as recognition
@@ -138,4 +140,8 @@ def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     done = apply_operations(db, settings, generate())
     figures["certificates"] = done["issue"]
     figures["certificate changes"] = sum(n for k, n in done.items() if k != "issue")
+    with db.write() as session:
+        figures["accounts"] = len(accounts.create_demo_accounts(session))
+        # The demo's history is provable from its first page view: sign a checkpoint now.
+        figures["log entries"] = ledger.checkpoint_now(session, settings).size
     return figures

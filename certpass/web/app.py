@@ -86,17 +86,20 @@ async def _empty_receive() -> Message:
 
 
 @asynccontextmanager
-async def _alerts_worker(app: FastAPI) -> AsyncIterator[None]:
-    """The webhook delivery worker runs beside the server when the setting enables it."""
-    worker = None
-    if app.state.settings.alerts_worker:
-        from certpass.alerts.worker import DeliveryWorker
+async def _background_jobs(app: FastAPI) -> AsyncIterator[None]:
+    """Jobs that run beside the server, each when its setting enables it: the checkpoint
+    publisher and the webhook delivery worker."""
+    from certpass.alerts.worker import DeliveryWorker
+    from certpass.ledger.publisher import CheckpointPublisher
 
-        worker = DeliveryWorker(app.state.db, app.state.settings)
-        worker.start()
+    settings, db = app.state.settings, app.state.db
+    jobs = [job for job, on in ((CheckpointPublisher(db, settings), settings.log_publisher),
+                                (DeliveryWorker(db, settings), settings.alerts_worker)) if on]
+    for job in jobs:
+        job.start()
     yield
-    if worker is not None:
-        worker.stop()
+    for job in jobs:
+        job.stop()
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -109,7 +112,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="Certificates, accreditations, arrangements and their recognition; "
         "signed credentials; a public transparency log. Reads are public; writes need a "
         "bearer token (`certpass tokens create`).",
-        lifespan=_alerts_worker,
+        lifespan=_background_jobs,
     )
     app.state.settings = settings
     app.state.db = db

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_verifier_world import World
 
-from certpass.credentials import proofs, status_list
+from certpass.credentials import dcc, proofs, status_list
 
 JS = Path(__file__).resolve().parents[1] / "js"
 
@@ -45,6 +45,9 @@ def test_js_agrees_on_valid_revoked_and_tampered_jcs(tmp_path: Path) -> None:
 
 
 def test_js_verifies_rdfc(tmp_path: Path) -> None:
+    """jsonld.js safe mode refuses relative IRIs: every typed node must be context-defined."""
     world = World()
-    (result,) = run_js(world, [world.credential(proofs.RDFC)], tmp_path)
-    assert result["verified"] is True, result
+    linked = world.credential(proofs.RDFC, certificate_document=dcc.DocumentLink(
+        "https://certpass.example/x.pdf", "Certificate", "ab" * 32))
+    for result in run_js(world, [world.credential(proofs.RDFC), linked], tmp_path):
+        assert result["verified"] is True, result

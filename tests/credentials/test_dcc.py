@@ -136,9 +136,21 @@ def test_assessment_level_follows_the_accreditation_body():
     )
 
 
-def test_every_value_reaches_the_rdf_graph():
+def _with_links() -> dcc.AttestationInput:
+    acc = attestation().accreditation
+    return attestation(
+        accreditation=dcc.AccreditationRef(**{**acc.__dict__,
+                                              "evidence_url": f"{BASE}/accreditations/1"}),
+        certificate_document=dcc.DocumentLink(f"{BASE}/x.pdf", "Certificate", "ab" * 32),
+        regulation=dcc.Regulation("https://www.cnca.gov.cn/ccc", "CCC rules", "CN",
+                                  dcc.Party("https://www.cnca.gov.cn", "CNCA"), date(2020, 1, 1)),
+    )
+
+
+@pytest.mark.parametrize("inp", [attestation(), _with_links()], ids=["plain", "links"])
+def test_every_value_reaches_the_rdf_graph(inp):
     """Only context-defined terms are used, so rdfc signs every value."""
-    c = dcc.build_dcc(attestation())
+    c = dcc.build_dcc(inp)
     nquads = jsonld.normalize(
         c,
         {"algorithm": "URDNA2015", "format": "application/n-quads",

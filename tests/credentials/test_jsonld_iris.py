@@ -59,7 +59,7 @@ def test_the_check_sees_a_relative_type() -> None:
     c = dcc.build_dcc(World().attestation())
     c["credentialSubject"]["assessment"][0]["assessedProduct"][0]["type"] = [
         "ProductVerification"]
-    assert relative_iris(c) == ["@type 'ProductVerification'"]
+    assert set(relative_iris(c)) == {"@type 'ProductVerification'"}
 
 
 @pytest.mark.parametrize("suite", [None, *proofs.SUITES])

@@ -54,6 +54,7 @@ def settings() -> Settings:
         checkpoint_every_entries=10,
         checkpoint_every_seconds=3600.0,
         secret_key="test-secret",
+        log_publisher=False,  # these tests sign checkpoints themselves, deterministically
     )
 
 
