@@ -21,9 +21,12 @@ def _setting(default: Any, help: str, secret: bool = False) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = _setting("sqlite:///certpass.db", "SQLAlchemy URL of the database.")
+    database_url: str = _setting(
+        "sqlite:///certpass.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL)."
+    )
     base_url: str = _setting(
-        "http://127.0.0.1:8000", "Public URL of this instance; used in DIDs, status lists, QR codes."
+        "http://127.0.0.1:8000",
+        "Public URL of this instance; used in DIDs, status lists and QR codes.",
     )
     did_web_host: str = _setting(
         "",

@@ -28,8 +28,9 @@ def ctx(session) -> IssuingContext:  # type: ignore[no-untyped-def]
     return IssuingContext(session, SETTINGS)
 
 
-ECONOMIES = [("CN", "China", "中国"), ("NZ", "New Zealand", "新西兰"), ("HK", "Hong Kong", "中国香港"),
-             ("MO", "Macao", "中国澳门"), ("DE", "Germany", "德国"), ("TH", "Thailand", "泰国"),
+ECONOMIES = [("CN", "China", "中国"), ("NZ", "New Zealand", "新西兰"),
+             ("HK", "Hong Kong", "中国香港"), ("MO", "Macao", "中国澳门"),
+             ("DE", "Germany", "德国"), ("TH", "Thailand", "泰国"),
              ("BY", "Belarus", "白俄罗斯"), ("RU", "Russia", "俄罗斯")]
 STANDARDS = ["IEC 60335-1:2001", "IEC 60335-1:2010", "IEC 60335-1:2020", "IEC 60335-2-15:2012",
              "IEC 60079-0:2017", "IEC 62368-1:2018"]
@@ -61,7 +62,8 @@ def seed(db: Database) -> None:
         ]:
             registry.add_body(s, body, a)
         for scheme in [
-            SchemeIn(code="CCC", name_en="China Compulsory Certification", name_zh="中国强制性产品认证",
+            SchemeIn(code="CCC", name_en="China Compulsory Certification",
+                     name_zh="中国强制性产品认证",
                      home_markets=["CN"], validity_years=5,
                      status_words={"valid": "有效", "suspended": "暂停", "withdrawn": "撤销",
                                    "cancelled": "注销", "expired": "过期"}),

@@ -32,7 +32,7 @@ from certpass.credentials import dcc, jose, keyring, passport, proofs, status
 from certpass.credentials.jcs import canonicalize
 from certpass.credentials.models import IssuedCredential, StatusList
 from certpass.credentials.multikey import Ed25519KeyPair
-from certpass.errors import InvalidInput, NotFound
+from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.registry.models import Body, Scheme, Standard
 from certpass.store.base import utcnow
 
@@ -329,12 +329,31 @@ def resigned(session: Session, settings: Settings, row: IssuedCredential,
 # --- VC-API issuer ------------------------------------------------------------------------
 
 
-def issue_unsigned(session: Session, settings: Settings, credential: Any, options: Any,
-                   actor: Actor | None) -> dict[str, Any]:
-    """Sign a caller's credential as the W3C VC-API `/credentials/issue` does: with the
-    platform key, or the body's key when a certification body is authenticated."""
+def _vc_api_signer(actor: Actor) -> str | None:
+    """Whose key signs a caller's credential: a certification body's own, or the platform's
+    (body None) for an administrator or the local operator. Nobody else may sign: the
+    signature is the platform's or a body's word."""
+    if actor.role == "certification-body" and actor.body_id:
+        return actor.body_id
+    if actor.role in ("admin", "operator"):
+        return None
+    raise Forbidden("only a certification body (its own key) or an administrator (the "
+                    "platform key) may sign credentials",
+                    hint="use a write token of a certification body's user or an administrator")
+
+
+def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Actor
+                   ) -> dict[str, Any]:
+    """Sign a caller's credential as the W3C VC-API `/credentials/issue` does, given its
+    request body {"credential": {...}, "options": {...}}: with a certification body's key for
+    its own users, the platform key for an administrator. Returns the signed credential."""
+    body_id = _vc_api_signer(actor)  # refuse before looking at the input
+    shape = 'send {"credential": {...}, "options": {...}}'
+    if not isinstance(request, dict) or "credential" not in request:
+        raise InvalidInput("the request needs a `credential` object", hint=shape)
+    credential, options = request["credential"], request.get("options")
     if not isinstance(credential, dict):
-        raise InvalidInput("`credential` must be a JSON object")
+        raise InvalidInput("`credential` must be a JSON object", hint=shape)
     options = options if options is not None else {}
     if not isinstance(options, dict):
         raise InvalidInput("`options` must be a JSON object")
@@ -356,7 +375,6 @@ def issue_unsigned(session: Session, settings: Settings, credential: Any, option
         raise InvalidInput("`type` must include VerifiableCredential")
     if "credentialSubject" not in credential:
         raise InvalidInput("`credentialSubject` is required")
-    body_id = actor.body_id if actor and actor.role == "certification-body" else None
     signer = keyring.signer(session, settings, body_id)
     unsigned = dict(credential)
     own = keyring.did(settings, body_id)

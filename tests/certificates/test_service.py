@@ -159,7 +159,7 @@ def test_expiry_is_computed_from_validity(registry_db):
         assert service.to_summary(c, dt.date(2024, 1, 10))["status"] == "valid"
         summary = service.to_summary(c, dt.date(2024, 1, 11))
         assert (summary["status"], summary["status_word"]) == ("expired", "过期")
-        expired, total = service.list_certificates(
+        _, total = service.list_certificates(
             s, service.CertificateFilter(status="expired"), 10, 0)
         assert total == 1
     with pytest.raises(IllegalTransition, match="expired"), registry_db.write() as s:

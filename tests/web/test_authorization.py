@@ -59,8 +59,9 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/plan"): PUBLIC,
     ("post", "/api/verify"): PUBLIC,
     ("post", "/credentials/verify"): PUBLIC,
-    # VC-API issue for the W3C test suites: anyone may ask, signed by the platform key.
-    ("post", "/credentials/issue"): PUBLIC,
+    # VC-API issue (also for the W3C test suites): a certification body signs with its own
+    # key, an administrator with the platform key; nobody else may sign.
+    ("post", "/credentials/issue"): only("admin") | {"cb-own": "allow", "cb-other": "allow"},
 }
 
 PARAMS = {"key_id": "abcdef012345", "subscription_id": "sub_missing", "number": CERT,

@@ -135,7 +135,13 @@ def test_vc_api_issue(client, tokens):
         "type": ["VerifiableCredential"],
         "credentialSubject": {"id": "did:example:abc", "name": "Alice"},
     }
-    r = client.post("/credentials/issue", json={"credential": credential, "options": {}})
+    request = {"credential": credential, "options": {}}
+    # It signs for the platform or a body, so it needs a write token of a signer.
+    assert client.post("/credentials/issue", json=request).status_code == 401
+    for who in ("cqc-read", "cnas"):
+        r = client.post("/credentials/issue", json=request, headers=bearer(tokens[who]))
+        assert r.status_code == 403, (who, r.text)
+    r = client.post("/credentials/issue", json=request, headers=bearer(tokens["admin"]))
     assert r.status_code == 201, r.text
     vc = r.json()["verifiableCredential"]
     assert vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
@@ -146,20 +152,26 @@ def test_vc_api_issue(client, tokens):
     vc = r.json()["verifiableCredential"]
     assert vc["issuer"].endswith(":bodies:cqc") and vc["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     proofs.verify(vc, resolver(client.get("/bodies/cqc/did.json").json()))
+    # A body cannot sign as the platform (nor the platform as a body).
+    for who, issuer in (("cqc", "did:web:127.0.0.1%3A8000"),
+                        ("admin", vc["issuer"]), ("other-cb", vc["issuer"])):
+        r = client.post("/credentials/issue", headers=bearer(tokens[who]), json={
+            "credential": dict(credential, issuer=issuer)})
+        assert r.status_code == 422 and "signs as" in r.json()["error"]["message"], r.text
     for bad in ({"options": {}}, {"credential": "x"},
                 {"credential": dict(credential, type=["Other"])},
                 {"credential": credential, "options": {"cryptosuite": "rsa"}},
                 {"credential": dict(credential, issuer="did:example:someone-else")},
                 {"credential": {k: v for k, v in credential.items() if k != "@context"}}):
-        r = client.post("/credentials/issue", json=bad)
+        r = client.post("/credentials/issue", json=bad, headers=bearer(tokens["admin"]))
         assert r.status_code in (400, 422), (bad, r.text)
         assert r.json()["error"]["message"]
-    assert client.post("/credentials/issue", content=b"{not json",
-                       headers={"content-type": "application/json"}).status_code in (400, 422)
+    assert client.post("/credentials/issue", content=b"{not json", headers={
+        "content-type": "application/json", **bearer(tokens["admin"])}).status_code in (400, 422)
 
 
 def test_no_endpoint_reveals_a_private_seed(client, issued, tokens, app_db):
-    client.post("/credentials/issue", json={"credential": {
+    client.post("/credentials/issue", headers=bearer(tokens["admin"]), json={"credential": {
         "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
         "credentialSubject": {"id": "did:example:abc"}}})
     with app_db.read() as s:

@@ -101,10 +101,6 @@ async def vc_api_issue(request: Request, db: DB, settings: SettingsDep, actor: W
     except ValueError:
         raise InvalidInput("the request body is not JSON",
                            hint='send {"credential": {...}, "options": {...}}') from None
-    if not isinstance(body, dict) or "credential" not in body:
-        raise InvalidInput("the request needs a `credential` object",
-                           hint='send {"credential": {...}, "options": {...}}')
     with db.write() as session:
-        signed = credentials.issue_unsigned(session, settings, body["credential"],
-                                            body.get("options"), actor)
+        signed = credentials.issue_unsigned(session, settings, body, actor)
     return _json({"verifiableCredential": signed}, status_code=201)
