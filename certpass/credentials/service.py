@@ -38,6 +38,8 @@ from certpass.store.base import utcnow
 
 if TYPE_CHECKING:
     from certpass.certificates.service import IssuingContext
+    from certpass.credentials.verifier import VerificationResult
+    from certpass.recognition.engine import RegistrySnapshot
 
 MEDIA_TYPE = "application/vc+ld+json"
 JWT_MEDIA_TYPE = "application/vc+jwt"
@@ -392,6 +394,29 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
                            hint="check its @context and terms") from exc
     except ValueError as exc:
         raise InvalidInput(f"the credential cannot be signed: {exc}") from exc
+
+
+# --- recognition after verification -------------------------------------------------------
+
+
+def recognition(result: VerificationResult, market: str, on: dt.date,
+                snapshot: RegistrySnapshot | None) -> dict[str, Any]:
+    """What `verify --market` and `POST /api/verify?market=` add: the recognition decision
+    for the verified credential, or why none was made. The engine trusts the credential's
+    facts (and that its status was checked), so only a `valid` verdict is decided."""
+    from certpass.recognition import service as recognition_service  # it imports this module
+
+    if snapshot is None:
+        return {"market": market, "decision": None,
+                "skipped": "recognition needs the registry (arrangements, schemes, bodies); "
+                           "verify against the live database to get a decision"}
+    code = recognition_service.check_market(snapshot, market)
+    if not result.valid or result.credential is None:
+        return {"market": code, "decision": None,
+                "skipped": f"the credential did not verify ({result.verdict}): no decision "
+                           "is made for it"}
+    return recognition_service.decide_for_verified(result.credential, code, on,
+                                                   snapshot).to_json()
 
 
 # --- downloads ----------------------------------------------------------------------------

@@ -10,11 +10,13 @@ Plain dicts, ready to chart.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from certpass.accounts.actor import Actor
 from certpass.certificates.models import Certificate
@@ -25,7 +27,7 @@ from certpass.projects.schemas import ProjectIn
 from certpass.recognition.codes import NOT_RECOGNISED
 from certpass.recognition.engine import decide
 from certpass.recognition.models import ArrangementRecord
-from certpass.recognition.snapshot import facts_for, load_snapshot
+from certpass.recognition.snapshot import facts_for, load_snapshot, version_stamp
 from certpass.store.base import utcnow
 
 
@@ -123,15 +125,41 @@ def _economies(session: Session, project: CooperationProject) -> set[str]:
     return set(snap.expand(project.economies)) | set(project.economies)
 
 
+# Outcome figures decide every certificate of a project in every partner market, so they are
+# computed once per state of the database and date. Every change that moves them appends to
+# the transparency log, so the log's version stamp (as for the recognition snapshot) is a
+# complete cache key.
+_figures: dict[tuple[str, tuple[int, bytes | None], str, str], dict[str, Any]] = {}
+_figures_lock = threading.Lock()
+
+
+def _cached(session: Session, what: str, on: dt.date,
+            compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    key = (str(session.get_bind().url), version_stamp(session), what, on.isoformat())
+    found = _figures.get(key)
+    if found is None:
+        found = compute()
+        with _figures_lock:
+            if len(_figures) > 256:
+                _figures.clear()
+            _figures[key] = found
+    return found
+
+
 def outcomes(session: Session, id_: str, on: dt.date | None = None) -> dict[str, Any]:
     """One project's figures: certificates by year, field and partner economy; recognitions
     in its partner markets; time and cost saved where the project publishes the rates."""
     project = get_project(session, id_)
-    return _outcomes(session, project, on or dt.date.today())
+    on = on or dt.date.today()
+    return _cached(session, id_, on, lambda: _outcomes(session, project, on))
 
 
 def all_outcomes(session: Session, on: dt.date | None = None) -> dict[str, Any]:
     on = on or dt.date.today()
+    return _cached(session, "", on, lambda: _all_outcomes(session, on))
+
+
+def _all_outcomes(session: Session, on: dt.date) -> dict[str, Any]:
     projects = list(session.scalars(select(CooperationProject).order_by(CooperationProject.id)))
     items = [_outcomes(session, p, on) for p in projects]
     return {
@@ -152,6 +180,7 @@ def _outcomes(session: Session, project: CooperationProject, on: dt.date) -> dic
     certs = list(session.scalars(
         select(Certificate).where(Certificate.scheme_code.in_(project.schemes),
                                   Certificate.first_issued_on <= on)
+        .options(selectinload(Certificate.events))  # status on the date needs the history
         .order_by(Certificate.first_issued_on, Certificate.id)
     )) if project.schemes else []
     by_year: Counter[str] = Counter()

@@ -3,9 +3,7 @@ SVG drawn by pygal (inline, no script), each beside a table of the same figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import threading
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -14,9 +12,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from pygal.style import Style
-from sqlalchemy.orm import Session
 
-from certpass.ledger import service as ledger
 from certpass.projects import service as projects
 from certpass.web.deps import ReadSession
 from certpass.web.pages.render import render
@@ -52,37 +48,13 @@ def chart(kind: str, title: str, data: dict[str, Any]) -> Markup | None:
     return Markup(_chart(kind, title, labels, values))
 
 
-_outcomes: dict[tuple[str, int, str, str], Any] = {}
-_outcomes_lock = threading.Lock()
-
-
-def cached_outcomes(session: Session, project_id: str | None) -> dict[str, Any]:
-    """The projects service's outcome figures, computed once per state of the database.
-
-    Every change that moves the figures (certificates, arrangements, projects) appends to
-    the transparency log, so the log's size is a complete version stamp, as for the
-    recognition snapshot; the date is part of the key because figures are "as of today".
-    """
-    key = (str(session.get_bind().url), ledger.tree_size(session), project_id or "",
-           dt.date.today().isoformat())
-    found = _outcomes.get(key)
-    if found is None:
-        found = (projects.outcomes(session, project_id) if project_id
-                 else projects.all_outcomes(session))
-        with _outcomes_lock:
-            if len(_outcomes) > 256:
-                _outcomes.clear()
-            _outcomes[key] = found
-    return found
-
-
 @router.get("/projects", response_class=HTMLResponse)
 def dashboard(request: Request, session: ReadSession) -> HTMLResponse:
-    return render(request, "projects.html", data=cached_outcomes(session, None), chart=chart)
+    return render(request, "projects.html", data=projects.all_outcomes(session), chart=chart)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project(request: Request, project_id: Key, session: ReadSession) -> HTMLResponse:
     row = projects.get_project(session, project_id)
     return render(request, "project.html", p=projects.project_detail(session, row), row=row,
-                  o=cached_outcomes(session, project_id), chart=chart)
+                  o=projects.outcomes(session, project_id), chart=chart)
