@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,20 +12,11 @@ from rich.markup import escape
 
 from certpass.cli import context
 from certpass.cli.output import emit_json, out
+from certpass.credentials import service as credentials
 from certpass.credentials import verifier
 from certpass.credentials.trust import BundleTrust, LiveTrust
 from certpass.errors import InvalidInput
-
-# What runs after verification, e.g. "is it accepted in market XX?" (the recognition
-# engine's `--market`): each gets the result and the parsed options, and may add a section
-# to the JSON output (returned dict) and print its own lines. Register with `after_verify`.
-AfterVerify = Callable[[verifier.VerificationResult, dict[str, Any]], dict[str, Any] | None]
-AFTER_VERIFY: list[AfterVerify] = []
-
-
-def after_verify(hook: AfterVerify) -> AfterVerify:
-    AFTER_VERIFY.append(hook)
-    return hook
+from certpass.recognition.snapshot import load_snapshot
 
 
 def _read(path: Path) -> bytes:
@@ -47,7 +37,11 @@ def verify(
     number: Annotated[str | None, typer.Option(
         "--number", help="Look the certificate up by number (needs the database).")] = None,
     on: Annotated[str | None, typer.Option(
-        "--on", help="Judge validity on this date (YYYY-MM-DD) instead of now.")] = None,
+        "--on", "--date", help="Judge validity (and recognition) on this date (YYYY-MM-DD) "
+                               "instead of today.")] = None,
+    market: Annotated[str | None, typer.Option(
+        "--market", help="Then decide recognition in this market (ISO 3166-1 alpha-2, e.g. "
+                         "CN); needs the registry database.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Verify a certificate passport. Exit status 0 only when the verdict is `valid`."""
@@ -57,19 +51,24 @@ def verify(
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
         raise InvalidInput(f"--on must be a date YYYY-MM-DD, not {on!r}") from None
+    recognition = None
     if trust is not None:
         result = _run(BundleTrust.load(str(trust)), file, number, day)
+        if market:  # a trust bundle carries no arrangements
+            recognition = credentials.recognition(result, market, day or dt.date.today(), None)
     else:
         with context.database().read() as session:
             result = _run(LiveTrust(session, context.settings()), file, number, day)
-    options = {"trust": trust, "number": number, "on": day}
-    extra: dict[str, Any] = {}
-    for hook in AFTER_VERIFY:
-        extra |= hook(result, options) or {}
+            if market:
+                recognition = credentials.recognition(
+                    result, market, day or dt.date.today(), load_snapshot(session))
     if as_json:
+        extra = {"recognition": recognition} if recognition is not None else {}
         emit_json(result.to_json() | extra)
     else:
         _print(result)
+        if recognition is not None:
+            _print_recognition(recognition)
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -93,6 +92,23 @@ def _print(result: verifier.VerificationResult) -> None:
                   f"(issued by {escape(issuer)})")
     colour = "green" if result.valid else "red"
     out.print(f"verdict: [bold {colour}]{result.verdict}[/] — {escape(result.message)}")
+
+
+def _print_recognition(decision: dict[str, Any]) -> None:
+    if decision["decision"] is None:
+        out.print(f"recognition in {escape(decision['market'])} / 市场认可: skipped — "
+                  f"{escape(decision['skipped'])}")
+        return
+    label = decision["decision_label"]
+    out.print(f"recognition in {escape(decision['market'])} on {decision['date']}: "
+              f"[bold]{escape(label['en'])}[/] / {escape(label['zh'])}")
+    for heading, key in (("conditions / 条件", "conditions"), ("reasons / 理由", "reasons")):
+        if decision[key]:
+            out.print(f"{heading}:")
+        for item in decision[key]:
+            out.print(f"  - {escape(item['code'])}: {escape(item['text_en'])} / "
+                      f"{escape(item['text_zh'])}"
+                      + (f" ({escape(item['detail'])})" if item["detail"] else ""))
 
 
 COMMANDS = [{"function": verify, "options": {"name": "verify"}}]

@@ -377,7 +377,10 @@ def _check_issuer(inp: _Input, trust: TrustSource, proof_times: list[tuple[str, 
                      f"key {vm} was retired at {key.retired.isoformat()} and the signature "
                      f"is dated {created_text or 'later'}: it no longer spoke for {body.id}",
                      stop=True)
-        if key.created is not None and created is not None and created < _floor(key.created):
+        # Only a proof's own `created` can predate the key: validFrom (the JWS stand-in) is
+        # the certificate's issue date, often earlier than the key (back-dated issuance).
+        if key.created is not None and created_text is not None and created is not None \
+                and created < _floor(key.created):
             run.fail("issuer", "unknown-issuer",
                      f"the signature is dated {created_text}, before key {vm} existed",
                      stop=True)

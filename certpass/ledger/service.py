@@ -36,6 +36,7 @@ from certpass.store.base import utcnow
 
 HEAD_ID = 1
 _FRONTIER = "certpass.ledger.frontier"
+_ROLLED_BACK = "certpass.ledger.rolled_back"
 MAX_ENTRY_BYTES = 0xFFFF  # entry bundles carry 16-bit lengths
 T = TypeVar("T")
 
@@ -58,6 +59,7 @@ def canonical_entry(event: dict[str, Any]) -> bytes:
 
 def _lock_head(session: Session) -> int:
     """Current tree size, holding the append lock until the transaction ends."""
+    _write_pending(session)
     size = session.execute(
         select(LogHead.size).where(LogHead.id == HEAD_ID).with_for_update()
     ).scalar_one_or_none()
@@ -69,11 +71,19 @@ def _lock_head(session: Session) -> int:
 
 @dataclass
 class _Frontier:
-    """The tree's size and right-edge hashes, kept for the rest of one transaction so a
-    batch of appends locks and reads the head once instead of once per entry."""
+    """The tree's size and right-edge hashes, kept for the rest of one transaction, with the
+    rows appended but not yet written: a batch of appends locks and reads the head once and
+    writes once, when the transaction commits (or before anything reads the log)."""
 
     size: int
     known: dict[tuple[int, int], bytes]
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    subtrees: list[dict[str, Any]] = field(default_factory=list)
+    # The state at the start of each open savepoint, to return to if it rolls back.
+    marks: list[_Frontier] = field(default_factory=list)
+
+    def copy(self) -> _Frontier:
+        return _Frontier(self.size, dict(self.known), list(self.entries), list(self.subtrees))
 
 
 def _frontier(session: Session) -> _Frontier:
@@ -85,15 +95,61 @@ def _frontier(session: Session) -> _Frontier:
     return cached
 
 
+def _write_pending(session: Session) -> None:
+    """Write the buffered entries, subtree hashes and head in three statements."""
+    frontier = session.info.get(_FRONTIER)
+    if frontier is None or not frontier.entries:
+        return
+    # Core statements on the session's connection: executemany without ORM bookkeeping,
+    # and no autoflush of the caller's pending objects.
+    conn = session.connection()
+    conn.execute(insert(LogEntry.__table__), frontier.entries)
+    conn.execute(insert(LogSubtree.__table__), frontier.subtrees)
+    head = LogHead.__table__
+    conn.execute(update(head).where(head.c.id == HEAD_ID).values(size=frontier.size))
+    frontier.entries, frontier.subtrees = [], []
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    _write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    frontier = session.info.get(_FRONTIER)
+    if transaction.nested and frontier is not None:
+        frontier.marks.append(frontier.copy())
+
+
+@event.listens_for(Session, "after_rollback")
+def _note_rollback(session: Session) -> None:
+    session.info[_ROLLED_BACK] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
-def _forget_frontier(session: Session, transaction: Any) -> None:
-    # The end of a transaction or savepoint may have rolled entries back: read afresh.
-    # (Flushes open and close inner transactions of their own; those change nothing.)
-    if transaction.nested or transaction.parent is None:
+def _end_of_transaction(session: Session, transaction: Any) -> None:
+    rolled_back = session.info.pop(_ROLLED_BACK, False)
+    if transaction.parent is None:  # the whole transaction: written at commit, or discarded
         session.info.pop(_FRONTIER, None)
+        return
+    frontier = session.info.get(_FRONTIER)
+    if not transaction.nested or frontier is None:  # a flush's own inner transaction
+        return
+    if not frontier.marks:  # first read inside this savepoint
+        if rolled_back:
+            session.info.pop(_FRONTIER, None)
+        return
+    mark = frontier.marks.pop()
+    if rolled_back:
+        # Back to the savepoint's start. Rows pending then are pending again even if a read
+        # inside the savepoint wrote them, since the database has just undone that write.
+        mark.marks = frontier.marks
+        session.info[_FRONTIER] = mark
 
 
 def tree_size(session: Session) -> int:
+    _write_pending(session)
     size = session.connection().exec_driver_sql("SELECT size FROM log_head WHERE id = 1").scalar()
     return size or 0
 
@@ -111,7 +167,7 @@ def append_events(session: Session, events: Iterable[dict[str, Any]]) -> list[in
     frontier = _frontier(session)
     start, known = frontier.size, frontier.known
     now = utcnow()
-    entry_rows, subtree_rows = [], []
+    entry_rows, subtree_rows = frontier.entries, frontier.subtrees
     for offset, (data, event_type) in enumerate(prepared):
         index = start + offset
         h = merkle.leaf_hash(data)
@@ -126,14 +182,7 @@ def append_events(session: Session, events: Iterable[dict[str, Any]]) -> list[in
             level, at = level + 1, at >> 1
             subtree_rows.append({"level": level, "index": at, "hash": h})
         known[(level, at)] = h  # the new right edge: only frontier hashes are kept
-    # Core statements on the session's connection: executemany without ORM bookkeeping,
-    # and no autoflush of the caller's pending objects once per entry.
-    conn = session.connection()
-    conn.execute(insert(LogEntry.__table__), entry_rows)
-    conn.execute(insert(LogSubtree.__table__), subtree_rows)
     frontier.size = start + len(prepared)
-    head = LogHead.__table__
-    conn.execute(update(head).where(head.c.id == HEAD_ID).values(size=frontier.size))
     return list(range(start, frontier.size))
 
 
@@ -148,6 +197,7 @@ def _fetch_hashes(
     Plain driver SQL on purpose: proofs must answer in well under a millisecond and building
     an ORM expression of ~50 terms per request costs more than the query itself.
     """
+    _write_pending(session)
     keys = list(dict.fromkeys(wanted))
     if not keys:
         return {}
@@ -207,6 +257,7 @@ def consistency_proof(session: Session, size1: int, size2: int) -> list[bytes]:
 
 
 def entry(session: Session, index: int) -> LogEntry:
+    _write_pending(session)
     row = session.get(LogEntry, index)
     if row is None or index >= tree_size(session):
         raise NotFound(f"no log entry {index}", hint=f"the log has {tree_size(session)} entries")
@@ -387,6 +438,7 @@ def verify_log(session: Session, *, max_problems: int = 100) -> LogReport:
     Catches rows changed, deleted or inserted behind the service's back (plain SQL).
     Memory is O(entries) hashes: an audit, not a hot path.
     """
+    _write_pending(session)
     report = LogReport(size=tree_size(session))
     problem = report.problems.append
 
@@ -476,6 +528,7 @@ def _is_canonical(data: bytes) -> bool:
 
 
 def entries_range(session: Session, start: int, stop: int) -> Sequence[LogEntry]:
+    _write_pending(session)
     return (
         session.execute(
             select(LogEntry)

@@ -49,6 +49,16 @@ def test_issued_credential_verifies_live_with_its_log_receipt(issued) -> None:  
     assert "CNAS-C001" in authority.detail and "IAF MLA" in authority.detail
 
 
+def test_jwt_of_a_back_dated_certificate_verifies_live(issued) -> None:  # type: ignore[no-untyped-def]
+    """A JWS has no signing time; validFrom (the issue date, 2024-03-01, before the key was
+    made) must not count as one, or every back-dated certificate's JWT is refused."""
+    with issued.read() as s:
+        row = credentials.stored(s, service.get(s, NUMBER))
+        result = verify(row.jwt, LiveTrust(s, SETTINGS))
+    assert row.key.created_at.date() > dt.date(2024, 3, 1)
+    assert result.verdict == "valid", result.to_json()
+
+
 def test_withdrawn_and_suspended_live(issued) -> None:  # type: ignore[no-untyped-def]
     with issued.write() as s:
         service.transition(ctx(s), NUMBER, "withdraw", TransitionRequest(reason="fraud"),

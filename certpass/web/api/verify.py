@@ -9,9 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 
+from certpass.credentials import service as credentials
 from certpass.credentials import verifier
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
+from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Body as BodyRow
 from certpass.web.deps import DB, ReadSession, SettingsDep
 
@@ -26,9 +28,13 @@ def verify(
     settings: SettingsDep,
     payload: Annotated[Any, Body()],
     on: Annotated[dt.date | None, Query(description="judge validity on this date")] = None,
+    market: Annotated[str | None, Query(
+        min_length=2, max_length=8,
+        description="also decide recognition in this market (e.g. CN)")] = None,
 ) -> dict[str, Any]:
-    """The verdict and every check. Always 200 for a well-formed request, whatever the
-    verdict; 422 only for a body that is not one of the accepted shapes."""
+    """The verdict and every check (and, with `market`, the recognition decision for the
+    verified credential). Always 200 for a well-formed request, whatever the verdict; 422
+    only for a body that is not one of the accepted shapes, or an unknown market."""
     if not isinstance(payload, dict) or not payload:
         raise InvalidInput(f"send {_SHAPES}")
     trust = LiveTrust(session, settings)
@@ -36,12 +42,18 @@ def verify(
         number = payload["number"]
         if not isinstance(number, str) or not 0 < len(number) <= 80:
             raise InvalidInput("number must be a certificate number (1 to 80 characters)")
-        return verifier.verify_number(number, trust, on=on).to_json()
-    if set(payload) == {"jwt"}:
+        result = verifier.verify_number(number, trust, on=on)
+    elif set(payload) == {"jwt"}:
         if not isinstance(payload["jwt"], str):
             raise InvalidInput("jwt must be a compact VC-JOSE token string")
-        return verifier.verify(payload["jwt"], trust, on=on).to_json()
-    return verifier.verify(payload, trust, on=on).to_json()
+        result = verifier.verify(payload["jwt"], trust, on=on)
+    else:
+        result = verifier.verify(payload, trust, on=on)
+    if market is None:
+        return result.to_json()
+    decision = credentials.recognition(result, market, on or dt.date.today(),
+                                       load_snapshot(session))
+    return result.to_json() | {"recognition": decision}
 
 
 # VC-API verified = nothing wrong with the credential itself; the certpass verdict (which also
