@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from certpass.calendar import parse_day
 from certpass.cli import context
 from certpass.cli.output import emit_json, out, table
 from certpass.errors import InvalidInput
@@ -18,15 +18,6 @@ from certpass.recognition.engine import Decision
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
-
-
-def parse_date(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"malformed date {value!r}", hint="write it as YYYY-MM-DD") from None
 
 
 def print_decision(d: Decision) -> None:
@@ -68,7 +59,7 @@ def recognise(
     as_json: Json = False,
 ) -> None:
     """Is this certificate accepted in that market on that date, and why."""
-    on = parse_date(date)
+    on = parse_day(date)
     with context.database().read() as session:
         d = service.recognise(session, number, market, on)
     if as_json:
@@ -90,7 +81,7 @@ def plan(
     wanted = [m.strip() for m in markets.split(",") if m.strip()]
     with context.database().read() as session:
         result = service.plan_route(session, hs=hs, standards=standard, origin=origin,
-                                    markets=wanted, on=parse_date(date), category=category)
+                                    markets=wanted, on=parse_day(date), category=category)
     if as_json:
         emit_json(result)
         return
@@ -171,7 +162,7 @@ def status(id: str, new_status: Annotated[str, typer.Argument(metavar="STATUS")]
            reason: Annotated[str, typer.Option("--reason")], date: DateOpt = None) -> None:
     """Suspend, terminate or put an arrangement back in force from a date."""
     with context.database().write() as session:
-        rec = service.change_arrangement_status(session, id, new_status, parse_date(date),
+        rec = service.change_arrangement_status(session, id, new_status, parse_day(date),
                                                 context.actor(), reason)
         out.print(f"{rec.id} is {rec.status} (v{rec.version})")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from certpass.errors import InvalidInput
+from certpass.calendar import parse_day
 from certpass.projects import service
 from certpass.projects.schemas import ProjectIn
 from certpass.web.deps import DB, PageDep, ReadSession, Writer
@@ -16,15 +15,6 @@ from certpass.web.deps import DB, PageDep, ReadSession, Writer
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 ProjectId = Annotated[str, Path(min_length=1, max_length=64)]
 DateQ = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")]
-
-
-def _date(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"malformed date {value!r}", hint="write it as YYYY-MM-DD") from None
 
 
 @router.get("")
@@ -43,7 +33,7 @@ def list_projects(
 
 @router.get("/outcomes")
 def all_outcomes(session: ReadSession, date: DateQ = None) -> dict[str, Any]:
-    return service.all_outcomes(session, _date(date))
+    return service.all_outcomes(session, parse_day(date))
 
 
 @router.get("/{id}")
@@ -53,7 +43,7 @@ def get_project(id: ProjectId, session: ReadSession) -> dict[str, Any]:
 
 @router.get("/{id}/outcomes")
 def project_outcomes(id: ProjectId, session: ReadSession, date: DateQ = None) -> dict[str, Any]:
-    return service.outcomes(session, id, _date(date))
+    return service.outcomes(session, id, parse_day(date))
 
 
 @router.post("", status_code=201)

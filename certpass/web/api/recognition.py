@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from certpass.calendar import parse_day
 from certpass.errors import InvalidInput
 from certpass.recognition import service
 from certpass.recognition.rules import KINDS, STATUSES
@@ -25,15 +26,6 @@ ArrangementId = Annotated[str, Path(min_length=1, max_length=64)]
 Market = Annotated[str, Query(min_length=2, max_length=8, description="ISO 3166-1 alpha-2")]
 
 
-def _date(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"malformed date {value!r}", hint="write it as YYYY-MM-DD") from None
-
-
 @router.get("/api/certificates/{number}/recognition")
 def recognition(
     number: Number,
@@ -42,7 +34,7 @@ def recognition(
     date: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
     also: Annotated[str | None, Query(max_length=200, description="extra markets, CN,NZ")] = None,
 ) -> dict[str, Any]:
-    on = _date(date)
+    on = parse_day(date)
     if market:
         return service.recognise(session, number, market, on).to_json()
     extra = [m for m in (also or "").split(",") if m.strip()]
