@@ -8,6 +8,7 @@ at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.alerts import service as alerts
-from certpass.certificates import lifecycle
+from certpass.certificates import history, lifecycle
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
 from certpass.credentials import service as credentials
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
+from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
 from certpass.registry import service as registry
 from certpass.registry.models import (
@@ -380,3 +382,22 @@ def to_detail(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
         ],
     })
     return out
+
+
+def audit_registry(session: Session, on: dt.date | None = None) -> list[str]:
+    """Compare the certificates table with what the transparency log says happened: an
+    edit made behind the service's back (plain SQL) shows up as a difference."""
+    on = on or dt.date.today()
+    recorded: dict[str, history.Recorded] = {}
+    size, step = ledger.tree_size(session), 10_000
+    for start in range(0, size, step):
+        entries = ledger.entries_range(session, start, start + step)
+        recorded.update(history.replay(json.loads(e.entry) for e in entries))
+    served = {
+        number: history.Served(lifecycle.effective_status(status, until, on), issue,
+                               until.isoformat() if until else None)
+        for number, status, issue, until in session.execute(select(
+            Certificate.number, Certificate.status, Certificate.current_issue,
+            Certificate.valid_until))
+    }
+    return history.compare(recorded, served, on)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 
+from certpass.certificates import history, remote
+from certpass.certificates import service as certificates
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out
 from certpass.ledger import service
@@ -34,8 +37,12 @@ def _finish(report: dict, as_json: bool, title: str) -> None:
 def verify(as_json: JsonFlag = False) -> None:
     """Recompute the whole log from the local database and check every checkpoint."""
     with context.database().read() as session:
-        report = service.verify_log(session)
-    _finish(report.to_dict(), as_json, "log verify")
+        report = service.verify_log(session).to_dict()
+        if report["ok"]:  # a sound log: does the registry match what it says happened?
+            registry = certificates.audit_registry(session)
+            report["problems"] += [{"kind": "registry", "message": m} for m in registry]
+            report["ok"] = not registry
+    _finish(report, as_json, "log verify")
 
 
 @app.command()
@@ -44,9 +51,16 @@ def monitor(
     state: Annotated[Path, typer.Option(help="State file kept between runs.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Check a remote log: consistency with the last run, new entries against the root."""
-    report = run_monitor(url, state)
+    """Check a remote log: consistency with the last run, new entries against the root, and
+    the certificates the API serves against the state the whole log implies."""
+    with httpx.Client(timeout=30.0) as client:
+        report = run_monitor(url, state, client=client, replay=_replay,
+                             audit=remote.audit_over_http(client, url))
     _finish(report.to_dict(), as_json, "log monitor")
+
+
+def _replay(events: list[dict]) -> dict:
+    return {number: rec.to_json() for number, rec in history.replay(events).items()}
 
 
 @app.command()

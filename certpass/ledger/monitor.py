@@ -23,13 +23,16 @@ from certpass.ledger import merkle, tiles
 from certpass.ledger.canonical import canonical_json
 from certpass.ledger.note import Checkpoint, Verifier, open_checkpoint
 
-Replay = Callable[[list[dict[str, Any]]], dict[str, str]]
-StatusLookup = Callable[[str], "str | None"]
+# The monitor knows logs, not certificates: the caller says how events fold into registry
+# state (``Replay``: new events -> {key: JSON-able state}) and how to compare the whole
+# replayed state with what the registry serves (``Audit``: state -> problems in words).
+Replay = Callable[[list[dict[str, Any]]], dict[str, Any]]
+Audit = Callable[[dict[str, Any]], list[str]]
 
 
-def replay_statuses(entries: list[dict[str, Any]]) -> dict[str, str]:
+def replay_statuses(entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Generic replay: the status each certificate number has after these events."""
-    statuses: dict[str, str] = {}
+    statuses: dict[str, Any] = {}
     for event in entries:
         cert = event.get("certificate")
         if isinstance(cert, dict) and "number" in cert and "status" in cert:
@@ -44,7 +47,7 @@ class MonitorState:
     root: str = base64.b64encode(merkle.EMPTY_ROOT).decode()
     checkpoint: str = ""
     frontier: list[tuple[int, str]] = field(default_factory=list)  # compact range of [0, size)
-    statuses: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> MonitorState | None:
@@ -124,14 +127,14 @@ def run_monitor(
     *,
     client: httpx.Client | None = None,
     replay: Replay = replay_statuses,
-    lookup_status: StatusLookup | None = None,
+    audit: Audit | None = None,
 ) -> MonitorReport:
-    """One monitoring pass; ``lookup_status(number)`` compares replayed statuses with the API."""
+    """One monitoring pass; ``audit`` compares the state the whole log implies with the API."""
     report = MonitorReport(url)
     own_client = client is None
     client = client or httpx.Client(timeout=30.0)
     try:
-        _run(_Fetch(client, url), state_path, report, replay, lookup_status)
+        _run(_Fetch(client, url), state_path, report, replay, audit)
     except httpx.HTTPError as exc:
         report.problem("unreachable", f"{type(exc).__name__}: {exc}")
     finally:
@@ -141,7 +144,7 @@ def run_monitor(
 
 
 def _run(fetch: _Fetch, state_path: Path, report: MonitorReport, replay: Replay,
-         lookup_status: StatusLookup | None) -> None:  # fmt: skip
+         audit: Audit | None) -> None:  # fmt: skip
     state = MonitorState.load(state_path)
     vkey = fetch.get("/log/key").text.strip()
     if state is not None and state.vkey != vkey:
@@ -171,7 +174,7 @@ def _run(fetch: _Fetch, state_path: Path, report: MonitorReport, replay: Replay,
         except (CertpassError, KeyError, ValueError) as exc:
             report.problem("fork", f"checkpoint {new.size} does not extend {old.size}: {exc}")
             return
-    _check_entries(fetch, old, new, report, replay, lookup_status)
+    _check_entries(fetch, old, new, report, replay, audit)
     if report.ok:
         old.vkey, old.size, old.checkpoint = vkey, new.size, note
         old.root = base64.b64encode(new.root).decode()
@@ -179,7 +182,7 @@ def _run(fetch: _Fetch, state_path: Path, report: MonitorReport, replay: Replay,
 
 
 def _check_entries(fetch: _Fetch, state: MonitorState, new: Checkpoint, report: MonitorReport,
-                   replay: Replay, lookup_status: StatusLookup | None) -> None:  # fmt: skip
+                   replay: Replay, audit: Audit | None) -> None:  # fmt: skip
     frontier = [(lv, base64.b64decode(h)) for lv, h in state.frontier]
     events: list[dict[str, Any]] = []
     expected = state.size
@@ -209,13 +212,9 @@ def _check_entries(fetch: _Fetch, state: MonitorState, new: Checkpoint, report: 
     if _frontier_root(frontier) != new.root:
         report.problem("rewrite", "the entries served do not hash to the signed root")
         return
-    changed = replay(events)
-    if lookup_status is not None:
-        for number, status in sorted(changed.items()):
-            live = lookup_status(number)
-            if live != status:
-                report.problem(
-                    "registry", f"certificate {number}: log says {status!r}, API says {live!r}"
-                )
+    implied = {**state.statuses, **replay(events)}
+    if audit is not None:  # the whole state, every run: an old certificate edited counts too
+        for message in audit(implied):
+            report.problem("registry", message)
     state.frontier = [(lv, base64.b64encode(h).decode()) for lv, h in frontier]
-    state.statuses.update(changed)
+    state.statuses = implied

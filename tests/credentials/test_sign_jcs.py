@@ -1,0 +1,48 @@
+"""The issuing fast path (credentials.service.sign_jcs) gives exactly what the reference
+path gives: RFC 8785 bytes of the signed document, a proof that verifies, a JWT of the same
+bytes; and its base58 is the reference base58."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import base58
+import orjson
+import rfc8785
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_dcc import attestation_inputs
+
+from certpass.credentials import dcc, jose, multikey, proofs
+from certpass.credentials import service as credentials
+from certpass.credentials.keyring import Signer
+
+PAIR = multikey.Ed25519KeyPair(bytes(range(32)))
+VM = multikey.did_key_verification_method(PAIR.public_key)
+SIGNER = Signer(None, VM, PAIR)  # type: ignore[arg-type]
+CREATED = dt.datetime(2024, 3, 1, 8, tzinfo=dt.UTC)
+
+
+def resolve(vm: str) -> bytes:
+    assert vm == VM
+    return PAIR.public_key
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(attestation_inputs())
+def test_sign_jcs_is_exact_and_verifies(inp: dcc.AttestationInput) -> None:
+    unsigned = dcc.build_dcc(inp)
+    signed, document, jwt = credentials.sign_jcs(unsigned, SIGNER, CREATED)
+    assert document == rfc8785.dumps(signed)
+    assert orjson.loads(document) == signed
+    assert signed == proofs.sign(unsigned, PAIR, VM, proofs.JCS, CREATED)
+    [verified] = proofs.verify(signed, resolve)
+    assert verified.cryptosuite == proofs.JCS
+    token = jose.verify(jwt, resolve)
+    assert token.credential == unsigned and token.header["kid"] == VM
+    assert jose.b64url_decode(jwt.split(".")[1]) == rfc8785.dumps(unsigned)
+
+
+@given(st.binary(max_size=80))
+def test_base58_matches_the_reference(data: bytes) -> None:
+    assert credentials._base58(data) == base58.b58encode(data).decode()
