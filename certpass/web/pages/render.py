@@ -22,8 +22,14 @@ API_PREFIXES = ("/api/", "/log/", "/.well-known/", "/static/", "/docs", "/openap
                 "/status/", "/did/", "/credentials/")
 
 
+# Documents served beside the pages (DID documents, accreditation lists, downloads) answer
+# errors in JSON like the API, whatever their path.
+DOCUMENT_SUFFIXES = (".json", ".jwt", ".txt", ".svg", ".png", ".pdf")
+
+
 def wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIXES)
+    path = request.url.path
+    return not (path.startswith(API_PREFIXES) or path.endswith(DOCUMENT_SUFFIXES))
 
 
 def url_with(request: Request, **changes: Any) -> str:
