@@ -1,9 +1,10 @@
 """Lifecycle speed on SQLite: issuance rate through the service, and a filtered page.
 
 Method: a fresh migrated SQLite file (WAL), the registry of the tests; 10,000 certificates
-issued through ``certificates.service.issue`` (scope check, history, log entry) in
-transactions of 500; then the database is grown to 100,000 certificates and a filtered
-page of 50 (status + scheme, newest first, with its total) is fetched 50 times. Medians.
+issued through ``certificates.service.issue`` (scope check, history, log entry, signed
+credential, status slots) in transactions of 500 (``bench_issue.issue_many``), three runs;
+then the database is grown to 100,000 certificates and a filtered page of 50 (status +
+scheme, newest first, with its total) is fetched 50 times. Medians.
 Run: .venv/bin/python bench/bench_lifecycle.py
 """
 
@@ -18,24 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from certpass.accounts.actor import OPERATOR
+from bench_issue import issue_many
+
 from certpass.certificates import service
 from certpass.store.database import Database
-from tests.registry_fixture import SETTINGS, request, seed
-
-BATCH = 500
-
-
-def issue_many(db: Database, start: int, count: int) -> float:
-    template = request("TEMPLATE")
-    t0 = time.perf_counter()
-    for base in range(start, start + count, BATCH):
-        with db.write() as session:
-            ctx = service.IssuingContext(session, SETTINGS)
-            for i in range(base, min(base + BATCH, start + count)):
-                service.issue(ctx, template.model_copy(update={"number": f"B{i:08d}"}),
-                              OPERATOR)
-    return time.perf_counter() - t0
+from tests.registry_fixture import seed
 
 
 def main() -> None:
@@ -43,13 +31,13 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
         db.migrate()
         seed(db)
-        issue_many(db, 0, 500)  # warm-up
-        runs = [10_000 / issue_many(db, 1_000 + r * 10_000, 10_000) for r in range(3)]
+        issue_many(db, "W", 0, 500)  # warm-up
+        runs = [10_000 / issue_many(db, f"R{r}-", 0, 10_000) for r in range(3)]
         issue_per_s = statistics.median(runs)
         print(f"issue through the service: runs {[round(r) for r in runs]} /s, "
               f"median {issue_per_s:.0f}/s (target >= 2000)")
         remaining = 100_000 - 30_500
-        issue_many(db, 100_000, remaining)
+        issue_many(db, "F", 0, remaining)
         flt = service.CertificateFilter(status="valid", scheme="CCC")
         times = []
         with db.read() as session:

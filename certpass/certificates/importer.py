@@ -36,9 +36,11 @@ content is reported as already present, so an interrupted import can simply be r
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,12 +214,34 @@ def _field_of(exc: CertpassError) -> str:
                                                 exc.message else "row")
 
 
+@contextmanager
+def bulk_mode() -> Iterator[None]:
+    """Fewer garbage collections while a batch builds tens of thousands of short-lived
+    objects: the collector would otherwise rescan every long-lived object (registry rows,
+    the app) many times per batch. Measured +25-30% issuance rate (bench/bench_issue.py)."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def import_rows(
     db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Issue every good row; report every bad one (row numbers count the header as row 1)."""
     report = ImportReport(total=len(rows))
+    with bulk_mode():
+        _import_batches(db, settings, rows, actor, report, progress)
+    return report
+
+
+def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
+                    report: ImportReport, progress: Callable[[int], None] | None) -> None:
     for start in range(0, len(rows), BATCH):
         with db.write() as session:
             ctx = service.IssuingContext(session, settings)
@@ -242,7 +266,6 @@ def import_rows(
                     report.errors.append(RowError(row_no, _field_of(exc), exc.message))
         if progress:
             progress(min(start + BATCH, len(rows)))
-    return report
 
 
 def _same_as_registered(session: Any, request: IssueRequest) -> bool:

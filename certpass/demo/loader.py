@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from certpass.accounts import service as accounts
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.certificates import service as certificates
+from certpass.certificates.importer import bulk_mode
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
 from certpass.demo.generate import generate, read_items
@@ -137,7 +138,8 @@ def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     with db.write() as session:
         figures["projects"] = load_projects(session)
         figures["arrangements"] = load_arrangements_file(session)
-    done = apply_operations(db, settings, generate())
+    with bulk_mode():
+        done = apply_operations(db, settings, generate())
     figures["certificates"] = done["issue"]
     figures["certificate changes"] = sum(n for k, n in done.items() if k != "issue")
     with db.write() as session:
