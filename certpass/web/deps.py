@@ -55,33 +55,30 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
-    """The authenticated author of a write: a bearer token with write scope, or a signed-in
-    web session (set by the web pages' middleware)."""
+def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
+    """The signed-in web session's actor (set by the pages' middleware), or the bearer
+    token's; ``need_write`` refuses read-scope tokens."""
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor
     token = _bearer(request)
     if token is None:
-        raise Unauthenticated("this operation needs an account",
-                              hint="send `Authorization: Bearer <token>`; create a token with "
-                                   "`certpass tokens create`")
+        raise Unauthenticated(
+            "this operation needs an account",
+            hint="send `Authorization: Bearer <token>`; create one with `certpass tokens create`"
+                 + ("" if need_write else " (a read-scope token is enough)"))
     with db.read() as session:
-        return accounts.authenticate(session, token, need_write=True)
+        return accounts.authenticate(session, token, need_write=need_write)
+
+
+def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
+    """The authenticated author of a write: a write-scope token or a signed-in session."""
+    return _authenticated(request, db, need_write=True)
 
 
 def account(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
     """Any signed-in user, read-scope tokens included (e.g. to subscribe to alerts)."""
-    actor = getattr(request.state, "actor", None)
-    if actor is not None:
-        return actor
-    token = _bearer(request)
-    if token is None:
-        raise Unauthenticated("this operation needs an account",
-                              hint="send `Authorization: Bearer <token>`; a read-scope token "
-                                   "is enough")
-    with db.read() as session:
-        return accounts.authenticate(session, token, need_write=False)
+    return _authenticated(request, db, need_write=False)
 
 
 def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
