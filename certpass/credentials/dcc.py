@@ -420,19 +420,28 @@ def build_dcc(inp: AttestationInput) -> dict[str, Any]:
     subject["scope"] = _scheme(inp.scheme)
     subject["assessment"] = assessments
 
+    return envelope(DCC_CONTEXT, DCC_TYPE, inp.credential_id, inp.issuer,
+                    inp.issuer_also_known_as, inp.valid_from, inp.valid_until, subject, inp.status)
+
+
+def envelope(context: list[str], types: list[str], credential_id: str,
+             issuer: Party, also_known_as: tuple[Party, ...], valid_from: datetime,
+             valid_until: datetime | None, subject: dict[str, Any],
+             status: tuple[StatusRef, ...]) -> dict[str, Any]:
+    """The VC 2.0 credential around a subject (shared by the DCC and the DIA)."""
     credential: dict[str, Any] = {
-        "@context": list(DCC_CONTEXT),
-        "type": list(DCC_TYPE),
-        "id": inp.credential_id,
-        "issuer": credential_issuer(inp.issuer, inp.issuer_also_known_as),
-        "validFrom": xsd_datetime(inp.valid_from),
+        "@context": list(context),
+        "type": list(types),
+        "id": credential_id,
+        "issuer": credential_issuer(issuer, also_known_as),
+        "validFrom": xsd_datetime(valid_from),
     }
-    if inp.valid_until:
-        credential["validUntil"] = xsd_datetime(inp.valid_until)
+    if valid_until:
+        credential["validUntil"] = xsd_datetime(valid_until)
     credential["credentialSubject"] = subject
-    if inp.status:
+    if status:
         credential["credentialStatus"] = [
             status_entry(list_credential=s.list_credential, index=s.index, status_purpose=s.purpose)
-            for s in inp.status
+            for s in status
         ]
     return credential

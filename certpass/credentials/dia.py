@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from certpass.credentials.dcc import Party, StatusRef, credential_issuer, xsd_datetime
+from certpass.credentials.dcc import Party, StatusRef, envelope
 from certpass.credentials.documents import UNTP_DIA_061, VC_V2
-from certpass.credentials.status_list import status_entry
 from certpass.errors import InvalidInput
 
 DIA_CONTEXT = [VC_V2, UNTP_DIA_061]
@@ -68,19 +67,5 @@ def build_dia(inp: AccreditationInput) -> dict[str, Any]:
             *inp.scope,
         ],
     }
-    credential: dict[str, Any] = {
-        "@context": list(DIA_CONTEXT),
-        "type": list(DIA_TYPE),
-        "id": inp.credential_id,
-        "issuer": credential_issuer(inp.accreditation_body, inp.issuer_also_known_as),
-        "validFrom": xsd_datetime(inp.valid_from),
-    }
-    if inp.valid_until:
-        credential["validUntil"] = xsd_datetime(inp.valid_until)
-    credential["credentialSubject"] = subject
-    if inp.status:
-        credential["credentialStatus"] = [
-            status_entry(list_credential=s.list_credential, index=s.index, status_purpose=s.purpose)
-            for s in inp.status
-        ]
-    return credential
+    return envelope(DIA_CONTEXT, DIA_TYPE, inp.credential_id, inp.accreditation_body,
+                    inp.issuer_also_known_as, inp.valid_from, inp.valid_until, subject, inp.status)
