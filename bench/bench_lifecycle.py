@@ -4,7 +4,8 @@ Method: a fresh migrated SQLite file (WAL), the registry of the tests; 10,000 ce
 issued through ``certificates.service.issue`` (scope check, history, log entry, signed
 credential, status slots) in transactions of 500 (``bench_issue.issue_many``), three runs;
 then the database is grown to 100,000 certificates and a filtered page of 50 (status +
-scheme, newest first, with its total) is fetched 50 times. Medians.
+scheme, newest first, with its total) is fetched at 50 offsets. Medians; the first
+page's time (which counts the matches; the total is then cached until the next write) too.
 Run: .venv/bin/python bench/bench_lifecycle.py
 """
 
@@ -48,9 +49,10 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
         page_ms = statistics.median(times)
         print(f"filtered page of 50 out of {total} matching (100,000 stored): "
-              f"median {page_ms:.2f} ms (target < 20 ms)")
+              f"median {page_ms:.2f} ms (target < 20 ms); the first page, which also counts "
+              f"the matches (cached until the next write), {times[0]:.2f} ms")
         print(json.dumps({"issue_per_s": round(issue_per_s), "page_ms": round(page_ms, 2),
-                          "certificates": 100_000}))
+                          "first_page_ms": round(times[0], 2), "certificates": 100_000}))
 
 
 if __name__ == "__main__":

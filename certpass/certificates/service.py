@@ -242,11 +242,23 @@ class CertificateFilter:
     on: dt.date | None = None
 
 
+# Totals of listing filters, valid while the log's version stamp is unchanged (every write
+# appends to the log): paging through 100,000 certificates counts them once, not per page.
+_totals: dict[tuple[Any, ...], int] = {}
+
+
 def list_certificates(
     session: Session, flt: CertificateFilter, limit: int, offset: int
 ) -> tuple[Sequence[Certificate], int]:
     query = _filtered(select(Certificate), flt)
-    total = session.scalar(_filtered(select(func.count(Certificate.id)), flt)) or 0
+    on = flt.on or dt.date.today()
+    key = (str(session.get_bind().url), ledger.version(session), flt, on)
+    total = _totals.get(key)
+    if total is None:
+        total = session.scalar(_filtered(select(func.count(Certificate.id)), flt)) or 0
+        if len(_totals) > 1024:
+            _totals.clear()
+        _totals[key] = total
     rows = session.scalars(
         query.order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())
         .limit(limit).offset(offset)

@@ -154,6 +154,16 @@ def tree_size(session: Session) -> int:
     return size or 0
 
 
+def version(session: Session) -> tuple[int, bytes | None]:
+    """A cheap stamp of the log's state: its size and newest leaf hash. Every state change
+    appends, so caches of derived figures (recognition snapshot, outcome figures, listing
+    totals) stay valid while the stamp is unchanged. (The hash tells apart a database
+    emptied and refilled to the same size.)"""
+    size = tree_size(session)
+    last = session.scalar(select(LogEntry.leaf_hash).where(LogEntry.index == size - 1))
+    return size, last
+
+
 def append_event(session: Session, event: dict[str, Any]) -> int:
     """Append one event; returns its entry index. Commits with the caller's transaction."""
     return append_events(session, [event])[0]

@@ -22,12 +22,13 @@ from certpass.accounts.actor import Actor
 from certpass.certificates.models import Certificate
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
+from certpass.ledger.service import version as ledger_version
 from certpass.projects.models import CooperationProject
 from certpass.projects.schemas import ProjectIn
 from certpass.recognition.codes import NOT_RECOGNISED
 from certpass.recognition.engine import decide
 from certpass.recognition.models import ArrangementRecord
-from certpass.recognition.snapshot import facts_for, load_snapshot, version_stamp
+from certpass.recognition.snapshot import facts_for, load_snapshot
 from certpass.store.base import utcnow
 
 
@@ -135,7 +136,7 @@ _figures_lock = threading.Lock()
 
 def _cached(session: Session, what: str, on: dt.date,
             compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    key = (str(session.get_bind().url), version_stamp(session), what, on.isoformat())
+    key = (str(session.get_bind().url), ledger_version(session), what, on.isoformat())
     found = _figures.get(key)
     if found is None:
         found = compute()

@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 from certpass.certificates.lifecycle import effective_status
 from certpass.certificates.models import Certificate
 from certpass.errors import InvalidInput
-from certpass.ledger.models import LogEntry
-from certpass.ledger.service import tree_size
+from certpass.ledger.service import version as ledger_version
 from certpass.recognition.engine import (
     CertificateFacts,
     RegistrySnapshot,
@@ -198,15 +197,11 @@ _cache: dict[str, tuple[tuple[int, bytes | None], RegistrySnapshot]] = {}
 _lock = threading.Lock()
 
 
-def version_stamp(session: Session) -> tuple[int, bytes | None]:
-    size = tree_size(session)
-    last = session.scalar(select(LogEntry.leaf_hash).where(LogEntry.index == size - 1))
-    return size, last
 
 
 def load_snapshot(session: Session) -> RegistrySnapshot:
     key = str(session.get_bind().url)
-    stamp = version_stamp(session)
+    stamp = ledger_version(session)
     cached = _cache.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
