@@ -43,6 +43,9 @@ class Settings:
     checkpoint_every_entries: int = _setting(
         1000, "Sign a new checkpoint after this many new log entries."
     )
+    warm_caches: bool = _setting(
+        True, "Compute the recognition snapshot and project figures when the server starts."
+    )
     log_publisher: bool = _setting(
         True, "Sign checkpoints in the background while serving (every N entries or T "
         "seconds, whichever comes first)."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -97,9 +98,26 @@ async def _background_jobs(app: FastAPI) -> AsyncIterator[None]:
                                 (DeliveryWorker(db, settings), settings.alerts_worker)) if on]
     for job in jobs:
         job.start()
+    if settings.warm_caches:
+        threading.Thread(target=_warm_caches, args=(db,), name="certpass-warm-up",
+                         daemon=True).start()
     yield
     for job in jobs:
         job.stop()
+
+
+def _warm_caches(db: Database) -> None:
+    """Compute the heavy derived figures (recognition snapshot, project outcomes) once at
+    start, so the first visitor of a dashboard doesn't wait for them."""
+    from certpass.projects import service as projects
+    from certpass.recognition.snapshot import load_snapshot
+
+    try:
+        with db.read() as session:
+            load_snapshot(session)
+            projects.all_outcomes(session)
+    except Exception:  # a cold cache is slower, not wrong
+        log.exception("warming the caches failed")
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
