@@ -26,6 +26,7 @@ from certpass.credentials import service as credentials
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
+from certpass.ledger.stamped import StampedCache
 from certpass.registry import service as registry
 from certpass.registry.models import (
     Accreditation,
@@ -242,9 +243,9 @@ class CertificateFilter:
     on: dt.date | None = None
 
 
-# Totals of listing filters, valid while the log's version stamp is unchanged (every write
-# appends to the log): paging through 100,000 certificates counts them once, not per page.
-_totals: dict[tuple[Any, ...], int] = {}
+# Totals of listing filters (see ledger.stamped): paging through 100,000 certificates counts
+# them once, not per page.
+_totals: StampedCache[int] = StampedCache(limit=1024)
 
 
 def list_certificates(
@@ -252,13 +253,8 @@ def list_certificates(
 ) -> tuple[Sequence[Certificate], int]:
     query = _filtered(select(Certificate), flt)
     on = flt.on or dt.date.today()
-    key = (str(session.get_bind().url), ledger.version(session), flt, on)
-    total = _totals.get(key)
-    if total is None:
-        total = session.scalar(_filtered(select(func.count(Certificate.id)), flt)) or 0
-        if len(_totals) > 1024:
-            _totals.clear()
-        _totals[key] = total
+    total = _totals.get(session, (flt, on), lambda: session.scalar(
+        _filtered(select(func.count(Certificate.id)), flt)) or 0)
     rows = session.scalars(
         query.order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())
         .limit(limit).offset(offset)

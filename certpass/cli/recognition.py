@@ -26,18 +26,13 @@ def print_decision(d: Decision) -> None:
     label = codes.decision(d.decision)
     out.print(f"[bold]{escape(d.certificate)}[/] in [bold]{d.market}[/] on {d.date}: "
               f"[bold]{label.en}[/] / {label.zh}")
-    if d.conditions:
-        out.print("conditions / 条件:")
-        for c in d.conditions:
-            out.print(f"  - {c.code}: {escape(c.text_en)} / {escape(c.text_zh)}")
-            if c.detail:
-                out.print(f"      {escape(c.detail)}")
-    if d.reasons:
-        out.print("reasons / 理由:")
-        for r in d.reasons:
-            out.print(f"  - {r.code}: {escape(r.text_en)} / {escape(r.text_zh)}")
-            if r.detail:
-                out.print(f"      {escape(r.detail)}")
+    for heading, items in (("conditions / 条件:", d.conditions), ("reasons / 理由:", d.reasons)):
+        if items:
+            out.print(heading)
+        for item in items:
+            out.print(f"  - {item.code}: {escape(item.text_en)} / {escape(item.text_zh)}")
+            if item.detail:
+                out.print(f"      {escape(item.detail)}")
     if d.arrangements:
         out.print("arrangements / 依据安排:")
         for a in d.arrangements:

@@ -10,9 +10,7 @@ Plain dicts, ready to chart.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +20,7 @@ from certpass.accounts.actor import Actor
 from certpass.certificates.models import Certificate
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
-from certpass.ledger.service import version as ledger_version
+from certpass.ledger.stamped import StampedCache
 from certpass.projects.models import CooperationProject
 from certpass.projects.schemas import ProjectIn
 from certpass.recognition.codes import NOT_RECOGNISED
@@ -126,25 +124,9 @@ def _economies(session: Session, project: CooperationProject) -> set[str]:
     return set(snap.expand(project.economies)) | set(project.economies)
 
 
-# Outcome figures decide every certificate of a project in every partner market, so they are
-# computed once per state of the database and date. Every change that moves them appends to
-# the transparency log, so the log's version stamp (as for the recognition snapshot) is a
-# complete cache key.
-_figures: dict[tuple[str, tuple[int, bytes | None], str, str], dict[str, Any]] = {}
-_figures_lock = threading.Lock()
-
-
-def _cached(session: Session, what: str, on: dt.date,
-            compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    key = (str(session.get_bind().url), ledger_version(session), what, on.isoformat())
-    found = _figures.get(key)
-    if found is None:
-        found = compute()
-        with _figures_lock:
-            if len(_figures) > 256:
-                _figures.clear()
-            _figures[key] = found
-    return found
+# Outcome figures decide every certificate of a project in every partner market: computed
+# once per state of the database and date (see ledger.stamped).
+_figures: StampedCache[dict[str, Any]] = StampedCache(limit=256)
 
 
 def outcomes(session: Session, id_: str, on: dt.date | None = None) -> dict[str, Any]:
@@ -152,12 +134,12 @@ def outcomes(session: Session, id_: str, on: dt.date | None = None) -> dict[str,
     in its partner markets; time and cost saved where the project publishes the rates."""
     project = get_project(session, id_)
     on = on or dt.date.today()
-    return _cached(session, id_, on, lambda: _outcomes(session, project, on))
+    return _figures.get(session, (id_, on), lambda: _outcomes(session, project, on))
 
 
 def all_outcomes(session: Session, on: dt.date | None = None) -> dict[str, Any]:
     on = on or dt.date.today()
-    return _cached(session, "", on, lambda: _all_outcomes(session, on))
+    return _figures.get(session, ("", on), lambda: _all_outcomes(session, on))
 
 
 def _all_outcomes(session: Session, on: dt.date) -> dict[str, Any]:

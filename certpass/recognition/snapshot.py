@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from certpass.certificates.lifecycle import effective_status
 from certpass.certificates.models import Certificate
 from certpass.errors import InvalidInput
-from certpass.ledger.service import version as ledger_version
+from certpass.ledger.stamped import StampedCache
 from certpass.recognition.engine import (
     CertificateFacts,
     RegistrySnapshot,
@@ -190,35 +189,24 @@ def build_from_session(session: Session) -> RegistrySnapshot:
     )
 
 
-# Every change to arrangements or the registry appends to the transparency log, so the log's
-# size and newest leaf hash are a cheap stamp: a decision rebuilds the snapshot only after
-# something changed (the hash guards against a database emptied and refilled to the same size).
-_cache: dict[str, tuple[tuple[int, bytes | None], RegistrySnapshot]] = {}
-_lock = threading.Lock()
-
-
+# A decision rebuilds the snapshot only after something changed (see ledger.stamped); two
+# entries so a second database (tests, a restore) doesn't evict the first at every call.
+_snapshots: StampedCache[RegistrySnapshot] = StampedCache(limit=2)
 
 
 def load_snapshot(session: Session) -> RegistrySnapshot:
-    key = str(session.get_bind().url)
-    stamp = ledger_version(session)
-    cached = _cache.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        snapshot = build_from_session(session)
-        _cache[key] = (stamp, snapshot)
-        # The snapshot lives as long as the process: keep the collector from rescanning it.
-        gc.freeze()
-        return snapshot
+    return _snapshots.get(session, "snapshot", lambda: _build_and_freeze(session))
+
+
+def _build_and_freeze(session: Session) -> RegistrySnapshot:
+    snapshot = build_from_session(session)
+    # The snapshot lives as long as the process: keep the collector from rescanning it.
+    gc.freeze()
+    return snapshot
 
 
 def forget_snapshots() -> None:
-    with _lock:
-        _cache.clear()
+    _snapshots.clear()
 
 
 # --- certificate facts ----------------------------------------------------------------------
