@@ -12,9 +12,9 @@ import datetime as dt
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import and_, delete, event, or_, select, update
@@ -30,12 +30,6 @@ from certpass.store.base import utcnow
 from certpass.store.database import Database
 
 TARGET_KINDS = ("certificate", "holder", "body")
-
-
-class _CertificateLike(Protocol):
-    number: str
-    holder_name: str
-    issuer_id: str
 
 
 # -- subscriptions -----------------------------------------------------------------------
@@ -160,29 +154,27 @@ def _forget_targets(session: Session, transaction: Any) -> None:
         session.info.pop(_TARGETS, None)
 
 
-def on_certificate_event(session: Session, certificate: _CertificateLike,
+def on_certificate_event(session: Session, certificate: Mapping[str, Any],
                          event: dict[str, Any], log_index: int) -> int:
-    """Queue the event for every matching subscription (same transaction as the change)."""
-    wanted = {("certificate", certificate.number), ("holder", certificate.holder_name),
-              ("body", certificate.issuer_id)}
+    """Queue the event for every matching subscription (same transaction as the change);
+    `certificate` is the certificate's row."""
+    number, holder, issuer = (certificate["number"], certificate["holder_name"],
+                              certificate["issuer_id"])
+    wanted = {("certificate", number), ("holder", holder), ("body", issuer)}
     if not wanted & _subscribed_targets(session):
         return 0
     with session.no_autoflush:
         subs = session.scalars(select(Subscription.id).where(or_(
-            and_(Subscription.target_kind == "certificate",
-                 Subscription.target == certificate.number),
-            and_(Subscription.target_kind == "holder",
-                 Subscription.target == certificate.holder_name),
-            and_(Subscription.target_kind == "body",
-                 Subscription.target == certificate.issuer_id)))).all()
+            and_(Subscription.target_kind == "certificate", Subscription.target == number),
+            and_(Subscription.target_kind == "holder", Subscription.target == holder),
+            and_(Subscription.target_kind == "body", Subscription.target == issuer)))).all()
     if not subs:
         return 0
-    payload = json.dumps({**event, "log_index": log_index,
-                          "holder": certificate.holder_name}, ensure_ascii=False,
-                         sort_keys=True)
+    payload = json.dumps({**event, "log_index": log_index, "holder": holder},
+                         ensure_ascii=False, sort_keys=True)
     now = utcnow()
     for sub_id in subs:
-        session.add(Delivery(subscription_id=sub_id, certificate_number=certificate.number,
+        session.add(Delivery(subscription_id=sub_id, certificate_number=number,
                              event_type=str(event.get("type", "")), log_index=log_index,
                              payload=payload, state="pending", attempts=0,
                              next_attempt_at=now, last_error="", created_at=now))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,7 +36,8 @@ from certpass.registry.models import (
     Scheme,
     Standard,
 )
-from certpass.store.base import Base, utcnow
+from certpass.store import pending
+from certpass.store.base import Base, row_of, utcnow
 
 M = TypeVar("M", bound=Base)
 
@@ -45,6 +46,7 @@ EVENT_TYPES = {
     "suspend": "certificate.suspended", "restore": "certificate.restored",
     "withdraw": "certificate.withdrawn", "cancel": "certificate.cancelled",
 }
+_CERTIFICATES = Certificate.__table__
 # How far ahead of today an issue date may lie (time zones), so nothing is pre-dated.
 _FUTURE_SLACK = dt.timedelta(days=1)
 
@@ -60,7 +62,8 @@ class IssuingContext:
         self._rows: dict[tuple[type, str], Any] = {}
         self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
         self._standards: set[str] | None = None
-        self.issued: set[str] = set()  # numbers issued in this transaction, not yet flushed
+        self.issued: set[str] = set()  # numbers issued in this transaction
+        self._free: set[str] = set()  # numbers found unregistered by check_numbers
         self.credentials: Any = None  # certpass.credentials.service's per-transaction state
 
     def get(self, model: type[M], key: str) -> M:
@@ -84,14 +87,48 @@ class IssuingContext:
             ]
         return self._scopes[body_id]
 
+    def check_numbers(self, numbers: Iterable[str]) -> None:
+        """Ask once which of `numbers` are registered, so issuing them does not ask per
+        certificate (bulk issuance)."""
+        asked = sorted(set(numbers) - self.issued)
+        free = set(asked)
+        for start in range(0, len(asked), 500):  # within every database's parameter limit
+            free -= set(self.session.connection().execute(
+                select(_CERTIFICATES.c.number)
+                .where(_CERTIFICATES.c.number.in_(asked[start:start + 500]))).scalars())
+        self._free |= free
+
+    def taken(self, number: str) -> bool:
+        """Whether `number` is registered or issued in this transaction (its rows may still
+        be buffered, so the database is asked without writing them)."""
+        if number in self.issued:
+            return True
+        if number in self._free:
+            return False
+        return self.session.connection().execute(
+            select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.number == number)).first() is not None
+
     def known_standard(self, ref: str) -> bool:
         if self._standards is None:
             self._standards = set(self.session.scalars(select(Standard.ref)))
         return ref in self._standards
 
 
-def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Certificate:
-    """Issue a certificate, refusing what the issuer is not accredited to certify."""
+@dataclass(frozen=True)
+class Issued:
+    """What issuing wrote: the certificate's number and id, and its log entry."""
+
+    number: str
+    id: int
+    log_index: int
+
+
+def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
+    """Issue a certificate, refusing what the issuer is not accredited to certify.
+
+    Its rows (certificate, first issue, status event, and the credential's) are buffered
+    in the transaction and written together (store.pending): bulk issuance spends its time
+    on the work, not on ORM bookkeeping. Read it back with `get`."""
     session = ctx.session
     actor.require_certifier(req.issuer, "issue its certificates")
     scheme = ctx.get(Scheme, req.scheme)
@@ -100,9 +137,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Certificate:
     if "certification-body" not in issuer.roles and "testing-lab" not in issuer.roles:
         raise InvalidInput(f"{issuer.id} is not a certification body or laboratory")
     _check_issue_date(req.issued_on)
-    with session.no_autoflush:
-        taken = session.scalar(select(Certificate.id).where(Certificate.number == req.number))
-    if taken or req.number in ctx.issued:
+    if ctx.taken(req.number):
         raise DuplicateCertificate(
             f"certificate {req.number} already exists",
             hint="to change a certificate, amend it; numbers are never reused",
@@ -113,32 +148,44 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Certificate:
     valid_until = req.valid_until or lifecycle.default_valid_until(
         req.issued_on, scheme.validity_years
     )
-    hs_code = next((p.hs_code for p in req.products if p.hs_code), "")
-    certificate = Certificate(
-        number=req.number, scheme_code=scheme.code, issuer_id=issuer.id, kind=req.kind,
-        holder_name=req.holder.name, holder_economy=req.holder.economy, current_issue=0,
-        status="valid", status_word=lifecycle.status_word("valid", scheme.status_words),
-        first_issued_on=req.issued_on, valid_until=valid_until, category_code=req.category,
-        hs_code=hs_code, created_by=actor.label, updated_at=utcnow(),
-    )
-    certificate.scheme, certificate.issuer = scheme, issuer
-    first = CertificateIssue(
-        issue_no=0, issued_on=req.issued_on, valid_until=valid_until,
-        holder=req.holder.model_dump(),
-        manufacturer=(req.manufacturer or req.holder).model_dump(),
-        products=[p.model_dump() for p in req.products],
-        factories=[f.model_dump() for f in req.factories],
-        standards=list(req.standards), test_reports=[t.model_dump() for t in req.test_reports],
-        testing_route=req.testing_route, conditions=req.conditions,
-        change_note=f"issued under accreditation {accreditation.number}",
-    )
-    # Setting both collections marks them loaded, so appending never queries.
-    certificate.issues, certificate.events = [first], []
-    session.add(certificate)
-    documents = credentials.on_issue(ctx, certificate)
-    _record(ctx, certificate, "issue", "", "valid", actor, "issued", req.issued_on, documents)
+    now = utcnow()
+    certificate = {
+        "id": pending.reserve_id(session, _CERTIFICATES), "number": req.number,
+        "scheme_code": scheme.code, "issuer_id": issuer.id, "kind": req.kind,
+        "holder_name": req.holder.name, "holder_economy": req.holder.economy,
+        "current_issue": 0, "status": "valid",
+        "status_word": lifecycle.status_word("valid", scheme.status_words),
+        "first_issued_on": req.issued_on, "valid_until": valid_until,
+        "category_code": req.category,
+        "hs_code": next((p.hs_code for p in req.products if p.hs_code), ""),
+        "created_by": actor.label, "updated_at": now,
+    }
+    first = {
+        "certificate_id": certificate["id"], "issue_no": 0, "issued_on": req.issued_on,
+        "valid_until": valid_until, "holder": req.holder.model_dump(),
+        "manufacturer": (req.manufacturer or req.holder).model_dump(),
+        "products": [p.model_dump() for p in req.products],
+        "factories": [f.model_dump() for f in req.factories],
+        "standards": list(req.standards),
+        "test_reports": [t.model_dump() for t in req.test_reports],
+        "testing_route": req.testing_route, "conditions": req.conditions,
+        "change_note": f"issued under accreditation {accreditation.number}",
+        "superseded_at": None,
+    }
+    pending.add(session, _CERTIFICATES, certificate)
+    pending.add(session, CertificateIssue.__table__, first)
+    documents = credentials.on_issue(ctx, certificate, first)
+    index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
+                    now, documents)
     ctx.issued.add(req.number)
-    return certificate
+    return Issued(req.number, certificate["id"], index)
+
+
+def issue_many(ctx: IssuingContext, requests: Sequence[IssueRequest], actor: Actor
+               ) -> list[Issued]:
+    """Issue a batch in the caller's transaction: all of them, or none if one is refused."""
+    ctx.check_numbers(r.number for r in requests)
+    return [issue(ctx, r, actor) for r in requests]
 
 
 def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> Certificate:
@@ -190,9 +237,9 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
-    documents = credentials.on_issue(ctx, certificate)
-    _record(ctx, certificate, "amend", "valid", "valid", actor, req.reason, req.issued_on,
-            documents)
+    documents = credentials.on_issue(ctx, row_of(certificate), row_of(new))
+    _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
+                   req.issued_on, documents)
     return certificate
 
 
@@ -212,7 +259,7 @@ def transition(
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
     credentials.on_status_change(ctx, certificate, before, after)
-    _record(ctx, certificate, action, before, after, actor, req.reason, on)
+    _record_change(ctx, certificate, action, before, after, actor, req.reason, on)
     return certificate
 
 
@@ -317,22 +364,21 @@ def _check_issue_date(day: dt.date) -> None:
 
 
 def _record(
-    ctx: IssuingContext, certificate: Certificate, action: str, before: str, after: str,
-    actor: Actor, reason: str, effective_on: dt.date, documents: dict[str, str] | None = None,
-) -> None:
+    ctx: IssuingContext, certificate: Mapping[str, Any], issue_no: int, action: str,
+    before: str, after: str, actor: Actor, reason: str, effective_on: dt.date,
+    at: dt.datetime, documents: dict[str, str] | None = None,
+) -> int:
     """The status event and its transparency-log entry, in the caller's transaction
-    (`documents`: hashes of the issue's signed documents, e.g. its credential)."""
-    issue_no = certificate.issues[-1].issue_no
-    event_type = EVENT_TYPES[action]
-    now = utcnow()
+    (`documents`: hashes of the issue's signed documents, e.g. its credential); returns the
+    entry's index."""
     event: dict[str, Any] = {
-        "type": event_type, "at": now.isoformat(), "actor": actor.label,
+        "type": EVENT_TYPES[action], "at": at.isoformat(), "actor": actor.label,
         "certificate": {
-            "number": certificate.number, "issue": issue_no, "status": after,
-            "scheme": certificate.scheme_code, "issuer": certificate.issuer_id,
+            "number": certificate["number"], "issue": issue_no, "status": after,
+            "scheme": certificate["scheme_code"], "issuer": certificate["issuer_id"],
             "effective_on": effective_on.isoformat(),
-            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until
-            else None,
+            "valid_until": certificate["valid_until"].isoformat()
+            if certificate["valid_until"] else None,
         },
         "reason": reason,
     }
@@ -340,12 +386,25 @@ def _record(
         event["documents"] = documents
     index = append_event(ctx.session, event)
     alerts.on_certificate_event(ctx.session, certificate, event, index)
-    certificate.updated_at = now
-    certificate.events.append(StatusEvent(
-        issue_no=issue_no, action=action, from_status=before, to_status=after,
-        status_word=lifecycle.status_word(after, certificate.scheme.status_words),
-        at=now, effective_on=effective_on, actor=actor.label, reason=reason, log_index=index,
-    ))
+    words = ctx.get(Scheme, certificate["scheme_code"]).status_words
+    pending.add(ctx.session, StatusEvent.__table__, {
+        "certificate_id": certificate["id"], "issue_no": issue_no, "action": action,
+        "from_status": before, "to_status": after,
+        "status_word": lifecycle.status_word(after, words), "at": at,
+        "effective_on": effective_on, "actor": actor.label, "reason": reason,
+        "log_index": index,
+    })
+    return index
+
+
+def _record_change(ctx: IssuingContext, certificate: Certificate, action: str, before: str,
+                   after: str, actor: Actor, reason: str, effective_on: dt.date,
+                   documents: dict[str, str] | None = None) -> None:
+    """_record for a loaded certificate (amend, transitions)."""
+    now = certificate.updated_at = utcnow()
+    _record(ctx, row_of(certificate), certificate.current_issue, action, before, after, actor,
+            reason, effective_on, now, documents)
+    ctx.session.expire(certificate, ["events"])  # the event row is written with the batch
 
 
 def to_summary(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:

@@ -95,9 +95,8 @@ def issue(file: Annotated[Path, typer.Argument(help="Issue request (JSON).")],
     """Issue a certificate from a JSON issue request."""
     request = _load(file, IssueRequest)
     with context.database().write() as session:
-        certificate = service.issue(_ctx(session), request, context.actor())
-        session.flush()
-        detail = service.to_detail(certificate)
+        issued = service.issue(_ctx(session), request, context.actor())
+        detail = service.to_detail(service.get(session, issued.number))
     _print(detail, as_json)
 
 

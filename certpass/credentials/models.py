@@ -16,22 +16,17 @@ and status_slots; service.py: credentials). The verifier's live trust source rea
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certpass.store.base import Base, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from certpass.certificates.models import Certificate
 
 
 class SigningKey(Base):
@@ -81,15 +76,13 @@ class StatusSlot(Base):
     index: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(16))
 
-    # Lets a batch add slots for certificates not yet flushed (no ids yet).
-    certificate: Mapped[Certificate] = relationship()
-
     __table_args__ = (UniqueConstraint("list_id", "index"),
                       UniqueConstraint("certificate_id", "purpose"))
 
 
 class IssuedCredential(Base):
-    """The signed credential of one certificate issue (eddsa-jcs-2022), and its JWT form."""
+    """The signed credential of one certificate issue (eddsa-jcs-2022); its VC-JOSE JWT is
+    signed again when asked for (credentials.service.jwt)."""
 
     __tablename__ = "credentials"
 
@@ -99,13 +92,10 @@ class IssuedCredential(Base):
     key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
     # The signed document as RFC 8785 bytes: stored exactly as hashed, never re-serialised.
     document: Mapped[bytes] = mapped_column(LargeBinary)
-    # VC-JOSE compact JWS of the same (unsigned) credential.
-    jwt: Mapped[str] = mapped_column(Text, default="")
     # SHA-256 (hex) of `document`: what the log and the QR carry.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    certificate: Mapped[Certificate] = relationship()
     key: Mapped[SigningKey] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("certificate_id", "issue_no"),)

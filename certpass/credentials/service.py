@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import lifecycle
-from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import dcc, jose, keyring, passport, proofs, status
 from certpass.credentials.jcs import canonicalize
@@ -34,6 +35,7 @@ from certpass.credentials.models import IssuedCredential, StatusList
 from certpass.credentials.multikey import Ed25519KeyPair
 from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.registry.models import Body, Scheme, Standard
+from certpass.store import pending
 from certpass.store.base import utcnow
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ MEDIA_TYPE = "application/vc+ld+json"
 JWT_MEDIA_TYPE = "application/vc+jwt"
 _ATTESTATION_TYPES = {"test-report": "testing", "inspection-report": "inspection"}
 _GLOBAL_MRA = ("IAF MLA", "ILAC MRA")
+Row = Mapping[str, Any]  # a table row as a dict (store.pending)
 
 
 @dataclass
@@ -150,24 +153,22 @@ def _standard(ctx: IssuingContext, ref: str) -> dcc.StandardRef:
     return out
 
 
-def _accreditation(ctx: IssuingContext, certificate: Certificate, issue: CertificateIssue
-                   ) -> dcc.AccreditationRef:
+def _accreditation(ctx: IssuingContext, certificate: Row, issue: Row) -> dcc.AccreditationRef:
     st = _state(ctx)
-    asked = (certificate.issuer_id, certificate.scheme_code, certificate.category_code,
-             tuple(issue.standards), issue.issued_on)
+    asked = (certificate["issuer_id"], certificate["scheme_code"],
+             certificate["category_code"], tuple(issue["standards"]), issue["issued_on"])
     ref = st.scopes.get(asked)
     if ref is None:
-        ref = st.scopes[asked] = _accreditation_ref(ctx, certificate, issue)
+        ref = st.scopes[asked] = _accreditation_ref(ctx, *asked)
     return ref
 
 
-def _accreditation_ref(ctx: IssuingContext, certificate: Certificate, issue: CertificateIssue
-                       ) -> dcc.AccreditationRef:
-    found = lifecycle.check_scope(
-        certificate.issuer_id, ctx.scopes(certificate.issuer_id), certificate.scheme_code,
-        certificate.category_code, issue.standards, issue.issued_on)
+def _accreditation_ref(ctx: IssuingContext, issuer_id: str, scheme: str, category: str,
+                       standards: tuple[str, ...], on: dt.date) -> dcc.AccreditationRef:
+    found = lifecycle.check_scope(issuer_id, ctx.scopes(issuer_id), scheme, category,
+                                  standards, on)
     st = _state(ctx)
-    key = (certificate.issuer_id, found.number)
+    key = (issuer_id, found.number)
     ref = st.accreditations.get(key)
     if ref is None:
         accreditor = ctx.get(Body, found.accreditor)
@@ -179,7 +180,7 @@ def _accreditation_ref(ctx: IssuingContext, certificate: Certificate, issue: Cer
         ref = st.accreditations[key] = dcc.AccreditationRef(
             id=f"{_base(ctx.settings)}/api/accreditations/{quote(found.number, safe='')}",
             number=found.number,
-            scope=f"ISO/IEC 17065 accreditation of {certificate.issuer_id}: " + "; ".join(scope),
+            scope=f"ISO/IEC 17065 accreditation of {issuer_id}: " + "; ".join(scope),
             body=_body_party(ctx, accreditor.id),
             iaf_mla_signatory=_GLOBAL_MRA[0] in accreditor.signatories,
             ilac_mra_signatory=_GLOBAL_MRA[1] in accreditor.signatories,
@@ -224,14 +225,14 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def attestation(ctx: IssuingContext, certificate: Certificate, issue: CertificateIssue,
+def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
                 slots: dict[str, tuple[int, int]]) -> dcc.AttestationInput:
-    """The DCC input for one issue of a certificate."""
+    """The DCC input for one issue (its row) of a certificate (its row)."""
     settings = ctx.settings
-    number = certificate.number
+    number, issuer_id, issue_no = certificate["number"], certificate["issuer_id"], issue["issue_no"]
     quoted = quote(number, safe="")
-    scheme, regulation = _scheme(ctx, certificate.scheme_code)
-    issuer = ctx.get(Body, certificate.issuer_id)
+    scheme, regulation = _scheme(ctx, certificate["scheme_code"])
+    issuer = ctx.get(Body, issuer_id)
     aka = (_aka(ctx, issuer),) if issuer.name_zh else ()
     products = tuple(
         dcc.Product(
@@ -239,33 +240,33 @@ def attestation(ctx: IssuingContext, certificate: Certificate, issue: Certificat
             models=tuple(p.get("models") or ()), trademark=p.get("trademark") or None,
             hs_code=p.get("hs_code") or None, ratings=p.get("ratings") or None,
         )
-        for p in issue.products
+        for p in issue["products"]
     )
     factories = tuple(dcc.Factory(f["name"], f["economy"], f.get("address") or None)
-                      for f in issue.factories)
+                      for f in issue["factories"])
     base = _base(settings)
     return dcc.AttestationInput(
-        credential_id=f"{base}/api/certificates/{quoted}/credential?issue={issue.issue_no}",
-        certificate_url=f"{base}/api/certificates/{quoted}/issues/{issue.issue_no}",
+        credential_id=f"{base}/api/certificates/{quoted}/credential?issue={issue_no}",
+        certificate_url=f"{base}/api/certificates/{quoted}/issues/{issue_no}",
         certificate_number=number,
-        issue_number=issue.issue_no,
+        issue_number=issue_no,
         scheme=scheme,
-        issuer=_body_party(ctx, certificate.issuer_id),
+        issuer=_body_party(ctx, issuer_id),
         issuer_also_known_as=aka,
-        holder=_party(ctx, "holder", issue.holder),
-        manufacturer=(_party(ctx, "manufacturer", issue.manufacturer) if issue.manufacturer
-                      else None),
+        holder=_party(ctx, "holder", issue["holder"]),
+        manufacturer=(_party(ctx, "manufacturer", issue["manufacturer"])
+                      if issue["manufacturer"] else None),
         products=products,
         factories=factories,
-        standards=tuple(_standard(ctx, ref) for ref in issue.standards),
+        standards=tuple(_standard(ctx, ref) for ref in issue["standards"]),
         regulation=regulation,
         accreditation=_accreditation(ctx, certificate, issue),
-        valid_from=_midnight(issue.issued_on),
-        valid_until=_midnight(issue.valid_until) if issue.valid_until else None,
-        assessment_date=issue.issued_on,
-        attestation_type=_ATTESTATION_TYPES.get(certificate.kind, "certification"),
+        valid_from=_midnight(issue["issued_on"]),
+        valid_until=_midnight(issue["valid_until"]) if issue["valid_until"] else None,
+        assessment_date=issue["issued_on"],
+        attestation_type=_ATTESTATION_TYPES.get(certificate["kind"], "certification"),
         status=tuple(
-            dcc.StatusRef(_list_url(ctx, certificate.issuer_id, p, slots[p][0]), slots[p][1], p)
+            dcc.StatusRef(_list_url(ctx, issuer_id, p, slots[p][0]), slots[p][1], p)
             for p in status.PURPOSES
         ),
     )
@@ -322,15 +323,15 @@ def _base58(data: bytes) -> str:
 
 
 def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datetime
-             ) -> tuple[dict[str, Any], bytes, str]:
-    """eddsa-jcs-2022 (as proofs.sign) and the VC-JOSE JWT of the same bytes, serialising
-    the document once: (signed document, its RFC 8785 bytes, JWT)."""
+             ) -> tuple[dict[str, Any], bytes]:
+    """eddsa-jcs-2022 (as proofs.sign), serialising the document once: (signed document,
+    its RFC 8785 bytes)."""
     if "proof" in unsigned:
         raise InvalidInput("the credential already has a proof")
-    vm = signer.verification_method
     proof: dict[str, Any] = {
         "type": "DataIntegrityProof", "cryptosuite": proofs.JCS,
-        "created": proofs.format_created(created), "verificationMethod": vm,
+        "created": proofs.format_created(created),
+        "verificationMethod": signer.verification_method,
         "proofPurpose": "assertionMethod", "@context": unsigned["@context"],
     }
     members = _jcs_members(unsigned)
@@ -342,12 +343,19 @@ def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datet
     signed = dict(unsigned, proof=proof)
     if members is not None:
         members["proof"] = b'"proof":' + _jcs(proof)
-        signed_bytes = _join(members)
-    else:
-        signed_bytes = canonicalize(signed)
-    signing_input = f"{_jwt_header(vm)}.{jose.b64url_encode(doc_bytes)}"
-    jwt = f"{signing_input}.{jose.b64url_encode(signer.pair.sign(signing_input.encode()))}"
-    return signed, signed_bytes, jwt
+        return signed, _join(members)
+    return signed, canonicalize(signed)
+
+
+def jwt(settings: Settings, row: IssuedCredential) -> str:
+    """The VC-JOSE JWT of a stored credential: its unsigned document signed by the key that
+    signed its proof. Ed25519 signatures are deterministic, so this is the same token every
+    time it is asked for, and issuance signs once."""
+    unsigned = document(row)
+    vm = unsigned.pop("proof")["verificationMethod"]
+    signing_input = f"{_jwt_header(vm)}.{jose.b64url_encode(_jcs(unsigned))}"
+    signature = _key_pair(settings, row).sign(signing_input.encode())
+    return f"{signing_input}.{jose.b64url_encode(signature)}"
 
 
 @lru_cache(maxsize=256)
@@ -356,20 +364,22 @@ def _jwt_header(vm: str) -> str:
         {"alg": jose.ALG, "kid": vm, "typ": jose.TYP, "cty": jose.CTY}))
 
 
-def on_issue(ctx: IssuingContext, certificate: Certificate) -> dict[str, str]:
-    """Sign and store the credential of the certificate's newest issue; returns the
-    documents for its log entry: {"credential": "sha256:<hex>"}."""
+def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str]:
+    """Sign and store the credential of a certificate issue (the certificate's and the
+    issue's rows); returns the documents for its log entry: {"credential": "sha256:<hex>"}."""
     session = ctx.session
-    issue = certificate.issues[-1]
-    slots = status.allocate(session, ctx.settings, certificate, _state(ctx).lists)
+    slots = status.allocate(session, ctx.settings, certificate["id"], certificate["issuer_id"],
+                            _state(ctx).lists, first_issue=issue["issue_no"] == 0)
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
-    signer = _signer(ctx, certificate.issuer_id)
-    _, document, jwt = sign_jcs(unsigned, signer, utcnow())
+    signer = _signer(ctx, certificate["issuer_id"])
+    now = utcnow()
+    _, document = sign_jcs(unsigned, signer, now)
     digest = hashlib.sha256(document).hexdigest()
-    session.add(IssuedCredential(
-        certificate=certificate, issue_no=issue.issue_no, key_id=signer.row.id,
-        document=document, jwt=jwt, sha256=digest,
-    ))
+    pending.add(session, IssuedCredential.__table__, {
+        "certificate_id": certificate["id"], "issue_no": issue["issue_no"],
+        "key_id": signer.row.id, "document": document, "sha256": digest,
+        "created_at": now,
+    })
     return {"credential": f"sha256:{digest}"}
 
 
@@ -412,10 +422,15 @@ def resigned(session: Session, settings: Settings, row: IssuedCredential,
         raise InvalidInput(f"unknown cryptosuite {suite!r}",
                            hint=f"use one of {', '.join(proofs.SUITES)}")
     proof = signed.pop("proof")
-    key = row.key
-    seed = keyring.unseal(key.sealed_seed, key.body_id, key.fragment, settings.secret_key)
-    return proofs.sign(signed, Ed25519KeyPair(seed), proof["verificationMethod"], suite,
+    return proofs.sign(signed, _key_pair(settings, row), proof["verificationMethod"], suite,
                        proof["created"])
+
+
+def _key_pair(settings: Settings, row: IssuedCredential) -> Ed25519KeyPair:
+    """The key that signed a stored credential (retired or not)."""
+    key = row.key
+    return Ed25519KeyPair(keyring.unseal(key.sealed_seed, key.body_id, key.fragment,
+                                         settings.secret_key))
 
 
 # --- VC-API issuer ------------------------------------------------------------------------

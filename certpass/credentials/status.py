@@ -25,6 +25,7 @@ from certpass.config import Settings
 from certpass.credentials import keyring, proofs, status_list
 from certpass.credentials.models import StatusList, StatusSlot
 from certpass.errors import NotFound
+from certpass.store import pending
 from certpass.store.base import utcnow
 
 PURPOSES = status_list.PURPOSES
@@ -64,29 +65,31 @@ def _open_list(session: Session, settings: Settings, body_id: str, purpose: str,
     return lst
 
 
-def slots_of(session: Session, certificate: Certificate) -> dict[str, StatusSlot]:
-    """The certificate's slots by purpose (empty for a certificate not yet flushed)."""
-    if certificate.id is None:
-        return {}
+def slots_of(session: Session, certificate_id: int) -> dict[str, StatusSlot]:
+    """The certificate's slots by purpose."""
     with session.no_autoflush:
         rows = session.scalars(select(StatusSlot).where(
-            StatusSlot.certificate_id == certificate.id))
+            StatusSlot.certificate_id == certificate_id))
         return {s.purpose: s for s in rows}
 
 
-def allocate(session: Session, settings: Settings, certificate: Certificate,
-             cache: dict[tuple[str, str], StatusList]) -> dict[str, tuple[int, int]]:
+def allocate(session: Session, settings: Settings, certificate_id: int, issuer_id: str,
+             cache: dict[tuple[str, str], StatusList], first_issue: bool
+             ) -> dict[str, tuple[int, int]]:
     """The certificate's (list id, index) in each list: its existing slots, or new indexes
-    on its first issue. `cache` holds the transaction's open lists (kept by the caller)."""
-    have = {p: (s.list_id, s.index) for p, s in slots_of(session, certificate).items()}
+    on its first issue (or on the first amendment of one issued before credentials existed).
+    `cache` holds the transaction's open lists (kept by the caller)."""
+    have = {} if first_issue else {
+        p: (s.list_id, s.index) for p, s in slots_of(session, certificate_id).items()}
     for purpose in PURPOSES:
         if purpose in have:
             continue
-        lst = _open_list(session, settings, certificate.issuer_id, purpose, cache)
+        lst = _open_list(session, settings, issuer_id, purpose, cache)
         index = lst.next_index
         lst.next_index = index + 1
-        session.add(StatusSlot(certificate=certificate, list_id=lst.id, index=index,
-                               purpose=purpose))
+        pending.add(session, StatusSlot.__table__, {
+            "certificate_id": certificate_id, "list_id": lst.id, "index": index,
+            "purpose": purpose})
         have[purpose] = (lst.id, index)
     return have
 
@@ -102,7 +105,7 @@ def apply_transition(session: Session, certificate: Certificate, before: str,
         changes["suspension"] = False
     if not changes:
         return changes
-    slots = slots_of(session, certificate)
+    slots = slots_of(session, certificate.id)
     missing = [p for p in changes if p not in slots]
     if missing:
         raise NotFound(f"certificate {certificate.number} has no {missing[0]} status slot",
@@ -120,7 +123,7 @@ def apply_transition(session: Session, certificate: Certificate, before: str,
 
 
 def bit(session: Session, certificate: Certificate, purpose: str) -> bool:
-    slot = slots_of(session, certificate).get(purpose)
+    slot = slots_of(session, certificate.id).get(purpose)
     if slot is None:
         return False
     lst = session.get(StatusList, slot.list_id)

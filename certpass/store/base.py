@@ -51,3 +51,8 @@ def utcnow() -> dt.datetime:
 def as_dict(row: Base) -> dict[str, Any]:
     """A row's columns as a plain dict (for JSON responses)."""
     return {c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs}
+
+
+def row_of(obj: Base) -> dict[str, Any]:
+    """An ORM object's column values as a row dict (what store.pending buffers)."""
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}

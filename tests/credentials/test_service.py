@@ -9,6 +9,7 @@ import hashlib
 
 import orjson
 import pytest
+import rfc8785
 from sqlalchemy import func, select
 
 from certpass.accounts.actor import OPERATOR
@@ -84,8 +85,12 @@ def test_issue_signs_a_schema_valid_credential_that_verifies(registry_db):
     # The hash covers the RFC 8785 bytes of the signed document, as stored.
     jcs = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
     assert row.document == jcs and row.sha256 == hashlib.sha256(jcs).hexdigest()
-    token = jose.verify(row.jwt, resolver(did_doc))
+    # The JWT is signed when asked for: the same token every time, over the same bytes.
+    token_text = credentials.jwt(SETTINGS, row)
+    assert credentials.jwt(SETTINGS, row) == token_text
+    token = jose.verify(token_text, resolver(did_doc))
     assert token.credential == {k: v for k, v in doc.items() if k != "proof"}
+    assert jose.b64url_decode(token_text.split(".")[1]) == rfc8785.dumps(token.credential)
     # The log entry of the issue names the credential's hash.
     with registry_db.read() as s:
         entries = s.scalars(select(LogEntry).order_by(LogEntry.index)).all()

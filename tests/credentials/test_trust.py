@@ -54,7 +54,7 @@ def test_jwt_of_a_back_dated_certificate_verifies_live(issued) -> None:  # type:
     made) must not count as one, or every back-dated certificate's JWT is refused."""
     with issued.read() as s:
         row = credentials.stored(s, service.get(s, NUMBER))
-        result = verify(row.jwt, LiveTrust(s, SETTINGS))
+        result = verify(credentials.jwt(SETTINGS, row), LiveTrust(s, SETTINGS))
     assert row.key.created_at.date() > dt.date(2024, 3, 1)
     assert result.verdict == "valid", result.to_json()
 

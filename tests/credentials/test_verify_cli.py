@@ -40,7 +40,7 @@ def files(sqlite_db, tmp_path, monkeypatch) -> dict[str, Path]:
             out[name].write_bytes(row.document)
             if name == "valid":
                 out["jwt"] = tmp_path / "valid.jwt"
-                out["jwt"].write_text(row.jwt)
+                out["jwt"].write_text(credentials.jwt(SETTINGS, row))
                 tampered = copy.deepcopy(credentials.document(row))
                 tampered["credentialSubject"]["issuedToParty"]["name"] = "Someone Else Ltd"
                 out["tampered"] = tmp_path / "tampered.json"

@@ -40,7 +40,7 @@ def issued(app_db) -> dict[str, dict]:
         for number in (VALID, REVOKED, SUSPENDED):
             record = trust.credential(number)
             row = credentials.stored(s, certificates.get(s, number))
-            out[number] = {"document": record.document, "jwt": row.jwt,
+            out[number] = {"document": record.document, "jwt": credentials.jwt(SETTINGS, row),
                            "receipt": record.receipt, "entry": record.log_entry.decode()}
     return out
 

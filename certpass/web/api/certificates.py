@@ -52,9 +52,8 @@ def get_certificate(number: Number, session: ReadSession) -> dict:
 def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
                       actor: Writer) -> dict:
     with db.write() as session:
-        certificate = service.issue(service.IssuingContext(session, settings), request, actor)
-        session.flush()
-        return service.to_detail(certificate)
+        issued = service.issue(service.IssuingContext(session, settings), request, actor)
+        return service.to_detail(service.get(session, issued.number))
 
 
 @router.post("/{number}/amend", response_model=CertificateDetail,

@@ -56,9 +56,10 @@ def credential(
 
 
 @router.get("/api/certificates/{number}/credential.jwt")
-def credential_jwt(number: Number, session: ReadSession, issue: IssueNo = None) -> Response:
+def credential_jwt(number: Number, session: ReadSession, settings: SettingsDep,
+                   issue: IssueNo = None) -> Response:
     _, row = credentials.find(session, number, issue)
-    return Response(row.jwt, media_type=credentials.JWT_MEDIA_TYPE)
+    return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE)
 
 
 @router.get("/api/certificates/{number}/qr.svg")
