@@ -243,15 +243,16 @@ def import_rows(
 def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
                     report: ImportReport, progress: Callable[[int], None] | None) -> None:
     for start in range(0, len(rows), BATCH):
+        requests: list[tuple[int, IssueRequest]] = []
+        for offset, row in enumerate(rows[start:start + BATCH]):
+            try:
+                requests.append((start + offset + 2, to_request(row)))
+            except ValidationError as exc:
+                report.errors.extend(_validation_errors(start + offset + 2, exc))
         with db.write() as session:
             ctx = service.IssuingContext(session, settings)
-            for offset, row in enumerate(rows[start:start + BATCH]):
-                row_no = start + offset + 2
-                try:
-                    request = to_request(row)
-                except ValidationError as exc:
-                    report.errors.extend(_validation_errors(row_no, exc))
-                    continue
+            ctx.check_numbers(r.number for _, r in requests)
+            for row_no, request in requests:
                 try:
                     with session.begin_nested():
                         service.issue(ctx, request, actor)

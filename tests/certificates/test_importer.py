@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import importer
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
+from certpass.credentials import service as credentials
+from certpass.credentials.models import IssuedCredential, StatusSlot
 from certpass.errors import InvalidInput, TooLarge
 from certpass.ledger.models import LogEntry
 from tests.registry_fixture import SETTINGS, seed
@@ -74,6 +76,28 @@ def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
     with seeded.read() as s:
         assert s.scalar(select(func.count()).select_from(LogEntry)) >= 4
         assert s.scalar(select(Certificate.id).where(Certificate.number == "IMP-002")) is None
+
+
+def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, monkeypatch):
+    """Fault injection: the credential step fails for one row once its certificate, issue,
+    slots and credential rows are buffered; its savepoint takes them all back."""
+    sign = credentials.on_issue
+
+    def failing(ctx, certificate, issue):  # type: ignore[no-untyped-def]
+        documents = sign(ctx, certificate, issue)
+        if certificate["number"] == "IMP-001":
+            raise InvalidInput("injected failure")
+        return documents
+
+    monkeypatch.setattr(credentials, "on_issue", failing)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(), OPERATOR)
+    assert report.imported == 3 and [e.row for e in report.errors] == [3, 4]
+    assert stored(seeded) == (3, 3, 3)
+    with seeded.read() as s:
+        assert s.scalar(select(func.count()).select_from(StatusSlot)) == 6
+        assert s.scalar(select(func.count()).select_from(IssuedCredential)) == 3
+        assert s.scalar(select(func.count()).select_from(LogEntry).where(
+            LogEntry.event_type == "certificate.issued")) == 3
 
 
 @pytest.mark.parametrize("bad, field", [

@@ -194,3 +194,30 @@ def test_list_filters_and_pagination(registry_db):
         assert [r.number for r in rows] == ["N-0003"]
         _, total = service.list_certificates(s, service.CertificateFilter(q="n-000"), 10, 5)
         assert total == 7
+
+
+def test_reserved_ids_are_the_stored_ids_and_never_repeat(registry_db) -> None:  # type: ignore[no-untyped-def]
+    issued = []
+    for batch in (["A-001", "A-002", "A-003"], ["B-001", "B-002"]):
+        with registry_db.write() as s:
+            issued += service.issue_many(ctx(s), [request(n) for n in batch], OPERATOR)
+    # A transaction that rolls back spends ids, harmlessly.
+    with pytest.raises(RuntimeError), registry_db.write() as s:
+        service.issue(ctx(s), request("C-001"), OPERATOR)
+        raise RuntimeError
+    with registry_db.write() as s:
+        issued.append(service.issue(ctx(s), request("D-001"), OPERATOR))
+    with registry_db.read() as s:
+        stored = {n: i for n, i in s.execute(select(Certificate.number, Certificate.id))}
+    assert stored == {i.number: i.id for i in issued}
+    ids = [i.id for i in issued]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_a_batch_is_refused_whole_for_one_taken_number(registry_db):
+    with registry_db.write() as s:
+        service.issue(ctx(s), request("T-001"), OPERATOR)
+    for numbers in (["T-002", "T-001"], ["T-003", "T-003"]):  # registered; twice in the batch
+        with pytest.raises(DuplicateCertificate), registry_db.write() as s:
+            service.issue_many(ctx(s), [request(n) for n in numbers], OPERATOR)
+    assert counts(registry_db)[0] == 1
