@@ -1,7 +1,7 @@
 """Lifecycle speed on SQLite: issuance rate through the service, and a filtered page.
 
 Method: a fresh migrated SQLite file (WAL), the registry of the tests; 10,000 certificates
-issued through ``certificates.service.issue`` (scope check, history, log entry, signed
+issued through ``certificates.service.issue_many`` (scope check, history, log entry, signed
 credential, status slots) in transactions of 500 (``bench_issue.issue_many``), three runs;
 then the database is grown to 100,000 certificates and a filtered page of 50 (status +
 scheme, newest first, with its total) is fetched at 50 offsets. Medians; the first

@@ -322,10 +322,9 @@ def _base58(data: bytes) -> str:
     return "1" * (len(data) - len(data.lstrip(b"\0"))) + text
 
 
-def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datetime
-             ) -> tuple[dict[str, Any], bytes]:
-    """eddsa-jcs-2022 (as proofs.sign), serialising the document once: (signed document,
-    its RFC 8785 bytes)."""
+def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datetime) -> bytes:
+    """The RFC 8785 bytes of `unsigned` signed with eddsa-jcs-2022 (as proofs.sign does),
+    serialising the document once."""
     if "proof" in unsigned:
         raise InvalidInput("the credential already has a proof")
     proof: dict[str, Any] = {
@@ -340,11 +339,10 @@ def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datet
         members, doc_bytes = None, canonicalize(unsigned)
     signature = signer.pair.sign(proofs.hash_data(_jcs(proof), doc_bytes))
     proof["proofValue"] = "z" + _base58(signature)
-    signed = dict(unsigned, proof=proof)
     if members is not None:
         members["proof"] = b'"proof":' + _jcs(proof)
-        return signed, _join(members)
-    return signed, canonicalize(signed)
+        return _join(members)
+    return canonicalize(dict(unsigned, proof=proof))
 
 
 def jwt(settings: Settings, row: IssuedCredential) -> str:
@@ -373,7 +371,7 @@ def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
     signer = _signer(ctx, certificate["issuer_id"])
     now = utcnow()
-    _, document = sign_jcs(unsigned, signer, now)
+    document = sign_jcs(unsigned, signer, now)
     digest = hashlib.sha256(document).hexdigest()
     pending.add(session, IssuedCredential.__table__, {
         "certificate_id": certificate["id"], "issue_no": issue["issue_no"],

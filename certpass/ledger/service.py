@@ -32,11 +32,11 @@ from certpass.ledger.note import (
     sign_checkpoint,
 )
 from certpass.ledger.receipt import build_receipt
+from certpass.store import savepoints
 from certpass.store.base import utcnow
 
 HEAD_ID = 1
 _FRONTIER = "certpass.ledger.frontier"
-_ROLLED_BACK = "certpass.ledger.rolled_back"
 MAX_ENTRY_BYTES = 0xFFFF  # entry bundles carry 16-bit lengths
 T = TypeVar("T")
 
@@ -79,8 +79,6 @@ class _Frontier:
     known: dict[tuple[int, int], bytes]
     entries: list[dict[str, Any]] = field(default_factory=list)
     subtrees: list[dict[str, Any]] = field(default_factory=list)
-    # The state at the start of each open savepoint, to return to if it rolls back.
-    marks: list[_Frontier] = field(default_factory=list)
 
     def copy(self) -> _Frontier:
         return _Frontier(self.size, dict(self.known), list(self.entries), list(self.subtrees))
@@ -115,37 +113,9 @@ def _write_before_commit(session: Session) -> None:
     _write_pending(session)
 
 
-@event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: Any) -> None:
-    frontier = session.info.get(_FRONTIER)
-    if transaction.nested and frontier is not None:
-        frontier.marks.append(frontier.copy())
-
-
-@event.listens_for(Session, "after_rollback")
-def _note_rollback(session: Session) -> None:
-    session.info[_ROLLED_BACK] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _end_of_transaction(session: Session, transaction: Any) -> None:
-    rolled_back = session.info.pop(_ROLLED_BACK, False)
-    if transaction.parent is None:  # the whole transaction: written at commit, or discarded
-        session.info.pop(_FRONTIER, None)
-        return
-    frontier = session.info.get(_FRONTIER)
-    if not transaction.nested or frontier is None:  # a flush's own inner transaction
-        return
-    if not frontier.marks:  # first read inside this savepoint
-        if rolled_back:
-            session.info.pop(_FRONTIER, None)
-        return
-    mark = frontier.marks.pop()
-    if rolled_back:
-        # Back to the savepoint's start. Rows pending then are pending again even if a read
-        # inside the savepoint wrote them, since the database has just undone that write.
-        mark.marks = frontier.marks
-        session.info[_FRONTIER] = mark
+# A savepoint that rolls back returns to its start's frontier. Rows pending then are pending
+# again even if a read inside the savepoint wrote them, since the database has undone that.
+savepoints.follow(_FRONTIER, _Frontier.copy, lambda _, start: start)
 
 
 def tree_size(session: Session) -> int:

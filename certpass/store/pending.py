@@ -2,7 +2,7 @@
 
 Bulk issuance creates about six rows per certificate; as ORM objects their construction and
 flush cost more than the signing. A service instead ``add``s plain row dicts (primary keys
-it needs from ``reserve_ids``); they are written in foreign-key order before any statement
+it needs from ``reserve_id``); they are written in foreign-key order before any statement
 the session executes (so every ORM read sees them), before commit, or on ``flush(session)``.
 A savepoint rolled back takes its rows with it.
 """
@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, event, func, insert, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from certpass.store import savepoints
 from certpass.store.base import Base
 
 _PENDING = "certpass.pending"
-_ROLLED_BACK = "certpass.pending.rolled_back"
 _IDS = "certpass.pending.ids"
 _ID_BLOCK = 100  # PostgreSQL ids drawn from the sequence per round trip
 
@@ -29,11 +29,24 @@ _ID_BLOCK = 100  # PostgreSQL ids drawn from the sequence per round trip
 class _Buffer:
     rows: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
     written: dict[Table, int] = field(default_factory=dict)  # rows[t][:written[t]] are in
-    # Per open savepoint: (rows, written) lengths at its start.
-    marks: list[tuple[dict[Table, int], dict[Table, int]]] = field(default_factory=list)
 
-    def mark(self) -> tuple[dict[Table, int], dict[Table, int]]:
-        return {t: len(r) for t, r in self.rows.items()}, dict(self.written)
+
+def _mark(buffer: _Buffer) -> tuple[dict[Table, int], dict[Table, int]]:
+    return {t: len(r) for t, r in buffer.rows.items()}, dict(buffer.written)
+
+
+def _restore(buffer: _Buffer, mark: tuple[dict[Table, int], dict[Table, int]]) -> _Buffer:
+    """Rows added since the savepoint go; rows written since are unwritten by its rollback."""
+    lengths, written = mark
+    for table, rows in buffer.rows.items():
+        del rows[lengths.get(table, 0):]
+        buffer.written[table] = min(buffer.written[table], written.get(table, 0))
+    return buffer
+
+
+savepoints.follow(_PENDING, _mark, _restore)
+# Reserved ids last the transaction; one spent in a savepoint that rolls back is a gap.
+savepoints.follow(_IDS, lambda ids: ids, lambda ids, _: ids)
 
 
 def _buffer(session: Session) -> _Buffer:
@@ -65,9 +78,6 @@ def flush(session: Session) -> None:
     for table in (t for t in Base.metadata.sorted_tables if t in todo):
         conn.execute(insert(table), buffer.rows[table][buffer.written[table]:])
         buffer.written[table] = len(buffer.rows[table])
-    if not buffer.marks:  # nothing can roll back to an earlier state: let the rows go
-        buffer.rows.clear()
-        buffer.written.clear()
 
 
 def reserve_id(session: Session, table: Table) -> int:
@@ -98,34 +108,3 @@ def _before_statement(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     flush(session)
-
-
-@event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: Any) -> None:
-    if transaction.nested:
-        buffer = _buffer(session)
-        buffer.marks.append(buffer.mark())
-
-
-@event.listens_for(Session, "after_rollback")
-def _note_rollback(session: Session) -> None:
-    session.info[_ROLLED_BACK] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _end_of_transaction(session: Session, transaction: Any) -> None:
-    rolled_back = session.info.pop(_ROLLED_BACK, False)
-    if transaction.parent is None:  # written at commit, or discarded with the transaction
-        session.info.pop(_PENDING, None)
-        session.info.pop(_IDS, None)
-        return
-    buffer = session.info.get(_PENDING)
-    if not transaction.nested or buffer is None or not buffer.marks:
-        return
-    lengths, written = buffer.marks.pop()
-    if rolled_back:
-        # Rows added since the savepoint go; rows written since are unwritten by the rollback.
-        for table in list(buffer.rows):
-            keep = lengths.get(table, 0)
-            del buffer.rows[table][keep:]
-            buffer.written[table] = min(buffer.written[table], written.get(table, 0))

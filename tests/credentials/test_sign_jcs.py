@@ -32,10 +32,10 @@ def resolve(vm: str) -> bytes:
 @given(attestation_inputs())
 def test_sign_jcs_is_exact_and_verifies(inp: dcc.AttestationInput) -> None:
     unsigned = dcc.build_dcc(inp)
-    signed, document = credentials.sign_jcs(unsigned, SIGNER, CREATED)
-    assert document == rfc8785.dumps(signed)
-    assert orjson.loads(document) == signed
+    document = credentials.sign_jcs(unsigned, SIGNER, CREATED)
+    signed = orjson.loads(document)
     assert signed == proofs.sign(unsigned, PAIR, VM, proofs.JCS, CREATED)
+    assert document == rfc8785.dumps(signed)
     [verified] = proofs.verify(signed, resolve)
     assert verified.cryptosuite == proofs.JCS
 
