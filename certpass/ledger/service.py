@@ -110,7 +110,8 @@ def _write_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_before_commit(session: Session) -> None:
-    _write_pending(session)
+    if not session.in_nested_transaction():  # a savepoint's release writes nothing
+        _write_pending(session)
 
 
 # A savepoint that rolls back returns to its start's frontier. Rows pending then are pending
