@@ -31,7 +31,7 @@ from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import dcc, jose, keyring, passport, proofs, status
 from certpass.credentials.jcs import canonicalize
-from certpass.credentials.models import IssuedCredential, StatusList
+from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair
 from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.registry.models import Body, Scheme, Standard
@@ -63,7 +63,6 @@ class _Passports:
     scopes: dict[tuple[Any, ...], dcc.AccreditationRef] = field(default_factory=dict)
     holders: dict[tuple[Any, ...], dcc.Party] = field(default_factory=dict)
     list_urls: dict[tuple[str, str, int], str] = field(default_factory=dict)
-    lists: dict[tuple[str, str], StatusList] = field(default_factory=dict)
 
 
 def _state(ctx: IssuingContext) -> _Passports:
@@ -367,7 +366,7 @@ def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str
     issue's rows); returns the documents for its log entry: {"credential": "sha256:<hex>"}."""
     session = ctx.session
     slots = status.allocate(session, ctx.settings, certificate["id"], certificate["issuer_id"],
-                            _state(ctx).lists, first_issue=issue["issue_no"] == 0)
+                            first_issue=issue["issue_no"] == 0)
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
     signer = _signer(ctx, certificate["issuer_id"])
     now = utcnow()

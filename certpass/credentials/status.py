@@ -6,18 +6,21 @@ Lifecycle transitions flip the certificate's bits in the caller's transaction:
 withdrawn/cancelled → revocation bit set, suspended → suspension bit set, restored →
 suspension bit cleared.
 
-Issuance only advances ``next_index`` (a small integer column): the 16 KiB bitstring is
-written only when a bit changes. Open lists are loaded once per transaction, locked
-(SELECT ... FOR UPDATE) so concurrent writers never hand out the same index.
+Issuance only advances ``next_index`` (a small integer column, written at commit): the
+16 KiB bitstring is written only when a bit changes. Open lists are loaded once per
+transaction, locked (SELECT ... FOR UPDATE) so concurrent writers never hand out the same
+index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from certpass.certificates.models import Certificate
@@ -25,7 +28,7 @@ from certpass.config import Settings
 from certpass.credentials import keyring, proofs, status_list
 from certpass.credentials.models import StatusList, StatusSlot
 from certpass.errors import NotFound
-from certpass.store import pending
+from certpass.store import pending, savepoints
 from certpass.store.base import utcnow
 
 PURPOSES = status_list.PURPOSES
@@ -43,26 +46,64 @@ def _alive(row: Any) -> bool:
     return not inspect(row).detached
 
 
-def _open_list(session: Session, settings: Settings, body_id: str, purpose: str,
-               cache: dict[tuple[str, str], StatusList]) -> StatusList:
-    lst = cache.get((body_id, purpose))
-    if lst is not None and _alive(lst) and lst.next_index < lst.size:
-        return lst
-    with session.no_autoflush:
-        lst = session.scalars(
-            select(StatusList)
+@dataclass
+class _Cursor:
+    """Where a transaction hands out indexes of an open list; the list's `next_index` is
+    written once, at commit, not flushed for every certificate."""
+
+    list_id: int
+    size: int
+    next_index: int
+
+
+_CURSORS = "certpass.status.cursors"
+# A savepoint that rolls back gives back the indexes it handed out (none was published)
+# and forgets lists it opened or made.
+savepoints.follow(_CURSORS, lambda cursors: {k: replace(c) for k, c in cursors.items()},
+                  lambda _, start: start)
+
+
+def _save(session: Session, cursors: Iterable[_Cursor]) -> None:
+    lists = StatusList.__table__
+    session.connection().execute(
+        update(lists).where(lists.c.id == bindparam("list_id"))
+        .values(next_index=bindparam("next")),
+        [{"list_id": c.list_id, "next": c.next_index} for c in cursors])
+
+
+@event.listens_for(Session, "before_commit")
+def _save_before_commit(session: Session) -> None:
+    cursors = session.info.get(_CURSORS)
+    if cursors and not session.in_nested_transaction():
+        _save(session, cursors.values())
+        cursors.clear()
+
+
+def _open_list(session: Session, settings: Settings, body_id: str, purpose: str) -> _Cursor:
+    cursors = session.info.setdefault(_CURSORS, {})
+    cursor = cursors.get((body_id, purpose))
+    if cursor is not None:
+        if cursor.next_index < cursor.size:
+            return cursor
+        _save(session, [cursor])  # full: recorded before the next list is looked for
+    with session.no_autoflush:  # columns: the cursor, not an ORM row, carries next_index
+        row = session.execute(
+            select(StatusList.id, StatusList.size, StatusList.next_index)
             .where(StatusList.body_id == body_id, StatusList.purpose == purpose,
                    StatusList.next_index < StatusList.size)
             .order_by(StatusList.id.desc()).limit(1).with_for_update()
         ).first()
-    if lst is None:
+    if row is not None:
+        cursor = _Cursor(*row)
+    else:
         size = settings.status_list_size
         lst = StatusList(body_id=body_id, purpose=purpose, size=size,
                          bits=bytes(status_list.new(size)), next_index=0, updated_at=utcnow())
         session.add(lst)
         session.flush([lst])  # its id is part of the URL every credential carries
-    cache[(body_id, purpose)] = lst
-    return lst
+        cursor = _Cursor(lst.id, size, 0)
+    cursors[(body_id, purpose)] = cursor
+    return cursor
 
 
 def slots_of(session: Session, certificate_id: int) -> dict[str, StatusSlot]:
@@ -74,23 +115,21 @@ def slots_of(session: Session, certificate_id: int) -> dict[str, StatusSlot]:
 
 
 def allocate(session: Session, settings: Settings, certificate_id: int, issuer_id: str,
-             cache: dict[tuple[str, str], StatusList], first_issue: bool
-             ) -> dict[str, tuple[int, int]]:
+             first_issue: bool) -> dict[str, tuple[int, int]]:
     """The certificate's (list id, index) in each list: its existing slots, or new indexes
-    on its first issue (or on the first amendment of one issued before credentials existed).
-    `cache` holds the transaction's open lists (kept by the caller)."""
+    on its first issue (or on the first amendment of one issued before credentials existed)."""
     have = {} if first_issue else {
         p: (s.list_id, s.index) for p, s in slots_of(session, certificate_id).items()}
     for purpose in PURPOSES:
         if purpose in have:
             continue
-        lst = _open_list(session, settings, issuer_id, purpose, cache)
-        index = lst.next_index
-        lst.next_index = index + 1
+        cursor = _open_list(session, settings, issuer_id, purpose)
+        index = cursor.next_index
+        cursor.next_index = index + 1
         pending.add(session, StatusSlot.__table__, {
-            "certificate_id": certificate_id, "list_id": lst.id, "index": index,
+            "certificate_id": certificate_id, "list_id": cursor.list_id, "index": index,
             "purpose": purpose})
-        have[purpose] = (lst.id, index)
+        have[purpose] = (cursor.list_id, index)
     return have
 
 

@@ -11,6 +11,7 @@ import orjson
 import pytest
 import rfc8785
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
@@ -209,6 +210,9 @@ def test_slots_are_never_reused_and_a_full_list_is_followed_by_a_new_one(registr
                                                                    SETTINGS.status_list_size - 1]
         later = [(lid, idx) for lid, idx in mine if lid != first_list]
         assert [idx for _, idx in later] == [0, 1]
+        # Each list's next_index, written at commit, follows what was handed out.
+        assert lists[first_list].next_index == SETTINGS.status_list_size
+        assert {lists[lid].next_index for lid, _ in later} == {2}
         assert all(lists[lid].purpose == purpose for lid, _ in mine)
     # Every credential names its own slot.
     _, row = stored(registry_db, "B-0042")
@@ -283,3 +287,16 @@ def test_the_seed_is_sealed_under_the_secret_key(registry_db):
             keyring.unseal(row.sealed_seed, "cqc", row.fragment, "another secret")
         with pytest.raises(keyring.KeyUnavailable):  # bound to its own row
             keyring.unseal(row.sealed_seed, "cnas", row.fragment, SETTINGS.secret_key)
+
+
+def test_one_session_over_several_transactions_never_hands_out_an_index_twice(registry_db):
+    """Open lists are read afresh in each transaction (a row loaded earlier in the same
+    session holds an old next_index)."""
+    with Session(registry_db.engine, expire_on_commit=False) as s:
+        for batch in (["S-1", "S-2"], ["S-3"], ["S-4", "S-5"]):
+            with s.begin():
+                certificates.issue_many(ctx(s), [request(n) for n in batch], OPERATOR)
+                s.scalars(select(StatusList)).all()  # the lists, as loaded, stay in the session
+    with registry_db.read() as s:
+        slots = s.execute(select(StatusSlot.list_id, StatusSlot.index)).all()
+    assert len(slots) == 10 and len(set(slots)) == 10
