@@ -54,7 +54,10 @@ class AccreditationFacts:
 
     def scope_on(self, day: dt.date) -> AccreditedScope:
         s = self.scope
-        return AccreditedScope(s.number, self.status_on(day), s.valid_from, s.valid_until,
+        status = self.status_on(day)
+        if status == s.status:
+            return s
+        return AccreditedScope(s.number, status, s.valid_from, s.valid_until,
                                s.schemes, s.categories, s.standards, s.accreditor)
 
 

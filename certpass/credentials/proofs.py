@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import base58
 from nacl.exceptions import BadSignatureError
 from pyld import jsonld
 
@@ -30,6 +29,7 @@ from certpass.credentials.jcs import canonicalize, canonicalize_unchecked
 from certpass.credentials.multikey import (
     Ed25519KeyPair,
     b58decode,
+    b58encode,
     public_key_bytes,
     verify_key,
 )
@@ -201,7 +201,7 @@ def sign(
             canonical_document(unsecured, suite, loader),
         )
     )
-    proof["proofValue"] = "z" + base58.b58encode(signature).decode()
+    proof["proofValue"] = "z" + b58encode(signature)
 
     signed = {k: v for k, v in document.items() if k != "proof"}
     signed["proof"] = [*existing, proof] if existing else proof

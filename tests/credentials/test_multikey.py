@@ -31,6 +31,8 @@ def test_public_and_secret_headers_are_not_interchangeable():
         multikey.decode_secret_key(key.public_multibase)
     with pytest.raises(multikey.InvalidKey):
         multikey.decode_public_key("z0OIl")  # not base58
+    with pytest.raises(multikey.InvalidKey):
+        multikey.decode_public_key("z6Mké")  # not ASCII
 
 
 def test_did_key_document():
@@ -82,5 +84,6 @@ def test_did_web_document_with_retired_and_revoked_keys():
 
 @settings(max_examples=200)
 @given(st.binary(max_size=80))
-def test_fast_base58_decoder_matches_reference(data):
+def test_base58btc_matches_the_reference(data):
+    assert multikey.b58encode(data) == base58.b58encode(data).decode()
     assert multikey.b58decode(base58.b58encode(data).decode()) == data
