@@ -63,6 +63,10 @@ class Settings:
     verify_burst: int = _setting(
         0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
     )
+    idempotency_keep_hours: float = _setting(
+        24.0, "How long a write's Idempotency-Key is remembered: a retry within it returns "
+        "the first response; the server forgets older keys (0: keep them forever)."
+    )
     alerts_worker: bool = _setting(
         False, "Run the webhook delivery worker inside the web server (else run "
         "`certpass alerts deliver`)."

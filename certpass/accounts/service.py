@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -212,6 +212,13 @@ def claim_idempotent(session: Session, user_id: int, key: str, method: str, path
     except IntegrityError:
         return None
     return record
+
+
+def forget_idempotency_keys(session: Session, before: dt.datetime) -> int:
+    """Delete the keys of writes made before `before`; returns how many. A retry after that
+    is a new request (the write's own checks, e.g. a duplicate number, still refuse it)."""
+    return session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)).rowcount
 
 
 def complete_idempotent(session: Session, record: IdempotencyRecord, status: int,

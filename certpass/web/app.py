@@ -89,13 +89,17 @@ async def _empty_receive() -> Message:
 @asynccontextmanager
 async def _background_jobs(app: FastAPI) -> AsyncIterator[None]:
     """Jobs that run beside the server, each when its setting enables it: the checkpoint
-    publisher and the webhook delivery worker."""
+    publisher, the webhook delivery worker and the idempotency-key janitor."""
+    from certpass.accounts.jobs import IdempotencyKeyJanitor
     from certpass.alerts.worker import DeliveryWorker
     from certpass.ledger.publisher import CheckpointPublisher
 
     settings, db = app.state.settings, app.state.db
-    jobs = [job for job, on in ((CheckpointPublisher(db, settings), settings.log_publisher),
-                                (DeliveryWorker(db, settings), settings.alerts_worker)) if on]
+    jobs = [job for job, on in (
+        (CheckpointPublisher(db, settings), settings.log_publisher),
+        (DeliveryWorker(db, settings), settings.alerts_worker),
+        (IdempotencyKeyJanitor(db, settings), settings.idempotency_keep_hours > 0),
+    ) if on]
     for job in jobs:
         job.start()
     if settings.warm_caches:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from certpass.accounts.jobs import IdempotencyKeyJanitor
 from certpass.accounts.models import IdempotencyRecord
 from certpass.certificates.models import Certificate, StatusEvent
 from certpass.ledger.service import tree_size, verify_log
+from certpass.store.base import utcnow
 from certpass.web.app import create_app
 from tests.registry_fixture import request_data
 from tests.web.conftest import bearer
@@ -109,3 +112,24 @@ def test_token_creation_is_never_replayed(client, tokens):
     assert r2.status_code == 409 and r1.json()["token"] not in r2.text
     listed = client.get("/api/tokens", headers=bearer(tokens["cqc"])).json()
     assert len([t for t in listed if t["scope"] == "read"]) == 2  # ro fixture token + one
+
+
+def test_keys_older_than_the_setting_are_forgotten(client, tokens, app_db, settings_for):
+    old = {**bearer(tokens["cqc"]), "Idempotency-Key": "k-old"}
+    new = {**bearer(tokens["cqc"]), "Idempotency-Key": "k-new"}
+    assert client.post("/api/certificates", json=request_data(), headers=old).status_code == 201
+    assert client.post("/api/certificates", json=request_data("2024010701000002"),
+                       headers=new).status_code == 201
+    with app_db.write() as s:  # a day and an hour go by for the first key
+        s.execute(update(IdempotencyRecord).where(IdempotencyRecord.key == "k-old")
+                  .values(created_at=utcnow() - dt.timedelta(hours=25)))
+    janitor = IdempotencyKeyJanitor(app_db, settings_for(idempotency_keep_hours=24))
+    assert janitor.forget_once() == 1
+    with app_db.read() as s:
+        assert set(s.scalars(select(IdempotencyRecord.key))) == {"k-new"}
+    # A retry with the forgotten key is a new request, which the service itself refuses.
+    again = client.post("/api/certificates", json=request_data(), headers=old)
+    assert again.status_code == 409 and "idempotent-replayed" not in again.headers
+    replayed = client.post("/api/certificates", json=request_data("2024010701000002"),
+                           headers=new)
+    assert replayed.headers["idempotent-replayed"] == "true"
