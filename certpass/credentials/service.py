@@ -2,9 +2,10 @@
 
 ``on_issue`` is called by the certificate service for each new issue (first issue or
 amendment) before the issue's log entry is appended: it maps the rows to a UNTP 0.6.1
-Digital Conformity Credential, signs it with the issuer's current key (eddsa-jcs-2022, and as
-a VC-JOSE JWT), stores it and returns the document hash the log entry carries.
-``on_status_change`` flips the certificate's status-list bits.
+Digital Conformity Credential, signs it with the issuer's current key (eddsa-jcs-2022),
+buffers its row (store.pending) and returns the document hash the log entry carries. Its
+VC-JOSE JWT is signed when downloaded (``jwt``). ``on_status_change`` flips the
+certificate's status-list bits.
 
 Bulk issuance asks the same questions thousands of times per transaction (the issuer's DID,
 key, accreditation body, scheme...), so the answers are kept in a `_Passports` held on the
