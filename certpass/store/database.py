@@ -10,7 +10,10 @@ import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from certpass.errors import Conflict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITE = "certpass_write"
@@ -38,6 +41,11 @@ def _json(value: object) -> str:
     """JSON columns: orjson (several per certificate issue; the standard library's encoder
     costs more than the row's insert)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _unique_violation(exc: IntegrityError) -> bool:
+    return "UNIQUE constraint failed" in str(exc.orig) or getattr(
+        exc.orig, "sqlstate", None) == "23505"
 
 
 def make_engine(url: str) -> Engine:
@@ -95,9 +103,18 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together, or nothing does."""
-        with self._writers() as session, session.begin():
-            yield session
+        """One transaction: everything inside commits together, or nothing does. A unique
+        key taken by a concurrent writer between a service's check and its commit (say, two
+        requests issuing the same new number at once on PostgreSQL) is a Conflict, not a
+        crash: nothing was written, and the retry meets the service's own check."""
+        try:
+            with self._writers() as session, session.begin():
+                yield session
+        except IntegrityError as exc:
+            if not _unique_violation(exc):
+                raise
+            raise Conflict("another request wrote the same record at the same moment",
+                           hint="nothing was written; send the request again") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

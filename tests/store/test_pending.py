@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from certpass.errors import Conflict
 from certpass.registry.models import Body, Economy
 from certpass.store import pending
 from certpass.store.base import utcnow
@@ -73,3 +74,15 @@ def test_a_rolled_back_transaction_writes_nothing(db) -> None:  # type: ignore[n
     with db.write() as s:  # nothing of the failed transaction lingers in a new one
         pending.add(s, ECONOMIES, economy("G3"))
     assert codes(db) == {"G3"}
+
+
+def test_a_unique_key_taken_at_commit_is_a_conflict_and_writes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    """What two concurrent writers of the same new key meet: the later commit fails on the
+    unique constraint. It is a Conflict (409 over HTTP), and none of its rows land."""
+    with db.write() as s:
+        pending.add(s, ECONOMIES, economy("U1"))
+    with pytest.raises(Conflict) as caught, db.write() as s:
+        pending.add(s, ECONOMIES, economy("U2"))
+        pending.add(s, ECONOMIES, economy("U1"))  # taken meanwhile
+    assert "send the request again" in caught.value.hint
+    assert codes(db) == {"U1"}
