@@ -34,7 +34,8 @@ class Settings:
     )
     secret_key: str = _setting(
         "certpass-development-secret-change-me",
-        "Secret that encrypts private keys at rest and signs sessions. Change it in production.",
+        "Secret that encrypts private keys and webhook secrets at rest and signs sessions. "
+        "Change it in production (and keep it: what it sealed opens only with it).",
         secret=True,
     )
     log_origin: str = _setting(

@@ -20,8 +20,9 @@ class Subscription(Base):
     target_kind: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000))
-    # The HMAC key: shown once at creation, kept because every delivery is signed with it.
-    secret: Mapped[str] = mapped_column(String(80))
+    # The HMAC key: shown once at creation, kept (sealed, "sealed:...") because every
+    # delivery is signed with it. One without the prefix predates sealing (alerts_0002).
+    secret: Mapped[str] = mapped_column(String(200))
     # active or paused (after too many consecutive failures, or by its owner).
     state: Mapped[str] = mapped_column(String(8), default="active")
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)

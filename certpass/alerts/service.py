@@ -8,6 +8,7 @@ could point at an internal address); certpass only insists on http(s).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import secrets
@@ -26,6 +27,7 @@ from certpass.alerts import signer
 from certpass.alerts.models import Delivery, Subscription
 from certpass.config import Settings
 from certpass.errors import Forbidden, InvalidInput, NotFound
+from certpass.store import sealed
 from certpass.store.base import utcnow
 from certpass.store.database import Database
 
@@ -46,8 +48,8 @@ def check_url(url: str) -> str:
     return url.strip()
 
 
-def subscribe(session: Session, actor: Actor, target_kind: str, target: str,
-              url: str) -> tuple[Subscription, str]:
+def subscribe(session: Session, settings: Settings, actor: Actor, target_kind: str,
+              target: str, url: str) -> tuple[Subscription, str]:
     """A new subscription and its signing secret (returned here once, never shown again)."""
     user = _user(session, actor)
     if target_kind not in TARGET_KINDS:
@@ -56,13 +58,46 @@ def subscribe(session: Session, actor: Actor, target_kind: str, target: str,
     if not target.strip():
         raise InvalidInput("say what to watch: a certificate number, a holder name or a body id")
     secret = "whsec_" + secrets.token_urlsafe(32)
-    sub = Subscription(id="sub_" + secrets.token_hex(8), user_id=user.id,
-                       target_kind=target_kind, target=target.strip(), url=check_url(url),
-                       secret=secret, state="active", consecutive_failures=0, last_error="")
+    sub_id = "sub_" + secrets.token_hex(8)
+    sub = Subscription(id=sub_id, user_id=user.id, target_kind=target_kind,
+                       target=target.strip(), url=check_url(url),
+                       secret=_seal(settings, sub_id, secret), state="active",
+                       consecutive_failures=0, last_error="")
     session.add(sub)
     session.flush()
     session.info.pop(_TARGETS, None)
     return sub, secret
+
+
+# -- the secret at rest: sealed (store.sealed) under its own label, bound to the subscription
+
+_SEALED, _LABEL = "sealed:", b"certpass webhook secret v1"
+
+
+def _seal(settings: Settings, subscription_id: str, secret: str) -> str:
+    box = sealed.seal(secret.encode(), _LABEL, subscription_id.encode(), settings.secret_key)
+    return _SEALED + base64.b64encode(box).decode("ascii")
+
+
+def _open(settings: Settings, subscription_id: str, stored: str) -> str:
+    """The plain secret; a stored one without the prefix predates sealing."""
+    if not stored.startswith(_SEALED):
+        return stored
+    box = base64.b64decode(stored.removeprefix(_SEALED))
+    return sealed.unseal(box, _LABEL, subscription_id.encode(), settings.secret_key).decode()
+
+
+def seal_plain_secrets(db: Database, settings: Settings) -> int:
+    """Seal the secrets stored in plain text before they were sealed; returns how many."""
+    plain = Subscription.secret.not_like(_SEALED + "%")
+    with db.read() as session:
+        if session.scalar(select(Subscription.id).where(plain).limit(1)) is None:
+            return 0
+    with db.write() as session:
+        subs = session.scalars(select(Subscription).where(plain)).all()
+        for sub in subs:
+            sub.secret = _seal(settings, sub.id, sub.secret)
+        return len(subs)
 
 
 def get(session: Session, actor: Actor, subscription_id: str) -> Subscription:
@@ -219,7 +254,7 @@ class _Due:
     delivery_id: int
     subscription_id: str
     url: str
-    secret: str
+    secret: str  # as stored (sealed)
     body: bytes
 
 
@@ -253,14 +288,21 @@ def deliver_due(db: Database, settings: Settings, post: Post = http_post,
     while waiting on a receiver."""
     figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
     failing: set[str] = set()
+    seal_plain_secrets(db, settings)
     for due in _due_heads(db, utcnow(), limit):
         if due.subscription_id in failing:
             continue  # one failure per subscription per round is enough evidence
-        timestamp = int(time.time())
-        headers = {"Content-Type": "application/json", "User-Agent": "certpass-alerts",
-                   signer.HEADER: signer.signature(due.secret, timestamp, due.body)}
-        outcome = post(due.url, due.body, headers, settings.alerts_timeout_seconds)
-        figures["sent"] += 1
+        try:
+            secret = _open(settings, due.subscription_id, due.secret)
+        except (sealed.InvalidTag, ValueError):
+            outcome = Outcome(None, "cannot decrypt the subscription's secret: "
+                                    "CERTPASS_SECRET_KEY differs from the one it was sealed with")
+        else:
+            timestamp = int(time.time())
+            headers = {"Content-Type": "application/json", "User-Agent": "certpass-alerts",
+                       signer.HEADER: signer.signature(secret, timestamp, due.body)}
+            outcome = post(due.url, due.body, headers, settings.alerts_timeout_seconds)
+            figures["sent"] += 1
         paused = _record_outcome(db, settings, due, outcome)
         if outcome.ok:
             figures["delivered"] += 1

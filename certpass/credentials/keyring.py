@@ -15,15 +15,10 @@ what it signed before then (proof ``created`` < ``retired_at``) and nothing afte
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +29,7 @@ from certpass.credentials.models import SigningKey
 from certpass.errors import CertpassError, Forbidden, NotFound
 from certpass.ledger.service import append_event
 from certpass.registry.models import Body
+from certpass.store import sealed
 from certpass.store.base import utcnow
 
 _INFO = b"certpass credential signing key v1"
@@ -70,26 +66,18 @@ def verification_method(settings: Settings, row: SigningKey) -> str:
 # --- sealing ------------------------------------------------------------------------------
 
 
-def _cipher(secret_key: str) -> AESGCM:
-    kek = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
-        secret_key.encode()
-    )
-    return AESGCM(kek)
-
-
 def _aad(body_id: str | None, fragment: str) -> bytes:
     return f"{body_id or '-'}#{fragment}".encode()
 
 
 def seal(seed: bytes, body_id: str | None, fragment: str, secret_key: str) -> bytes:
-    nonce = os.urandom(12)
-    return nonce + _cipher(secret_key).encrypt(nonce, seed, _aad(body_id, fragment))
+    return sealed.seal(seed, _INFO, _aad(body_id, fragment), secret_key)
 
 
-def unseal(sealed: bytes, body_id: str | None, fragment: str, secret_key: str) -> bytes:
+def unseal(sealed_seed: bytes, body_id: str | None, fragment: str, secret_key: str) -> bytes:
     try:
-        return _cipher(secret_key).decrypt(sealed[:12], sealed[12:], _aad(body_id, fragment))
-    except InvalidTag as exc:
+        return sealed.unseal(sealed_seed, _INFO, _aad(body_id, fragment), secret_key)
+    except sealed.InvalidTag as exc:
         raise KeyUnavailable(
             f"cannot decrypt signing key {fragment} of {body_id or 'the platform'}",
             hint="CERTPASS_SECRET_KEY differs from the one the key was sealed with",

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from certpass.alerts import service, signer
+from certpass.alerts.models import Subscription
 from certpass.config import Settings
 from tests.registry_fixture import request_data
 from tests.web.conftest import bearer
@@ -53,8 +54,9 @@ def receiver():
     r.close()
 
 
-FAST = Settings.load(environ={}, alerts_retry_base_seconds="0.01",
-                     alerts_retry_cap_seconds="0.05", alerts_pause_after="100")
+FAST = Settings.load(environ={}, secret_key="test-secret-key-0123456789",
+                     alerts_retry_base_seconds="0.01", alerts_retry_cap_seconds="0.05",
+                     alerts_pause_after="100")
 
 
 def _subscribe(client, token, kind, target, url):
@@ -98,8 +100,9 @@ def test_failing_endpoint_is_paused_then_resumed(client, tokens, app_db):
     try:
         sub = _subscribe(client, tokens["admin"], "certificate", "2024010701000001", dead.url)
         client.post("/api/certificates", json=request_data(), headers=bearer(tokens["cqc"]))
-        settings = Settings.load(environ={}, alerts_retry_base_seconds="0",
-                                 alerts_retry_cap_seconds="0", alerts_pause_after="3")
+        settings = Settings.load(environ={}, secret_key="test-secret-key-0123456789",
+                                 alerts_retry_base_seconds="0", alerts_retry_cap_seconds="0",
+                                 alerts_pause_after="3")
         service.deliver_until_idle(app_db, settings)
         got = client.get(f"/api/subscriptions/{sub['id']}", headers=bearer(tokens["admin"]))
         assert got.json()["state"] == "paused" and got.json()["consecutive_failures"] == 3
@@ -143,3 +146,35 @@ def test_subscriptions_are_private_and_need_an_account(client, tokens):
     assert client.post("/api/subscriptions", json={"target_kind": "body", "target": "cqc",
                                                    "url": "https://e.org"}).status_code == 401
 KNOWN = "35495024f4ef3f94e5a93e22221544c4b75e9a42300cd965ab81cb85cd994e91"
+
+
+def test_the_secret_is_sealed_at_rest_and_plain_ones_get_sealed(client, tokens, app_db,
+                                                                receiver):
+    sub = _subscribe(client, tokens["cqc-read"], "body", "cqc", receiver.url)
+    with app_db.read() as s:
+        stored = s.get(Subscription, sub["id"]).secret
+    assert stored.startswith("sealed:") and sub["secret"] not in stored
+    with app_db.write() as s:  # as a secret stored before sealing was
+        s.get(Subscription, sub["id"]).secret = sub["secret"]
+    receiver.fail_first = 0
+    h = bearer(tokens["cqc"])
+    assert client.post("/api/certificates", json=request_data(), headers=h).status_code == 201
+    assert service.deliver_until_idle(app_db, FAST)["delivered"] == 1
+    with app_db.read() as s:
+        assert s.get(Subscription, sub["id"]).secret.startswith("sealed:")
+    [(headers, body)] = receiver.received
+    assert signer.verify(sub["secret"], headers[signer.HEADER], body, int(time.time()))
+
+
+def test_a_secret_that_no_longer_opens_fails_the_delivery_not_the_worker(client, tokens,
+                                                                         app_db, receiver):
+    sub = _subscribe(client, tokens["cqc-read"], "body", "cqc", receiver.url)
+    h = bearer(tokens["cqc"])
+    assert client.post("/api/certificates", json=request_data(), headers=h).status_code == 201
+    other_key = Settings.load(environ={}, secret_key="a-different-secret-key-0123")
+    figures = service.deliver_due(app_db, other_key)
+    assert figures == {"sent": 0, "delivered": 0, "failed": 1, "paused": 0}
+    [delivery] = client.get(f"/api/subscriptions/{sub['id']}/deliveries",
+                            headers=bearer(tokens["cqc-read"])).json()
+    assert delivery["state"] == "pending" and "CERTPASS_SECRET_KEY" in delivery["last_error"]
+    assert receiver.calls == 0

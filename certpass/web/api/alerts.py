@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from certpass.alerts import service
-from certpass.web.deps import DB, WRITE_ERRORS, Account, PageDep, error_responses
+from certpass.web.deps import DB, WRITE_ERRORS, Account, PageDep, SettingsDep, error_responses
 
 router = APIRouter(prefix="/api/subscriptions", tags=["alerts"])
 SubId = Annotated[str, Path(min_length=1, max_length=24)]
@@ -60,10 +60,11 @@ class DeliveryOut(BaseModel):
 
 
 @router.post("", status_code=201, response_model=NewSubscription, responses=WRITE_ERRORS)
-def subscribe(request: SubscriptionRequest, db: DB, actor: Account) -> dict:
+def subscribe(request: SubscriptionRequest, db: DB, settings: SettingsDep,
+              actor: Account) -> dict:
     with db.write() as session:
-        sub, secret = service.subscribe(session, actor, request.target_kind, request.target,
-                                        request.url)
+        sub, secret = service.subscribe(session, settings, actor, request.target_kind,
+                                        request.target, request.url)
         return {**service.to_dict(sub), "secret": secret}
 
 
