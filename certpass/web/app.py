@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -159,12 +159,21 @@ def _include_routers(app: FastAPI) -> None:
 
     from certpass.web import api, pages
 
+    # A route ending in a {...:path} parameter (a certificate number may hold "/") also
+    # matches the longer routes below it, so those routes are tried after all the others.
+    last = APIRouter()
     for package in (api, pages):
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             router = getattr(module, "router", None)
-            if router is not None:
-                app.include_router(router)
+            if router is None:
+                continue
+            first = APIRouter()
+            for route in router.routes:
+                tail = getattr(route, "path", "").endswith(":path}")
+                (last if tail else first).routes.append(route)
+            app.include_router(first)
+    app.include_router(last)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -150,3 +151,13 @@ Account = Annotated[Actor, Depends(account)]
 PasswordOrToken = Annotated[Actor, Depends(password_or_token)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PageDep = Annotated[Page, Depends()]
+
+
+# A certificate number as a path parameter. Routes take it as {number:path}: numbers may hold
+# "/" (EAEU BY/112 02.01. ...), which a link may or may not percent-encode.
+CertificateNumber = Annotated[str, Path(min_length=1, max_length=80)]
+
+
+def download_name(number: str) -> str:
+    """A certificate number as part of a download's file name ("/" and spaces are not)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", number)

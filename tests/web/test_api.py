@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -148,3 +149,29 @@ def test_accreditation_writes_by_role(client, tokens):
     assert client.post("/api/bodies", json={"id": "x-body", "name_en": "X", "roles": ["regulator"],
                                             "economy_code": "CN"},
                        headers=bearer(tokens["admin"])).status_code == 201
+
+
+SLASHED = "EAEU BY/112 02.01. TR004 002.01 00060"  # EAEU numbers hold "/" and spaces
+
+
+@pytest.mark.parametrize("path", [quote(SLASHED, safe=""), quote(SLASHED)],
+                         ids=["slash-encoded", "slash-raw"])
+def test_a_number_with_a_slash_reaches_every_certificate_route(client, tokens, path):
+    h = bearer(tokens["cqc"])
+    r = client.post("/api/certificates", json=request_data(SLASHED), headers=h)
+    assert r.status_code == 201, r.text
+    base = f"/api/certificates/{path}"
+    assert client.get(base).json()["number"] == SLASHED
+    credential = client.get(f"{base}/credential").json()
+    assert credential["credentialSubject"]["name"].endswith(f"certificate {SLASHED}, issue 0")
+    # The credential's own id and its QR's verify link lead back to it.
+    assert client.get(credential["id"].split("127.0.0.1:8000", 1)[1]).json() == credential
+    assert client.get(f"{base}/credential.jwt").text.count(".") == 2
+    assert client.get(f"{base}/qr.svg").headers["content-type"].startswith("image/svg")
+    pdf = client.get(f"{base}/passport.pdf")
+    assert pdf.status_code == 200 and "/" not in pdf.headers["content-disposition"]
+    assert client.get(f"{base}/recognition").status_code == 200
+    r = client.post(f"{base}/suspend", json={"reason": "audit"}, headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "suspended"
+    page = client.get(f"/certificates/{path}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and SLASHED in page.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from certpass.certificates import service
 from certpass.certificates.schemas import (
@@ -16,10 +16,9 @@ from certpass.certificates.schemas import (
     Status,
     TransitionRequest,
 )
-from certpass.web.deps import DB, PageDep, ReadSession, SettingsDep, Writer
+from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, SettingsDep, Writer
 
 router = APIRouter(prefix="/api/certificates", tags=["certificates"])
-Number = Annotated[str, Path(min_length=1, max_length=80)]
 
 
 @router.get("", response_model=CertificatePage)
@@ -42,8 +41,8 @@ def list_certificates(
             "limit": page.limit, "offset": page.offset}
 
 
-@router.get("/{number}", response_model=CertificateDetail, response_model_by_alias=True)
-def get_certificate(number: Number, session: ReadSession) -> dict:
+@router.get("/{number:path}", response_model=CertificateDetail, response_model_by_alias=True)
+def get_certificate(number: CertificateNumber, session: ReadSession) -> dict:
     return service.to_detail(service.get(session, number))
 
 
@@ -56,10 +55,10 @@ def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
         return service.to_detail(service.get(session, issued.number))
 
 
-@router.post("/{number}/amend", response_model=CertificateDetail,
+@router.post("/{number:path}/amend", response_model=CertificateDetail,
              response_model_by_alias=True)
-def amend_certificate(number: Number, request: AmendRequest, db: DB, settings: SettingsDep,
-                      actor: Writer) -> dict:
+def amend_certificate(number: CertificateNumber, request: AmendRequest, db: DB,
+                      settings: SettingsDep, actor: Writer) -> dict:
     with db.write() as session:
         certificate = service.amend(service.IssuingContext(session, settings), number, request,
                                     actor)
@@ -67,10 +66,10 @@ def amend_certificate(number: Number, request: AmendRequest, db: DB, settings: S
         return service.to_detail(certificate)
 
 
-@router.post("/{number}/{action}", response_model=CertificateDetail,
+@router.post("/{number:path}/{action}", response_model=CertificateDetail,
              response_model_by_alias=True)
 def change_status(
-    number: Number,
+    number: CertificateNumber,
     action: Literal["suspend", "restore", "withdraw", "cancel"],
     request: TransitionRequest,
     db: DB,

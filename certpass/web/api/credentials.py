@@ -11,10 +11,17 @@ from fastapi.responses import JSONResponse, Response
 from certpass.credentials import keyring, passport, proofs, status
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
-from certpass.web.deps import DB, ReadSession, SettingsDep, Writer, error_responses
+from certpass.web.deps import (
+    DB,
+    CertificateNumber,
+    ReadSession,
+    SettingsDep,
+    Writer,
+    download_name,
+    error_responses,
+)
 
 router = APIRouter(tags=["credentials"])
-Number = Annotated[str, Path(min_length=1, max_length=80)]
 IssueNo = Annotated[int | None, Query(ge=0, le=100_000, description="an earlier issue")]
 LD = "application/vc+ld+json"
 DID_JSON = "application/did+json"
@@ -44,9 +51,9 @@ def status_list_credential(
     return _json(status.list_credential(session, settings, body_id, purpose, list_id), LD)
 
 
-@router.get("/api/certificates/{number}/credential")
+@router.get("/api/certificates/{number:path}/credential")
 def credential(
-    number: Number, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
+    number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
 ) -> Response:
     _, row = credentials.find(session, number, issue)
@@ -55,35 +62,35 @@ def credential(
     return _json(credentials.resigned(session, settings, row, suite), LD)
 
 
-@router.get("/api/certificates/{number}/credential.jwt")
-def credential_jwt(number: Number, session: ReadSession, settings: SettingsDep,
+@router.get("/api/certificates/{number:path}/credential.jwt")
+def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                    issue: IssueNo = None) -> Response:
     _, row = credentials.find(session, number, issue)
     return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE)
 
 
-@router.get("/api/certificates/{number}/qr.svg")
-def qr_svg(number: Number, session: ReadSession, settings: SettingsDep,
+@router.get("/api/certificates/{number:path}/qr.svg")
+def qr_svg(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
            issue: IssueNo = None) -> Response:
     certificate, row = credentials.find(session, number, issue)
     url = credentials.verify_url(settings, certificate.number, row.sha256)
     return Response(passport.qr_svg(url), media_type="image/svg+xml")
 
 
-@router.get("/api/certificates/{number}/qr.png")
-def qr_png(number: Number, session: ReadSession, settings: SettingsDep,
+@router.get("/api/certificates/{number:path}/qr.png")
+def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
            issue: IssueNo = None) -> Response:
     certificate, row = credentials.find(session, number, issue)
     url = credentials.verify_url(settings, certificate.number, row.sha256)
     return Response(passport.qr_png(url), media_type="image/png")
 
 
-@router.get("/api/certificates/{number}/passport.pdf")
-def passport_pdf(number: Number, session: ReadSession, settings: SettingsDep,
+@router.get("/api/certificates/{number:path}/passport.pdf")
+def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                  issue: IssueNo = None) -> Response:
     facts = credentials.passport_facts(session, settings, number, issue)
     return Response(passport.passport_pdf(facts), media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="passport-{facts.number}.pdf"'})
+        "Content-Disposition": f'inline; filename="passport-{download_name(facts.number)}.pdf"'})
 
 
 @router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422))

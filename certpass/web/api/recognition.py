@@ -18,17 +18,16 @@ from certpass.calendar import parse_day
 from certpass.errors import InvalidInput
 from certpass.recognition import service
 from certpass.recognition.rules import KINDS, STATUSES
-from certpass.web.deps import DB, PageDep, ReadSession, Writer
+from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, Writer
 
 router = APIRouter(tags=["recognition"])
-Number = Annotated[str, Path(min_length=1, max_length=80)]
 ArrangementId = Annotated[str, Path(min_length=1, max_length=64)]
 Market = Annotated[str, Query(min_length=2, max_length=8, description="ISO 3166-1 alpha-2")]
 
 
-@router.get("/api/certificates/{number}/recognition")
+@router.get("/api/certificates/{number:path}/recognition")
 def recognition(
-    number: Number,
+    number: CertificateNumber,
     session: ReadSession,
     market: Market | None = None,
     date: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,

@@ -21,11 +21,10 @@ from certpass.errors import CertpassError
 from certpass.ledger import service as ledger
 from certpass.recognition import engine, snapshot
 from certpass.registry.models import Accreditation, Economy
-from certpass.web.deps import ReadSession, SettingsDep
+from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep, download_name
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
-Number = Annotated[str, Path(min_length=1, max_length=80)]
 
 
 def recognition_by_market(session: Session, certificate: Certificate,
@@ -55,8 +54,8 @@ def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Ma
     return Markup(svg[svg.find("<svg"):])  # drop the XML declaration: it is inline HTML
 
 
-@router.get("/certificates/{number}", response_class=HTMLResponse)
-def passport(request: Request, number: Number, session: ReadSession,
+@router.get("/certificates/{number:path}", response_class=HTMLResponse)
+def passport(request: Request, number: CertificateNumber, session: ReadSession,
              settings: SettingsDep) -> HTMLResponse:
     certificate = certificates.get(session, number)
     today = dt.date.today()
@@ -72,8 +71,8 @@ def passport(request: Request, number: Number, session: ReadSession,
                   qr=qr_svg(session, settings, certificate))
 
 
-@router.get("/certificates/{number}/receipt/{index}.txt", response_class=PlainTextResponse)
-def receipt(number: Number, index: Annotated[int, Path(ge=0, le=2**62)],
+@router.get("/certificates/{number:path}/receipt/{index}.txt", response_class=PlainTextResponse)
+def receipt(number: CertificateNumber, index: Annotated[int, Path(ge=0, le=2**62)],
             session: ReadSession) -> PlainTextResponse:
     """The offline log receipt (C2SP tlog-proof) of one of this certificate's log entries."""
     certificate = certificates.get(session, number)
@@ -82,4 +81,5 @@ def receipt(number: Number, index: Annotated[int, Path(ge=0, le=2**62)],
         raise NotFound(f"log entry {index} is not part of certificate {number}'s history")
     return PlainTextResponse(
         ledger.receipt(session, index),
-        headers={"Content-Disposition": f'attachment; filename="{number}-{index}.tlog-proof"'})
+        headers={"Content-Disposition":
+                 f'attachment; filename="{download_name(number)}-{index}.tlog-proof"'})

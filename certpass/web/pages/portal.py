@@ -10,8 +10,9 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -25,11 +26,10 @@ from certpass.registry.models import Scheme
 from certpass.store.database import Database
 from certpass.web import i18n
 from certpass.web import session as web_session
-from certpass.web.deps import DB, ReadSession, SettingsDep
+from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
-Number = Annotated[str, Path(min_length=1, max_length=80)]
 ACTIONS = ("suspend", "restore", "withdraw")
 ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "holder_economy",
                 "product_name", "product_name_zh", "models", "trademark", "ratings", "hs_code",
@@ -143,7 +143,7 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
         try:
             with db.write() as session:
                 certificates.issue(certificates.IssuingContext(session, settings), req, actor)
-            return _redirect(f"/portal/certificates/{req.number}?done=issue")
+            return _redirect(f"/portal/certificates/{quote(req.number, safe='')}?done=issue")
         except CertpassError as exc:
             errors = {service_field(exc): exc.message}
     with db.read() as session:
@@ -151,8 +151,8 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
                       errors=errors, schemes=_schemes(session))
 
 
-@router.get("/portal/certificates/{number}", response_class=HTMLResponse)
-def manage_page(request: Request, number: Number, actor: SignedIn,
+@router.get("/portal/certificates/{number:path}", response_class=HTMLResponse)
+def manage_page(request: Request, number: CertificateNumber, actor: SignedIn,
                 session: ReadSession, done: str = "") -> HTMLResponse:
     certificate = _own(session, number, actor)
     return render(request, "portal_manage.html", c=certificates.to_detail(certificate),
@@ -177,8 +177,8 @@ AMEND_FIELDS = ("issued_on", "reason", "holder_name", "product_name", "models", 
                 "valid_until")
 
 
-@router.post("/portal/certificates/{number}/amend", response_class=HTMLResponse)
-def amend(request: Request, number: Number, actor: SignedIn, form: Form, db: DB,
+@router.post("/portal/certificates/{number:path}/amend", response_class=HTMLResponse)
+def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Form, db: DB,
           settings: SettingsDep) -> Response:
     values = {name: _text(form, name) for name in AMEND_FIELDS}
     errors: dict[str, str] = {}
@@ -208,14 +208,14 @@ def amend(request: Request, number: Number, actor: SignedIn, form: Form, db: DB,
             with db.write() as session:
                 certificates.amend(certificates.IssuingContext(session, settings), number, req,
                                    actor)
-            return _redirect(f"/portal/certificates/{number}?done=amend")
+            return _redirect(f"/portal/certificates/{quote(number, safe='')}?done=amend")
         except CertpassError as exc:
             errors = {service_field(exc, default="reason"): exc.message}
     return _manage_again(request, db, number, actor, "amend", values, errors)
 
 
-@router.post("/portal/certificates/{number}/{action}", response_class=HTMLResponse)
-def change_status(request: Request, number: Number, action: Literal["suspend", "restore",
+@router.post("/portal/certificates/{number:path}/{action}", response_class=HTMLResponse)
+def change_status(request: Request, number: CertificateNumber, action: Literal["suspend", "restore",
                   "withdraw"], actor: SignedIn, form: Form, db: DB,
                   settings: SettingsDep) -> Response:
     values = {"reason": _text(form, "reason"), "effective_on": _text(form, "effective_on")}
@@ -229,7 +229,7 @@ def change_status(request: Request, number: Number, action: Literal["suspend", "
             with db.write() as session:
                 certificates.transition(certificates.IssuingContext(session, settings), number,
                                         action, req, actor)
-            return _redirect(f"/portal/certificates/{number}?done={action}")
+            return _redirect(f"/portal/certificates/{quote(number, safe='')}?done={action}")
         except CertpassError as exc:
             errors = {service_field(exc, default="reason"): exc.message}
     return _manage_again(request, db, number, actor, action, values, errors)

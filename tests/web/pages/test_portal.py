@@ -172,3 +172,16 @@ def test_bulk_upload_rejects_a_broken_file(signed_in, page_db):
                  files={"file": ("certs.csv", b"nonsense,columns\n1,2\n", "text/csv")})
     assert r.status_code == 422 and 'id="err-file"' in r.text and "unknown columns" in r.text
     assert count(page_db) == 0
+
+
+def test_a_number_with_a_slash_is_issued_and_managed(signed_in):
+    web, token = signed_in
+    number = "EAEU BY/112 02.01. TR004 002.01 00061"
+    r = web.post("/portal/issue", data={**GOOD, "number": number, "csrf_token": token})
+    assert r.status_code == 303 and "%2F" in r.headers["location"]
+    page = web.get(r.headers["location"])
+    assert page.status_code == 200 and number in page.text
+    r = web.post(r.headers["location"].split("?")[0] + "/suspend",
+                 data={"reason": "audit", "csrf_token": token})
+    assert r.status_code == 303, r.text
+    assert 'data-status="suspended"' in web.get(r.headers["location"]).text
