@@ -20,12 +20,23 @@ class CertpassError(Exception):
         self.details = details
 
     def diagnostics(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.hint:
-            out["hint"] = self.hint
-        if self.details is not None:
-            out["details"] = self.details
-        return out
+        return diagnostics(self.code, self.message, self.hint, self.details)
+
+
+def diagnostics(code: str, message: str, hint: str = "", details: Any = None) -> dict[str, Any]:
+    """An error's {"code", "message", "hint", "details"} (the last two only when given)."""
+    out: dict[str, Any] = {"code": code, "message": message}
+    if hint:
+        out["hint"] = hint
+    if details is not None:
+        out["details"] = details
+    return out
+
+
+def error_body(code: str, message: str, hint: str = "", details: Any = None) -> dict[str, Any]:
+    """The JSON body of an error response, for errors raised outside the services (body
+    limits, rate limits, request validation)."""
+    return {"error": diagnostics(code, message, hint, details)}
 
 
 class InvalidInput(CertpassError):

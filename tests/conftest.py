@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -89,3 +89,16 @@ def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
 def settings(tmp_path: Path) -> Settings:
     return Settings.load(environ={}, database_url=f"sqlite:///{tmp_path / 'certpass.db'}",
                          secret_key="test-secret-key-0123456789")
+
+
+def cli_runner(database: Database, capsys: pytest.CaptureFixture[str]
+               ) -> Callable[..., tuple[int, str, str]]:
+    """`certpass --database <database> ARGS...` in this process: (exit code, out, err)."""
+    from certpass.cli.main import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--database", database.url, *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

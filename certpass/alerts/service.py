@@ -288,7 +288,6 @@ def deliver_due(db: Database, settings: Settings, post: Post = http_post,
     while waiting on a receiver."""
     figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
     failing: set[str] = set()
-    seal_plain_secrets(db, settings)
     for due in _due_heads(db, utcnow(), limit):
         if due.subscription_id in failing:
             continue  # one failure per subscription per round is enough evidence
@@ -342,7 +341,9 @@ def _record_outcome(db: Database, settings: Settings, due: _Due, outcome: Outcom
 
 def deliver_until_idle(db: Database, settings: Settings, post: Post = http_post,
                        max_rounds: int = 1000) -> dict[str, int]:
-    """Rounds until nothing is due (the ``--once`` mode of the worker)."""
+    """Rounds until nothing is due (the ``--once`` mode of the worker), after sealing any
+    secret still stored in plain text."""
+    seal_plain_secrets(db, settings)
     total = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
     for _ in range(max_rounds):
         figures = deliver_due(db, settings, post)

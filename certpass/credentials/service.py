@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
@@ -95,7 +95,8 @@ def verify_url(settings: Settings, number: str, sha256_hex: str) -> str:
 def _signer(ctx: IssuingContext, body_id: str) -> keyring.Signer:
     st = _state(ctx)
     signer = st.signers.get(body_id)
-    if signer is None or status._alive(signer.row) is False:
+    # A savepoint that rolled back may have thrown a key made inside it out of the session.
+    if signer is None or inspect(signer.row).detached:
         signer = st.signers[body_id] = keyring.signer(ctx.session, ctx.settings, body_id)
     return signer
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from certpass.certificates.models import Certificate
@@ -39,11 +39,6 @@ _SETS = {"withdrawn": "revocation", "cancelled": "revocation", "suspended": "sus
 def list_url(settings: Settings, body_id: str, purpose: str, list_id: int) -> str:
     """The stable URL of a list; also the status list credential's `id`."""
     return f"{settings.base_url.rstrip('/')}/status/{quote(body_id, safe='')}/{purpose}/{list_id}"
-
-
-def _alive(row: Any) -> bool:
-    """False once a rolled-back savepoint has thrown the row out of the session."""
-    return not inspect(row).detached
 
 
 @dataclass

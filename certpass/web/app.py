@@ -7,7 +7,6 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,22 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass import __version__
 from certpass.config import Settings
-from certpass.errors import CertpassError, RateLimited
+from certpass.errors import CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
 from certpass.web.idempotency import Idempotency
 from certpass.web.ratelimit import VerifyRateLimit
 
 log = logging.getLogger("certpass.web")
-
-
-def error_body(code: str, message: str, hint: str = "", details: Any = None) -> dict[str, Any]:
-    err: dict[str, Any] = {"code": code, "message": message}
-    if hint:
-        err["hint"] = hint
-    if details is not None:
-        err["details"] = details
-    return {"error": err}
 
 
 class BodyLimit:

@@ -26,7 +26,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass.accounts import service as accounts
-from certpass.errors import CertpassError
+from certpass.errors import CertpassError, error_body
 from certpass.store.database import Database
 
 HEADER = "idempotency-key"
@@ -56,7 +56,7 @@ class Idempotency:
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= _MAX_KEY or not key.isprintable():
-            await _send_json(send, 422, _error(
+            await _send_json(send, 422, error_body(
                 "invalid-input", f"an Idempotency-Key is 1 to {_MAX_KEY} printable characters",
                 "use a fresh random value (e.g. a UUID) per logical request"))
             return
@@ -83,7 +83,7 @@ class Idempotency:
             if claimed:
                 break
         else:
-            await _send_json(send, 409, _error(
+            await _send_json(send, 409, error_body(
                 "idempotency-key-in-use", "a request with this Idempotency-Key is running",
                 "wait for it to finish, then retry with the same key"))
             return
@@ -105,7 +105,7 @@ class Idempotency:
         stored_body, stored_status = captured.body, captured.status
         if scope["path"].startswith(NO_REPLAY):
             stored_status = 409
-            stored_body = json.dumps(_error(
+            stored_body = json.dumps(error_body(
                 "idempotent-request-done", "this request was already completed",
                 "its response held a secret that is shown only once; list your tokens "
                 "to see it was made")).encode()
@@ -114,7 +114,7 @@ class Idempotency:
                                      captured.content_type)
         except Exception:
             await to_thread.run_sync(tx.rollback)
-            await _send_json(send, 503, _error(
+            await _send_json(send, 503, error_body(
                 "not-committed", "the write could not be committed; nothing was written",
                 "retry with the same Idempotency-Key"))
             return
@@ -218,7 +218,7 @@ class _Captured:
 
     async def replay_to(self, send: Send) -> None:
         if self.start is None:
-            await _send_json(send, 500, _error("internal-error", "no response"))
+            await _send_json(send, 500, error_body("internal-error", "no response"))
             return
         headers = [(n, v) for n, v in self.start.get("headers", [])
                    if n.lower() != b"content-length"]
@@ -245,7 +245,7 @@ async def _answer_stored(send: Send, stored: accounts.StoredResponse,
                          request: tuple[int, str, str, str, str]) -> None:
     _, _, method, path, body_hash = request
     if (stored.method, stored.path, stored.body_hash) != (method, path, body_hash):
-        await _send_json(send, 422, _error(
+        await _send_json(send, 422, error_body(
             "idempotency-key-reused",
             "this Idempotency-Key was used for a different request",
             "use a new key for each new request; reuse a key only to retry the same request",
@@ -257,15 +257,6 @@ async def _answer_stored(send: Send, stored: accounts.StoredResponse,
         (b"idempotent-replayed", b"true"),
     ]})
     await send({"type": "http.response.body", "body": stored.response})
-
-
-def _error(code: str, message: str, hint: str = "", details: Any = None) -> dict[str, Any]:
-    err: dict[str, Any] = {"code": code, "message": message}
-    if hint:
-        err["hint"] = hint
-    if details is not None:
-        err["details"] = details
-    return {"error": err}
 
 
 async def _send_json(send: Send, status: int, payload: dict[str, Any],

@@ -14,7 +14,8 @@ import time
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from certpass.web.idempotency import _error, _send_json
+from certpass.errors import error_body
+from certpass.web.idempotency import _send_json
 
 # The public verify endpoints and the certificate look-up by number the verify page uses.
 LIMITED = re.compile(r"^(/api/verify|/credentials/verify|/verify)(/|$)|^/api/certificates/[^/]+$")
@@ -65,7 +66,7 @@ class VerifyRateLimit:
             wait = self.buckets.take(client)
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
-                await _send_json(send, 429, _error(
+                await _send_json(send, 429, error_body(
                     "rate-limited",
                     "too many verification requests from this client",
                     f"wait {seconds} s and try again; for bulk checks use the trust bundle "

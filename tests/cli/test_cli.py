@@ -6,20 +6,14 @@ import json
 
 import pytest
 
-from certpass.cli.main import main
+from tests.conftest import cli_runner
 from tests.registry_fixture import request_data, seed
 
 
 @pytest.fixture
 def cli(sqlite_db, capsys):
     seed(sqlite_db)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database", sqlite_db.url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return cli_runner(sqlite_db, capsys)
 
 
 def test_issue_show_and_transitions(cli, tmp_path):

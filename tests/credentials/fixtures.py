@@ -64,3 +64,15 @@ def attestation(**overrides) -> dcc.AttestationInput:
     )
     values.update(overrides)
     return dcc.AttestationInput(**values)
+
+
+def json_paths(value, prefix=()):  # type: ignore[no-untyped-def]
+    """Every path to a leaf value in a JSON document."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from json_paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from json_paths(v, (*prefix, i))
+    else:
+        yield prefix

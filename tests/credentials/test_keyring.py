@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from certpass.cli.main import main
 from certpass.config import Settings
 from certpass.credentials import keyring
+from tests.conftest import cli_runner
 from tests.registry_fixture import SETTINGS, request_data, seed
 
 
@@ -23,13 +23,7 @@ def test_did_web_names_follow_the_settings():
 @pytest.fixture
 def cli(sqlite_db, capsys):
     seed(sqlite_db)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database", sqlite_db.url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return cli_runner(sqlite_db, capsys)
 
 
 def test_keys_rotate_and_list(cli, tmp_path, sqlite_db, monkeypatch):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import base58
 import pytest
-from fixtures import attestation
+from fixtures import attestation, json_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,18 +102,6 @@ BASE_DCC = dcc.build_dcc(attestation())
 SIGNED = {s: proofs.sign(BASE_DCC, KEY, VM, s, WHEN) for s in proofs.SUITES}
 
 
-def _paths(value, prefix=()):
-    """Every path to a leaf value in a JSON document."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, (*prefix, i))
-    else:
-        yield prefix
-
-
 def _set(doc, path, value):
     target = doc
     for p in path[:-1]:
@@ -129,9 +117,9 @@ def _changed(value):
     return value + "x" if value else "x"
 
 
-JCS_PATHS = [p for p in _paths(SIGNED[proofs.JCS]) if p[-1] != "proofValue"]
+JCS_PATHS = [p for p in json_paths(SIGNED[proofs.JCS]) if p[-1] != "proofValue"]
 RDFC_PATHS = [
-    p for p in _paths(SIGNED[proofs.RDFC]) if p[:1] != ("@context",) and p[-1] != "proofValue"
+    p for p in json_paths(SIGNED[proofs.RDFC]) if p[:1] != ("@context",) and p[-1] != "proofValue"
 ]
 
 

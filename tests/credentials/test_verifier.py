@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from fixtures import json_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_verifier_world import World, out_of_scope
@@ -199,18 +200,7 @@ def test_any_changed_byte_is_not_valid(position: int, delta: int) -> None:
     assert verify(bytes(data), TRUST, on=ON).verdict != "valid"
 
 
-def _paths(value, prefix=()):  # type: ignore[no-untyped-def]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, (*prefix, i))
-    else:
-        yield prefix
-
-
-LEAVES = list(_paths(GOOD))
+LEAVES = list(json_paths(GOOD))
 
 
 @settings(max_examples=80, deadline=None)

@@ -13,8 +13,8 @@ from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import TransitionRequest
 from certpass.cli import context
-from certpass.cli.main import main
 from certpass.credentials import service as credentials
+from tests.conftest import cli_runner
 from tests.registry_fixture import SETTINGS, ctx, request, seed
 
 VALID, REVOKED = "2024010701000001", "2024010701000002"
@@ -50,12 +50,7 @@ def files(sqlite_db, tmp_path, monkeypatch) -> dict[str, Path]:
 
 @pytest.fixture
 def cli(sqlite_db, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database", sqlite_db.url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield run
+    yield cli_runner(sqlite_db, capsys)
     context.configure()  # drop the cached database of this test
 
 

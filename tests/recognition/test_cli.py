@@ -6,17 +6,12 @@ import json
 
 import pytest
 
-from certpass.cli.main import main
+from tests.conftest import cli_runner
 
 
 @pytest.fixture
 def cli(demo_db, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database", demo_db.url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return cli_runner(demo_db, capsys)
 
 
 def test_recognise_in_words(cli):

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
+from certpass.config import Settings
 from certpass.credentials import keyring, passport, proofs, status
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
@@ -69,19 +71,23 @@ def credential_jwt(number: CertificateNumber, session: ReadSession, settings: Se
     return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE)
 
 
+def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
+    """What the QR code carries: the verify URL with the issue's credential hash."""
+    certificate, row = credentials.find(session, number, issue)
+    return credentials.verify_url(settings, certificate.number, row.sha256)
+
+
 @router.get("/api/certificates/{number:path}/qr.svg")
 def qr_svg(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
            issue: IssueNo = None) -> Response:
-    certificate, row = credentials.find(session, number, issue)
-    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    url = _qr_url(session, settings, number, issue)
     return Response(passport.qr_svg(url), media_type="image/svg+xml")
 
 
 @router.get("/api/certificates/{number:path}/qr.png")
 def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
            issue: IssueNo = None) -> Response:
-    certificate, row = credentials.find(session, number, issue)
-    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    url = _qr_url(session, settings, number, issue)
     return Response(passport.qr_png(url), media_type="image/png")
 
 

@@ -58,6 +58,11 @@ def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _done(number: str, action: str) -> RedirectResponse:
+    """Back to the certificate's portal page, saying what was done (the number may hold "/")."""
+    return _redirect(f"/portal/certificates/{quote(number, safe='')}?done={action}")
+
+
 def _text(form: FormData, name: str) -> str:
     value = form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
@@ -143,7 +148,7 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
         try:
             with db.write() as session:
                 certificates.issue(certificates.IssuingContext(session, settings), req, actor)
-            return _redirect(f"/portal/certificates/{quote(req.number, safe='')}?done=issue")
+            return _done(req.number, "issue")
         except CertpassError as exc:
             errors = {service_field(exc): exc.message}
     with db.read() as session:
@@ -208,16 +213,16 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
             with db.write() as session:
                 certificates.amend(certificates.IssuingContext(session, settings), number, req,
                                    actor)
-            return _redirect(f"/portal/certificates/{quote(number, safe='')}?done=amend")
+            return _done(number, "amend")
         except CertpassError as exc:
             errors = {service_field(exc, default="reason"): exc.message}
     return _manage_again(request, db, number, actor, "amend", values, errors)
 
 
 @router.post("/portal/certificates/{number:path}/{action}", response_class=HTMLResponse)
-def change_status(request: Request, number: CertificateNumber, action: Literal["suspend", "restore",
-                  "withdraw"], actor: SignedIn, form: Form, db: DB,
-                  settings: SettingsDep) -> Response:
+def change_status(request: Request, number: CertificateNumber,
+                  action: Literal["suspend", "restore", "withdraw"], actor: SignedIn,
+                  form: Form, db: DB, settings: SettingsDep) -> Response:
     values = {"reason": _text(form, "reason"), "effective_on": _text(form, "effective_on")}
     data = {k: v for k, v in values.items() if v}
     try:
@@ -229,7 +234,7 @@ def change_status(request: Request, number: CertificateNumber, action: Literal["
             with db.write() as session:
                 certificates.transition(certificates.IssuingContext(session, settings), number,
                                         action, req, actor)
-            return _redirect(f"/portal/certificates/{quote(number, safe='')}?done={action}")
+            return _done(number, action)
         except CertpassError as exc:
             errors = {service_field(exc, default="reason"): exc.message}
     return _manage_again(request, db, number, actor, action, values, errors)
