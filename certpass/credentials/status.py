@@ -70,8 +70,7 @@ def _save(session: Session, cursors: Iterable[_Cursor]) -> None:
 def _save_before_commit(session: Session) -> None:
     cursors = session.info.get(_CURSORS)
     if cursors and not session.in_nested_transaction():
-        _save(session, cursors.values())
-        cursors.clear()
+        _save(session, cursors.values())  # the cursors go with the transaction
 
 
 def _open_list(session: Session, settings: Settings, body_id: str, purpose: str) -> _Cursor:
