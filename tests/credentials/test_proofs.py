@@ -1,7 +1,6 @@
 import copy
 import hashlib
 import json
-import time
 from datetime import UTC, datetime
 
 import base58
@@ -288,27 +287,3 @@ def test_documents_with_floats_take_the_exact_jcs_path():
     signed["value"] = 1.5
     with pytest.raises(proofs.BadSignature):
         proofs.verify(signed, did_key_resolver)
-
-
-def test_jcs_verification_costs_less_than_the_ed25519_check_itself():
-    """Speed budget: canonicalising and hashing must cost less than one Ed25519 verify."""
-    doc = SIGNED[proofs.JCS]
-    verifier = multikey.verify_key(KEY.public_key)
-    msg, sig = b"m" * 64, KEY.sign(b"m" * 64)
-
-    def best(fn, n=300):
-        times = []
-        for _ in range(5):
-            t = time.perf_counter()
-            for _ in range(n):
-                fn()
-            times.append((time.perf_counter() - t) / n)
-        return min(times)
-
-    # Timing on a shared machine is noisy: pass if any of three rounds meets the budget.
-    for _ in range(3):
-        raw = best(lambda: verifier.verify(msg, sig))
-        full = best(lambda: proofs.verify(doc, did_key_resolver))
-        if full - raw < raw:
-            return
-    pytest.fail(f"jcs overhead {(full - raw) * 1e6:.0f} us vs Ed25519 verify {raw * 1e6:.0f} us")

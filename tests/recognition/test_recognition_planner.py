@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import time
 
 import pytest
 
@@ -108,12 +107,11 @@ def test_made_in_thailand_cannot_use_the_cn_nz_mra() -> None:
     assert all(a.opens["NZ"].arrangement != "cn-nz-eee-mra" for a in cands if "NZ" in a.opens)
 
 
-def test_thirty_markets_is_fast() -> None:
+def test_thirty_markets_solve_to_a_consistent_selection() -> None:
+    """Its speed is measured in bench/bench_planner.py, not here."""
     rng = random.Random(7)
     markets = [f"M{j}" for j in range(30)]
     cands = random_candidates(rng, 25, markets)
-    start = time.perf_counter()
     total, chosen = solve(cands, markets)
-    assert time.perf_counter() - start < 1.0
     if total < INF:
         assert selection_cost(chosen, cands, markets) == pytest.approx(total)
