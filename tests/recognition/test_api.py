@@ -71,11 +71,13 @@ def test_bad_inputs(demo, url, params, status):
 
 def test_plan_three_and_thirty_markets(demo):
     r = demo.post("/api/plan", json={"hs": "8516.60", "standards": ["IEC 60335-1:2020"],
-                                     "origin": "CN", "markets": ["NZ", "AU", "RU"],
+                                     "origin": "CN", "markets": ["NZ", "AU", "RU", "US"],
                                      "date": "2025-10-01"})
     assert r.status_code == 200, r.text
     p = r.json()
-    assert set(p["opened"]) == {"NZ", "AU"} and p["unopened"]["RU"] == ["no-arrangement"]
+    # RU through its own scheme (EAC), as the engine decides; US has no route at all.
+    assert set(p["opened"]) == {"NZ", "AU", "RU"} and p["unopened"]["US"] == ["no-arrangement"]
+    assert p["opened"]["RU"]["arrangement"] == "home:EAC"
     assert all("why" in s for s in p["steps"])
     thirty = ["CN", "NZ", "HK", "MO", "AU", "SG", "FR", "DE", "RU", "BY", "KZ", "US", "GB",
               "JP", "KR", "BR", "TH", "VN", "MY", "ID", "IN", "AE", "SA", "QA", "ZA", "EG",
