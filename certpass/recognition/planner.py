@@ -193,6 +193,10 @@ def candidates(
         lab = _lab_for(costs.scheme, product, snapshot)
         seen_signatures: set[tuple] = set()
         market_rules = {m: snapshot.rules_for(m, costs.scheme) for m in markets}
+        signatures = {
+            m: _Signature(rules, snapshot, costs.scheme, product)
+            for m, rules in market_rules.items()
+        }
         answers: dict[tuple, Opening | None] = {}
         for issuer in _issuers_for(costs, markets, snapshot, product):
             cert = CertificateFacts(
@@ -218,7 +222,7 @@ def candidates(
                     refusals[m].add("no-arrangement")  # nothing to ask the engine
                     continue
                 # Issuers that the market's rules cannot tell apart get the same answer.
-                key = (m, _issuer_signature(issuer, rules, snapshot, costs.scheme, product))
+                key = (m, signatures[m](issuer))
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
@@ -275,26 +279,44 @@ def candidates(
     return out, refusals
 
 
-def _issuer_signature(
-    body: str, rules: Sequence[Any], snapshot: RegistrySnapshot, scheme: str, product: ProductFacts
-) -> tuple:
-    """What the engine can see of an issuer under these rules; equal signatures, equal answers."""
-    designated = tuple(
-        body in r.designated or any(body in v for v in r.designated_by_std.values())
-        for r in rules
-        if r.designated or r.designated_by_std
-    )
-    economy = (
-        snapshot.body_economies.get(body, "")
-        if any(r.issuer_economies or r.a.foreign_only for r in rules)
-        else ""
-    )
-    listed = (
-        tuple(snapshot.is_listed(scheme, "issuer", body, s.designation) for s in product.standards)
-        if any(r.a.require_scheme_listed_issuer for r in rules)
-        else ()
-    )
-    return designated, economy, listed
+class _Signature:
+    """What the engine can see of an issuer under some rules (designation lists for the
+    product's standards, the issuer's economy where a rule reads it, the scheme's listing);
+    equal signatures, equal answers. Built once per set of rules: bodies named by no list
+    share one designation part."""
+
+    def __init__(
+        self, rules: Sequence[Any], snapshot: RegistrySnapshot, scheme: str, product: ProductFacts
+    ) -> None:
+        sets: list[frozenset[str]] = []
+        for r in rules:
+            if r.designated:
+                sets.append(r.designated)
+            for st in product.standards:
+                per = r.designated_by_std.get(st.designation)
+                if per is not None:
+                    sets.append(per)
+        self.sets = sets
+        self.named = frozenset().union(*sets) if sets else frozenset()
+        self.nobody = (False,) * len(sets)
+        self.economy = any(r.issuer_economies or r.a.foreign_only for r in rules)
+        self.listing = any(r.a.require_scheme_listed_issuer for r in rules)
+        self.snapshot, self.scheme, self.standards = snapshot, scheme, product.standards
+
+    def __call__(self, body: str) -> tuple:
+        designated = (
+            tuple(body in x for x in self.sets) if body in self.named else self.nobody
+        )
+        economy = self.snapshot.body_economies.get(body, "") if self.economy else ""
+        listed = (
+            tuple(
+                self.snapshot.is_listed(self.scheme, "issuer", body, s.designation)
+                for s in self.standards
+            )
+            if self.listing
+            else ()
+        )
+        return designated, economy, listed
 
 
 def _issuers_for(
@@ -312,11 +334,12 @@ def _issuers_for(
         for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
             designations[body] = designations.get(body, 0) + 1
     pool = [*costs.issuers, *designations, *snapshot.listed.get((costs.scheme, "issuer"), ())]
+    signature = _Signature(rules, snapshot, costs.scheme, product)
     chosen: dict[tuple, tuple[int, str]] = {}
     for body in dict.fromkeys(pool):
-        signature = _issuer_signature(body, rules, snapshot, costs.scheme, product)
-        if signature not in chosen:
-            chosen[signature] = (designations.get(body, 0), body)
+        key = signature(body)
+        if key not in chosen:
+            chosen[key] = (designations.get(body, 0), body)
     ranked = sorted(chosen.values(), key=lambda x: -x[0])
     if not ranked:
         # No body recorded for the scheme: rules that name no body cannot tell bodies apart,
@@ -421,17 +444,19 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             total = fixed + sum(assigned)
             if total < best_total:
                 best_total, best_set = total, sorted(included)
-            # Optional extras that would serve some market more cheaply.
-            gains = [
-                (
-                    sum(max(0.0, assigned[j] - cost[i][j]) for j in range(k))
-                    - extra_fixed(i, included),
-                    i,
-                )
-                for i in undecided
-            ]
-            gains = [(g, i) for g, i in gains if any(cost[i][j] < assigned[j] for j in range(k))]
-            if not gains:
+            # Optional extras that would serve some market more cheaply. Adding a set S saves
+            # at most the sum of what each member saves alone and costs at least their own
+            # fixed costs, so no extension beats the best unless some member's own saving
+            # exceeds its fixed cost by enough (the slack): a bound that ends most branches.
+            gains = []
+            slack = 0.0
+            for i in undecided:
+                row = cost[i]
+                saving = sum(assigned[j] - row[j] for j in range(k) if row[j] < assigned[j])
+                if saving > 0:
+                    gains.append((saving - extra_fixed(i, included), i))
+                    slack += max(0.0, saving - cands[i].fixed_cost)
+            if not gains or total - slack >= best_total:
                 return
             _, pick = max(gains)
             branch = [pick]
