@@ -279,6 +279,8 @@ class RegistrySnapshot:
         self.blocs = {b: frozenset(m) for b, m in (blocs or {}).items()}
         # Every economy and bloc code the registry knows (empty: not checked).
         self.economies: frozenset[str] = frozenset()
+        # Every standard the registry records: designation -> editions (empty: not checked).
+        self.standards: dict[str, frozenset[str]] = {}
         self.body_economies = dict(body_economies or {})
         self.arrangements: dict[str, Arrangement] = {}
         self.homes = tuple(homes)

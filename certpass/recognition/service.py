@@ -24,7 +24,7 @@ from certpass.certificates import service as certificates
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.projects.models import CooperationProject
-from certpass.recognition import planner
+from certpass.recognition import inputs, planner
 from certpass.recognition.engine import Decision, RegistrySnapshot, decide
 from certpass.recognition.models import ArrangementRecord, ArrangementVersion
 from certpass.recognition.rules import STATUSES, Arrangement, InvalidArrangement, StatusChange
@@ -32,7 +32,6 @@ from certpass.recognition.snapshot import (
     facts_for,
     facts_from_credential,
     load_snapshot,
-    split_ref,
 )
 from certpass.store.base import utcnow
 
@@ -315,16 +314,11 @@ def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: s
         code = check_market(snap, m, allow_bloc=True)
         expanded.extend(sorted(snap.blocs[code]) if code in snap.blocs else [code])
     origin_code = check_market(snap, origin)
-    if not standards:
-        raise InvalidInput("name at least one standard applied, e.g. IEC 60335-1:2020")
-    applied = tuple(split_ref(s) for s in standards)
-    missing = [s.designation for s in applied if not s.edition]
-    if missing:
-        raise InvalidInput(f"standard(s) without an edition: {', '.join(missing)}",
-                           hint='write the edition, e.g. "IEC 60335-1:2020" or "GB 4706.1-2005"')
-    product = planner.ProductFacts(hs.strip(), applied, origin_code, category)
+    hs_code = inputs.check_hs(hs)
+    applied = inputs.check_standards(standards, snap.standards)
+    product = planner.ProductFacts(hs_code, applied, origin_code, category)
     result = planner.plan(product, expanded, on, snap, catalogue()).to_json()
-    result["product"] = {"hs": hs, "standards": list(standards), "origin": origin_code,
+    result["product"] = {"hs": hs_code, "standards": list(standards), "origin": origin_code,
                          "category": category}
     result["asked"] = list(markets)
     return result

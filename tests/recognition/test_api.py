@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from certpass.accounts import service as accounts
 from certpass.accounts.actor import OPERATOR
 from certpass.web.app import create_app
+from tests.conftest import cli_runner
 from tests.recognition.test_service import ARRANGEMENT
 from tests.registry_fixture import SETTINGS, seed
 from tests.web.conftest import bearer
@@ -135,3 +136,39 @@ def test_arrangement_writes_need_an_administrator(writable):
     r = client.post("/api/arrangements/test-mra", headers=bearer(tokens["admin"]),
                     json={"reason": "nothing"})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize(("hs", "standards", "code", "words"), [
+    ("abc", ["IEC 60335-1:2020"], "invalid-hs-code", "is not an HS code"),
+    ("85", ["IEC 60335-1:2020"], "invalid-hs-code", "a chapter alone names no product"),
+    ("7700.10", ["IEC 60335-1:2020"], "invalid-hs-code", "chapter 77 does not exist"),
+    ("8509.40", ["IEC 99999-1:2020"], "unknown-standard", "is not in the registry"),
+    ("8509.40", ["IEC 60335-1:2019"], "unknown-standard", "has no edition '2019'"),
+])
+def test_plan_inputs_refused_alike_on_api_page_and_cli(demo, demo_db, capsys, hs, standards,
+                                                      code, words):
+    """One check (recognition.inputs) and one message for the three front ends."""
+    body = {"hs": hs, "standards": standards, "origin": "CN", "markets": ["SA"]}
+    r = demo.post("/api/plan", json=body)
+    assert r.status_code == 422 and r.json()["error"]["code"] == code
+    assert words in r.json()["error"]["message"]
+    page = demo.get("/plan", params={"hs": hs, "standards": ";".join(standards),
+                                     "origin": "CN", "markets": "SA"})
+    assert page.status_code == 422 and words in page.text.replace("&#39;", "'")
+    cli = cli_runner(demo_db, capsys)
+    args = ["plan", "--hs", hs, "--origin", "CN", "--markets", "SA"]
+    for s in standards:
+        args += ["--standard", s]
+    exit_code, out, err = cli(*args)
+    assert exit_code == 1 and out == "" and words in err
+
+
+def test_plan_accepts_the_hs_forms_of_the_nomenclature(demo):
+    for hs, shown in (("8509.40", "8509.40"), ("850940", "8509.40"), ("8509", "8509"),
+                      ("8509.40.00", "8509.40.00"), ("8509400000", "8509.40.00.00")):
+        r = demo.post("/api/plan", json={"hs": hs, "standards": ["IEC 60335-1:2020",
+                                                                  "IEC 60335-2-14:2016"],
+                                         "origin": "CN", "markets": ["SA", "AE"]})
+        assert r.status_code == 200, (hs, r.text)
+        assert r.json()["product"]["hs"] == shown
+        assert set(r.json()["opened"]) == {"SA", "AE"}
