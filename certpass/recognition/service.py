@@ -233,6 +233,32 @@ def arrangement_detail(session: Session, record: ArrangementRecord) -> dict[str,
     }
 
 
+def arrangement_view(session: Session, id_: str) -> dict[str, Any]:
+    """Every rule of one arrangement, recorded or not: a scheme's home-market rule
+    (``home:CCC``) exists only in the snapshot, built from the scheme's home markets, and is
+    shown like the recorded ones (decisions link to it)."""
+    record = session.get(ArrangementRecord, id_)
+    if record is not None:
+        a = Arrangement.from_dict(record.rules)
+        return {**arrangement_summary(record), "rules": record.rules, "recorded": True,
+                "accepted_kinds": list(a.accepted_kinds())}
+    a = load_snapshot(session).arrangements.get(id_)
+    if a is None:
+        raise NotFound(f"no arrangement {id_!r} is recorded",
+                       hint="list them with GET /api/arrangements")
+    return {
+        "id": a.id, "title_en": a.title_en, "title_zh": a.title_zh, "kind": a.kind,
+        "status": a.status_history[-1].status if a.status_history else "in-force",
+        "markets": list(a.markets), "recognises": list(a.recognises),
+        "valid_from": a.valid_from, "valid_until": a.valid_until, "project": None,
+        "version": None, "source": "the scheme's home markets in the registry "
+        f"(/schemes/{', '.join(a.scope.source_schemes)})",
+        "updated_at": None, "updated_by": None,
+        "rules": a.to_dict(), "recorded": False, "accepted_kinds": list(a.accepted_kinds()),
+        "history": [],
+    }
+
+
 # --- decisions ------------------------------------------------------------------------------
 
 

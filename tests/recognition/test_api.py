@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -172,3 +174,38 @@ def test_plan_accepts_the_hs_forms_of_the_nomenclature(demo):
         assert r.status_code == 200, (hs, r.text)
         assert r.json()["product"]["hs"] == shown
         assert set(r.json()["opened"]) == {"SA", "AE"}
+
+
+def test_home_scheme_arrangements_have_pages(demo):
+    """Every "How this was decided" link of a certificate page resolves, home:* included."""
+    for number in ("CN-00101", "CN-00103"):
+        page = demo.get(f"/certificates/{number}")
+        assert page.status_code == 200
+        links = set(re.findall(r'href="(/arrangements/[^"]+)"', page.text))
+        assert links, number
+        for link in links:
+            assert demo.get(link).status_code == 200, link
+    for scheme in ("CCC", "GCC", "EAC", "CCC-Ex", "NZ-EEE"):
+        r = demo.get(f"/arrangements/home:{scheme}")
+        assert r.status_code == 200, scheme
+        assert 'id="rules"' in r.text and f'href="/schemes/{scheme}"' in r.text
+        api = demo.get(f"/api/arrangements/home:{scheme}").json()
+        assert api["kind"] == "home-scheme" and api["recorded"] is False
+        assert api["rules"]["scope"]["source_schemes"] == [scheme]
+    assert demo.get("/arrangements/home:NOPE").status_code == 404
+    assert demo.get("/api/arrangements/home:NOPE").status_code == 404
+
+
+def test_arrangement_page_shows_every_deciding_rule(demo):
+    page = demo.get("/arrangements/cn-nz-eee-mra", headers={"Accept-Language": "en"}).text
+    for hs in ("8504", "8509", "8516"):
+        assert hs in page  # HS scope
+    assert "Documents from the other party only" in page
+    assert 'data-rule="foreign-only">yes' in page
+    assert "Product certificate" in page and "Test report" in page  # document kinds
+    assert 'data-rule="origin">CN, NZ; traded directly' in page
+    cb = demo.get("/arrangements/iecee-cb-to-ccc", headers={"Accept-Language": "en"}).text
+    assert "Minimum editions" in cb and "the issuer; every laboratory" in cb
+    assert "older certificates are reviewed" in cb and "Test report required" in cb
+    zh = demo.get("/arrangements/cn-nz-eee-mra?lang=zh").text
+    assert "仅接受另一方的文件" in zh and "货物原产地" in zh

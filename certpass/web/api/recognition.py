@@ -78,6 +78,9 @@ def list_arrangements(
 
 @router.get("/api/arrangements/{id}")
 def get_arrangement(id: ArrangementId, session: ReadSession) -> dict[str, Any]:
+    view = service.arrangement_view(session, id)  # home:* rules are not recorded rows
+    if not view["recorded"]:
+        return view
     return service.arrangement_detail(session, service.get_arrangement(session, id))
 
 
