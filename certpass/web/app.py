@@ -21,6 +21,7 @@ from certpass.errors import CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
 from certpass.web.idempotency import Idempotency
+from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyRateLimit
 
 log = logging.getLogger("certpass.web")
@@ -125,6 +126,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         "signed credentials; a public transparency log. Reads are public; writes need a "
         "bearer token (`certpass tokens create`).",
         lifespan=_background_jobs,
+        docs_url=None,  # served by certpass.web.pages.docs from packaged assets, no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -138,6 +141,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    docs.mount_assets(app)
     return app
 
 
