@@ -66,7 +66,7 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
         )
     session.flush()
     for data in standards:
-        registry.link_standard(session, data)
+        registry.link_standard(session, data, actor)
     for row in read_items("categories.json"):
         registry.add_category(session, CategoryIn(**row), actor)
     for row in read_items("listings.json"):
