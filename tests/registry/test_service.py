@@ -43,7 +43,8 @@ def test_each_registry_write_is_logged(db):
                                OPERATOR)
         registry.add_category(s, CategoryIn(code="HOUS", system="IECEE",
                                             name_en="Household appliances"), OPERATOR)
-        registry.add_listing(s, ListingIn(scheme_code="CCC", body_id="cqc", role="designated-body"), OPERATOR)
+        registry.add_listing(s, ListingIn(scheme_code="CCC", body_id="cqc",
+                                          role="designated-body"), OPERATOR)
         events = _new_events(s, before)
     kinds = [e["type"] for e in events]
     assert kinds == ["economy.recorded", "body.registered", "scheme.recorded",
