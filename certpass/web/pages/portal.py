@@ -381,6 +381,25 @@ def _job(job_id: str, actor: Actor) -> ImportJob:
     return job
 
 
+def _download(data: bytes, filename: str) -> Response:
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# Declared before /portal/import/{job_id}, which would otherwise take "template.csv" as an id.
+@router.get("/portal/import/template.csv")
+def import_template(actor: SignedIn) -> Response:
+    return _download(importer.template_csv(), "certpass-import-template.csv")
+
+
+@router.get("/portal/import/{job_id}/errors.csv")
+def import_errors(job_id: str, actor: SignedIn) -> Response:
+    job = _job(job_id, actor)
+    if not job.finished or job.report is None:
+        raise NotFound("this upload has no finished report yet", hint="wait until it ends")
+    return _download(importer.errors_csv(job.report), f"import-{job.id}-errors.csv")
+
+
 @router.get("/portal/import/{job_id}", response_class=HTMLResponse)
 def import_page(request: Request, job_id: str, actor: SignedIn) -> HTMLResponse:
     job = _job(job_id, actor)
