@@ -164,14 +164,28 @@ def accredit(session: Session, data: AccreditationIn, actor: Actor) -> Accredita
     return acc
 
 
+def accreditations_granted(session: Session, accreditor_id: str) -> list[Accreditation]:
+    """What one accreditation body has granted, newest first."""
+    return list(session.scalars(select(Accreditation)
+                                .where(Accreditation.accreditor_id == accreditor_id)
+                                .order_by(Accreditation.valid_from.desc(),
+                                          Accreditation.number)))
+
+
+def accreditation(session: Session, number: str) -> Accreditation:
+    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
+    if acc is None:
+        raise NotFound(f"unknown accreditation {number!r}",
+                       hint="check the number on the accreditation certificate")
+    return acc
+
+
 def change_accreditation(
     session: Session, number: str, actor: Actor, *, status: str | None = None,
     scope: dict[str, list[str]] | None = None, valid_until: dt.date | None = None,
     reason: str,
 ) -> Accreditation:
-    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
-    if acc is None:
-        raise NotFound(f"unknown accreditation {number!r}")
+    acc = accreditation(session, number)
     actor.require_accreditor(acc.accreditor_id, "change this accreditation")
     if status is not None:
         if status not in ("active", "suspended", "withdrawn"):

@@ -121,6 +121,8 @@ def portal(request: Request, db: DB, session: ReadSession, q: str = "",
     actor = web_session.current_actor(request, db)
     if actor is None:
         return _redirect("/login?next=/portal")
+    if actor.role == "accreditation-body":  # each role lands in its own workplace
+        return _redirect("/portal/accreditations")
     q = q.strip()[:100]
     flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q or None,
                                          status=status or None)
