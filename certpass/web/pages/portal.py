@@ -123,6 +123,8 @@ def portal(request: Request, db: DB, session: ReadSession, q: str = "",
         return _redirect("/login?next=/portal")
     if actor.role == "accreditation-body":  # each role lands in its own workplace
         return _redirect("/portal/accreditations")
+    if actor.role == "admin":
+        return _redirect("/portal/registry")
     q = q.strip()[:100]
     flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q or None,
                                          status=status or None)
