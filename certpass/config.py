@@ -7,22 +7,38 @@ environment. ``Settings.load()`` is cheap and side-effect free, so tests build t
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
+import secrets
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from certpass.errors import InvalidSetting
+from certpass.errors import InvalidSetting, WeakSecret
+
+DEFAULT_SECRET_KEY = "certpass-development-secret-change-me"
+MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 128  # estimated from the key's own character frequencies
+MASK = "********"
+SECRET_HINT = ("set CERTPASS_SECRET_KEY to a long random value, e.g. the output of "
+               "`python -c \"import secrets; print(secrets.token_urlsafe(32))\"`, and keep it")
 
 
-def _setting(default: Any, help: str, secret: bool = False) -> Any:
-    return field(default=default, metadata={"help": help, "secret": secret})
+def _setting(default: Any, help: str, secret: bool = False, sensitive: bool = False) -> Any:
+    """`secret`: never shown; `sensitive`: shown (credentials masked) to administrators only."""
+    return field(default=default,
+                 metadata={"help": help, "secret": secret, "sensitive": sensitive or secret})
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = _setting(
-        "sqlite:///certpass.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL)."
+        "sqlite:///certpass.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL).",
+        sensitive=True,
     )
     base_url: str = _setting(
         "http://127.0.0.1:8000",
@@ -33,9 +49,11 @@ class Settings:
         "Host (and %3A-encoded port) used in did:web identifiers; derived from base_url if empty.",
     )
     secret_key: str = _setting(
-        "certpass-development-secret-change-me",
+        DEFAULT_SECRET_KEY,
         "Secret that encrypts private keys and webhook secrets at rest and signs sessions. "
-        "Change it in production (and keep it: what it sealed opens only with it).",
+        "`serve` refuses the default or a weak one unless host and base URL are loopback; "
+        "unset, a SQLite database's `<file>.secret` (written by `init --demo`) is used. "
+        "Keep it: what it sealed opens only with it.",
         secret=True,
     )
     log_origin: str = _setting(
@@ -100,25 +118,55 @@ class Settings:
             if raw is None:
                 continue
             values[f.name] = _coerce(f.name, f.type, raw)
+        if "secret_key" not in values:
+            stored = read_secret_file(values.get("database_url", cls.database_url))
+            if stored:
+                values["secret_key"] = stored
         return cls(**values)
 
-    def describe(self) -> list[dict[str, Any]]:
-        """The table of settings, secrets masked: served at /api/settings."""
+    def describe(self, administrator: bool = False) -> list[dict[str, Any]]:
+        """The table of settings, served at /api/settings: secrets never shown, passwords in
+        URLs masked, sensitive settings (the database URL) shown to administrators only."""
         rows = []
         for f in fields(self):
-            value = getattr(self, f.name)
+            value, default = getattr(self, f.name), f.default
             if f.metadata["secret"]:
-                value = "********"
+                value = default = MASK
+            elif f.metadata["sensitive"] and not administrator:
+                value = default = None
             rows.append(
                 {
                     "name": f.name,
                     "env": f"CERTPASS_{f.name.upper()}",
-                    "value": value,
-                    "default": "********" if f.metadata["secret"] else f.default,
+                    "value": mask_userinfo(value),
+                    "default": mask_userinfo(default),
                     "help": f.metadata["help"],
+                    **({"visible_to": "administrators"}
+                       if f.metadata["sensitive"] and not f.metadata["secret"] else {}),
                 }
             )
         return rows
+
+    def secret_weakness(self) -> str | None:
+        """Why ``secret_key`` is unfit to protect a public server, or None if it is fit."""
+        return secret_weakness(self.secret_key)
+
+    @property
+    def is_local(self) -> bool:
+        """The public URL names this machine (loopback), so nobody else reaches it."""
+        return is_loopback(urlsplit(self.base_url).hostname or "")
+
+    def check_secret_for_serving(self, host: str) -> None:
+        """Refuse to serve beyond this machine with the default or a weak secret: it signs
+        sessions (a known one lets anyone forge a login) and seals every signing key."""
+        weakness = self.secret_weakness()
+        if weakness is None or (is_loopback(host) and self.is_local):
+            return
+        where = host if not is_loopback(host) else self.base_url
+        raise WeakSecret(
+            f"refusing to serve on {where} with {weakness}",
+            hint=SECRET_HINT + "; or serve only locally (--host 127.0.0.1 and a loopback "
+                 "CERTPASS_BASE_URL)")
 
     @property
     def did_host(self) -> str:
@@ -146,3 +194,76 @@ def _coerce(name: str, type_name: Any, raw: Any) -> Any:
             hint=f"set CERTPASS_{name.upper()} to a valid {kind.__name__}"
             + (" (true or false)" if kind is bool else ""),
         ) from exc
+
+
+def secret_weakness(secret: str) -> str | None:
+    if secret == DEFAULT_SECRET_KEY:
+        return "the default secret_key (it is public)"
+    if len(secret) < MIN_SECRET_CHARS:
+        return f"a secret_key of {len(secret)} characters (at least {MIN_SECRET_CHARS} needed)"
+    if _entropy_bits(secret) < MIN_SECRET_BITS:
+        return (f"a low-entropy secret_key (about {_entropy_bits(secret):.0f} bits, "
+                f"{MIN_SECRET_BITS} needed)")
+    return None
+
+
+def _entropy_bits(text: str) -> float:
+    """Shannon entropy of the text's own character frequencies, times its length: 0 for
+    "aaaa…", ~32 for "abab…" of 32 characters, ~200 for secrets.token_urlsafe(32)."""
+    counts, n = Counter(text), len(text)
+    return -n * sum(c / n * math.log2(c / n) for c in counts.values()) if n else 0.0
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def mask_userinfo(value: Any) -> Any:
+    """A URL's password replaced by the mask (``postgresql://app:********@db/x``)."""
+    if not isinstance(value, str) or "@" not in value or "://" not in value:
+        return value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return MASK
+    if parts.password is None:
+        return value
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{hostport}"))
+
+
+def secret_file(database_url: str) -> Path | None:
+    """Where a SQLite database's own secret lives: next to the file, ``<file>.secret``."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    name = database_url.removeprefix(prefix).split("?", 1)[0]
+    if not name or name == ":memory:":
+        return None
+    return Path(name + ".secret")
+
+
+def read_secret_file(database_url: str) -> str | None:
+    path = secret_file(database_url)
+    if path is None or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8").strip() or None
+
+
+def write_secret_file(database_url: str) -> Path | None:
+    """Give a SQLite database a random secret of its own (owner-only file), unless it has
+    one; None when the database is not a SQLite file."""
+    path = secret_file(database_url)
+    if path is None or path.exists():
+        return path
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secrets.token_urlsafe(32) + "\n")
+    return path

@@ -50,7 +50,7 @@ def read_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
         yield session
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -62,7 +62,7 @@ def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is None:
         raise Unauthenticated(
             "this operation needs an account",
