@@ -1,8 +1,9 @@
-"""One declarative table of settings.
+"""One declarative table of settings (pydantic-settings).
 
-Every setting has a name, a default and a help text. Values come from ``CERTPASS_<NAME>``
-environment variables (or CLI flags that set them); nothing else in certpass reads the
-environment. ``Settings.load()`` is cheap and side-effect free, so tests build their own.
+Every setting has a name, a type, a default and a help text. Values come from
+``CERTPASS_<NAME>`` environment variables (or CLI flags that set them), validated and
+converted by pydantic; nothing else in certpass reads the environment. ``Settings.load()`` is
+cheap and side-effect free, so tests build their own (``environ={}`` ignores the process's).
 """
 
 from __future__ import annotations
@@ -13,12 +14,22 @@ import os
 import secrets
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
 from certpass.errors import InvalidSetting, WeakSecret
+
+PREFIX = "CERTPASS_"
 
 DEFAULT_SECRET_KEY = "certpass-development-secret-change-me"
 MIN_SECRET_CHARS = 32
@@ -30,12 +41,27 @@ SECRET_HINT = ("set CERTPASS_SECRET_KEY to a long random value, e.g. the output 
 
 def _setting(default: Any, help: str, secret: bool = False, sensitive: bool = False) -> Any:
     """`secret`: never shown; `sensitive`: shown (credentials masked) to administrators only."""
-    return field(default=default,
-                 metadata={"help": help, "secret": secret, "sensitive": sensitive or secret})
+    return Field(default=default, description=help,
+                 json_schema_extra={"secret": secret, "sensitive": sensitive or secret})
 
 
-@dataclass(frozen=True)
-class Settings:
+# The environment Settings.load reads (os.environ unless a test gives its own). Building
+# ``Settings(...)`` directly reads none: its values are the arguments and the defaults.
+_environ: ContextVar[Mapping[str, str] | None] = ContextVar("certpass_environ", default=None)
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over ``Settings.load``'s mapping."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _environ.get() or {}
+        return {k.lower(): v for k, v in environ.items() if k.upper().startswith(PREFIX)}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid",
+                                      case_sensitive=False)
+
     database_url: str = _setting(
         "sqlite:///certpass.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL).",
         sensitive=True,
@@ -108,41 +134,68 @@ class Settings:
     )
 
     @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Arguments (CLI flags, tests) first, then CERTPASS_* variables; no .env files.
+        return init_settings, _Environment(settings_cls)
+
+    @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from `environ` (default: the process environment), `overrides` winning
+        (None means "not given"). A SQLite database's ``<file>.secret`` is the secret_key
+        when neither sets one."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(f"CERTPASS_{f.name.upper()}")
-            if f.name in overrides and overrides[f.name] is not None:
-                raw = overrides[f.name]
-            if raw is None:
-                continue
-            values[f.name] = _coerce(f.name, f.type, raw)
-        if "secret_key" not in values:
-            stored = read_secret_file(values.get("database_url", cls.database_url))
+        given = {k: v for k, v in overrides.items() if v is not None}
+        for name in given:
+            if name not in cls.model_fields:
+                raise InvalidSetting(f"there is no setting {name}",
+                                     hint="see `GET /api/settings` for the table of settings")
+        if "secret_key" not in given and f"{PREFIX}SECRET_KEY" not in environ:
+            url = given.get("database_url") or environ.get(f"{PREFIX}DATABASE_URL") or str(
+                cls.model_fields["database_url"].default)
+            stored = read_secret_file(str(url))
             if stored:
-                values["secret_key"] = stored
-        return cls(**values)
+                given["secret_key"] = stored
+        token = _environ.set(environ)
+        try:
+            return cls(**given)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = str(error["loc"][0]) if error["loc"] else "?"
+            kind = _kind(cls, name)
+            raise InvalidSetting(
+                f"setting {name} must be {kind}, got {error.get('input')!r}",
+                hint=f"set {PREFIX}{name.upper()} to a valid {kind}"
+                     + (" (true or false)" if kind == "bool" else ""),
+                details=[{"setting": e["loc"][0] if e["loc"] else None, "problem": e["msg"]}
+                         for e in exc.errors()],
+            ) from None
+        finally:
+            _environ.reset(token)
 
     def describe(self, administrator: bool = False) -> list[dict[str, Any]]:
         """The table of settings, served at /api/settings: secrets never shown, passwords in
         URLs masked, sensitive settings (the database URL) shown to administrators only."""
         rows = []
-        for f in fields(self):
-            value, default = getattr(self, f.name), f.default
-            if f.metadata["secret"]:
+        for name, f in type(self).model_fields.items():
+            marks = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            value, default = getattr(self, name), f.default
+            if marks.get("secret"):
                 value = default = MASK
-            elif f.metadata["sensitive"] and not administrator:
+            elif marks.get("sensitive") and not administrator:
                 value = default = None
             rows.append(
                 {
-                    "name": f.name,
-                    "env": f"CERTPASS_{f.name.upper()}",
+                    "name": name,
+                    "env": f"{PREFIX}{name.upper()}",
                     "value": mask_userinfo(value),
                     "default": mask_userinfo(default),
-                    "help": f.metadata["help"],
+                    "help": f.description,
                     **({"visible_to": "administrators"}
-                       if f.metadata["sensitive"] and not f.metadata["secret"] else {}),
+                       if marks.get("sensitive") and not marks.get("secret") else {}),
                 }
             )
         return rows
@@ -176,24 +229,10 @@ class Settings:
         return host.replace(":", "%3A")
 
 
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
-
-
-def _coerce(name: str, type_name: Any, raw: Any) -> Any:
-    kind = {"int": int, "float": float, "str": str, "bool": bool}.get(str(type_name), str)
-    try:
-        if kind is bool and not isinstance(raw, bool):
-            word = str(raw).strip().lower()
-            if word not in _TRUE | _FALSE:
-                raise ValueError(word)
-            return word in _TRUE
-        return kind(raw)
-    except (TypeError, ValueError) as exc:
-        raise InvalidSetting(
-            f"setting {name} must be {kind.__name__}, got {raw!r}",
-            hint=f"set CERTPASS_{name.upper()} to a valid {kind.__name__}"
-            + (" (true or false)" if kind is bool else ""),
-        ) from exc
+def _kind(cls: type[Settings], name: str) -> str:
+    field = cls.model_fields.get(name)
+    annotation = field.annotation if field is not None else str
+    return getattr(annotation, "__name__", str(annotation))
 
 
 def secret_weakness(secret: str) -> str | None:

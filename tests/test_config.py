@@ -130,3 +130,22 @@ def test_init_demo_gives_a_sqlite_database_its_own_secret(tmp_path, capsys, monk
         secrets_seen.append(secret)
     assert secrets_seen[0] != secrets_seen[1]
     assert "secret_key:" in capsys.readouterr().err
+
+
+def test_the_table_is_declared_once_and_validated_by_type():
+    names = [r["name"] for r in Settings().describe()]
+    assert names == list(Settings.model_fields) and "secret_key" in names
+    assert all(r["help"] for r in Settings().describe())
+    with pytest.raises(InvalidSetting) as unknown:
+        Settings.load(environ={}, max_pages=3)
+    assert "no setting max_pages" in unknown.value.message
+    with pytest.raises(InvalidSetting) as bad:
+        Settings.load(environ={}, checkpoint_every_seconds="soon")
+    assert bad.value.details[0]["setting"] == "checkpoint_every_seconds"
+
+
+def test_building_settings_directly_reads_no_environment(monkeypatch):
+    monkeypatch.setenv("CERTPASS_MAX_PAGE_SIZE", "7")
+    assert Settings().max_page_size == 500
+    assert Settings.load().max_page_size == 7
+    assert Settings.load(environ={}).max_page_size == 500
