@@ -30,6 +30,7 @@ from certpass.credentials.models import StatusList, StatusSlot
 from certpass.errors import NotFound
 from certpass.store import pending, savepoints
 from certpass.store.base import utcnow
+from certpass.store.session import CertpassSession
 
 PURPOSES = status_list.PURPOSES
 # Which bit each lifecycle status sets (and restore, back to valid, clears suspension).
@@ -66,7 +67,7 @@ def _save(session: Session, cursors: Iterable[_Cursor]) -> None:
         [{"list_id": c.list_id, "next": c.next_index} for c in cursors])
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _save_before_commit(session: Session) -> None:
     cursors = session.info.get(_CURSORS)
     if cursors and not session.in_nested_transaction():
