@@ -51,6 +51,7 @@ from pydantic import ValidationError
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import service
+from certpass.certificates.context import CredentialIssuer, IssuingContext
 from certpass.certificates.schemas import IssueRequest
 from certpass.config import Settings
 from certpass.errors import CertpassError, DuplicateCertificate, InvalidInput, TooLarge
@@ -310,18 +311,20 @@ def bulk_mode() -> Iterator[None]:
 
 def import_rows(
     db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, *, passports: CredentialIssuer,
 ) -> ImportReport:
-    """Issue every good row; report every bad one (row numbers count the header as row 1)."""
+    """Issue every good row; report every bad one (row numbers count the header as row 1).
+    `passports` signs each issue's credential (certpass.credentials.service)."""
     report = ImportReport(total=len(rows))
     with bulk_mode():
-        _import_batches(db, settings, rows, actor, report, progress)
+        _import_batches(db, settings, rows, actor, report, progress, passports)
     report.errors.sort(key=lambda e: e.row)  # in file order, whichever step found them
     return report
 
 
 def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
-                    report: ImportReport, progress: Callable[[int], None] | None) -> None:
+                    report: ImportReport, progress: Callable[[int], None] | None,
+                    passports: CredentialIssuer) -> None:
     for start in range(0, len(rows), BATCH):
         requests: list[tuple[int, IssueRequest]] = []
         for offset, row in enumerate(rows[start:start + BATCH]):
@@ -330,7 +333,7 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
             except ValidationError as exc:
                 report.errors.extend(_validation_errors(start + offset + 2, exc))
         with db.write() as session:
-            ctx = service.IssuingContext(session, settings)
+            ctx = IssuingContext(session, settings, passports)
             ctx.check_numbers(r.number for _, r in requests)
             for row_no, request in requests:
                 try:
@@ -359,10 +362,11 @@ def _same_as_registered(session: Any, request: IssueRequest) -> bool:
 
 
 def import_file(db: Database, settings: Settings, path: Path, actor: Actor,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+                progress: Callable[[int], None] | None = None, *,
+                passports: CredentialIssuer) -> ImportReport:
     size = path.stat().st_size
     if size > settings.max_upload_bytes:
         raise TooLarge(f"{path.name} is {size} bytes; at most {settings.max_upload_bytes} "
                        "are accepted", hint="split the file")
     rows = read_rows(path.read_bytes(), path.suffix.lower().lstrip("."), settings.max_import_rows)
-    return import_rows(db, settings, rows, actor, progress)
+    return import_rows(db, settings, rows, actor, progress, passports=passports)

@@ -22,6 +22,7 @@ from certpass.certificates import service as certificates
 from certpass.certificates.importer import bulk_mode
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
+from certpass.credentials import service as credentials
 from certpass.demo.generate import generate, read_items
 from certpass.ledger import service as ledger
 from certpass.projects import service as projects
@@ -112,7 +113,7 @@ def apply_operations(db: Database, settings: Settings, operations: Iterable[dict
     ops = list(operations)
     for start in range(0, len(ops), BATCH):
         with db.write() as session:
-            ctx = certificates.IssuingContext(session, settings)
+            ctx = credentials.issuing(session, settings)
             for op in ops[start:start + BATCH]:
                 kind = op["op"]
                 if kind == "issue":

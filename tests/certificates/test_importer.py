@@ -68,7 +68,7 @@ def seeded(db):
                                          ("json", lambda r: json.dumps(r).encode())])
 def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
     rows = importer.read_rows(encode(rows_with_one_bad()), fmt, 100)
-    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
     assert report.imported == 4
     assert [(e.row, e.field) for e in report.errors] == [(4, "standards")]
     assert "IEC 60079-0:2017" in report.errors[0].reason
@@ -90,7 +90,8 @@ def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, 
         return documents
 
     monkeypatch.setattr(credentials, "on_issue", failing)
-    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(), OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(), OPERATOR,
+                                  passports=credentials)
     assert report.imported == 3 and [e.row for e in report.errors] == [3, 4]
     assert stored(seeded) == (3, 3, 3)
     with seeded.read() as s:
@@ -109,18 +110,19 @@ def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, 
     ({"testing_route": "magic"}, "testing_route"),
 ])
 def test_field_errors_name_the_field(seeded, bad, field):
-    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(3, bad), OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(3, bad), OPERATOR,
+                                  passports=credentials)
     assert report.imported == 2
     assert [(e.row, e.field) for e in report.errors] == [(4, field)]
 
 
 def test_rerun_is_idempotent_and_conflicting_duplicate_is_an_error(seeded):
     rows = rows_with_one_bad()
-    importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
-    again = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
+    importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
+    again = importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
     assert (again.imported, again.already_present, len(again.errors)) == (0, 4, 1)
     changed = [{**rows[0], "models": "OTHER"}]
-    report = importer.import_rows(seeded, SETTINGS, changed, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, changed, OPERATOR, passports=credentials)
     assert report.errors[0].field == "number" and "already exists" in report.errors[0].reason
     assert stored(seeded) == (4, 4, 4)
 
@@ -202,7 +204,8 @@ def test_errors_come_in_file_order_and_as_a_file(seeded):
     rows = [{**GOOD, "number": f"ORD-{i}"} for i in range(4)]
     rows[1]["standards"] = "IEC 60079-0:2017"  # out of scope: found while issuing
     rows[3]["holder_economy"] = ""  # invalid: found while validating, before issuing
-    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR).as_dict()
+    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR,
+                                  passports=credentials).as_dict()
     assert [e["row"] for e in report["errors"]] == [3, 5]
     lines = importer.errors_csv(report).decode("utf-8-sig").splitlines()
     assert lines[0] == "row,field,reason" and lines[1].startswith("3,") and len(lines) == 3

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
-from certpass.credentials import keyring, passport, proofs, status
+from certpass.credentials import downloads, keyring, passport, proofs, status
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.web.deps import (
@@ -58,7 +58,7 @@ def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
 ) -> Response:
-    _, row = credentials.find(session, number, issue)
+    _, row = downloads.find(session, number, issue)
     if suite == proofs.JCS:  # the stored bytes, exactly as hashed
         return Response(row.document, media_type=LD)
     return _json(credentials.resigned(session, settings, row, suite), LD)
@@ -67,13 +67,13 @@ def credential(
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                    issue: IssueNo = None) -> Response:
-    _, row = credentials.find(session, number, issue)
+    _, row = downloads.find(session, number, issue)
     return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE)
 
 
 def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
     """What the QR code carries: the verify URL with the issue's credential hash."""
-    certificate, row = credentials.find(session, number, issue)
+    certificate, row = downloads.find(session, number, issue)
     return credentials.verify_url(settings, certificate.number, row.sha256)
 
 
@@ -94,7 +94,7 @@ def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDe
 @router.get("/api/certificates/{number:path}/passport.pdf")
 def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                  issue: IssueNo = None) -> Response:
-    facts = credentials.passport_facts(session, settings, number, issue)
+    facts = downloads.passport_facts(session, settings, number, issue)
     return Response(passport.passport_pdf(facts), media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="passport-{download_name(facts.number)}.pdf"'})
 

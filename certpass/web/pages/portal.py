@@ -21,6 +21,7 @@ from certpass.accounts.actor import Actor
 from certpass.certificates import importer, lifecycle
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
+from certpass.credentials import service as credentials
 from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
 from certpass.registry.models import Scheme
 from certpass.store.database import Database
@@ -163,7 +164,7 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
     else:
         try:
             with db.write() as session:
-                certificates.issue(certificates.IssuingContext(session, settings), req, actor)
+                certificates.issue(credentials.issuing(session, settings), req, actor)
             return _done(req.number, "issue")
         except CertpassError as exc:
             errors = {service_field(exc): exc.message}
@@ -253,7 +254,7 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
     else:
         try:
             with db.write() as session:
-                certificates.amend(certificates.IssuingContext(session, settings), number, req,
+                certificates.amend(credentials.issuing(session, settings), number, req,
                                    actor)
             return _done(number, "amend")
         except CertpassError as exc:
@@ -281,7 +282,7 @@ def change_status(request: Request, number: CertificateNumber,
     else:
         try:
             with db.write() as session:
-                certificates.transition(certificates.IssuingContext(session, settings), number,
+                certificates.transition(credentials.issuing(session, settings), number,
                                         action, req, actor)
             return _done(number, action)
         except CertpassError as exc:
@@ -413,7 +414,8 @@ def _run_import(job: ImportJob, db: Database, settings: Any, rows: list[dict[str
         job.done = done
 
     try:
-        report = importer.import_rows(db, settings, rows, actor, progress)
+        report = importer.import_rows(db, settings, rows, actor, progress,
+                                       passports=credentials)
         job.report = report.as_dict()
     except CertpassError as exc:
         job.error = exc.message

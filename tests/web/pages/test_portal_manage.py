@@ -10,6 +10,7 @@ from sqlalchemy import select
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import importer
 from certpass.certificates.models import Certificate
+from certpass.credentials import service as credentials
 from tests.registry_fixture import SETTINGS
 from tests.web.pages.conftest import sign_in
 from tests.web.pages.test_portal import GOOD
@@ -70,7 +71,7 @@ def test_the_list_pages_and_filters(web, page_db):
              "holder_name": "Example Co.", "holder_economy": "CN", "product_name": "Kettle",
              "models": f"K{i}", "standards": "GB 4706.1-2005", "category": "HOUS",
              "issued_on": "2024-03-01"} for i in range(55)]
-    report = importer.import_rows(page_db, SETTINGS, rows, OPERATOR)
+    report = importer.import_rows(page_db, SETTINGS, rows, OPERATOR, passports=credentials)
     assert report.imported == 55
     sign_in(web)
     first = web.get("/portal").text
