@@ -320,6 +320,11 @@ def _add_key(session: Session, settings: Settings, body_id: str | None, actor_la
     return row
 
 
+def public_time(value: dt.datetime, *, up: bool = False) -> str:
+    """A key's time as its DID document and log entries write it (see _xsd)."""
+    return _xsd(value, up=up)
+
+
 def _xsd(value: dt.datetime, *, up: bool = False) -> str:
     """XML Schema dateTime in whole UTC seconds, the form proofs' `created` takes. A
     retirement time rounds up, so a proof made earlier in the same second (its `created`
