@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from certpass.audit.replay import State, scope_form
+from certpass.certificates.lifecycle import effective_status
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,17 @@ def credential_claims(document: Mapping[str, Any]) -> dict[str, Any]:
             "valid_until": str(until)[:10] if until else None, "status": status}
 
 
-def compare(log: State, observed: Mapping[str, Any]) -> list[Finding]:
+def compare(log: State, observed: Mapping[str, Any], *, on: dt.date | None = None
+            ) -> list[Finding]:
+    """Every difference. `on`: the tables give certificate statuses as on that day (an API
+    serves `expired` once valid_until has passed), so the log's are computed for it too."""
     findings: list[Finding] = []
-    findings += _certificates(log["certificates"], observed.get("certificates", {}))
+    certificates = log["certificates"]
+    if on is not None:
+        certificates = {n: {**c, "status": effective_status(
+            c["status"], dt.date.fromisoformat(c["valid_until"]) if c.get("valid_until")
+            else None, on)} for n, c in certificates.items()}
+    findings += _certificates(certificates, observed.get("certificates", {}))
     findings += _status_bits(log["certificates"], observed.get("certificates", {}),
                              observed.get("status_lists", {}))
     findings += _records("accreditation", log["accreditations"],
@@ -74,7 +83,8 @@ def compare(log: State, observed: Mapping[str, Any]) -> list[Finding]:
     findings += _records("key", log["keys"], observed.get("keys", {}),
                          {"publicKeyMultibase": "key-public-key", "body": "key-owner",
                           "created": "key-dates", "retired": "key-dates",
-                          "compromised_at": "key-revocation"})
+                          "compromised_at": "key-revocation"},
+                         normalise={"compromised_at": _xsd})
     findings += _did_documents(log["keys"], observed.get("did_documents", {}))
     findings += _records("body", log["bodies"], observed.get("bodies", {}),
                          {"roles": "body-roles", "economy": "body-economy",

@@ -9,8 +9,9 @@ from typing import Annotated
 import httpx
 import typer
 
+from certpass.audit import remote as audit_remote
 from certpass.audit import service as audit
-from certpass.certificates import history, remote
+from certpass.certificates import history
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out
 from certpass.errors import InvalidInput
@@ -76,11 +77,12 @@ def monitor(
     state: Annotated[Path, typer.Option(help="State file kept between runs.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Check a remote log: consistency with the last run, new entries against the root, and
-    the certificates the API serves against the state the whole log implies."""
+    """Check a remote log: consistency with the last run, the checkpoints all still there,
+    new entries against the root, and what the API serves (certificates, credentials and
+    their status lists, accreditations, DID documents, bodies) against the whole log."""
     with httpx.Client(timeout=30.0) as client:
-        report = run_monitor(url, state, client=client, replay=_replay,
-                             audit=remote.audit_over_http(client, url))
+        report = run_monitor(url, state, client=client, replay=_replay, fold=audit_remote.fold,
+                             inspect=audit_remote.inspector(client, url))
     _finish(report.to_dict(), as_json, "log monitor")
 
 
