@@ -33,8 +33,6 @@ from certpass.store.base import utcnow
 from certpass.store.session import CertpassSession
 
 PURPOSES = status_list.PURPOSES
-# Which bit each lifecycle status sets (and restore, back to valid, clears suspension).
-_SETS = {"withdrawn": "revocation", "cancelled": "revocation", "suspended": "suspension"}
 
 
 def list_url(settings: Settings, body_id: str, purpose: str, list_id: int) -> str:
@@ -132,11 +130,7 @@ def apply_transition(session: Session, certificate: Certificate, before: str,
                      after: str) -> dict[str, bool]:
     """Flip the certificate's bits for a lifecycle change; returns {purpose: new bit} for
     each bit written."""
-    changes: dict[str, bool] = {}
-    if after in _SETS:
-        changes[_SETS[after]] = True
-    if before == "suspended" and after == "valid":
-        changes["suspension"] = False
+    changes = status_list.bits_after(before, after)
     if not changes:
         return changes
     slots = slots_of(session, certificate.id)

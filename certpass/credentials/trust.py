@@ -62,7 +62,7 @@ class LiveTrust:
             self._keys[verification_method] = None if row is None \
                 else KeyInfo(verification_method, keyring.did(self.settings, row.body_id),
                              decode_public_key(row.public_multibase), row.created_at,
-                             row.retired_at)
+                             row.retired_at, row.compromised_at)
         return self._keys[verification_method]
 
     def body(self, did: str) -> BodyInfo | None:

@@ -3,10 +3,12 @@ QR, PDF) and a W3C VC-API issuer. Public reads; issuing needs a write token (it 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
@@ -43,6 +45,34 @@ def platform_did(session: ReadSession, settings: SettingsDep) -> Response:
 def body_did(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
              settings: SettingsDep) -> Response:
     return _json(keyring.did_document(session, settings, body_id), DID_JSON)
+
+
+@router.get("/api/bodies/{body_id}/keys")
+def body_keys(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
+              settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every key of the body, retired and revoked ones included (public information)."""
+    return [keyring.public_info(settings, k) for k in keyring.keys(session, body_id)]
+
+
+class KeyRevocation(BaseModel):
+    compromised_at: dt.datetime = Field(
+        description="From when the key may be in other hands (ISO 8601 with a zone); "
+                    "not in the future.")
+
+
+@router.post("/api/bodies/{body_id}/keys/{key}/revoke",
+             responses=error_responses(401, 403, 404, 409, 422))
+def revoke_key(body_id: Annotated[str, Path(max_length=64)],
+               key: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")],
+               data: KeyRevocation, db: DB, settings: SettingsDep, actor: Writer
+               ) -> dict[str, Any]:
+    """Revoke a compromised key of the body (its certifiers or accreditors only): from
+    `compromised_at` on nothing it signs is trusted; a current key is also replaced."""
+    with db.write() as session:
+        done = keyring.revoke(session, settings, body_id, key, data.compromised_at, actor)
+        return {"revoked": keyring.public_info(settings, done.key),
+                "replacement": keyring.public_info(settings, done.replacement)
+                if done.replacement else None}
 
 
 @router.get("/status/{body_id}/{purpose}/{list_id}")
