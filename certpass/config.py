@@ -132,6 +132,18 @@ class Settings(BaseSettings):
     status_list_size: int = _setting(
         131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
     )
+    status_list_ttl_seconds: int = _setting(
+        86_400, "How long a signed status list is current: its validUntil (and ttl) is this "
+        "many seconds after signing, so an offline verifier knows how old its status is."
+    )
+    photo_max_pixels: int = _setting(
+        16_000_000, "Largest QR photo decoded, in pixels, read from the image header before "
+        "decoding (larger JPEGs are decoded at a reduced scale; others are refused, 413)."
+    )
+    photo_max_bytes: int = _setting(8_388_608, "Largest QR photo upload (bytes, 413 above).")
+    photo_decoders: int = _setting(
+        2, "QR photos decoded at once; a photo arriving while all are busy gets 503."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -158,7 +158,8 @@ def accreditation_facts(settings: Settings, row: Accreditation) -> Accreditation
 
 
 def signed_accreditations(session: Session, settings: Settings,
-                          body_id: str | None = None) -> list[dict[str, Any]]:
+                          body_id: str | None = None, *, create: bool = True
+                          ) -> list[dict[str, Any]]:
     """Every accreditation (of `body_id`, or all) as a DIA signed by its accreditation body's
     current key (made on first need, as the keyring does for issuers). Deterministic: the
     proof's `created` is the accreditation's last change."""
@@ -173,7 +174,8 @@ def signed_accreditations(session: Session, settings: Settings,
             facts, accreditor_name=row.accreditor.name_en, body_name=row.body.name_en,
             base_url=settings.base_url)
         if row.accreditor_id not in signers:
-            signers[row.accreditor_id] = keyring.signer(session, settings, row.accreditor_id)
+            signers[row.accreditor_id] = keyring.signer(session, settings, row.accreditor_id,
+                                                        create=create)
         signer = signers[row.accreditor_id]
         changed = when(row.history[-1]["at"]) if row.history else None
         created = max(changed or signer.row.created_at, signer.row.created_at)
@@ -183,10 +185,11 @@ def signed_accreditations(session: Session, settings: Settings,
 
 
 def export_bundle(session: Session, settings: Settings,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
+                  now: dt.datetime | None = None, *, create_keys: bool = True) -> dict[str, Any]:
     """Everything an offline verifier needs (see module doc); run in a write transaction,
-    since an accreditation body signing for the first time gets its key then."""
-    accreditations = signed_accreditations(session, settings)
+    since an accreditation body signing for the first time gets its key then (with
+    `create_keys=False`, a read: such a body is NotFound instead)."""
+    accreditations = signed_accreditations(session, settings, create=create_keys)
     bodies = [body_info(settings, b) for b in session.scalars(select(Body).order_by(Body.id))]
     documents: dict[str, dict[str, Any]] = {}
     for b in bodies:

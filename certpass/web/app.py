@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass import __version__
 from certpass.config import Settings
-from certpass.errors import CertpassError, RateLimited, error_body
+from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
 from certpass.web.idempotency import Idempotency
@@ -41,6 +41,8 @@ class BodyLimit:
         limit = self.limit
         if scope["path"].startswith(("/api/import", "/portal/import")):
             limit = scope["app"].state.settings.max_upload_bytes if "app" in scope else limit
+        elif scope["path"] == "/verify" and "app" in scope:  # a QR photo, and the form around it
+            limit = max(limit, scope["app"].state.settings.photo_max_bytes + 65_536)
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._refuse(send, limit)
@@ -178,7 +180,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _certpass_error(_request: Request, exc: CertpassError) -> Response:
         if wants_html(_request):
             return render_error(_request, exc.http_status, exc.code, exc.message, exc.hint)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers = ({"Retry-After": str(exc.retry_after)}
+                   if isinstance(exc, RateLimited | Busy) else None)
         return JSONResponse({"error": exc.diagnostics()}, status_code=exc.http_status,
                             headers=headers)
 
