@@ -58,3 +58,16 @@ class IdempotencyRecord(Base):
     response: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     content_type: Mapped[str] = mapped_column(String(100), default="application/json")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginAttempts(Base):
+    """Failed password checks per account name and per client, shared by every server
+    process: after a few free failures each further one locks the key for twice as long."""
+
+    __tablename__ = "login_attempts"
+
+    # "account:<user name, lower case>" or "client:<address>".
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +17,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from certpass.accounts import passwords
 from certpass.accounts.actor import OPERATOR, Actor
-from certpass.accounts.models import ApiToken, IdempotencyRecord, User
-from certpass.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from certpass.accounts.models import ApiToken, IdempotencyRecord, LoginAttempts, User
+from certpass.config import Settings
+from certpass.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from certpass.registry.models import Body
 from certpass.store.base import utcnow
+from certpass.store.database import Database
 
 ROLES = {"admin": None, "accreditation-body": "accreditation-body",
          "certification-body": "certification-body"}
@@ -27,13 +39,22 @@ TOKEN_PREFIX = "cpt"
 _hasher = PasswordHasher()
 
 
+def check_strength(password: str, username: str) -> None:
+    """Refuse a weak password (accounts.passwords), saying why."""
+    reason = passwords.weakness(password, username)
+    if reason:
+        raise InvalidInput(reason, hint=f"use {passwords.MIN_LENGTH} or more characters, e.g. "
+                                        "several unrelated words; not the user name")
+
+
 def add_user(session: Session, username: str, role: str, body_id: str | None,
-             password: str, actor: Actor) -> User:
+             password: str, actor: Actor, *, check: bool = True) -> User:
+    """``check=False`` only for the demo's published passwords (see DEMO_ACCOUNTS)."""
     actor.require_admin("add users")
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}", hint=f"use one of {sorted(ROLES)}")
-    if len(password) < 10:
-        raise InvalidInput("a password needs at least 10 characters")
+    if check:
+        check_strength(password, username)
     needed = ROLES[role]
     if needed:
         body = session.get(Body, body_id) if body_id else None
@@ -54,15 +75,100 @@ def actor_of(user: User) -> Actor:
     return Actor(name=user.username, role=user.role, body_id=user.body_id)  # type: ignore[arg-type]
 
 
-def check_password(session: Session, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+@functools.cache
+def _dummy_hash() -> str:
+    """An argon2 hash of a random secret: unknown and disabled users are checked against it,
+    so every answer costs one argon2 verification (no user-name enumeration by timing)."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        if user is None or user.disabled:
-            raise VerifyMismatchError
-        _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
-        raise Unauthenticated("wrong user name or password") from None
+        return False
+
+
+def check_password(session: Session, username: str, password: str) -> User:
+    """The user whose password this is. Unthrottled: requests go through ``login``."""
+    user = session.scalar(select(User).where(User.username == username))
+    known = _verify(user.password_hash if user is not None else None, password)
+    if user is None or user.disabled or not known:
+        raise Unauthenticated("wrong user name or password")
     return user
+
+
+# -- login: the throttled password check (form sign-in and HTTP Basic) -------------------
+
+@dataclass(frozen=True)
+class Login:
+    user_id: int
+    actor: Actor
+
+
+def _throttle_keys(username: str, client: str) -> tuple[str, str]:
+    return f"account:{username.strip().casefold()[:180]}", f"client:{client[:180]}"
+
+
+def login(db: Database, settings: Settings, username: str, password: str,
+          client: str) -> Login:
+    """Check a password with back-off per account name and per client, kept in the
+    database (every server process sees the same counts).
+
+    A locked key answers 429 before any hash is computed; otherwise every answer costs one
+    argon2 verification, known user or not. Each check is its own transaction, so a failure
+    is recorded even when the caller's request rolls back."""
+    keys = _throttle_keys(username, client)
+    now = utcnow()
+    with db.read() as session:
+        locks = session.scalars(select(LoginAttempts.locked_until).where(
+            LoginAttempts.key.in_(keys), LoginAttempts.locked_until > now)).all()
+        user = session.scalar(select(User).where(User.username == username))
+    if locks:
+        wait = max(1, math.ceil((max(locks) - now).total_seconds()))
+        raise RateLimited("too many wrong passwords for this account or from this client",
+                          retry_after=wait,
+                          hint=f"wait {wait} s before trying again; an administrator can "
+                               "reset the password with `certpass users set-password`")
+    ok = _verify(user.password_hash if user is not None else None, password[:4096])
+    if user is not None and ok and not user.disabled:
+        with db.write() as session:
+            session.execute(delete(LoginAttempts).where(LoginAttempts.key == keys[0]))
+        return Login(user.id, actor_of(user))
+    free = {keys[0]: settings.login_free_failures,
+            keys[1]: settings.login_free_failures_per_client}
+    with db.write() as session:
+        for key in keys:
+            _record_failure(session, key, free[key], settings.login_lockout_max_seconds, now)
+    raise Unauthenticated("wrong user name or password")
+
+
+_FORGET_AFTER = dt.timedelta(days=1)  # a day without failures starts the count again
+
+
+def _record_failure(session: Session, key: str, free: int, cap: int, now: dt.datetime) -> None:
+    row = session.get(LoginAttempts, key, with_for_update=True)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(LoginAttempts(key=key, failures=0, last_failure_at=now))
+        except IntegrityError:  # another process inserted it meanwhile
+            pass
+        row = session.get(LoginAttempts, key, with_for_update=True, populate_existing=True)
+        assert row is not None
+    if now - row.last_failure_at > _FORGET_AFTER:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    over = row.failures - max(0, free)
+    if over > 0:
+        row.locked_until = now + dt.timedelta(seconds=min(cap, 2 ** min(over - 1, 30)))
+
+
+def forget_login_failures(session: Session, username: str) -> None:
+    """Unlock an account name (after an administrator set a new password)."""
+    session.execute(delete(LoginAttempts).where(
+        LoginAttempts.key == _throttle_keys(username, "")[0]))
 
 
 @dataclass(frozen=True)
@@ -175,7 +281,8 @@ def create_demo_accounts(session: Session) -> list[str]:
                        "demo database", hint="build the demo with `certpass init --demo` on "
                                              "a new database file")
     for username, role, body_id, password in DEMO_ACCOUNTS:
-        add_user(session, username, role, body_id, password, OPERATOR)
+        # Published in the README, so no strength check: they guard nothing but a demo.
+        add_user(session, username, role, body_id, password, OPERATOR, check=False)
     return [a[0] for a in DEMO_ACCOUNTS]
 
 

@@ -94,8 +94,10 @@ def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]
         username, sep, password = decoded.partition(":")
         if not sep:
             raise Unauthenticated("malformed Basic credentials")
-        with db.read() as session:
-            return accounts.actor_of(accounts.check_password(session, username, password))
+        # The app's own database, not a request transaction: a failure stays recorded.
+        client = request.client.host if request.client else "unknown"
+        return accounts.login(request.app.state.db, request.app.state.settings, username,
+                              password, client).actor
     return writer(request, db)
 
 

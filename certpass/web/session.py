@@ -64,14 +64,20 @@ def check_csrf(request: Request, form: Any) -> None:
 
 
 def sign_in(request: Request, db: Database, username: str, password: str) -> Actor:
-    """Check the password (argon2, accounts service) and start a fresh session."""
-    with db.read() as session:
-        user = accounts.check_password(session, username, password)
-        actor = accounts.actor_of(user)
+    """Check the password (throttled, accounts.login) and start a fresh session. The check
+    records failures in its own transactions, on the app's database."""
+    login = accounts.login(request.app.state.db, request.app.state.settings, username,
+                           password, client_address(request))
+    actor = login.actor
     request.session.clear()  # a new session id and CSRF token on sign-in (no fixation)
-    request.session["user"] = user.username
+    request.session["user"] = actor.name
     csrf_token(request)
     return actor
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (behind a reverse proxy, the proxy's: configure its own limits)."""
+    return request.client.host if request.client else "unknown"
 
 
 def sign_out(request: Request) -> None:
