@@ -13,13 +13,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from certpass.accounts import passwords
 from certpass.accounts.actor import OPERATOR, Actor
-from certpass.accounts.models import ApiToken, IdempotencyRecord, LoginAttempts, User
+from certpass.accounts.models import ApiToken, IdempotencyRecord, LoginAttempts, User, WebSession
 from certpass.config import Settings
 from certpass.errors import (
     Conflict,
@@ -259,6 +259,83 @@ def user_by_name(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"unknown user {username!r}")
+    return user
+
+
+# -- server-side web sessions -----------------------------------------------------------
+
+SESSION_HOURS = 8  # a working day, then sign in again
+SESSION_IDLE = dt.timedelta(hours=2)  # or sooner, after two hours without a request
+_TOUCH_EVERY = dt.timedelta(minutes=5)  # last_seen_at is written at most this often
+
+
+def start_session(session: Session, user_id: int) -> str:
+    """A new session for the user; returns its random id (for the cookie, never stored)."""
+    session_id = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(id_hash=_digest(session_id), user_id=user_id, created_at=now,
+                           expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+                           last_seen_at=now))
+    return session_id
+
+
+def session_user(session: Session, session_id: str) -> tuple[User, bool] | None:
+    """The enabled user of a live session, and whether its last-seen time is due a write;
+    None for an unknown, expired, idle or disabled one."""
+    row = session.get(WebSession, _digest(session_id))
+    now = utcnow()
+    if (row is None or row.expires_at <= now or now - row.last_seen_at > SESSION_IDLE
+            or row.user.disabled):
+        return None
+    return row.user, now - row.last_seen_at > _TOUCH_EVERY
+
+
+def touch_session(session: Session, session_id: str) -> None:
+    session.execute(update(WebSession).where(WebSession.id_hash == _digest(session_id))
+                    .values(last_seen_at=utcnow()))
+
+
+def end_session(session: Session, session_id: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.id_hash == _digest(session_id)))
+
+
+def end_sessions_of(session: Session, user_id: int) -> int:
+    return session.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount
+
+
+def forget_expired_sessions(session: Session) -> int:
+    now = utcnow()
+    return session.execute(delete(WebSession).where(or_(
+        WebSession.expires_at <= now, WebSession.last_seen_at < now - SESSION_IDLE))).rowcount
+
+
+# -- managing users: disable, enable, set a password --------------------------------------
+
+def set_disabled(session: Session, username: str, disabled: bool, actor: Actor) -> User:
+    """Disable (or enable) a user. A disabled user cannot sign in, their sessions end at
+    once and their tokens are refused until they are enabled again."""
+    actor.require_admin("disable or enable users")
+    user = user_by_name(session, username)
+    if disabled and actor.name == username:
+        raise InvalidInput("you cannot disable yourself",
+                           hint="ask another administrator, or use the command line")
+    user.disabled = disabled
+    if disabled:
+        end_sessions_of(session, user.id)
+    return user
+
+
+def set_password(session: Session, username: str, password: str, actor: Actor,
+                 *, reauthenticated: bool = False) -> User:
+    """A new password: by an administrator, or by the user after giving the current one
+    (``reauthenticated``). Every session of the user ends; tokens stay valid."""
+    user = user_by_name(session, username)
+    if actor.role != "operator" and not (actor.name == username and reauthenticated):
+        actor.require_admin("set other users' passwords")
+    check_strength(password, username)
+    user.password_hash = _hasher.hash(password)
+    end_sessions_of(session, user.id)
+    forget_login_failures(session, username)
     return user
 
 

@@ -96,6 +96,7 @@ def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]
             raise Unauthenticated("malformed Basic credentials")
         # The app's own database, not a request transaction: a failure stays recorded.
         client = request.client.host if request.client else "unknown"
+        request.state.password_checked = True  # re-authenticated (e.g. to set a password)
         return accounts.login(request.app.state.db, request.app.state.settings, username,
                               password, client).actor
     return writer(request, db)
