@@ -37,8 +37,13 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The token that created this one (an administrator's): it expires no later than its
+    # parent and is revoked with it. None when created with a password or by the operator.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True,
+                                                  index=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+    parent: Mapped[ApiToken | None] = relationship(remote_side=[id], lazy="select")
 
 
 class IdempotencyRecord(Base):

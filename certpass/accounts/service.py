@@ -179,31 +179,62 @@ class IssuedToken:
 
 
 def create_token(session: Session, username: str, scope: str, days: int, name: str,
-                 actor: Actor) -> IssuedToken:
+                 actor: Actor, *, parent_key_id: str | None = None,
+                 password_checked: bool = False) -> IssuedToken:
+    """A new token. Made by the operator (CLI), by its user right after giving their
+    password (``password_checked``), or by an administrator's token (``parent_key_id``):
+    then it expires no later than that token and is revoked with it."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"unknown user {username!r}")
-    if actor.role != "operator" and actor.name != username:
-        actor.require_admin("create tokens for other users")
     if scope not in ("read", "write"):
         raise InvalidInput("a token's scope is read or write")
     if not 1 <= days <= 366:
         raise InvalidInput("a token lives between 1 and 366 days")
+    expires = utcnow() + dt.timedelta(days=days)
+    parent = None
+    if actor.role == "operator" or (password_checked and (actor.name == username or actor.role == "admin")):
+        pass
+    elif parent_key_id is not None and actor.role == "admin":
+        parent = session.scalar(select(ApiToken).where(ApiToken.key_id == parent_key_id))
+        if parent is None or parent.scope != "write":
+            raise Forbidden("a token is made with a write token", hint="use a write token")
+        expires = min(expires, parent.expires_at)
+    else:
+        raise Forbidden("tokens are created with your password, or by an administrator",
+                        hint="send your user name and password as HTTP Basic "
+                             "(`curl -u name ...`); a token cannot make another token")
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    expires = utcnow() + dt.timedelta(days=days)
     session.add(ApiToken(key_id=key_id, secret_hash=_digest(secret), user_id=user.id,
-                         name=name, scope=scope, expires_at=expires))
+                         name=name, scope=scope, expires_at=expires,
+                         parent_id=parent.id if parent is not None else None))
     return IssuedToken(f"{TOKEN_PREFIX}_{key_id}_{secret}", key_id, expires)
 
 
-def revoke_token(session: Session, key_id: str, actor: Actor) -> None:
+_MAX_CHAIN = 32  # tokens made by tokens made by tokens ...: deeper chains are refused
+
+
+def revoke_token(session: Session, key_id: str, actor: Actor) -> int:
+    """Revoke a token and every token made with it; returns how many were revoked."""
     token = session.scalar(select(ApiToken).where(ApiToken.key_id == key_id))
     if token is None:
         raise NotFound(f"unknown token {key_id!r}")
     if actor.role != "operator" and actor.name != token.user.username:
         actor.require_admin("revoke other users' tokens")
-    token.revoked_at = token.revoked_at or utcnow()
+    now = utcnow()
+    revoked, layer = 0, [token.id]
+    token.revoked_at = token.revoked_at or now
+    for _ in range(_MAX_CHAIN):
+        if not layer:
+            break
+        revoked += len(layer)
+        layer = list(session.scalars(select(ApiToken.id).where(ApiToken.parent_id.in_(layer))))
+        if layer:
+            session.execute(update(ApiToken).where(ApiToken.id.in_(layer),
+                                                   ApiToken.revoked_at.is_(None))
+                            .values(revoked_at=now))
+    return revoked
 
 
 def authenticate(session: Session, token: str, need_write: bool) -> Actor:
@@ -223,9 +254,25 @@ def token_user(session: Session, token: str, need_write: bool) -> User:
         raise refused
     if row.revoked_at is not None or row.expires_at <= utcnow() or row.user.disabled:
         raise refused
+    if not _ancestors_live(session, row):
+        raise refused
     if need_write and row.scope != "write":
         raise Forbidden("this token is read-only", hint="use a token with write scope")
     return row.user
+
+
+def _ancestors_live(session: Session, row: ApiToken) -> bool:
+    """Every token up the parent chain is unrevoked and unexpired (revoking cascades
+    already; this holds even for a row revoked by hand in the database)."""
+    now, parent_id = utcnow(), row.parent_id
+    for _ in range(_MAX_CHAIN):
+        if parent_id is None:
+            return True
+        parent = session.get(ApiToken, parent_id)
+        if parent is None or parent.revoked_at is not None or parent.expires_at <= now:
+            return False
+        parent_id = parent.parent_id
+    return False
 
 
 def _digest(secret: str) -> str:
@@ -250,6 +297,7 @@ def list_tokens(session: Session, username: str, actor: Actor) -> list[dict[str,
     rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                            .order_by(ApiToken.created_at, ApiToken.id))
     return [{"key_id": t.key_id, "name": t.name, "scope": t.scope, "created_at": t.created_at,
+             "parent_key_id": t.parent.key_id if t.parent is not None else None,
              "expires_at": t.expires_at, "revoked_at": t.revoked_at,
              "state": "revoked" if t.revoked_at else "expired" if t.expires_at <= now
              else "active"} for t in rows]

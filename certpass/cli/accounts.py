@@ -12,7 +12,8 @@ from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
 from certpass.errors import InvalidInput
 
-users = typer.Typer(help="Add, list, disable and enable users; set passwords.", no_args_is_help=True)
+users = typer.Typer(help="Add, list, disable and enable users; set passwords.",
+                    no_args_is_help=True)
 tokens = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
