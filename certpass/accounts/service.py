@@ -193,8 +193,10 @@ def create_token(session: Session, username: str, scope: str, days: int, name: s
         raise InvalidInput("a token lives between 1 and 366 days")
     expires = utcnow() + dt.timedelta(days=days)
     parent = None
-    if actor.role == "operator" or (password_checked and (actor.name == username or actor.role == "admin")):
-        pass
+    by_password = (password_checked and actor.role in ("admin", "operator")) or (
+        password_checked and actor.name == username)
+    if actor.role == "operator" or by_password:
+        pass  # no parent: the password (or the command line) is the authority
     elif parent_key_id is not None and actor.role == "admin":
         parent = session.scalar(select(ApiToken).where(ApiToken.key_id == parent_key_id))
         if parent is None or parent.scope != "write":
