@@ -379,9 +379,9 @@ def set_password(session: Session, username: str, password: str, actor: Actor,
                  *, reauthenticated: bool = False) -> User:
     """A new password: by an administrator, or by the user after giving the current one
     (``reauthenticated``). Every session of the user ends; tokens stay valid."""
-    user = user_by_name(session, username)
     if actor.role != "operator" and not (actor.name == username and reauthenticated):
         actor.require_admin("set other users' passwords")
+    user = user_by_name(session, username)
     check_strength(password, username)
     user.password_hash = _hasher.hash(password)
     end_sessions_of(session, user.id)

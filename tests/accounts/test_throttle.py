@@ -31,6 +31,23 @@ def make_token(client: TestClient, user: str, password: str, **headers: str) -> 
                        headers={**basic(user, password), **headers}).status_code
 
 
+def lock_seconds(db: Database, key: str) -> float | None:
+    """How long the last failure locked the key (None: not locked)."""
+    with db.read() as s:
+        row = s.get(LoginAttempts, key)
+        if row is None or row.locked_until is None:
+            return None
+        return (row.locked_until - row.last_failure_at).total_seconds()
+
+
+def hold_locks(db: Database) -> None:
+    """Make every lock last an hour, so the test does not race the clock (the first lock
+    is only 1 s)."""
+    with db.write() as s:
+        s.execute(update(LoginAttempts).where(LoginAttempts.locked_until.is_not(None)).values(
+            locked_until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
+
+
 def unlock(db: Database) -> None:
     with db.write() as s:
         s.execute(update(LoginAttempts).values(
@@ -40,8 +57,11 @@ def unlock(db: Database) -> None:
 def test_basic_auth_locks_after_the_free_failures(client, tokens, app_db):
     for _ in range(5):  # login_free_failures
         assert make_token(client, "cqc", "wrong password!") == 401
+    assert lock_seconds(app_db, "account:cqc") is None
     r = client.post("/api/tokens", json={"scope": "read"}, headers=basic("cqc", "wrong again!"))
     assert r.status_code == 401  # the sixth failure is checked, then locks
+    assert lock_seconds(app_db, "account:cqc") == 1
+    hold_locks(app_db)
     r = client.post("/api/tokens", json={"scope": "read"}, headers=basic("cqc", GOOD))
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate-limited"
     assert int(r.headers["retry-after"]) >= 1
@@ -69,6 +89,8 @@ def test_back_off_doubles(client, tokens, app_db):
 def test_idempotency_key_does_not_roll_back_a_failure(client, tokens, app_db):
     for n in range(6):
         make_token(client, "cqc", "wrong password!", **{"Idempotency-Key": f"k{n}"})
+    assert lock_seconds(app_db, "account:cqc") == 1
+    hold_locks(app_db)
     assert make_token(client, "cqc", GOOD, **{"Idempotency-Key": "k-good"}) == 429
 
 
@@ -80,22 +102,28 @@ def test_the_lock_is_shared_by_server_processes(tokens, app_db, settings_for):
                 TestClient(create_app(settings_for(), other_db)) as b:
             for _ in range(6):
                 assert make_token(a, "cqc", "wrong password!") == 401
+            hold_locks(app_db)
             assert make_token(b, "cqc", GOOD) == 429
     finally:
         other_db.dispose()
 
 
-def test_unknown_user_names_are_throttled_too(client, tokens):
+def test_unknown_user_names_are_throttled_too(client, tokens, app_db):
     """Lock-outs must not tell known names from unknown ones."""
     for _ in range(6):
         assert make_token(client, "nobody-here", "wrong password!") == 401
+    assert lock_seconds(app_db, "account:nobody-here") == 1
+    hold_locks(app_db)
     assert make_token(client, "nobody-here", "wrong password!") == 429
 
 
-def test_the_client_is_throttled_across_account_names(client, tokens):
+def test_the_client_is_throttled_across_account_names(client, tokens, app_db):
     for n in range(20):  # login_free_failures_per_client
         assert make_token(client, f"guess{n}", "wrong password!") == 401
+    assert lock_seconds(app_db, "client:testclient") is None
     assert make_token(client, "guess-x", "wrong password!") == 401  # 21st: checked, locks
+    assert lock_seconds(app_db, "client:testclient") == 1
+    hold_locks(app_db)
     assert make_token(client, "cqc", GOOD) == 429
 
 
@@ -106,6 +134,7 @@ def test_login_form_is_throttled(tokens, app_db, settings_for):
         form = {"username": "cqc", "password": "wrong password!", "csrf_token": csrf}
         for _ in range(6):
             assert web.post("/login", data=form).status_code == 401
+        hold_locks(app_db)
         r = web.post("/login", data={**form, "password": GOOD})
         assert r.status_code == 429 and "cqc" not in r.headers.get("set-cookie", "")
 
