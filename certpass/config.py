@@ -129,6 +129,20 @@ class Settings(BaseSettings):
         12, "Consecutive failed deliveries after which a subscription is paused."
     )
     alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
+    login_free_failures: int = _setting(
+        5, "Wrong passwords per account name before each further one locks it (1 s, 2 s, "
+        "4 s, ... up to login_lockout_max_seconds); the count is kept in the database."
+    )
+    login_free_failures_per_client: int = _setting(
+        20, "Wrong passwords per client address before the same back-off applies to it."
+    )
+    login_lockout_max_seconds: int = _setting(
+        900, "Longest lock after repeated wrong passwords (seconds)."
+    )
+    webhook_allowed_networks: str = _setting(
+        "", "Comma-separated networks (CIDR) webhooks may reach although they are loopback, "
+        "private or link-local, e.g. 127.0.0.1/32 for local testing; empty: none."
+    )
     status_list_size: int = _setting(
         131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
     )

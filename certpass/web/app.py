@@ -20,6 +20,7 @@ from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
 from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyRateLimit
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                        burst=settings.verify_burst)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
