@@ -36,6 +36,7 @@ from certpass.registry.models import (
     Scheme,
     Standard,
 )
+from certpass.search import index as search_index
 from certpass.store import pending
 from certpass.store.base import Base, row_of, utcnow
 
@@ -174,6 +175,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     }
     pending.add(session, _CERTIFICATES, certificate)
     pending.add(session, CertificateIssue.__table__, first)
+    search_index.on_issue(session, certificate, first, issuer)
     documents = credentials.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents)
@@ -238,6 +240,8 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
     documents = credentials.on_issue(ctx, row_of(certificate), row_of(new))
+    search_index.on_amend(ctx.session, row_of(certificate),
+                          [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
                    req.issued_on, documents)
     return certificate

@@ -72,7 +72,8 @@ def exact_token(text: str) -> str:
     """The whole-value token of a field: its folded words, separated by single spaces."""
     words = [cjk or "-".join(_PARTS.findall(group))
              for cjk, group in _PIECES.findall(fold(text))]
-    return _cut(EXACT + " ".join(w for w in words if w))
+    text = " ".join(w for w in words if w)
+    return _cut(EXACT + text) if text else ""
 
 
 @dataclass(frozen=True)
