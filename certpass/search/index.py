@@ -92,3 +92,14 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
 def is_empty(session: Session) -> bool:
     return session.connection().execute(
         select(_TERMS.c.object_id).where(_TERMS.c.kind == KIND).limit(1)).first() is None
+
+
+def ensure(session: Session) -> int:
+    """Build the index if it is empty while certificates exist (a database made before the
+    index, or restored from such a backup); returns the number indexed (0: nothing to do)."""
+    if not is_empty(session):
+        return 0
+    conn = session.connection()
+    if conn.execute(select(Certificate.__table__.c.id).limit(1)).first() is None:
+        return 0
+    return rebuild(session)

@@ -203,7 +203,9 @@ def _totals_map(session: Session, key: Any, query: Select) -> dict[str, int]:
 
 # -- registry look-ups (small tables, matched in memory with the same rules) ----------------
 
-def _ranked(q: str, rows: Sequence[Any], values: Any, limit: int) -> list[Any]:
+def _ranked(q: str, rows: Sequence[Any], values: Any, limit: int | None) -> list[Any]:
+    """The rows answering `q`: whole-value matches first, then beginnings, then the rest
+    (each group in the rows' order)."""
     terms = query_terms(q)[:MAX_TERMS]
     if not terms:
         return []
@@ -217,21 +219,32 @@ def _ranked(q: str, rows: Sequence[Any], values: Any, limit: int) -> list[Any]:
         begins = any(term_matches(Term(whole, True), t) for t in tokens if t.startswith("="))
         scored.append((0 if exact else 1 if begins else 2, n, row))
     scored.sort(key=lambda s: (s[0], s[1]))
-    return [row for _, _, row in scored[:limit]]
+    return [row for _, _, row in scored[:limit]]  # (limit None: all)
 
 
-def find_bodies(session: Session, q: str, limit: int = 50) -> list[Body]:
-    rows = session.scalars(select(Body).order_by(Body.id)).all()
+def match_bodies(q: str, rows: Sequence[Body], limit: int | None = None) -> list[Body]:
     return _ranked(q, rows, lambda b: (b.id, b.name_en, b.name_zh, b.short_name), limit)
 
 
-def find_standards(session: Session, q: str, limit: int = 50) -> list[Standard]:
-    rows = session.scalars(select(Standard).order_by(Standard.designation, Standard.edition)
-                           ).all()
+def match_standards(q: str, rows: Sequence[Standard], limit: int | None = None
+                    ) -> list[Standard]:
     return _ranked(q, rows, lambda s: (s.ref, s.title_en, s.title_zh, s.publisher), limit)
 
 
-def find_economies(session: Session, q: str, limit: int = 300) -> list[Economy]:
-    rows = session.scalars(select(Economy).order_by(Economy.code)).all()
+def match_economies(q: str, rows: Sequence[Economy], limit: int | None = None
+                    ) -> list[Economy]:
     return _ranked(q, rows, lambda e: (e.code, e.name_en, e.name_zh), limit)
 
+
+def find_bodies(session: Session, q: str, limit: int | None = 50) -> list[Body]:
+    return match_bodies(q, session.scalars(select(Body).order_by(Body.id)).all(), limit)
+
+
+def find_standards(session: Session, q: str, limit: int | None = 50) -> list[Standard]:
+    return match_standards(q, session.scalars(
+        select(Standard).order_by(Standard.designation, Standard.edition)).all(), limit)
+
+
+def find_economies(session: Session, q: str, limit: int | None = None) -> list[Economy]:
+    return match_economies(q, session.scalars(select(Economy).order_by(Economy.code)).all(),
+                           limit)
