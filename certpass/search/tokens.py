@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_TOKEN = 120  # characters kept of a token (longer tokens are cut, on both sides alike)
 EXACT = "="  # prefix of a whole-value token: the field's full folded text, for exact ranking
@@ -37,6 +38,8 @@ _PARTS = re.compile(rf"[^\W_{_CJK}]+")
 
 def fold(text: str) -> str:
     """Full-width to ASCII, accents off, case folded (the form every token is made in)."""
+    if text.isascii():
+        return text.lower()  # (NFKC leaves ASCII alone; its case folding is lowering)
     text = unicodedata.normalize("NFKC", text)
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -56,7 +59,8 @@ def _group_tokens(group: str) -> list[str]:
     return [*(_cut(p) for p in parts), _cut("-".join(parts)), _cut("".join(parts))]
 
 
-def document_tokens(text: str) -> set[str]:
+@lru_cache(maxsize=65536)  # names, addresses and standards repeat across certificates
+def document_tokens(text: str) -> frozenset[str]:
     """Every token a stored text is found by (without the whole-value token)."""
     out: set[str] = set()
     for cjk, group in _PIECES.findall(fold(text)):
@@ -65,9 +69,10 @@ def document_tokens(text: str) -> set[str]:
             out.update(cjk[i:i + 2] for i in range(len(cjk) - 1))
         else:
             out.update(_group_tokens(group))
-    return out
+    return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def exact_token(text: str) -> str:
     """The whole-value token of a field: its folded words, separated by single spaces."""
     words = [cjk or "-".join(_PARTS.findall(group))
@@ -113,7 +118,7 @@ def term_matches(term: Term, token: str) -> bool:
     return token == term.token or (term.prefix and token.startswith(term.token))
 
 
-def matches(terms: Iterable[Term], tokens: set[str]) -> bool:
+def matches(terms: Iterable[Term], tokens: Set[str]) -> bool:
     """Whether a text with `tokens` (document_tokens) answers every term: the rule the
     database queries apply, for small tables matched in memory."""
     return all(any(term_matches(t, tok) for tok in tokens) for t in terms)
