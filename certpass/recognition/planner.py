@@ -193,10 +193,8 @@ def candidates(
         lab = _lab_for(costs.scheme, product, snapshot)
         seen_signatures: set[tuple] = set()
         market_rules = {m: snapshot.rules_for(m, costs.scheme) for m in markets}
-        signatures = {
-            m: _Signature(rules, snapshot, costs.scheme, product)
-            for m, rules in market_rules.items()
-        }
+        signatures: dict[str, _Signature] = {}  # built for a market once a 2nd issuer asks
+        first: dict[str, tuple[str, Opening | None]] = {}  # the first issuer's answer
         answers: dict[tuple, Opening | None] = {}
         for issuer in _issuers_for(costs, markets, snapshot, product):
             cert = CertificateFacts(
@@ -223,8 +221,16 @@ def candidates(
                     continue
                 if (m, "any issuer") in answers:
                     continue  # refused whoever issues it
-                # Issuers that the market's rules cannot tell apart get the same answer.
-                key = (m, signatures[m](issuer))
+                if m in first:
+                    # Issuers that the market's rules cannot tell apart get the same answer.
+                    sig = signatures.get(m)
+                    if sig is None:
+                        sig = signatures[m] = _Signature(rules, snapshot, costs.scheme, product)
+                    key: tuple = (m, sig(issuer))
+                    if key not in answers and sig(first[m][0]) == key[1]:
+                        answers[key] = first[m][1]
+                else:
+                    key = (m, "first")
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
@@ -234,6 +240,8 @@ def candidates(
                             answers[(m, "any issuer")] = None
                     else:
                         answers[key] = _opening(d, snapshot, catalogue, costs.scheme)
+                    if m not in first:
+                        first[m] = (issuer, answers[key])
                 opening = answers[key]
                 if opening is not None:
                     opens[m] = opening
@@ -349,8 +357,12 @@ def _issuers_for(
     for r in rules:
         for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
             designations[body] = designations.get(body, 0) + 1
-    pool = [*costs.issuers, *designations, *snapshot.listed.get((costs.scheme, "issuer"), ())]
     signature = _Signature(rules, snapshot, costs.scheme, product)
+    listed = snapshot.listed.get((costs.scheme, "issuer"), [])
+    if not (signature.economy or signature.listing):
+        # Bodies no list names are then all alike: the first of them stands for the rest.
+        listed = next(([b] for b in listed if b not in signature.named), [])
+    pool = [*costs.issuers, *designations, *listed]
     chosen: dict[tuple, tuple[int, str]] = {}
     for body in dict.fromkeys(pool):
         key = signature(body)
