@@ -575,14 +575,12 @@ class _Checks:
     reasons: list[Reason] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     nd_items: list[str] = field(default_factory=list)  # national differences seen
+    a: Arrangement = field(init=False)
+    aid: str = field(init=False)
 
-    @property
-    def a(self) -> Arrangement:
-        return self.rule.a
-
-    @property
-    def aid(self) -> str:
-        return self.rule.a.id
+    def __post_init__(self) -> None:
+        self.a = self.rule.a
+        self.aid = self.rule.a.id
 
     def fail(self, rule_name: str, code: str, detail: str) -> None:
         self.reasons.append(_reason(code, detail, self.aid))
