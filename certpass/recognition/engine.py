@@ -448,8 +448,9 @@ def decide(
     *,
     explain: bool = True,
 ) -> Decision:
-    """Decide one certificate in one market. `explain=False` leaves passed checks out of the
-    trace (the planner asks thousands of hypothetical questions and reads only the outcome)."""
+    """Decide one certificate in one market. `explain=False` leaves each arrangement's passed
+    and failed checks out of the trace (the reasons still carry every failure): the planner
+    and the project figures ask thousands of questions and read only the outcome."""
     trace: list[TraceStep] = []
     valid, why = certificate_valid_on(certificate, on)
     trace.append(TraceStep("", "certificate-validity", "pass" if valid else "fail", why))
@@ -584,7 +585,8 @@ class _Checks:
 
     def fail(self, rule_name: str, code: str, detail: str) -> None:
         self.reasons.append(_reason(code, detail, self.aid))
-        self.trace.append(TraceStep(self.aid, rule_name, "fail", detail))
+        if self.explain:  # the reason carries the detail either way
+            self.trace.append(TraceStep(self.aid, rule_name, "fail", detail))
 
     def ok(self, rule_name: str, template: str, *args: object) -> None:
         # Passed checks are formatted only when a person will read them.
