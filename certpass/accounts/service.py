@@ -11,15 +11,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, column, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.accounts.models import ApiToken, IdempotencyRecord, User
 from certpass.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from certpass.registry.models import Body
-from certpass.store.base import utcnow
+from certpass.store.base import referenced_row, utcnow
 
 ROLES = {"admin": None, "accreditation-body": "accreditation-body",
          "certification-body": "certification-body"}
@@ -36,7 +35,8 @@ def add_user(session: Session, username: str, role: str, body_id: str | None,
         raise InvalidInput("a password needs at least 10 characters")
     needed = ROLES[role]
     if needed:
-        body = session.get(Body, body_id) if body_id else None
+        body = (referenced_row(session, User.__table__.c.body_id, body_id,
+                               column("roles", JSON)) if body_id else None)
         if body is None:
             raise InvalidInput(f"a {role} user belongs to a registered body; got {body_id!r}")
         if needed not in body.roles:

@@ -23,7 +23,6 @@ from certpass.accounts.actor import Actor
 from certpass.certificates import service as certificates
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
-from certpass.projects.models import CooperationProject
 from certpass.recognition import planner
 from certpass.recognition.engine import Decision, RegistrySnapshot, decide
 from certpass.recognition.models import ArrangementRecord, ArrangementVersion
@@ -34,7 +33,7 @@ from certpass.recognition.snapshot import (
     load_snapshot,
     split_ref,
 )
-from certpass.store.base import utcnow
+from certpass.store.base import referenced_row, utcnow
 
 # Illustrative cost and lead-time estimates per scheme. Kept as bundled data, not registry
 # rows: they are planning estimates that vary by body and quote, not attested facts, so they
@@ -68,7 +67,8 @@ def _parse(data: Mapping[str, Any], id_: str | None = None) -> Arrangement:
 
 
 def _check_project(session: Session, arrangement: Arrangement) -> None:
-    if arrangement.project and session.get(CooperationProject, arrangement.project) is None:
+    if arrangement.project and referenced_row(
+            session, ArrangementRecord.__table__.c.project_id, arrangement.project) is None:
         raise InvalidArrangement(
             f"arrangement {arrangement.id!r}: unknown cooperation project "
             f"{arrangement.project!r}",
