@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
@@ -251,10 +251,6 @@ def check_market(snapshot: RegistrySnapshot, market: str, *, allow_bloc: bool = 
     return code
 
 
-def decision_json(d: Decision) -> dict[str, Any]:
-    return d.to_json()
-
-
 def recognise(session: Session, number: str, market: str, on: dt.date) -> Decision:
     """Is certificate ``number`` accepted in ``market`` on ``on``, and why."""
     snap = load_snapshot(session)
@@ -328,7 +324,3 @@ def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: s
                          "category": category}
     result["asked"] = list(markets)
     return result
-
-
-def count_arrangements(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(ArrangementRecord)) or 0

@@ -298,3 +298,16 @@ def test_an_arrangement_may_name_a_recorded_project(db):
             started_on=dt.date(2020, 1, 1)), ADMIN)
         record = service.record_arrangement(s, {**ARRANGEMENT, "project": "cn-ru-ccc"}, ADMIN)
     assert record.project_id == "cn-ru-ccc"
+
+
+def test_building_the_snapshot_freezes_nothing_process_wide(db):
+    import gc
+
+    from certpass.recognition.snapshot import build_from_session, load_snapshot
+
+    before = gc.get_freeze_count()
+    with db.write() as s:
+        service.record_arrangement(s, ARRANGEMENT, ADMIN)  # a change: the next load rebuilds
+    with db.read() as s:
+        assert load_snapshot(s).markets == build_from_session(s).markets
+    assert gc.get_freeze_count() == before

@@ -6,6 +6,7 @@ session's CSRF token, checked before anything else happens."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from certpass.web import i18n
 from certpass.web import session as web_session
 from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
 from certpass.web.pages.render import render
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = ("suspend", "restore", "withdraw")
@@ -335,7 +338,7 @@ async def upload(request: Request, form: Form) -> Response:
     try:
         if len(data) > settings.max_upload_bytes:
             raise TooLarge(f"the file is over {settings.max_upload_bytes} bytes")
-        rows = importer.read_rows(data, fmt, settings.max_import_rows)
+        rows = await run_in_threadpool(importer.read_rows, data, fmt, settings.max_import_rows)
     except CertpassError as exc:
         return await run_in_threadpool(_portal_error, request, db, actor,
                                        {"file": exc.message})
@@ -369,6 +372,7 @@ def _run_import(job: ImportJob, db: Database, settings: Any, rows: list[dict[str
     except CertpassError as exc:
         job.error = exc.message
     except Exception:
+        log.exception("portal import %s by %s stopped", job.id, job.owner)
         job.error = "the import stopped unexpectedly; rows already committed stay imported"
     job.done = job.total
     job.finished = True
