@@ -129,8 +129,34 @@ class Settings(BaseSettings):
         12, "Consecutive failed deliveries after which a subscription is paused."
     )
     alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
+    login_free_failures: int = _setting(
+        5, "Wrong passwords per account name before each further one locks it (1 s, 2 s, "
+        "4 s, ... up to login_lockout_max_seconds); the count is kept in the database."
+    )
+    login_free_failures_per_client: int = _setting(
+        20, "Wrong passwords per client address before the same back-off applies to it."
+    )
+    login_lockout_max_seconds: int = _setting(
+        900, "Longest lock after repeated wrong passwords (seconds)."
+    )
+    webhook_allowed_networks: str = _setting(
+        "", "Comma-separated networks (CIDR) webhooks may reach although they are loopback, "
+        "private or link-local, e.g. 127.0.0.1/32 for local testing; empty: none."
+    )
     status_list_size: int = _setting(
         131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
+    )
+    status_list_ttl_seconds: int = _setting(
+        86_400, "How long a signed status list is current: its validUntil (and ttl) is this "
+        "many seconds after signing, so an offline verifier knows how old its status is."
+    )
+    photo_max_pixels: int = _setting(
+        16_000_000, "Largest QR photo decoded, in pixels, read from the image header before "
+        "decoding (larger JPEGs are decoded at a reduced scale; others are refused, 413)."
+    )
+    photo_max_bytes: int = _setting(8_388_608, "Largest QR photo upload (bytes, 413 above).")
+    photo_decoders: int = _setting(
+        2, "QR photos decoded at once; a photo arriving while all are busy gets 503."
     )
 
     @classmethod
@@ -175,6 +201,10 @@ class Settings(BaseSettings):
             ) from None
         finally:
             _environ.reset(token)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with `changes`, validated like everything else."""
+        return type(self)(**{**self.model_dump(), **changes})
 
     def describe(self, administrator: bool = False) -> list[dict[str, Any]]:
         """The table of settings, served at /api/settings: secrets never shown, passwords in

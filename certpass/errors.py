@@ -107,6 +107,17 @@ class RateLimited(CertpassError):
         self.retry_after = retry_after
 
 
+class Busy(CertpassError):
+    """Every worker for this kind of request is taken: try again shortly."""
+
+    code = "busy"
+    http_status = 503
+
+    def __init__(self, message: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
 class IntegrityFailure(CertpassError):
     """A proof, signature or log check failed."""
 

@@ -149,3 +149,11 @@ def test_building_settings_directly_reads_no_environment(monkeypatch):
     assert Settings().max_page_size == 500
     assert Settings.load().max_page_size == 7
     assert Settings.load(environ={}).max_page_size == 500
+
+
+def test_replace_makes_a_validated_copy():
+    s = Settings.load(environ={}, secret_key=STRONG)
+    t = s.replace(max_page_size=20)
+    assert (t.max_page_size, t.secret_key, s.max_page_size) == (20, STRONG, 500)
+    with pytest.raises(ValueError):
+        s.replace(max_page_size="many")

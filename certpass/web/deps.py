@@ -56,7 +56,9 @@ def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
             hint="send `Authorization: Bearer <token>`; create one with `certpass tokens create`"
                  + ("" if need_write else " (a read-scope token is enough)"))
     with db.read() as session:
-        return accounts.authenticate(session, token, need_write=need_write)
+        actor = accounts.authenticate(session, token, need_write=need_write)
+    request.state.token_key_id = token.split("_", 2)[1]  # the parent of tokens it makes
+    return actor
 
 
 def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
@@ -65,7 +67,8 @@ def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
 
 
 def account(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
-    """Any signed-in user, read-scope tokens included (e.g. to subscribe to alerts)."""
+    """Any signed-in user, read-scope tokens included: for reads that belong to a user
+    (their subscriptions, their tokens). Never for a write: use ``writer``."""
     return _authenticated(request, db, need_write=False)
 
 
@@ -81,8 +84,11 @@ def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]
         username, sep, password = decoded.partition(":")
         if not sep:
             raise Unauthenticated("malformed Basic credentials")
-        with db.read() as session:
-            return accounts.actor_of(accounts.check_password(session, username, password))
+        # The app's own database, not a request transaction: a failure stays recorded.
+        client = request.client.host if request.client else "unknown"
+        request.state.password_checked = True  # re-authenticated (e.g. to set a password)
+        return accounts.login(request.app.state.db, request.app.state.settings, username,
+                              password, client).actor
     return writer(request, db)
 
 

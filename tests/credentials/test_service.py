@@ -46,7 +46,7 @@ def issue(db, number: str = "2024010701000001", **overrides):
 def stored(db, number: str, issue_no: int | None = None) -> tuple[dict, IssuedCredential]:
     with db.read() as s:
         row = credentials.stored(s, certificates.get(s, number), issue_no)
-        return credentials.document(row), row
+        return row.signed_document(), row
 
 
 def counts(db) -> dict[str, int]:
@@ -216,7 +216,7 @@ def test_slots_are_never_reused_and_a_full_list_is_followed_by_a_new_one(registr
         assert all(lists[lid].purpose == purpose for lid, _ in mine)
     # Every credential names its own slot.
     _, row = stored(registry_db, "B-0042")
-    doc = credentials.document(row)
+    doc = row.signed_document()
     assert doc["credentialStatus"][0]["statusListIndex"] == "1"
 
 
