@@ -202,6 +202,10 @@ class Settings(BaseSettings):
         finally:
             _environ.reset(token)
 
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with `changes`, validated like everything else."""
+        return type(self)(**{**self.model_dump(), **changes})
+
     def describe(self, administrator: bool = False) -> list[dict[str, Any]]:
         """The table of settings, served at /api/settings: secrets never shown, passwords in
         URLs masked, sensitive settings (the database URL) shown to administrators only."""

@@ -10,8 +10,6 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fixtures import attestation
-
 from certpass.certificates.lifecycle import AccreditedScope
 from certpass.credentials import dcc, jose, proofs, status_list
 from certpass.credentials.accreditation import (
@@ -21,6 +19,7 @@ from certpass.credentials.accreditation import (
 )
 from certpass.credentials.multikey import DidKeyEntry, Ed25519KeyPair, did_web_document
 from certpass.credentials.trust_source import BodyInfo, BundleTrust, KeyInfo, assemble_bundle
+from tests.credentials.fixtures import attestation
 
 HOST = "certpass.example%3A8000"
 BASE = "https://certpass.example:8000"
