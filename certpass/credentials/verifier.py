@@ -98,6 +98,7 @@ class VerificationResult:
     checks: list[Check]
     certificate: dict[str, Any] | None = None
     credential: dict[str, Any] | None = field(default=None, repr=False)
+    status_as_of: str | None = None  # offline: when the trust source's status was taken
 
     @property
     def valid(self) -> bool:
@@ -107,9 +108,19 @@ class VerificationResult:
     def message(self) -> str:
         return MESSAGES[self.verdict]
 
+    @property
+    def claims_only(self) -> bool:
+        """Whether the certificate facts are only what the document claims (nothing the
+        register or a signature vouches for): readers must label them as claims."""
+        return self.verdict in ("malformed", "tampered", "unknown-issuer", "unregistered")
+
     def to_json(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "message": self.message,
-                "checks": [c.to_json() for c in self.checks], "certificate": self.certificate}
+        out = {"verdict": self.verdict, "message": self.message,
+               "checks": [c.to_json() for c in self.checks], "certificate": self.certificate,
+               "claims_only": self.claims_only}
+        if self.status_as_of is not None:
+            out["status_as_of"] = self.status_as_of
+        return out
 
 
 class _Stop(Exception):
@@ -182,7 +193,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
     verdict = run.verdict()
     credential = inp.credential if inp else None
     return VerificationResult(verdict, run.finish(), _summary(inp, registered, verdict),
-                              credential)
+                              credential, trust.status_as_of())
 
 
 def verify_number(number: str, trust: TrustSource, *, on: dt.date | None = None,
@@ -553,13 +564,16 @@ def _check_status(credential: Mapping[str, Any], did: str, trust: TrustSource,
             run.fail("status", "malformed", f"status index {i} is outside {url}", stop=True)
         if info.bits[i // 8] & (0x80 >> (i % 8)):
             found.append(str(purpose))
+    as_of = f" (status as of {trust.status_as_of()})" if trust.status_as_of() else ""
     if "revocation" in found:
-        run.fail("status", "revoked", "the revocation bit is set: the certificate was withdrawn")
+        run.fail("status", "revoked",
+                 f"the revocation bit is set: the certificate was withdrawn{as_of}")
     elif "suspension" in found:
         run.fail("status", "suspended", "the suspension bit is set: the certificate is "
-                                        "suspended")
+                                        f"suspended{as_of}")
     else:
-        run.ok("status", f"not revoked, not suspended ({len(entries)} status list(s) checked)")
+        run.ok("status", f"not revoked, not suspended ({len(entries)} status list(s) "
+                         f"checked){as_of}")
 
 
 def _check_validity(credential: Mapping[str, Any], on: dt.date | None, run: _Run) -> None:
@@ -706,7 +720,7 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
         "holder": {"id": holder.get("id"), "name": holder.get("name")}
         if isinstance(holder, Mapping) else None,
         "products": products,
-        "status": _STATUS.get(verdict),
+        "status": _STATUS.get(verdict) if inp.dcc else None,
     }
     if inp.dcc is not None:
         out["issue"] = inp.dcc.issue_number
