@@ -42,7 +42,7 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
         db.migrate()
         seed(db)
-        importer.import_rows(db, SETTINGS, rows("W", 500), OPERATOR)
+        importer.import_rows(db, SETTINGS, rows("W", 500), OPERATOR, passports=credentials)
         runs = []
         for r in range(3):
             batch = rows(f"R{r}-", ROWS)

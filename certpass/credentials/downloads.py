@@ -1,9 +1,10 @@
-"""What the download routes hand out for a certificate issue: its stored credential, and the
-facts the printed passport shows."""
+"""What the download routes hand out for a certificate issue: its stored credential (alone,
+or as a file to keep with its log receipt), and the facts the printed passport shows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,8 @@ from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import passport, service
 from certpass.credentials.models import IssuedCredential
+from certpass.errors import NotFound
+from certpass.ledger import service as ledger
 
 
 def find(session: Session, number: str, issue_no: int | None = None
@@ -68,3 +71,25 @@ def passport_facts(session: Session, settings: Settings, number: str,
         credential_id=doc["id"],
         verification_method=doc["proof"]["verificationMethod"],
     )
+
+
+def passport_file(session: Session, number: str, issue_no: int | None = None
+                  ) -> dict[str, Any]:
+    """The passport as a file to keep: `{"credential", "receipt", "entry"}` of one issue
+    (current by default), the verifier's input shape, so a verifier holding only a trust
+    bundle checks the log offline too (`certpass verify FILE --trust BUNDLE` → log ok).
+    Receipt and entry are left out while no checkpoint covers the issue's log entry."""
+    certificate, row = find(session, number, issue_no)
+    out: dict[str, Any] = {"credential": row.signed_document()}
+    event = next((e for e in reversed(certificate.events)
+                  if e.issue_no == row.issue_no and e.action in ("issue", "amend")
+                  and e.log_index is not None), None)
+    if event is None or event.log_index is None:
+        return out
+    try:
+        receipt = ledger.receipt(session, event.log_index)
+    except NotFound:
+        return out  # the next checkpoint will cover it
+    out["receipt"] = receipt
+    out["entry"] = bytes(ledger.entry(session, event.log_index).entry).decode("utf-8")
+    return out

@@ -71,7 +71,7 @@ class LiveTrust:
             self._keys[verification_method] = None if row is None \
                 else KeyInfo(verification_method, keyring.did(self.settings, row.body_id),
                              decode_public_key(row.public_multibase), row.created_at,
-                             row.retired_at)
+                             row.retired_at, row.compromised_at)
         return self._keys[verification_method]
 
     def body(self, did: str) -> BodyInfo | None:
@@ -219,7 +219,8 @@ def accreditation_facts(settings: Settings, row: Accreditation) -> Accreditation
 
 
 def signed_accreditations(session: Session, settings: Settings,
-                          body_id: str | None = None) -> list[dict[str, Any]]:
+                          body_id: str | None = None, *, create: bool = True
+                          ) -> list[dict[str, Any]]:
     """Every accreditation (of `body_id`, or all) as a DIA signed by its accreditation body's
     current key (made on first need, as the keyring does for issuers). Deterministic: the
     proof's `created` is the accreditation's last change."""
@@ -234,7 +235,8 @@ def signed_accreditations(session: Session, settings: Settings,
             facts, accreditor_name=row.accreditor.name_en, body_name=row.body.name_en,
             base_url=settings.base_url)
         if row.accreditor_id not in signers:
-            signers[row.accreditor_id] = keyring.signer(session, settings, row.accreditor_id)
+            signers[row.accreditor_id] = keyring.signer(session, settings, row.accreditor_id,
+                                                        create=create)
         signer = signers[row.accreditor_id]
         changed = when(row.history[-1]["at"]) if row.history else None
         created = max(changed or signer.row.created_at, signer.row.created_at)
@@ -244,10 +246,11 @@ def signed_accreditations(session: Session, settings: Settings,
 
 
 def export_bundle(session: Session, settings: Settings,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
+                  now: dt.datetime | None = None, *, create_keys: bool = True) -> dict[str, Any]:
     """Everything an offline verifier needs (see module doc); run in a write transaction,
-    since an accreditation body signing for the first time gets its key then."""
-    accreditations = signed_accreditations(session, settings)
+    since an accreditation body signing for the first time gets its key then (with
+    `create_keys=False`, a read: such a body is NotFound instead)."""
+    accreditations = signed_accreditations(session, settings, create=create_keys)
     bodies = [body_info(settings, b) for b in session.scalars(select(Body).order_by(Body.id))]
     documents: dict[str, dict[str, Any]] = {}
     for b in bodies:
@@ -260,13 +263,16 @@ def export_bundle(session: Session, settings: Settings,
                            if k.revoked is None] for a in anchors}
     lists = [status.list_credential(session, settings, row.body_id, row.purpose, row.id, now)
              for row in session.scalars(select(StatusList).order_by(StatusList.id))]
-    signer = ledger.note_signer(session, settings)  # the log's key signs the register
-    checkpoint = ledger.latest_checkpoint(session)
-    log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
-           "checkpoint": checkpoint.note if checkpoint else None}
-    register = signed_register(
-        [registered_certificate(session, c)
-         for c in session.scalars(select(Certificate).order_by(Certificate.number))], signer)
+    log = register = None
+    if create_keys or LiveTrust(session, settings).log_vkey() is not None:
+        signer = ledger.note_signer(session, settings)  # the log's key signs the register
+        checkpoint = ledger.latest_checkpoint(session)
+        log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
+               "checkpoint": checkpoint.note if checkpoint else None}
+        register = signed_register(
+            [registered_certificate(session, c)
+             for c in session.scalars(select(Certificate).order_by(Certificate.number))],
+            signer)
     return assemble_bundle(
         created=now or dt.datetime.now(dt.UTC), anchors=anchors, anchor_keys=anchor_keys,
         bodies=bodies, did_documents=documents, accreditations=accreditations,

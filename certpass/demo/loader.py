@@ -22,6 +22,7 @@ from certpass.certificates import service as certificates
 from certpass.certificates.importer import bulk_mode
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
+from certpass.credentials import bundle
 from certpass.credentials import service as credentials
 from certpass.demo.generate import generate, read_items
 from certpass.ledger import service as ledger
@@ -67,7 +68,7 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
         )
     session.flush()
     for data in standards:
-        registry.link_standard(session, data)
+        registry.link_standard(session, data, actor)
     for row in read_items("categories.json"):
         registry.add_category(session, CategoryIn(**row), actor)
     for row in read_items("listings.json"):
@@ -145,6 +146,7 @@ def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     figures["certificate changes"] = sum(n for k, n in done.items() if k != "issue")
     with db.write() as session:
         figures["accounts"] = len(accounts.create_demo_accounts(session))
+        bundle.prepare(session, settings)  # the web serves the trust bundle from the start
         # The demo's history is provable from its first page view: sign a checkpoint now.
         figures["log entries"] = ledger.checkpoint_now(session, settings).size
     return figures

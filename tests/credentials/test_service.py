@@ -11,7 +11,6 @@ import orjson
 import pytest
 import rfc8785
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
@@ -21,6 +20,7 @@ from certpass.credentials import service as credentials
 from certpass.credentials.models import IssuedCredential, SigningKey, StatusList, StatusSlot
 from certpass.errors import OutOfScope
 from certpass.ledger.models import LogEntry
+from certpass.store.session import CertpassSession
 from tests.registry_fixture import SETTINGS, ctx, request, seed
 
 
@@ -292,7 +292,7 @@ def test_the_seed_is_sealed_under_the_secret_key(registry_db):
 def test_one_session_over_several_transactions_never_hands_out_an_index_twice(registry_db):
     """Open lists are read afresh in each transaction (a row loaded earlier in the same
     session holds an old next_index)."""
-    with Session(registry_db.engine, expire_on_commit=False) as s:
+    with CertpassSession(registry_db.engine, expire_on_commit=False) as s:
         for batch in (["S-1", "S-2"], ["S-3"], ["S-4", "S-5"]):
             with s.begin():
                 certificates.issue_many(ctx(s), [request(n) for n in batch], OPERATOR)

@@ -28,6 +28,7 @@ class ImportReportOut(BaseModel):
     already_present: int
     failed: int
     errors: list[RowErrorOut]
+    issued: list[str]  # the numbers issued by this import, in file order
 
 
 @router.post("/import", response_model=ImportReportOut, responses=WRITE_ERRORS)
