@@ -163,6 +163,7 @@ class _Input:
     receipt: str | None = None
     entry: bytes | None = None
     dcc: dcc.AttestationInput | None = None  # what a conformity credential says (read_dcc)
+    content_sha256: str | None = None  # of the credential without its proof, once known
 
 
 @cache
@@ -218,9 +219,14 @@ def verify_number(number: str, trust: TrustSource, *, on: dt.date | None = None,
         found = f"; the hash is that of issue {issue}"
     record_doc = trust.credential(number, issue)
     if record_doc is None or record_doc.document is None:
-        detail = (f"no certificate numbered {number!r} is registered with this trust source"
-                  if record_doc is None else
-                  f"certificate {number} is registered but has no signed credential")
+        if record_doc is not None:
+            detail = f"certificate {number} is registered but has no signed credential"
+        elif certificate is not None:
+            detail = (f"certificate {number} is registered (issue {certificate.current.issue} "
+                      "is current), but this trust source holds no credentials: verify the "
+                      "credential file itself")
+        else:
+            detail = f"no certificate numbered {number!r} is registered with this trust source"
         return VerificationResult(NOT_FOUND, [Check("lookup", False, detail)],
                                   {"number": number, "status": None})
     result = verify(record_doc.document, trust, on=on)
@@ -382,6 +388,7 @@ def _check_integrity(inp: _Input, trust: TrustSource, run: _Run) -> list[tuple[s
         # e.g. an integer beyond ±2^53: no signer could have canonicalized it either.
         run.fail("integrity", "malformed", f"the credential has no canonical form: {exc}",
                  stop=True)
+    inp.content_sha256 = next((p.document_sha256 for p in verified if p.document_sha256), None)
     suites = ", ".join(sorted({p.cryptosuite for p in verified}))
     run.ok("integrity", f"{len(verified)} Data Integrity proof(s) ({suites}) verify")
     return [(p.verification_method, p.created) for p in verified]
@@ -410,7 +417,7 @@ def _check_register(inp: _Input, trust: TrustSource, run: _Run) -> _Registered |
                     "not know it)" if trust.status_as_of() else "")
                  + ": this credential was never issued through the register")
         return None
-    record = certificate.by_content(content_sha256(inp.credential))
+    record = certificate.by_content(inp.content_sha256 or content_sha256(inp.credential))
     current = certificate.current
     if record is None:
         run.fail("register", "unregistered",

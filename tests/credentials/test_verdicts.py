@@ -136,3 +136,29 @@ def test_the_qr_hash_picks_the_issue(amended):  # type: ignore[no-untyped-def]
     assert zeros.verdict == "no-match" and not zeros.valid
     assert "does not match the register" in zeros.checks[0].detail
     assert "does not match the register" in zeros.message
+
+
+def test_a_compromised_key_counts_only_for_what_the_log_recorded_before(amended):  # type: ignore[no-untyped-def]
+    """Online, with `keys revoke --compromised-at`: the registered issues (logged before the
+    compromise) stay valid; the thief's new credential, back-dated to before the compromise
+    in its proof `created`, does not count."""
+    current = _stored(amended, 1)
+    forged = copy.deepcopy(current)
+    del forged["proof"]
+    forged["credentialSubject"]["issuedToParty"]["name"] = "Thief Trading Ltd"
+    with amended.write() as s:
+        signer = keyring.signer(s, SETTINGS, "cqc")
+        stolen, vm = signer.pair, signer.verification_method
+        compromised_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        keyring.revoke(s, SETTINGS, "cqc", vm, compromised_at, OPERATOR)
+    back_dated = proofs.sign(forged, stolen, vm, proofs.JCS, "2024-06-01T08:00:00Z")
+    assert back_dated["proof"]["created"] < compromised_at.isoformat()
+    with amended.read() as s:
+        trust = LiveTrust(s, SETTINGS)
+        assert trust.key(vm).revoked == compromised_at
+        kept = verify(current, trust)
+        thief = verify(back_dated, trust)
+    assert kept.verdict == "valid", kept.to_json()
+    assert thief.verdict == "unknown-issuer"
+    assert "compromised" in _check(thief, "issuer").detail
+    assert "never recorded this credential" in _check(thief, "issuer").detail
