@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     verify_burst: int = _setting(
         0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
     )
+    bundle_max_age_hours: float = _setting(
+        168.0, "Offline verification: past this age (hours) a trust bundle's status is stale, "
+        "and `certpass verify --trust` warns and exits non-zero."
+    )
     idempotency_keep_hours: float = _setting(
         24.0, "How long a write's Idempotency-Key is remembered: a retry within it returns "
         "the first response; the server forgets older keys (0: keep them forever)."
