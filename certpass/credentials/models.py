@@ -18,7 +18,9 @@ and status_slots; service.py: credentials). The verifier's live trust source rea
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import orjson
 from sqlalchemy import (
     ForeignKey,
     Integer,
@@ -105,3 +107,8 @@ class IssuedCredential(Base):
     key: Mapped[SigningKey] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("certificate_id", "issue_no"),)
+
+    def signed_document(self) -> dict[str, Any]:
+        """The signed credential as JSON (what `document` holds as bytes)."""
+        parsed: dict[str, Any] = orjson.loads(self.document)
+        return parsed

@@ -35,6 +35,7 @@ from certpass.ledger.note import (
 from certpass.ledger.receipt import build_receipt
 from certpass.store import savepoints
 from certpass.store.base import utcnow
+from certpass.store.session import CertpassSession
 
 HEAD_ID = 1
 _FRONTIER = "certpass.ledger.frontier"
@@ -109,7 +110,7 @@ def _write_pending(session: Session) -> None:
     frontier.entries, frontier.subtrees = [], []
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _write_before_commit(session: Session) -> None:
     if not session.in_nested_transaction():  # a savepoint's release writes nothing
         _write_pending(session)
