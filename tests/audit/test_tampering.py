@@ -215,3 +215,28 @@ def test_replay_folds_bits_like_the_lifecycle():
               for n in range(1, len(seq) + 1)]
     assert states == [{}, {"suspension": True}, {"suspension": False}, {"suspension": True},
                       {"suspension": True, "revocation": True}]
+
+
+def test_cli_log_verify_remembers_the_checkpoint_count(sqlite_db, capsys, tmp_path,
+                                                       monkeypatch):
+    from tests.conftest import cli_runner
+
+    monkeypatch.setenv("CERTPASS_SECRET_KEY", SETTINGS.secret_key)
+    build(sqlite_db)
+    run = cli_runner(sqlite_db, capsys)
+    state = tmp_path / "verify.json"
+    code, out, err = run("log", "verify", "--json", "--state", str(state))
+    assert code == 0, err
+    assert json.loads(out)["ok"] is True and json.loads(state.read_text()) == {"checkpoints": 4}
+    with sqlite_db.engine.begin() as conn:
+        delete_middle_checkpoint(conn)
+        widen_scope(conn)
+    code, out, err = run("log", "verify", "--json", "--state", str(state))
+    assert code == 1
+    kinds = {p["kind"] for p in json.loads(out)["problems"]}
+    assert kinds == {"checkpoint-gap", "checkpoint-count-drop", "accreditation-scope"}
+    assert "accreditation CNAS-C001: scope: the log says" in err
+    assert json.loads(state.read_text()) == {"checkpoints": 4}  # not advanced past a problem
+    state.write_text("not json")
+    code, _, err = run("log", "verify", "--state", str(state))
+    assert code == 1 and "is not a log verify state file" in err
