@@ -88,7 +88,9 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
     accreditations = {a["number"]: {
         "body": a["body_id"], "accreditor": a["accreditor_id"], "standard": a["standard"],
         "scope": a["scope"], "status": a["status"], "valid_from": a["valid_from"],
-        "valid_until": a["valid_until"]} for a in _pages(client, f"{base}/api/accreditations")}
+        "valid_until": a["valid_until"],
+        "history": [[h.get("at"), h.get("status")] for h in a.get("history") or []]
+        if "history" in a else None} for a in _pages(client, f"{base}/api/accreditations")}
     return {"certificates": certificates, "status_lists": lists,
             "accreditations": accreditations, "keys": keys, "did_documents": documents,
             "bodies": bodies}
