@@ -49,6 +49,10 @@ class InvalidSetting(CertpassError):
     http_status = 500
 
 
+class WeakSecret(InvalidSetting):
+    code = "weak-secret"
+
+
 class NotFound(CertpassError):
     code = "not-found"
     http_status = 404

@@ -30,10 +30,9 @@ from certpass.credentials.models import StatusList, StatusSlot
 from certpass.errors import NotFound
 from certpass.store import pending, savepoints
 from certpass.store.base import utcnow
+from certpass.store.session import CertpassSession
 
 PURPOSES = status_list.PURPOSES
-# Which bit each lifecycle status sets (and restore, back to valid, clears suspension).
-_SETS = {"withdrawn": "revocation", "cancelled": "revocation", "suspended": "suspension"}
 
 
 def list_url(settings: Settings, body_id: str, purpose: str, list_id: int) -> str:
@@ -66,7 +65,7 @@ def _save(session: Session, cursors: Iterable[_Cursor]) -> None:
         [{"list_id": c.list_id, "next": c.next_index} for c in cursors])
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _save_before_commit(session: Session) -> None:
     cursors = session.info.get(_CURSORS)
     if cursors and not session.in_nested_transaction():
@@ -131,11 +130,7 @@ def apply_transition(session: Session, certificate: Certificate, before: str,
                      after: str) -> dict[str, bool]:
     """Flip the certificate's bits for a lifecycle change; returns {purpose: new bit} for
     each bit written."""
-    changes: dict[str, bool] = {}
-    if after in _SETS:
-        changes[_SETS[after]] = True
-    if before == "suspended" and after == "valid":
-        changes["suspension"] = False
+    changes = status_list.bits_after(before, after)
     if not changes:
         return changes
     slots = slots_of(session, certificate.id)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import service as certificates
+from certpass.credentials.verifier import VerificationResult
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.projects.models import CooperationProject
@@ -294,6 +295,23 @@ def decide_for_verified(credential: dict[str, Any], market: str, on: dt.date,
         facts, issuer_economy=snapshot.body_economies.get(facts.issuer, "")
     )
     return decide(facts, code, on, snapshot)
+
+
+def for_verified(result: VerificationResult, market: str, on: dt.date,
+                 snapshot: RegistrySnapshot | None) -> dict[str, Any]:
+    """What `verify --market` and `POST /api/verify?market=` add: the recognition decision
+    for the verified credential, or why none was made. The engine trusts the credential's
+    facts (and that its status was checked), so only a `valid` verdict is decided."""
+    if snapshot is None:
+        return {"market": market, "decision": None,
+                "skipped": "recognition needs the registry (arrangements, schemes, bodies); "
+                           "verify against the live database to get a decision"}
+    code = check_market(snapshot, market)
+    if not result.valid or result.credential is None:
+        return {"market": code, "decision": None,
+                "skipped": f"the credential did not verify ({result.verdict}): no decision "
+                           "is made for it"}
+    return decide_for_verified(result.credential, code, on, snapshot).to_json()
 
 
 # --- plans ----------------------------------------------------------------------------------

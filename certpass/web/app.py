@@ -20,7 +20,9 @@ from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
+from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyRateLimit
 
 log = logging.getLogger("certpass.web")
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         "signed credentials; a public transparency log. Reads are public; writes need a "
         "bearer token (`certpass tokens create`).",
         lifespan=_background_jobs,
+        docs_url=None,  # served by certpass.web.pages.docs from packaged assets, no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -137,9 +141,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                        burst=settings.verify_burst)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    docs.mount_assets(app)
     return app
 
 

@@ -24,7 +24,7 @@ def _credential(db, status: str, valid_until_null: bool = False) -> tuple[str, d
             query = query.where(Certificate.valid_until.is_(None))
         cert = s.scalars(query.limit(1)).first()
         row = credentials.stored(s, cert)
-        return cert.number, credentials.document(row)
+        return cert.number, row.signed_document()
 
 
 def _upload(page, base, tmp_path, name: str, document: dict) -> None:
@@ -46,7 +46,7 @@ def test_verify_by_upload(server, page, tmp_path, case):
     elif case == "suspended":
         with db.read() as s:
             cert = certificates.get(s, demo_site.SUSPENDED_LATER)
-            doc = credentials.document(credentials.stored(s, cert))
+            doc = credentials.stored(s, cert).signed_document()
     else:
         _, doc = _credential(db, "valid", valid_until_null=True)
         doc = copy.deepcopy(doc)

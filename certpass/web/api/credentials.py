@@ -3,10 +3,12 @@ QR, PDF) and a W3C VC-API issuer. Public reads; issuing needs a write token (it 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
@@ -53,6 +55,34 @@ def body_did(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
     return _json(keyring.did_document(session, settings, body_id), DID_JSON)
 
 
+@router.get("/api/bodies/{body_id}/keys")
+def body_keys(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
+              settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every key of the body, retired and revoked ones included (public information)."""
+    return [keyring.public_info(settings, k) for k in keyring.keys(session, body_id)]
+
+
+class KeyRevocation(BaseModel):
+    compromised_at: dt.datetime = Field(
+        description="From when the key may be in other hands (ISO 8601 with a zone); "
+                    "not in the future.")
+
+
+@router.post("/api/bodies/{body_id}/keys/{key}/revoke",
+             responses=error_responses(401, 403, 404, 409, 422))
+def revoke_key(body_id: Annotated[str, Path(max_length=64)],
+               key: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")],
+               data: KeyRevocation, db: DB, settings: SettingsDep, actor: Writer
+               ) -> dict[str, Any]:
+    """Revoke a compromised key of the body (its certifiers or accreditors only): from
+    `compromised_at` on nothing it signs is trusted; a current key is also replaced."""
+    with db.write() as session:
+        done = keyring.revoke(session, settings, body_id, key, data.compromised_at, actor)
+        return {"revoked": keyring.public_info(settings, done.key),
+                "replacement": keyring.public_info(settings, done.replacement)
+                if done.replacement else None}
+
+
 @router.get("/status/{body_id}/{purpose}/{list_id}")
 def status_list_credential(
     body_id: Annotated[str, Path(max_length=64)], purpose: str,
@@ -66,7 +96,7 @@ def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
 ) -> Response:
-    _, row = credentials.find(session, number, issue)
+    _, row = downloads.find(session, number, issue)
     if suite == proofs.JCS:  # the stored bytes, exactly as hashed
         return Response(row.document, media_type=LD)
     return _json(credentials.resigned(session, settings, row, suite), LD)
@@ -75,7 +105,7 @@ def credential(
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                    issue: IssueNo = None) -> Response:
-    _, row = credentials.find(session, number, issue)
+    _, row = downloads.find(session, number, issue)
     return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE,
                     headers=_named(number, issue, ".jwt"))
 
@@ -93,7 +123,7 @@ def credential_file(number: CertificateNumber, session: ReadSession,
 
 def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
     """What the QR code carries: the verify URL with the issue's credential hash."""
-    certificate, row = credentials.find(session, number, issue)
+    certificate, row = downloads.find(session, number, issue)
     return credentials.verify_url(settings, certificate.number, row.sha256)
 
 
@@ -115,7 +145,7 @@ def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDe
 @router.get("/api/certificates/{number:path}/passport.pdf")
 def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                  issue: IssueNo = None) -> Response:
-    facts = credentials.passport_facts(session, settings, number, issue)
+    facts = downloads.passport_facts(session, settings, number, issue)
     return Response(passport.passport_pdf(facts), media_type="application/pdf",
                     headers=_named(facts.number, issue, ".pdf", "inline"))
 

@@ -20,6 +20,7 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 Key = Annotated[str, Path(min_length=1, max_length=80)]
+PathKey = Annotated[str, Path(min_length=1, max_length=200)]
 RECENT = 20
 
 
@@ -44,8 +45,9 @@ def body(request: Request, body_id: Key, session: ReadSession) -> HTMLResponse:
                   recent=[certificates.to_summary(c) for c in recent], total=total)
 
 
-@router.get("/accreditations/{number}", response_class=HTMLResponse)
-def accreditation(request: Request, number: Key, session: ReadSession) -> HTMLResponse:
+# A path parameter: accreditation numbers such as "BY/112 02.1.0.0087" hold slashes.
+@router.get("/accreditations/{number:path}", response_class=HTMLResponse)
+def accreditation(request: Request, number: PathKey, session: ReadSession) -> HTMLResponse:
     row = session.scalar(select(Accreditation).where(Accreditation.number == number))
     if row is None:
         raise NotFound(f"unknown accreditation {number!r}")
@@ -77,8 +79,16 @@ def standards(request: Request, session: ReadSession) -> HTMLResponse:
 
 
 @router.get("/standards/{ref:path}", response_class=HTMLResponse)
-def standard(request: Request, ref: str, session: ReadSession) -> HTMLResponse:
-    row = registry.get(session, Standard, ref)
+def standard(request: Request, ref: PathKey, session: ReadSession) -> HTMLResponse:
+    row = session.get(Standard, ref)
+    if row is None:
+        # An edition-less reference (an accreditation scope's "IEC 60598-1") means every
+        # edition of that designation: list them.
+        editions = session.scalars(select(Standard).where(Standard.designation == ref)
+                                   .order_by(Standard.edition)).all()
+        if editions:
+            return render(request, "standards.html", standards=editions)
+        row = registry.get(session, Standard, ref)
     editions = session.scalars(select(Standard).where(Standard.designation == row.designation)
                                .order_by(Standard.edition)).all()
     adopted_by = session.scalars(select(Standard).where(Standard.adopts_ref == ref)).all()
