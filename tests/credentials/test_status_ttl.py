@@ -3,11 +3,11 @@ a copy — an offline trust bundle — knows the age of the status it reports.""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
 
+from certpass.config import Settings
 from certpass.credentials import keyring, proofs, status
 from certpass.credentials.models import StatusList
 from tests.credentials.test_service import issue, registry_db, resolver  # noqa: F401
@@ -18,7 +18,8 @@ SIGNED = dt.datetime(2099, 3, 1, 12, 0, tzinfo=dt.UTC)  # after any list's last 
 
 def test_status_lists_carry_valid_until_the_configured_ttl(registry_db):  # noqa: F811
     issue(registry_db)
-    settings = dataclasses.replace(SETTINGS, status_list_ttl_seconds=3600)
+    settings = Settings.load(environ={}, secret_key=SETTINGS.secret_key,
+                             status_list_ttl_seconds=3600)
     with registry_db.read() as s:
         did_doc = keyring.did_document(s, SETTINGS, "cqc")
         rows = s.scalars(select(StatusList).order_by(StatusList.id)).all()
