@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
@@ -25,13 +25,14 @@ from certpass.certificates.schemas import AmendRequest, IssueRequest, Transition
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
-from certpass.ledger.stamped import StampedCache
 from certpass.registry.models import (
     Body,
     Economy,
     ProductCategory,
     Scheme,
 )
+from certpass.search import index as search_index
+from certpass.search import service as search
 from certpass.store import pending
 from certpass.store.base import row_of, utcnow
 
@@ -105,6 +106,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     }
     pending.add(session, _CERTIFICATES, certificate)
     pending.add(session, CertificateIssue.__table__, first)
+    search_index.on_issue(session, certificate, first, issuer)
     documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents)
@@ -169,6 +171,8 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
     documents = ctx.passports.on_issue(ctx, row_of(certificate), row_of(new))
+    search_index.on_amend(ctx.session, row_of(certificate),
+                          [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
                    req.issued_on, documents)
     return certificate
@@ -209,65 +213,15 @@ def get(session: Session, number: str, for_update: bool = False) -> Certificate:
     return certificate
 
 
-@dataclass(frozen=True)
-class CertificateFilter:
-    status: str | None = None
-    scheme: str | None = None
-    issuer: str | None = None
-    holder: str | None = None
-    hs_code: str | None = None
-    category: str | None = None
-    q: str | None = None
-    on: dt.date | None = None
-
-
-# Totals of listing filters (see ledger.stamped): paging through 100,000 certificates counts
-# them once, not per page.
-_totals: StampedCache[int] = StampedCache(limit=1024)
+# Listing and text search live in certpass.search (one service for every list).
+CertificateFilter = search.CertificateQuery
 
 
 def list_certificates(
     session: Session, flt: CertificateFilter, limit: int, offset: int
 ) -> tuple[Sequence[Certificate], int]:
-    query = _filtered(select(Certificate), flt)
-    on = flt.on or dt.date.today()
-    total = _totals.get(session, (flt, on), lambda: session.scalar(
-        _filtered(select(func.count(Certificate.id)), flt)) or 0)
-    rows = session.scalars(
-        query.order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())
-        .limit(limit).offset(offset)
-    ).unique().all()
-    return rows, total
-
-
-def _filtered(query: Select, flt: CertificateFilter) -> Select:
-    on = flt.on or dt.date.today()
-    if flt.status:
-        unexpired = or_(Certificate.valid_until.is_(None), Certificate.valid_until >= on)
-        if flt.status == "expired":
-            query = query.where(Certificate.status.in_(("valid", "suspended")),
-                                Certificate.valid_until < on)
-        elif flt.status in ("valid", "suspended"):
-            query = query.where(Certificate.status == flt.status, unexpired)
-        elif flt.status in ("withdrawn", "cancelled"):
-            query = query.where(Certificate.status == flt.status)
-        else:
-            raise InvalidInput(f"unknown status {flt.status!r}",
-                               hint="use valid, suspended, withdrawn, cancelled or expired")
-    if flt.scheme:
-        query = query.where(Certificate.scheme_code == flt.scheme)
-    if flt.issuer:
-        query = query.where(Certificate.issuer_id == flt.issuer)
-    if flt.hs_code:
-        query = query.where(Certificate.hs_code.startswith(flt.hs_code, autoescape=True))
-    if flt.category:
-        query = query.where(Certificate.category_code == flt.category)
-    if flt.holder:
-        query = query.where(Certificate.holder_name.icontains(flt.holder, autoescape=True))
-    if flt.q:
-        query = query.where(or_(Certificate.number.icontains(flt.q, autoescape=True),
-                                Certificate.holder_name.icontains(flt.q, autoescape=True)))
-    return query
+    found = search.search(session, flt, limit, offset)
+    return found.items, found.total
 
 
 def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:

@@ -158,6 +158,10 @@ def build_snapshot(
         body_economies={b["id"]: b["economy_code"] for b in bodies},
     )
     snapshot.economies = frozenset(e["code"] for e in economies)
+    editions: dict[str, set[str]] = {}
+    for s in by_ref.values():
+        editions.setdefault(s["designation"], set()).add(s["edition"])
+    snapshot.standards = {d: frozenset(e) for d, e in editions.items()}
     return snapshot
 
 

@@ -97,7 +97,7 @@ def test_plan_for_three_markets(server, page):
     base, _, _ = server
     page.goto(f"{base}/plan")
     page.fill("#f-hs", "8516.79")
-    page.fill("#f-standards", "IEC 60335-1:2010; IEC 60335-2-15:2012")
+    page.fill("#f-standards", "IEC 60335-1:2010; IEC 60335-2-15:2016")
     page.select_option("#f-origin", "CN")
     for market in ("CN", "NZ", "DE"):
         page.check(f"input[name=markets][value={market}]")

@@ -12,6 +12,7 @@ from certpass.certificates import service as certificates
 from certpass.errors import NotFound
 from certpass.projects.models import CooperationProject
 from certpass.recognition import codes
+from certpass.recognition import service as recognition
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry import service as registry
 from certpass.registry.models import Accreditation, Body, Scheme, SchemeListing, Standard
@@ -103,16 +104,19 @@ def arrangements(request: Request, session: ReadSession) -> HTMLResponse:
 
 @router.get("/arrangements/{arrangement_id}", response_class=HTMLResponse)
 def arrangement(request: Request, arrangement_id: Key, session: ReadSession) -> HTMLResponse:
-    row = session.get(ArrangementRecord, arrangement_id)
-    if row is None:
-        raise NotFound(f"unknown arrangement {arrangement_id!r}")
-    rules: dict[str, Any] = row.rules
+    # Recorded arrangements and the schemes' home-market rules (home:CCC), every rule shown.
+    row = recognition.arrangement_view(session, arrangement_id)
+    rules: dict[str, Any] = row["rules"]
     names = [*rules.get("parties", []), *rules.get("designated_bodies", []),
-             *rules.get("listed_labs", [])]
+             *rules.get("listed_labs", []),
+             *(b for v in rules.get("designated_bodies_by_standard", {}).values() for b in v),
+             *(b for v in rules.get("listed_labs_by_standard", {}).values() for b in v)]
     bodies_named = {b.id: b for b in session.scalars(select(Body).where(Body.id.in_(names)))}
-    project = session.get(CooperationProject, row.project_id) if row.project_id else None
+    project = session.get(CooperationProject, row["project"]) if row["project"] else None
     conditions = [codes.condition(c["code"]) for c in rules.get("conditions", [])]
+    suffix_conditions = [(sfx, codes.condition(code))
+                         for sfx, code in rules.get("suffix_conditions", {}).items()]
     return render(request, "arrangement.html", a=row, r=rules, bodies=bodies_named,
-                  project=project, conditions=conditions)
+                  project=project, conditions=conditions, suffix_conditions=suffix_conditions)
 
 
