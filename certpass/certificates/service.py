@@ -9,37 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.alerts import service as alerts
 from certpass.certificates import history, lifecycle
+from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
-from certpass.config import Settings
-from certpass.credentials import service as credentials
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
-from certpass.ledger.stamped import StampedCache
-from certpass.registry import service as registry
 from certpass.registry.models import (
-    Accreditation,
     Body,
     Economy,
     ProductCategory,
     Scheme,
-    Standard,
 )
+from certpass.search import index as search_index
+from certpass.search import service as search
 from certpass.store import pending
-from certpass.store.base import Base, row_of, utcnow
-
-M = TypeVar("M", bound=Base)
+from certpass.store.base import row_of, utcnow
 
 EVENT_TYPES = {
     "issue": "certificate.issued", "amend": "certificate.amended",
@@ -49,69 +44,6 @@ EVENT_TYPES = {
 _CERTIFICATES = Certificate.__table__
 # How far ahead of today an issue date may lie (time zones), so nothing is pre-dated.
 _FUTURE_SLACK = dt.timedelta(days=1)
-
-
-class IssuingContext:
-    """One transaction's view for lifecycle writes: the session, the settings, and registry
-    look-ups held for the transaction (bulk issuance asks the same questions thousands of
-    times, and the session's identity map only holds objects weakly)."""
-
-    def __init__(self, session: Session, settings: Settings) -> None:
-        self.session = session
-        self.settings = settings
-        self._rows: dict[tuple[type, str], Any] = {}
-        self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
-        self._standards: set[str] | None = None
-        self.issued: set[str] = set()  # numbers issued in this transaction
-        self._free: set[str] = set()  # numbers found unregistered by check_numbers
-        self.credentials: Any = None  # certpass.credentials.service's per-transaction state
-
-    def get(self, model: type[M], key: str) -> M:
-        row = self._rows.get((model, key))
-        if row is None:
-            row = self._rows[(model, key)] = registry.get(self.session, model, key)
-        return row
-
-    def scopes(self, body_id: str) -> list[lifecycle.AccreditedScope]:
-        if body_id not in self._scopes:
-            rows = self.session.scalars(
-                select(Accreditation).where(
-                    Accreditation.body_id == body_id, Accreditation.standard == "ISO/IEC 17065"
-                )
-            )
-            self._scopes[body_id] = [
-                lifecycle.AccreditedScope.from_scope(
-                    a.number, a.status, a.valid_from, a.valid_until, a.scope, a.accreditor_id
-                )
-                for a in rows
-            ]
-        return self._scopes[body_id]
-
-    def check_numbers(self, numbers: Iterable[str]) -> None:
-        """Ask once which of `numbers` are registered, so issuing them does not ask per
-        certificate (bulk issuance)."""
-        asked = sorted(set(numbers) - self.issued)
-        free = set(asked)
-        for start in range(0, len(asked), 500):  # within every database's parameter limit
-            free -= set(self.session.connection().execute(
-                select(_CERTIFICATES.c.number)
-                .where(_CERTIFICATES.c.number.in_(asked[start:start + 500]))).scalars())
-        self._free |= free
-
-    def taken(self, number: str) -> bool:
-        """Whether `number` is registered or issued in this transaction (its rows may still
-        be buffered, so the database is asked without writing them)."""
-        if number in self.issued:
-            return True
-        if number in self._free:
-            return False
-        return self.session.connection().execute(
-            select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.number == number)).first() is not None
-
-    def known_standard(self, ref: str) -> bool:
-        if self._standards is None:
-            self._standards = set(self.session.scalars(select(Standard.ref)))
-        return ref in self._standards
 
 
 @dataclass(frozen=True)
@@ -174,7 +106,8 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     }
     pending.add(session, _CERTIFICATES, certificate)
     pending.add(session, CertificateIssue.__table__, first)
-    documents = credentials.on_issue(ctx, certificate, first)
+    search_index.on_issue(session, certificate, first, issuer)
+    documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents)
     ctx.issued.add(req.number)
@@ -237,7 +170,9 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
-    documents = credentials.on_issue(ctx, row_of(certificate), row_of(new))
+    documents = ctx.passports.on_issue(ctx, row_of(certificate), row_of(new))
+    search_index.on_amend(ctx.session, row_of(certificate),
+                          [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
                    req.issued_on, documents)
     return certificate
@@ -258,7 +193,7 @@ def transition(
     after = lifecycle.next_status(action, before, certificate.valid_until, on)
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
-    credentials.on_status_change(ctx, certificate, before, after)
+    ctx.passports.on_status_change(ctx, certificate, before, after)
     _record_change(ctx, certificate, action, before, after, actor, req.reason, on)
     return certificate
 
@@ -278,65 +213,15 @@ def get(session: Session, number: str, for_update: bool = False) -> Certificate:
     return certificate
 
 
-@dataclass(frozen=True)
-class CertificateFilter:
-    status: str | None = None
-    scheme: str | None = None
-    issuer: str | None = None
-    holder: str | None = None
-    hs_code: str | None = None
-    category: str | None = None
-    q: str | None = None
-    on: dt.date | None = None
-
-
-# Totals of listing filters (see ledger.stamped): paging through 100,000 certificates counts
-# them once, not per page.
-_totals: StampedCache[int] = StampedCache(limit=1024)
+# Listing and text search live in certpass.search (one service for every list).
+CertificateFilter = search.CertificateQuery
 
 
 def list_certificates(
     session: Session, flt: CertificateFilter, limit: int, offset: int
 ) -> tuple[Sequence[Certificate], int]:
-    query = _filtered(select(Certificate), flt)
-    on = flt.on or dt.date.today()
-    total = _totals.get(session, (flt, on), lambda: session.scalar(
-        _filtered(select(func.count(Certificate.id)), flt)) or 0)
-    rows = session.scalars(
-        query.order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())
-        .limit(limit).offset(offset)
-    ).unique().all()
-    return rows, total
-
-
-def _filtered(query: Select, flt: CertificateFilter) -> Select:
-    on = flt.on or dt.date.today()
-    if flt.status:
-        unexpired = or_(Certificate.valid_until.is_(None), Certificate.valid_until >= on)
-        if flt.status == "expired":
-            query = query.where(Certificate.status.in_(("valid", "suspended")),
-                                Certificate.valid_until < on)
-        elif flt.status in ("valid", "suspended"):
-            query = query.where(Certificate.status == flt.status, unexpired)
-        elif flt.status in ("withdrawn", "cancelled"):
-            query = query.where(Certificate.status == flt.status)
-        else:
-            raise InvalidInput(f"unknown status {flt.status!r}",
-                               hint="use valid, suspended, withdrawn, cancelled or expired")
-    if flt.scheme:
-        query = query.where(Certificate.scheme_code == flt.scheme)
-    if flt.issuer:
-        query = query.where(Certificate.issuer_id == flt.issuer)
-    if flt.hs_code:
-        query = query.where(Certificate.hs_code.startswith(flt.hs_code, autoescape=True))
-    if flt.category:
-        query = query.where(Certificate.category_code == flt.category)
-    if flt.holder:
-        query = query.where(Certificate.holder_name.icontains(flt.holder, autoescape=True))
-    if flt.q:
-        query = query.where(or_(Certificate.number.icontains(flt.q, autoescape=True),
-                                Certificate.holder_name.icontains(flt.q, autoescape=True)))
-    return query
+    found = search.search(session, flt, limit, offset)
+    return found.items, found.total
 
 
 def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:

@@ -15,7 +15,9 @@ from certpass.certificates import importer, service
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out, table
+from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
+from certpass.search import service as search
 
 app = typer.Typer(help="List, show, issue, amend and change the status of certificates.",
                   no_args_is_help=True)
@@ -23,7 +25,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _ctx(session: Any) -> service.IssuingContext:
-    return service.IssuingContext(session, context.settings())
+    return credentials.issuing(session, context.settings())
 
 
 def _load(path: Path, model: type[BaseModel]) -> Any:
@@ -63,15 +65,20 @@ def list_(
                                                      "cancelled or expired")] = None,
     scheme: Annotated[str | None, typer.Option()] = None,
     issuer: Annotated[str | None, typer.Option()] = None,
-    holder: Annotated[str | None, typer.Option()] = None,
+    holder: Annotated[str | None, typer.Option(help="Words of the holder's name.")] = None,
+    economy: Annotated[str | None, typer.Option(help="The holder's economy.")] = None,
+    q: Annotated[str | None, typer.Option("--q", help="Search text (best matches first).")
+                 ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     as_json: Json = False,
 ) -> None:
-    """List certificates, newest first."""
-    flt = service.CertificateFilter(status=status, scheme=scheme, issuer=issuer, holder=holder)
+    """List certificates, newest first (best matches first with --q)."""
+    flt = search.CertificateQuery(status=status, scheme=scheme, issuer=issuer, holder=holder,
+                                  economy=economy, q=q)
     with context.database().read() as session:
-        rows, total = service.list_certificates(session, flt, limit, offset)
+        found = search.search(session, flt, limit, offset)
+        rows, total = found.items, found.total
         items = [service.to_summary(c) for c in rows]
     if as_json:
         emit_json({"items": items, "total": total})
@@ -146,7 +153,7 @@ def import_(
         task = progress.add_task("importing", total=None)
         report = importer.import_file(
             context.database(), context.settings(), file, context.actor(),
-            lambda done: progress.update(task, completed=done))
+            lambda done: progress.update(task, completed=done), passports=credentials)
     if as_json:
         emit_json(report.as_dict())
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
@@ -21,24 +20,12 @@ from certpass.web.idempotency import STATE_KEY
 
 
 def get_db(request: Request) -> Database:
-    session = request.scope.get("state", {}).get(STATE_KEY)
-    if session is not None:  # an Idempotency-Key request: join its open transaction
-        return _JoinedDatabase(request.app.state.db, session)
+    """The app's database; for an Idempotency-Key request, one whose ``write()`` joins the
+    request's outer transaction (the middleware commits it with the stored response)."""
+    outer = request.scope.get("state", {}).get(STATE_KEY)
+    if outer is not None:
+        return request.app.state.db.joining(outer)
     return request.app.state.db
-
-
-class _JoinedDatabase(Database):
-    """The app's database, whose ``write()`` is a savepoint in the request's transaction
-    (opened by the idempotency middleware, which commits it with the stored response)."""
-
-    def __init__(self, db: Database, session: Session) -> None:
-        self.__dict__.update(db.__dict__)
-        self._session = session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        with self._session.begin_nested():
-            yield self._session
 
 
 def get_settings(request: Request) -> Settings:
@@ -50,7 +37,7 @@ def read_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
         yield session
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -62,7 +49,7 @@ def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is None:
         raise Unauthenticated(
             "this operation needs an account",

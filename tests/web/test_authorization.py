@@ -60,6 +60,7 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/arrangements"): only("admin"),
     ("post", "/api/arrangements/{id}"): only("admin"),
     ("post", "/api/bodies"): only("admin"),
+    ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): only("cb"),  # cqc's own key
     ("post", "/api/accreditations"): only("ab"),
     ("post", "/api/accreditations/{number}/change"): only("ab"),
     ("post", "/api/plan"): PUBLIC,
@@ -92,13 +93,17 @@ BODIES: dict[tuple[str, str], Any] = {
         "standard": "ISO/IEC 17065", "scope": {"schemes": ["CCC"]},
         "valid_from": "2024-01-01", "valid_until": "2028-01-01"},
     ("post", "/api/accreditations/{number}/change"): {"status": "suspended", "reason": "x"},
+    # before the key was made: refused as input (422) once the author is allowed
+    ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): {"compromised_at": "2000-01-01T00:00:00Z"},
     ("post", "/api/plan"): {"hs": "8516.79", "standards": ["IEC 60335-1:2020"],
                             "origin": "CN", "markets": ["NZ"]},
     ("post", "/api/verify"): {},
     ("post", "/credentials/verify"): {},
     ("post", "/credentials/issue"): {},
 }
-PATH_PARAMS = {("post", "/api/accreditations/{number}/change"): {"number": "CNAS-C001"}}
+PATH_PARAMS = {("post", "/api/accreditations/{number}/change"): {"number": "CNAS-C001"},
+               ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): {"body_id": "cqc",
+                                                                      "key": "key-1"}}
 
 
 def _write_endpoints() -> list[tuple[str, str]]:

@@ -16,6 +16,8 @@ from certpass.certificates.schemas import (
     Status,
     TransitionRequest,
 )
+from certpass.credentials import service as credentials
+from certpass.search import service as search
 from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, SettingsDep, Writer
 
 router = APIRouter(prefix="/api/certificates", tags=["certificates"])
@@ -31,14 +33,18 @@ def list_certificates(
     holder: Annotated[str | None, Query(max_length=200)] = None,
     hs_code: Annotated[str | None, Query(max_length=16)] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="number or holder")] = None,
+    economy: Annotated[str | None, Query(max_length=8, description="holder's economy")] = None,
+    q: Annotated[str | None, Query(
+        max_length=200, description="words of a number, a holder or manufacturer name (Chinese "
+        "or English), a product, model, trademark, HS code, standard, body or factory; best "
+        "matches first")] = None,
 ) -> dict:
-    flt = service.CertificateFilter(status=status, scheme=scheme, issuer=issuer, holder=holder,
-                                    hs_code=hs_code, category=category, q=q)
-    rows, total = service.list_certificates(session, flt, page.limit, page.offset)
+    flt = search.CertificateQuery(status=status, scheme=scheme, issuer=issuer, holder=holder,
+                                  hs_code=hs_code, category=category, economy=economy, q=q)
+    found = search.search(session, flt, page.limit, page.offset)
     today = dt.date.today()
-    return {"items": [service.to_summary(c, today) for c in rows], "total": total,
-            "limit": page.limit, "offset": page.offset}
+    return {"items": [service.to_summary(c, today) for c in found.items],
+            "total": found.total, "limit": page.limit, "offset": page.offset}
 
 
 @router.get("/{number:path}", response_model=CertificateDetail, response_model_by_alias=True)
@@ -51,7 +57,7 @@ def get_certificate(number: CertificateNumber, session: ReadSession) -> dict:
 def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
                       actor: Writer) -> dict:
     with db.write() as session:
-        issued = service.issue(service.IssuingContext(session, settings), request, actor)
+        issued = service.issue(credentials.issuing(session, settings), request, actor)
         return service.to_detail(service.get(session, issued.number))
 
 
@@ -60,7 +66,7 @@ def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
 def amend_certificate(number: CertificateNumber, request: AmendRequest, db: DB,
                       settings: SettingsDep, actor: Writer) -> dict:
     with db.write() as session:
-        certificate = service.amend(service.IssuingContext(session, settings), number, request,
+        certificate = service.amend(credentials.issuing(session, settings), number, request,
                                     actor)
         session.flush()
         return service.to_detail(certificate)
@@ -77,7 +83,7 @@ def change_status(
     actor: Writer,
 ) -> dict:
     with db.write() as session:
-        certificate = service.transition(service.IssuingContext(session, settings), number,
+        certificate = service.transition(credentials.issuing(session, settings), number,
                                          action, request, actor)
         session.flush()
         return service.to_detail(certificate)

@@ -20,6 +20,7 @@ from certpass.registry.models import (
     Standard,
 )
 from certpass.registry.schemas import AccreditationIn, BodyIn
+from certpass.search import service as search
 from certpass.store.base import as_dict
 from certpass.web.deps import DB, PageDep, ReadSession, Writer
 
@@ -35,6 +36,12 @@ class ItemPage(BaseModel):
     offset: int
 
 
+def _page_of(rows: list[Any], page: PageDep) -> dict[str, Any]:
+    """A page of rows already matched in memory (registry tables are small)."""
+    return {"items": [as_dict(r) for r in rows[page.offset:page.offset + page.limit]],
+            "total": len(rows), "limit": page.limit, "offset": page.offset}
+
+
 def _page(session: ReadSession, query: Select, page: PageDep) -> dict[str, Any]:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.limit(page.limit).offset(page.offset)).unique()
@@ -46,11 +53,10 @@ def _page(session: ReadSession, query: Select, page: PageDep) -> dict[str, Any]:
 def economies(session: ReadSession, page: PageDep, q: Text = None,
               blocs: bool | None = None) -> dict:
     query = select(Economy).order_by(Economy.code)
-    if q:
-        query = query.where(or_(Economy.code == q.upper(), Economy.name_en.icontains(q),
-                                Economy.name_zh.contains(q)))
     if blocs is not None:
         query = query.where(Economy.is_bloc.is_(blocs))
+    if q:
+        return _page_of(search.match_economies(q, session.scalars(query).all()), page)
     return _page(session, query, page)
 
 
@@ -63,15 +69,13 @@ def economy(code: Key, session: ReadSession) -> dict[str, Any]:
 def bodies(session: ReadSession, page: PageDep, q: Text = None, role: Text = None,
            economy: Text = None) -> dict:
     query = select(Body).order_by(Body.id)
-    if q:
-        query = query.where(or_(Body.id == q, Body.name_en.icontains(q, autoescape=True),
-                                Body.name_zh.contains(q, autoescape=True),
-                                Body.short_name.icontains(q, autoescape=True)))
     if role:
         # JSON list membership, portable across SQLite and PostgreSQL.
         query = query.where(cast(Body.roles, String).contains(f'"{role}"', autoescape=True))
     if economy:
         query = query.where(Body.economy_code == economy.upper())
+    if q:
+        return _page_of(search.match_bodies(q, session.scalars(query).all()), page)
     return _page(session, query, page)
 
 
@@ -107,9 +111,7 @@ def scheme(code: Key, session: ReadSession) -> dict[str, Any]:
 def standards(session: ReadSession, page: PageDep, q: Text = None) -> dict:
     query = select(Standard).order_by(Standard.ref)
     if q:
-        query = query.where(or_(Standard.ref.icontains(q, autoescape=True),
-                                Standard.title_en.icontains(q, autoescape=True),
-                                Standard.title_zh.contains(q, autoescape=True)))
+        return _page_of(search.match_standards(q, session.scalars(query).all()), page)
     return _page(session, query, page)
 
 

@@ -1,0 +1,108 @@
+"""What is indexed, and how much a match in it weighs (pure: rows in, tokens out).
+
+The netbox ``SearchIndex`` habit: each indexed kind declares its fields with a weight, and
+one table holds every token with the best weight it has in the object. A whole field typed
+exactly (the number, a name) also has a whole-value token (tokens.EXACT), so an exact
+match outranks a prefix of it, which outranks a fragment anywhere.
+
+Earlier issues of a certificate stay findable (a holder's former name finds the certificate
+it renamed) at half weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from certpass.search.tokens import document_tokens, exact_token
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    weight: int
+    values: Callable[[Row, Row, Row], Iterable[str]]  # (certificate, issue, issuer) -> texts
+    exact: bool = False  # also a whole-value token
+    every_issue: bool = True  # earlier issues are indexed too (former names)
+
+
+def _party(key: str) -> Callable[[Row, Row, Row], Iterable[str]]:
+    return lambda _c, issue, _b: ((issue.get(key) or {}).get("name", ""),
+                                  (issue.get(key) or {}).get("name_zh", ""))
+
+
+def _products(*keys: str) -> Callable[[Row, Row, Row], Iterable[str]]:
+    return lambda _c, issue, _b: [str(p.get(k) or "") for p in issue.get("products") or ()
+                                  for k in keys]
+
+
+def _models(_c: Row, issue: Row, _b: Row) -> Iterable[str]:
+    return [m for p in issue.get("products") or () for m in p.get("models") or ()]
+
+
+def _factories(_c: Row, issue: Row, _b: Row) -> Iterable[str]:
+    return [str(f.get(k) or "") for f in issue.get("factories") or () for k in ("name", "address")]
+
+
+CERTIFICATE_FIELDS: tuple[Field, ...] = (
+    Field("number", 100, lambda c, _i, _b: [c["number"]], exact=True, every_issue=False),
+    Field("holder", 60, _party("holder"), exact=True),
+    Field("manufacturer", 40, _party("manufacturer"), exact=True),
+    Field("product", 50, _products("name", "name_zh"), exact=True),
+    Field("model", 50, _models, exact=True),
+    Field("trademark", 40, _products("trademark"), exact=True),
+    Field("hs_code", 30, _products("hs_code"), exact=True),
+    Field("standard", 30, lambda _c, issue, _b: issue.get("standards") or (), exact=True),
+    Field("issuer", 20, lambda c, _i, b: [c["issuer_id"], b.get("name_en", ""),
+                                          b.get("name_zh", ""), b.get("short_name", "")],
+          exact=True, every_issue=False),
+    Field("scheme", 10, lambda c, _i, _b: [c["scheme_code"]], every_issue=False),
+    Field("factory", 15, _factories),
+)
+EXACT_FACTOR = 10  # a whole-value token weighs this many times its field
+FORMER_DIVISOR = 2  # an earlier issue's tokens weigh this much less
+
+
+def certificate_tokens(certificate: Row, issues: Sequence[Row], issuer: Row,
+                       fields: Sequence[Field] = CERTIFICATE_FIELDS) -> dict[str, int]:
+    """token -> weight for a certificate with its issues (oldest first; the last is current)
+    and its issuer's names."""
+    out: dict[str, int] = {}
+
+    def put(token: str, weight: int) -> None:
+        if token and weight > out.get(token, 0):
+            out[token] = weight
+
+    for n, issue in enumerate(issues):
+        current = n == len(issues) - 1
+        for field in fields:
+            if not current and not field.every_issue:
+                continue
+            weight = field.weight if current else field.weight // FORMER_DIVISOR
+            for value in field.values(certificate, issue, issuer):
+                if not value:
+                    continue
+                for token in document_tokens(value):
+                    put(token, weight)
+                if field.exact:
+                    put(exact_token(value), weight * EXACT_FACTOR)
+    return out
+
+
+def holder_tokens(issues: Sequence[Row]) -> dict[str, int]:
+    """The holder's names alone (kind "holder": the holder filter), every issue's."""
+    return certificate_tokens({}, issues, {}, fields=[f for f in CERTIFICATE_FIELDS
+                                                    if f.name == "holder"])
+
+
+def registry_tokens(*values: str) -> set[str]:
+    """Tokens of a registry row (bodies, standards, economies: matched in memory)."""
+    out: set[str] = set()
+    for value in values:
+        if value:
+            out |= document_tokens(value)
+            out.add(exact_token(value))
+    return out

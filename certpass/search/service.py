@@ -1,0 +1,250 @@
+"""The one search: certificates by text and filters, ranked and paged; registry look-ups.
+
+Every list of certificates (the search page, /certificates, /api/certificates, a body's
+and a scheme's certificates, the CB portal, `certpass certificates list`) asks `search`.
+
+A text query is turned into terms (tokens.query_terms); a certificate matches when every
+term matches one of its tokens (exactly, or by prefix for Latin and digits). Its score is,
+per term, the weight of the best field it matched in (doubled for a whole token), plus a
+bonus when the whole query is a field's whole value (number, name, model...) or begins
+one. Ties, and lists without text, go newest first. The same SQL runs on SQLite and
+PostgreSQL, so both give the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from certpass.certificates.models import Certificate
+from certpass.errors import InvalidInput
+from certpass.ledger.stamped import StampedCache
+from certpass.registry.models import Body, Economy, Standard
+from certpass.search.fields import EXACT_FACTOR, registry_tokens
+from certpass.search.index import HOLDER, KIND
+from certpass.search.models import SearchTerm
+from certpass.search.tokens import (
+    Term,
+    exact_token,
+    matches,
+    prefix_end,
+    query_terms,
+    term_matches,
+)
+
+STATUSES = ("valid", "suspended", "withdrawn", "cancelled", "expired")
+MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)
+_T = SearchTerm.__table__
+
+
+@dataclass(frozen=True)
+class CertificateQuery:
+    """Text and filters; every field is optional and they combine with AND."""
+
+    q: str | None = None
+    status: str | None = None
+    scheme: str | None = None
+    issuer: str | None = None  # the issuing body's id, exactly
+    economy: str | None = None  # the holder's economy (ISO code)
+    holder: str | None = None  # words of the holder's name (any issue's)
+    hs_code: str | None = None  # an HS code or its beginning (8516, 8516.10)
+    category: str | None = None
+    on: dt.date | None = None  # the day statuses are computed for (default today)
+
+
+@dataclass(frozen=True)
+class Results:
+    items: Sequence[Certificate]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.items)
+        return end if end < self.total else None
+
+
+def _match(kind: str, term: Term) -> ColumnElement[bool]:
+    if term.prefix:
+        return and_(_T.c.kind == kind, _T.c.token >= term.token,
+                    _T.c.token < prefix_end(term.token))
+    return and_(_T.c.kind == kind, _T.c.token == term.token)
+
+
+def _term_scores(kind: str, term: Term, name: str) -> Any:
+    """certificate id -> the term's best weight there (a whole token counts double)."""
+    score = func.max(case((_T.c.token == term.token, _T.c.weight * 2), else_=_T.c.weight))
+    return (select(_T.c.object_id.label("id"), score.label("s"))
+            .where(_match(kind, term)).group_by(_T.c.object_id).subquery(name))
+
+
+def _matches(q: str, holder: str) -> Any | None:
+    """Subquery (id, score) of the certificates answering the text, or None when the text
+    has no term (punctuation only: nothing matches)."""
+    terms = query_terms(q)[:MAX_TERMS]
+    holder_terms = query_terms(holder)[:MAX_TERMS]
+    if not terms and not holder_terms:
+        return None
+    parts = [_term_scores(KIND, t, f"t{i}") for i, t in enumerate(terms)]
+    parts += [_term_scores(HOLDER, t, f"h{i}") for i, t in enumerate(holder_terms)]
+    first, *rest = parts
+    joined: Any = first
+    for part in rest:
+        joined = joined.join(part, part.c.id == first.c.id)
+    score: Any = first.c.s
+    for part in rest:
+        score = score + part.c.s
+    whole = exact_token(q) if terms else ""
+    if whole:
+        bonus = (select(_T.c.object_id.label("id"), func.max(case(
+            (_T.c.token == whole, _T.c.weight * 2), else_=_T.c.weight)).label("s"))
+            .where(_match(KIND, Term(whole, True))).group_by(_T.c.object_id).subquery("x"))
+        joined = joined.outerjoin(bonus, bonus.c.id == first.c.id)
+        score = score + func.coalesce(bonus.c.s, 0) * EXACT_FACTOR
+    return select(first.c.id.label("id"), score.label("score")).select_from(joined).subquery("m")
+
+
+def _filtered(query: Select, flt: CertificateQuery, on: dt.date) -> Select:
+    if flt.status:
+        unexpired = or_(Certificate.valid_until.is_(None), Certificate.valid_until >= on)
+        if flt.status == "expired":
+            query = query.where(Certificate.status.in_(("valid", "suspended")),
+                                Certificate.valid_until < on)
+        elif flt.status in ("valid", "suspended"):
+            query = query.where(Certificate.status == flt.status, unexpired)
+        elif flt.status in ("withdrawn", "cancelled"):
+            query = query.where(Certificate.status == flt.status)
+        else:
+            raise InvalidInput(f"unknown status {flt.status!r}",
+                               hint="use valid, suspended, withdrawn, cancelled or expired")
+    if flt.scheme:
+        query = query.where(Certificate.scheme_code == flt.scheme)
+    if flt.issuer:
+        query = query.where(Certificate.issuer_id == flt.issuer)
+    if flt.economy:
+        query = query.where(Certificate.holder_economy == flt.economy.upper())
+    if flt.hs_code:
+        digits = "".join(ch for ch in flt.hs_code if ch.isdigit())
+        if not digits:
+            raise InvalidInput(f"HS code {flt.hs_code!r} has no digits",
+                               hint="write an HS code or its beginning, e.g. 8516 or 8516.10")
+        # Stored as written (8516.10); compared without the dot, by prefix.
+        query = query.where(func.replace(Certificate.hs_code, ".", "").startswith(
+            digits, autoescape=True))
+    if flt.category:
+        query = query.where(Certificate.category_code == flt.category)
+    return query
+
+
+# Totals per (database state, query): paging through a long list counts it once.
+_totals: StampedCache[int] = StampedCache(limit=1024)
+
+
+def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int = 0
+           ) -> Results:
+    """The certificates answering `flt`, best first (newest first without text)."""
+    if limit < 1 or offset < 0:
+        raise InvalidInput("limit must be at least 1 and offset at least 0")
+    on = flt.on or dt.date.today()
+    flt = replace(flt, q=(flt.q or "").strip()[:200] or None,
+                  holder=(flt.holder or "").strip()[:200] or None)
+    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    if (flt.q or flt.holder) and text is None:
+        return Results([], 0, limit, offset)  # only punctuation: it matches nothing
+    newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
+    if text is None:
+        base = select(Certificate)
+        counted = select(func.count(Certificate.id))
+        order: tuple[Any, ...] = newest
+    else:
+        m = text
+        base = select(Certificate).join(m, m.c.id == Certificate.id)
+        counted = select(func.count(Certificate.id)).join(m, m.c.id == Certificate.id)
+        order = (m.c.score.desc(), *newest)
+    total = _totals.get(session, ("certificates", flt, on), lambda: session.scalar(
+        _filtered(counted, flt, on)) or 0)
+    if offset >= total:
+        return Results([], total, limit, offset)
+    rows = session.scalars(_filtered(base, flt, on).order_by(*order).limit(limit)
+                           .offset(offset)).unique().all()
+    return Results(rows, total, limit, offset)
+
+
+def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]:
+    """Counts of the matching certificates by scheme and by issuer (for narrowing down)."""
+    on = flt.on or dt.date.today()
+    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    if (flt.q or flt.holder) and text is None:
+        return {"scheme": {}, "issuer": {}}
+    out: dict[str, dict[str, int]] = {}
+    for name, column in (("scheme", Certificate.scheme_code), ("issuer", Certificate.issuer_id)):
+        query = select(column, func.count(Certificate.id))
+        if text is not None:
+            query = query.join(text, text.c.id == Certificate.id)
+        query = _filtered(query, flt, on).group_by(column).order_by(func.count(
+            Certificate.id).desc(), column)
+        out[name] = _totals_map(session, ("facet", name, flt, on), query)
+    return out
+
+
+_facets: StampedCache[dict[str, int]] = StampedCache(limit=256)
+
+
+def _totals_map(session: Session, key: Any, query: Select) -> dict[str, int]:
+    return _facets.get(session, key, lambda: {k: n for k, n in session.execute(query)})
+
+
+# -- registry look-ups (small tables, matched in memory with the same rules) ----------------
+
+def _ranked(q: str, rows: Sequence[Any], values: Any, limit: int | None) -> list[Any]:
+    """The rows answering `q`: whole-value matches first, then beginnings, then the rest
+    (each group in the rows' order)."""
+    terms = query_terms(q)[:MAX_TERMS]
+    if not terms:
+        return []
+    whole = exact_token(q)
+    scored = []
+    for n, row in enumerate(rows):
+        tokens = registry_tokens(*values(row))
+        if not matches(terms, tokens):
+            continue
+        exact = whole in tokens
+        begins = any(term_matches(Term(whole, True), t) for t in tokens if t.startswith("="))
+        scored.append((0 if exact else 1 if begins else 2, n, row))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [row for _, _, row in scored[:limit]]  # (limit None: all)
+
+
+def match_bodies(q: str, rows: Sequence[Body], limit: int | None = None) -> list[Body]:
+    return _ranked(q, rows, lambda b: (b.id, b.name_en, b.name_zh, b.short_name), limit)
+
+
+def match_standards(q: str, rows: Sequence[Standard], limit: int | None = None
+                    ) -> list[Standard]:
+    return _ranked(q, rows, lambda s: (s.ref, s.title_en, s.title_zh, s.publisher), limit)
+
+
+def match_economies(q: str, rows: Sequence[Economy], limit: int | None = None
+                    ) -> list[Economy]:
+    return _ranked(q, rows, lambda e: (e.code, e.name_en, e.name_zh), limit)
+
+
+def find_bodies(session: Session, q: str, limit: int | None = 50) -> list[Body]:
+    return match_bodies(q, session.scalars(select(Body).order_by(Body.id)).all(), limit)
+
+
+def find_standards(session: Session, q: str, limit: int | None = 50) -> list[Standard]:
+    return match_standards(q, session.scalars(
+        select(Standard).order_by(Standard.designation, Standard.edition)).all(), limit)
+
+
+def find_economies(session: Session, q: str, limit: int | None = None) -> list[Economy]:
+    return match_economies(q, session.scalars(select(Economy).order_by(Economy.code)).all(),
+                           limit)

@@ -1,0 +1,214 @@
+"""The query table of issue 15 on the demo data, on SQLite and PostgreSQL: what people type
+finds what they mean, and the database's answer equals a brute-force match of the same
+tokens over every certificate."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.registry.models import Body
+from certpass.search import index
+from certpass.search import service as search
+from certpass.search.fields import certificate_tokens
+from certpass.search.models import SearchTerm
+from certpass.search.tokens import matches, query_terms
+from certpass.web import i18n
+
+HOLDER_ZH = "佛山盛世电器有限公司"
+
+
+def everything(session, q: str | None = None, page: int = 97, **filters) -> list[str]:
+    """Every number a query lists, paging to the end (an odd page size on purpose)."""
+    flt = search.CertificateQuery(q=q, **filters)
+    out: list[str] = []
+    for offset in range(0, 100_000, page):
+        found = search.search(session, flt, limit=page, offset=offset)
+        out += [c.number for c in found.items]
+        if found.next_offset is None:
+            break
+    assert len(out) == found.total == len(set(out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def oracle(demo_db):
+    """number -> tokens of each certificate, computed in memory from its rows."""
+    with demo_db.read() as s:
+        bodies = {b.id: {"name_en": b.name_en, "name_zh": b.name_zh,
+                         "short_name": b.short_name} for b in s.scalars(select(Body))}
+        out = {}
+        for c in s.scalars(select(Certificate)):
+            row = {"id": c.id, "number": c.number, "issuer_id": c.issuer_id,
+                   "scheme_code": c.scheme_code}
+            issues = [{"holder": i.holder, "manufacturer": i.manufacturer,
+                       "products": i.products, "factories": i.factories,
+                       "standards": i.standards} for i in c.issues]
+            out[c.number] = set(certificate_tokens(row, issues, bodies[c.issuer_id]))
+    return out
+
+
+QUERIES = ["电器", "佛山", HOLDER_ZH, "电", "kettle", "Kettle", "kett", "空调", "电水壶",
+           "KE-1701", "ke1701", "8516.10", "851610", "8516", "IEC 60335-2-15",
+           "IEC 60335-2-15:2016", "GB 4706.1", "2023010701", "Foshan Shengshi", "美欣",
+           "cqc", "Shunde", "顺德", "IECEx NEP", "%", "_", "%%", "a%", "100%", "e_c"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_index_answers_like_brute_force(demo_db, oracle, q):
+    terms = query_terms(q)
+    expected = {n for n, tokens in oracle.items() if terms and matches(terms, tokens)}
+    with demo_db.read() as s:
+        assert set(everything(s, q)) == expected
+
+
+def _holders_zh(s, numbers):
+    rows = s.scalars(select(Certificate).where(Certificate.number.in_(numbers))).all()
+    return {c.number: c.current.holder.get("name_zh", "") for c in rows}
+
+
+def test_chinese_fragments_of_a_holder_name(demo_db):
+    with demo_db.read() as s:
+        held = set(s.scalars(select(Certificate.number).join(CertificateIssue).where(
+            func.json_extract(CertificateIssue.holder, "$.name_zh") == HOLDER_ZH)
+        ).all()) if demo_db.url.startswith("sqlite") else None
+        full = everything(s, HOLDER_ZH)
+        assert full, "the holder's full Chinese name finds nothing"
+        assert _holders_zh(s, full[:1])[full[0]] == HOLDER_ZH  # exact name first
+        for fragment in ("电器", "佛山", "盛世"):
+            assert set(full) <= set(everything(s, fragment))
+        if held is not None:
+            assert held <= set(full)
+
+
+def test_product_names_in_both_languages(demo_db):
+    with demo_db.read() as s:
+        kettles = everything(s, "kettle")
+        assert set(kettles) == set(everything(s, "电水壶"))
+        rows = s.scalars(select(Certificate).where(Certificate.number.in_(kettles[:20])))
+        assert all(any("kettle" in p["name"].lower() for i in c.issues for p in i.products)
+                   for c in rows)
+        air = everything(s, "空调")
+        assert air and set(air) == set(everything(s, "air conditioner"))
+
+
+def test_a_model_finds_its_certificates_first(demo_db):
+    with demo_db.read() as s:
+        found = everything(s, "KE-1701")
+        assert found == everything(s, "ke1701")
+        first = s.scalar(select(Certificate).where(Certificate.number == found[0]))
+        assert "KE-1701" in first.current.products[0]["models"]
+
+
+def test_hs_code_with_and_without_dot(demo_db):
+    with demo_db.read() as s:
+        dotted = everything(s, "8516.10")
+        assert dotted and dotted == everything(s, "851610")
+        assert set(dotted) <= set(everything(s, "8516"))
+        assert set(dotted) == set(everything(s, hs_code="8516.10"))
+
+
+def test_standard_with_and_without_edition(demo_db):
+    with demo_db.read() as s:
+        edition = everything(s, "IEC 60335-2-15:2016")
+        older = everything(s, "IEC 60335-2-15:2005")
+        any_edition = everything(s, "IEC 60335-2-15")
+        assert edition and set(edition) | set(older) <= set(any_edition)
+
+
+@pytest.mark.parametrize("q", ["%", "_", "%%", "%_%", "\\%"])
+def test_wildcard_characters_match_nothing(demo_db, q):
+    with demo_db.read() as s:
+        assert search.search(s, search.CertificateQuery(q=q)).total == 0
+
+
+def test_percent_beside_a_word_is_that_word(demo_db):
+    with demo_db.read() as s:
+        assert everything(s, "kettle%") == everything(s, "kettle")
+
+
+def test_a_full_number_comes_first_and_a_prefix_finds_its_family(demo_db):
+    with demo_db.read() as s:
+        numbers = everything(s, "2023010701")
+        assert numbers and all(n.startswith("2023010701") for n in numbers)
+        assert everything(s, numbers[-1])[0] == numbers[-1]
+        assert everything(s, "IECEx NEP 18.0002X")[0] == "IECEx NEP 18.0002X"
+
+
+def test_a_former_holder_name_still_finds_the_certificate(demo_db):
+    with demo_db.read() as s:
+        renamed = s.scalars(select(Certificate).where(
+            Certificate.holder_name.like("%Group Co., Ltd.%"))).first()
+        former = renamed.issues[0].holder["name"]
+        assert former != renamed.holder_name
+        assert renamed.number in everything(s, former)
+        assert everything(s, renamed.holder_name)[0] != "" and renamed.number in everything(
+            s, renamed.holder_name)
+
+
+def test_placeholder_examples_find_certificates(demo_db):
+    locales = Path(i18n.__file__).parent / "locales"
+    for lang in ("en", "zh"):
+        text = json.loads((locales / f"{lang}.json").read_text("utf-8"))["search.placeholder"]
+        examples = [e for e in re.split(r"[,、]|\bor\b|或", text.split(" ", 1)[1]) if e.strip()]
+        assert len(examples) == 3
+        with demo_db.read() as s:
+            for example in examples:
+                assert search.search(s, search.CertificateQuery(q=example)).total, example
+
+
+def test_filters_combine_with_text(demo_db):
+    with demo_db.read() as s:
+        mixed = everything(s, "kettle", status="valid", scheme="CCC", economy="CN")
+        rows = s.scalars(select(Certificate).where(Certificate.number.in_(mixed))).all()
+        assert rows and all(c.scheme_code == "CCC" and c.holder_economy == "CN" for c in rows)
+        assert set(mixed) < set(everything(s, "kettle"))
+
+
+def test_issuer_filter_is_exact(demo_db):
+    with demo_db.read() as s:
+        for body in ("ul", "cqc", "tuv-sud"):
+            listed = everything(s, issuer=body, page=500)
+            expected = s.scalars(select(Certificate.number).where(
+                Certificate.issuer_id == body)).all()
+            assert sorted(listed) == sorted(expected)
+
+
+def test_the_list_without_text_pages_to_its_last_item(demo_db):
+    with demo_db.read() as s:
+        listed = everything(s, page=100)
+        assert len(listed) == s.scalar(select(func.count(Certificate.id)))
+        last = search.search(s, search.CertificateQuery(), limit=100, offset=len(listed) - 1)
+        assert [c.number for c in last.items] == listed[-1:]
+
+
+def test_holder_filter_reads_holder_names_only(demo_db):
+    with demo_db.read() as s:
+        by_holder = everything(s, holder="盛世")
+        rows = s.scalars(select(Certificate).where(Certificate.number.in_(by_holder))).all()
+        assert rows and all(any("盛世" in (i.holder.get("name_zh") or "") for i in c.issues)
+                            for c in rows)
+
+
+def test_rebuild_gives_the_index_the_writes_kept(demo_db):
+    table = SearchTerm.__table__
+    with demo_db.read() as s:
+        before = sorted(s.connection().execute(select(table)).all())
+    with demo_db.write() as s:
+        assert index.rebuild(s) == s.scalar(select(func.count(Certificate.id)))
+    with demo_db.read() as s:
+        assert sorted(s.connection().execute(select(table)).all()) == before
+
+
+def test_bodies_and_standards_are_looked_up_with_the_same_rules(demo_db):
+    with demo_db.read() as s:
+        assert [b.id for b in search.find_bodies(s, "cqc")][:1] == ["cqc"]
+        assert search.find_bodies(s, "%") == []
+        refs = [x.ref for x in search.find_standards(s, "IEC 60335-2-15")]
+        assert {"IEC 60335-2-15:2005", "IEC 60335-2-15:2016"} <= set(refs)
+        assert [e.code for e in search.find_economies(s, "中国")][:1] == ["CN"]
