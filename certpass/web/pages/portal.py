@@ -5,10 +5,11 @@ session's CSRF token, checked before anything else happens."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import secrets
+import io
+import logging
 import threading
-from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from certpass.accounts.actor import Actor
-from certpass.certificates import importer, lifecycle
+from certpass.certificates import import_jobs, importer, lifecycle
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.credentials import service as credentials
@@ -31,6 +32,7 @@ from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("certpass.portal")
 ACTIONS = ("suspend", "restore", "withdraw", "cancel")
 FINAL = ("withdraw", "cancel")  # irreversible: the form asks for an explicit confirmation
 PAGE_SIZE = 50
@@ -126,15 +128,54 @@ def portal(request: Request, db: DB, session: ReadSession, q: str = "",
         return _redirect("/portal/accreditations")
     if actor.role == "admin":
         return _redirect("/portal/registry")
+    return _portal_page(request, session, actor, q=q, status=status, page=page)
+
+
+EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS = ("number", "scheme", "kind", "status", "holder_name", "holder_name_zh",
+                  "holder_economy", "product_name", "models", "hs_code", "standards",
+                  "issued_on", "first_issued_on", "valid_until", "issue")
+
+
+@router.get("/portal/certificates.csv")
+def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "") -> Response:
+    """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
+    Excel shows the Chinese names; the columns read back by the importer keep its names."""
+    flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
+                                         status=status or None)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    with db.read() as session:
+        for offset in range(0, EXPORT_LIMIT, 1000):
+            rows, total = certificates.list_certificates(session, flt, limit=1000,
+                                                         offset=offset)
+            for c in map(certificates.to_summary, rows):
+                first = c["products"][0] if c["products"] else {}
+                writer.writerow([
+                    c["number"], c["scheme"], c["kind"], c["status"], c["holder"].get("name"),
+                    c["holder"].get("name_zh", ""), c["holder"].get("economy"),
+                    first.get("name", ""), ";".join(first.get("models", [])),
+                    first.get("hs_code", ""), ";".join(c["standards"]), c["issued_on"],
+                    c["first_issued_on"], c["valid_until"] or "", c["issue"]])
+            if offset + 1000 >= total:
+                break
+    name = f"certificates-{actor.body_id or 'all'}-{dt.date.today().isoformat()}.csv"
+    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), name)
+
+
+def _portal_page(request: Request, session: Any, actor: Actor, *, q: str = "",
+                 status: str = "", page: int = 1, errors: dict[str, str] | None = None,
+                 status_code: int = 200) -> HTMLResponse:
     q = q.strip()[:100]
     flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q or None,
                                          status=status or None)
     rows, total = certificates.list_certificates(session, flt, limit=PAGE_SIZE,
                                                  offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, "portal.html", rows=[certificates.to_summary(c) for c in rows],
-                  total=total, actor=actor, q=q, status=status, page=min(page, pages),
-                  pages=pages)
+    return render(request, "portal.html", status_code=status_code,
+                  rows=[certificates.to_summary(c) for c in rows], total=total, actor=actor,
+                  q=q, status=status, page=min(page, pages), pages=pages, errors=errors)
 
 
 def _schemes(session: Any) -> list[Scheme]:
@@ -341,34 +382,6 @@ def service_field(exc: CertpassError, default: str = "number") -> str:
 # --- bulk upload ------------------------------------------------------------------------
 
 
-@dataclass
-class ImportJob:
-    """A running or finished upload, kept in memory for its owner to watch."""
-
-    id: str
-    owner: str
-    filename: str
-    total: int
-    done: int = 0
-    finished: bool = False
-    report: dict[str, Any] | None = None
-    error: str = ""
-    started: dt.datetime = field(default_factory=dt.datetime.now)
-
-
-_jobs: dict[str, ImportJob] = {}
-_jobs_lock = threading.Lock()
-MAX_JOBS = 200  # finished jobs beyond this are forgotten, oldest first
-
-
-def _remember(job: ImportJob) -> None:
-    with _jobs_lock:
-        _jobs[job.id] = job
-        finished = [j for j in _jobs.values() if j.finished]
-        for old in sorted(finished, key=lambda j: j.started)[:max(0, len(_jobs) - MAX_JOBS)]:
-            _jobs.pop(old.id, None)
-
-
 @router.post("/portal/import")
 async def upload(request: Request, form: Form) -> Response:
     from starlette.concurrency import run_in_threadpool
@@ -389,47 +402,36 @@ async def upload(request: Request, form: Form) -> Response:
     except CertpassError as exc:
         return await run_in_threadpool(_portal_error, request, db, actor,
                                        {"file": exc.message})
-    job = ImportJob(id=secrets.token_urlsafe(12), owner=actor.name, filename=upload.filename,
-                    total=len(rows))
-    _remember(job)
-    threading.Thread(target=_run_import, args=(job, db, settings, rows, actor),
-                     daemon=True, name=f"import-{job.id}").start()
-    return _redirect(f"/portal/import/{job.id}")
+    def start() -> str:
+        with db.write() as session:
+            return import_jobs.start(session, actor.name, upload.filename or "", len(rows)).id
+
+    job_id = await run_in_threadpool(start)
+    threading.Thread(target=_run_import, args=(job_id, db, settings, rows, actor),
+                     daemon=True, name=f"import-{job_id}").start()
+    return _redirect(f"/portal/import/{job_id}")
 
 
 def _portal_error(request: Request, db: Database, actor: Actor,
                   errors: dict[str, str]) -> HTMLResponse:
     with db.read() as session:
-        rows, total = certificates.list_certificates(
-            session, certificates.CertificateFilter(issuer=actor.body_id or "-"), limit=50,
-            offset=0)
-        return render(request, "portal.html", status_code=422, actor=actor, total=total,
-                      rows=[certificates.to_summary(c) for c in rows], errors=errors)
+        return _portal_page(request, session, actor, errors=errors, status_code=422)
 
 
-def _run_import(job: ImportJob, db: Database, settings: Any, rows: list[dict[str, Any]],
+def _run_import(job_id: str, db: Database, settings: Any, rows: list[dict[str, Any]],
                 actor: Actor) -> None:
     # Rows naming another issuer are refused by the service (Forbidden), reported per row.
-    def progress(done: int) -> None:
-        job.done = done
-
     try:
-        report = importer.import_rows(db, settings, rows, actor, progress,
+        report = importer.import_rows(db, settings, rows, actor,
+                                       lambda done: import_jobs.progress(db, job_id, done),
                                        passports=credentials)
-        job.report = report.as_dict()
+        import_jobs.finish(db, job_id, report=report.as_dict())
     except CertpassError as exc:
-        job.error = exc.message
+        import_jobs.finish(db, job_id, error=exc.message)
     except Exception:
-        job.error = "the import stopped unexpectedly; rows already committed stay imported"
-    job.done = job.total
-    job.finished = True
-
-
-def _job(job_id: str, actor: Actor) -> ImportJob:
-    job = _jobs.get(job_id)
-    if job is None or job.owner != actor.name:
-        raise NotFound("no such upload", hint="uploads are kept until the server restarts")
-    return job
+        log.exception("bulk upload %s stopped", job_id)
+        import_jobs.finish(db, job_id, error="the import stopped unexpectedly; rows already "
+                                             "committed stay imported")
 
 
 def _download(data: bytes, filename: str) -> Response:
@@ -444,22 +446,23 @@ def import_template(actor: SignedIn) -> Response:
 
 
 @router.get("/portal/import/{job_id}/errors.csv")
-def import_errors(job_id: str, actor: SignedIn) -> Response:
-    job = _job(job_id, actor)
+def import_errors(job_id: str, actor: SignedIn, session: ReadSession) -> Response:
+    job = import_jobs.get(session, job_id, actor.name)
     if not job.finished or job.report is None:
         raise NotFound("this upload has no finished report yet", hint="wait until it ends")
     return _download(importer.errors_csv(job.report), f"import-{job.id}-errors.csv")
 
 
 @router.get("/portal/import/{job_id}", response_class=HTMLResponse)
-def import_page(request: Request, job_id: str, actor: SignedIn) -> HTMLResponse:
-    job = _job(job_id, actor)
+def import_page(request: Request, job_id: str, actor: SignedIn,
+                session: ReadSession) -> HTMLResponse:
+    job = import_jobs.get(session, job_id, actor.name)
     headers = {} if job.finished else {"Refresh": "2"}  # without JS the page reloads itself
     return render(request, "portal_import.html", job=job, headers=headers)
 
 
 @router.get("/portal/import/{job_id}/status")
-def import_status(job_id: str, actor: SignedIn) -> JSONResponse:
-    job = _job(job_id, actor)
+def import_status(job_id: str, actor: SignedIn, session: ReadSession) -> JSONResponse:
+    job = import_jobs.get(session, job_id, actor.name)
     return JSONResponse({"total": job.total, "done": job.done, "finished": job.finished,
                          "error": job.error})

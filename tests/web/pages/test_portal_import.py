@@ -47,3 +47,33 @@ def test_the_template_downloads_for_a_signed_in_body(web):
     r = web.get("/portal/import/template.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert r.content.startswith(b"\xef\xbb\xbfnumber,scheme,issuer,")
+
+
+def test_the_upload_is_kept_in_the_database(web, page_db, settings_for):
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+
+    from certpass.certificates import import_jobs
+    from certpass.certificates.models import ImportJob
+    from certpass.web.app import create_app
+
+    token = sign_in(web)
+    data = ("\r\n".join([HEADER, ROWS[0]]) + "\r\n").encode("utf-8")
+    job = web.post("/portal/import", data={"csrf_token": token},
+                   files={"file": ("one.csv", io.BytesIO(data), "text/csv")}
+                   ).headers["location"]
+    _finished(web, job)
+    # Another server process (a new app on the same database) shows the same report.
+    other = TestClient(create_app(settings_for(), page_db), follow_redirects=False)
+    sign_in(other)
+    assert 'data-imported="1"' in other.get(job).text
+    # An upload whose process died stops reporting: it is shown as interrupted.
+    with page_db.write() as s:
+        stuck = import_jobs.start(s, "cqc-officer", "big.csv", 1000)
+        stuck.updated_at = stuck.started_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        stuck_id = stuck.id
+    page = web.get(f"/portal/import/{stuck_id}").text
+    assert "interrupted" in page
+    with page_db.read() as s:
+        assert s.get(ImportJob, stuck_id).finished is False  # a read wrote nothing

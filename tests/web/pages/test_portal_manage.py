@@ -82,3 +82,20 @@ def test_the_list_pages_and_filters(web, page_db):
     assert found.count('href="/portal/certificates/') == 1
     assert web.get("/portal?status=withdrawn").text.count('href="/portal/certificates/') == 0
     assert web.get("/portal?page=0").status_code == 422
+
+
+def test_export_and_manage_link(web, page_db):
+    token = sign_in(web)
+    web.post("/portal/issue", data={**GOOD, "holder_name_zh": "宁波示例电器有限公司",
+                                    "csrf_token": token})
+    r = web.get("/portal/certificates.csv?status=valid")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("number,scheme,kind,status,holder_name")
+    assert lines[1].startswith("2024010701000001,CCC,product-certificate,valid,")
+    assert "宁波示例电器有限公司" in lines[1] and "EK-17;EK-18" in lines[1]
+    assert len(web.get("/portal/certificates.csv?status=withdrawn").text.splitlines()) == 1
+    public = web.get("/certificates/2024010701000001").text
+    assert 'id="manage-link"' in public
+    web.post("/logout", data={"csrf_token": token})
+    assert 'id="manage-link"' not in web.get("/certificates/2024010701000001").text
