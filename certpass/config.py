@@ -133,6 +133,9 @@ class Settings(BaseSettings):
         12, "Consecutive failed deliveries after which a subscription is paused."
     )
     alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
+    alerts_concurrency: int = _setting(
+        8, "Subscriptions delivered side by side in one round (each within 3 timeouts)."
+    )
     login_free_failures: int = _setting(
         5, "Wrong passwords per account name before each further one locks it (1 s, 2 s, "
         "4 s, ... up to login_lockout_max_seconds); the count is kept in the database."
