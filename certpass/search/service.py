@@ -27,7 +27,7 @@ from certpass.errors import InvalidInput
 from certpass.ledger.stamped import StampedCache
 from certpass.registry.models import Body, Economy, Standard
 from certpass.search.fields import EXACT_FACTOR, registry_tokens
-from certpass.search.index import HOLDER, KIND
+from certpass.search.index import KIND
 from certpass.search.models import SearchTerm
 from certpass.search.tokens import (
     Term,
@@ -52,7 +52,7 @@ class CertificateQuery:
     scheme: str | None = None
     issuer: str | None = None  # the issuing body's id, exactly
     economy: str | None = None  # the holder's economy (ISO code)
-    holder: str | None = None  # words of the holder's name (any issue's)
+    holder: str | None = None  # more words, matched like q (kept for the holder= parameter)
     hs_code: str | None = None  # an HS code or its beginning (8516, 8516.10)
     category: str | None = None
     on: dt.date | None = None  # the day statuses are computed for (default today)
@@ -92,8 +92,9 @@ def _matches(q: str, holder: str) -> Any | None:
     holder_terms = query_terms(holder)[:MAX_TERMS]
     if not terms and not holder_terms:
         return None
+    known = {t.token for t in terms}
+    terms += [t for t in holder_terms if t.token not in known]
     parts = [_term_scores(KIND, t, f"t{i}") for i, t in enumerate(terms)]
-    parts += [_term_scores(HOLDER, t, f"h{i}") for i, t in enumerate(holder_terms)]
     first, *rest = parts
     joined: Any = first
     for part in rest:

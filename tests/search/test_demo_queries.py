@@ -187,12 +187,11 @@ def test_the_list_without_text_pages_to_its_last_item(demo_db):
         assert [c.number for c in last.items] == listed[-1:]
 
 
-def test_holder_filter_reads_holder_names_only(demo_db):
+def test_holder_words_narrow_like_more_text(demo_db):
     with demo_db.read() as s:
-        by_holder = everything(s, holder="盛世")
-        rows = s.scalars(select(Certificate).where(Certificate.number.in_(by_holder))).all()
-        assert rows and all(any("盛世" in (i.holder.get("name_zh") or "") for i in c.issues)
-                            for c in rows)
+        narrowed = everything(s, "kettle", holder="盛世")
+        assert narrowed and set(narrowed) == set(everything(s, "kettle 盛世"))
+        assert set(narrowed) < set(everything(s, "kettle"))
 
 
 def test_rebuild_gives_the_index_the_writes_kept(demo_db):
