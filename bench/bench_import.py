@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import importer
+from certpass.credentials import service as credentials
 from certpass.store.database import Database
 from tests.certificates.test_importer import GOOD
 from tests.registry_fixture import SETTINGS, seed
@@ -41,12 +42,12 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
         db.migrate()
         seed(db)
-        importer.import_rows(db, SETTINGS, rows("W", 500), OPERATOR)
+        importer.import_rows(db, SETTINGS, rows("W", 500), OPERATOR, passports=credentials)
         runs = []
         for r in range(3):
             batch = rows(f"R{r}-", ROWS)
             t0 = time.perf_counter()
-            report = importer.import_rows(db, SETTINGS, batch, OPERATOR)
+            report = importer.import_rows(db, SETTINGS, batch, OPERATOR, passports=credentials)
             runs.append(ROWS / (time.perf_counter() - t0))
             assert report.imported == ROWS - ROWS // 50 and len(report.errors) == ROWS // 50
         db.dispose()

@@ -48,7 +48,7 @@ def issue_many(db: Database, prefix: str, start: int, count: int) -> float:
             batch = [template.model_copy(update={"number": f"{prefix}{i:08d}"})
                      for i in range(base, min(base + BATCH, start + count))]
             with db.write() as session:
-                service.issue_many(service.IssuingContext(session, SETTINGS), batch, OPERATOR)
+                service.issue_many(credentials.issuing(session, SETTINGS), batch, OPERATOR)
     return time.perf_counter() - t0
 
 

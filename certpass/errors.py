@@ -49,6 +49,10 @@ class InvalidSetting(CertpassError):
     http_status = 500
 
 
+class WeakSecret(InvalidSetting):
+    code = "weak-secret"
+
+
 class NotFound(CertpassError):
     code = "not-found"
     http_status = 404
@@ -97,6 +101,17 @@ class Forbidden(CertpassError):
 class RateLimited(CertpassError):
     code = "rate-limited"
     http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class Busy(CertpassError):
+    """Every worker for this kind of request is taken: try again shortly."""
+
+    code = "busy"
+    http_status = 503
 
     def __init__(self, message: str, *, retry_after: int, **kw: Any) -> None:
         super().__init__(message, **kw)

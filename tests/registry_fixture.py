@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from certpass.accounts.actor import OPERATOR
+from certpass.certificates.context import IssuingContext
 from certpass.certificates.schemas import IssueRequest
-from certpass.certificates.service import IssuingContext
 from certpass.config import Settings
+from certpass.credentials import service as credentials
 from certpass.registry import service as registry
 from certpass.registry.schemas import (
     AccreditationIn,
@@ -25,7 +26,7 @@ SETTINGS = Settings.load(environ={}, secret_key="test-secret-key-0123456789")
 
 def ctx(session) -> IssuingContext:  # type: ignore[no-untyped-def]
     """A lifecycle context on the test settings."""
-    return IssuingContext(session, SETTINGS)
+    return IssuingContext(session, SETTINGS, credentials)
 
 
 ECONOMIES = [("CN", "China", "中国"), ("NZ", "New Zealand", "新西兰"),

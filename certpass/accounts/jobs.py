@@ -16,7 +16,7 @@ log = logging.getLogger("certpass.accounts")
 
 class IdempotencyKeyJanitor(RecurringJob):
     """Forgets Idempotency-Keys older than `idempotency_keep_hours`, hourly, so the table
-    holds a day of writes, not every write ever made."""
+    holds a day of writes, not every write ever made; and expired web sessions."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__("certpass-idempotency-keys", self.forget_once, 3600.0)
@@ -26,6 +26,9 @@ class IdempotencyKeyJanitor(RecurringJob):
     def forget_once(self) -> int:
         with self.db.write() as session:
             forgotten = service.forget_idempotency_keys(session, utcnow() - self.keep)
+            ended = service.forget_expired_sessions(session)
+        if ended:
+            log.info("forgot %d expired web sessions", ended)
         if forgotten:
             log.info("forgot %d idempotency keys older than %s", forgotten, self.keep)
         return forgotten

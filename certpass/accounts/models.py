@@ -37,8 +37,13 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The token that created this one (an administrator's): it expires no later than its
+    # parent and is revoked with it. None when created with a password or by the operator.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True,
+                                                  index=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+    parent: Mapped[ApiToken | None] = relationship(remote_side=[id], lazy="select")
 
 
 class IdempotencyRecord(Base):
@@ -58,3 +63,32 @@ class IdempotencyRecord(Base):
     response: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     content_type: Mapped[str] = mapped_column(String(100), default="application/json")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginAttempts(Base):
+    """Failed password checks per account name and per client, shared by every server
+    process: after a few free failures each further one locks the key for twice as long."""
+
+    __tablename__ = "login_attempts"
+
+    # "account:<user name, lower case>" or "client:<address>".
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in browser session. The cookie carries a random id; only its SHA-256 is
+    stored, so reading this table gives nobody a working cookie. Signing out, a new
+    password or disabling the user deletes the row, which ends the session at once."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")

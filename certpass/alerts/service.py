@@ -30,6 +30,7 @@ from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.store import sealed
 from certpass.store.base import utcnow
 from certpass.store.database import Database
+from certpass.store.session import CertpassSession
 
 TARGET_KINDS = ("certificate", "holder", "body")
 
@@ -183,7 +184,7 @@ def _subscribed_targets(session: Session) -> set[tuple[str, str]]:
     return targets
 
 
-@event.listens_for(Session, "after_transaction_end")
+@event.listens_for(CertpassSession, "after_transaction_end")
 def _forget_targets(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_TARGETS, None)

@@ -39,16 +39,19 @@ import csv
 import gc
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import charset_normalizer
 from pydantic import ValidationError
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import service
+from certpass.certificates.context import CredentialIssuer, IssuingContext
 from certpass.certificates.schemas import IssueRequest
 from certpass.config import Settings
 from certpass.errors import CertpassError, DuplicateCertificate, InvalidInput, TooLarge
@@ -84,37 +87,83 @@ class ImportReport:
         return {
             "total": self.total, "imported": self.imported,
             "already_present": self.already_present, "failed": len(self.errors),
-            "errors": [e.__dict__ for e in self.errors],
+            "errors": [e.__dict__ for e in self.errors], "issued": self.numbers,
         }
 
 
+MAX_CELL = 10_000  # characters in one cell: longer is not a certificate field
+XLSX_INFLATE = 20  # an XLSX may expand to this many times its size when unzipped
+
+
 def read_rows(data: bytes, fmt: str, max_rows: int) -> list[dict[str, Any]]:
-    """Parse a file into row dicts, or InvalidInput saying what is wrong with the file."""
+    """Parse a file into row dicts, or InvalidInput saying what is wrong with the file.
+
+    Rows are counted while they are read, so an oversized file stops at the first row over
+    the limit instead of being read whole."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unsupported format {fmt!r}", hint="use a .csv, .xlsx or .json file")
+    rows: list[dict[str, Any]] = []
     try:
-        rows = list(_READERS[fmt](data))
+        for row in _READERS[fmt](data):
+            if len(rows) == max_rows:
+                raise TooLarge(f"the file has more than {max_rows} rows; at most {max_rows} "
+                               "are accepted", hint="split the file")
+            _check_cells(len(rows) + 2, row)
+            rows.append(row)
     except CertpassError:
         raise
     except Exception as exc:  # a broken file: say so, whatever the parser raised
         raise InvalidInput(f"cannot read this {fmt.upper()} file: {exc}",
                            hint=f"check that the file is valid {fmt.upper()}") from exc
-    if len(rows) > max_rows:
-        raise TooLarge(f"the file has {len(rows)} rows; at most {max_rows} are accepted",
-                       hint="split the file")
     return rows
 
 
+def _check_cells(row_no: int, row: dict[str, Any]) -> None:
+    for name, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            raise TooLarge(f"row {row_no}, column {name}: {len(value)} characters; at most "
+                           f"{MAX_CELL} are accepted in one cell", hint="shorten that cell")
+
+
+def decode_text(data: bytes) -> str:
+    """A CSV's text in whatever encoding the spreadsheet wrote it: UTF-8 (with or without a
+    BOM) first; otherwise the encoding charset-normalizer finds, which covers what Excel
+    writes on Chinese Windows (GBK/GB18030) and on Western Windows (cp1252)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InvalidInput("cannot tell this CSV file's text encoding",
+                           hint="save the file as 'CSV UTF-8' and upload it again")
+    return str(best)
+
+
 def _csv_rows(data: bytes) -> Iterator[dict[str, Any]]:
-    text = data.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    _check_header(reader.fieldnames or [])
-    yield from reader
+    text = decode_text(data)
+    header_line = text.split("\n", 1)[0]
+    try:  # Excel writes ';' where the decimal separator is ','
+        delimiter = csv.Sniffer().sniff(header_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    _check_header([h.strip() for h in reader.fieldnames or []])
+    for row in reader:
+        if None in row:
+            raise InvalidInput(f"row {reader.line_num} has more cells than the header",
+                               hint="check for a separator inside an unquoted cell")
+        yield {k.strip(): v for k, v in row.items()}
 
 
 def _xlsx_rows(data: bytes) -> Iterator[dict[str, Any]]:
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    if inflated > max(len(data) * XLSX_INFLATE, 50_000_000):
+        raise TooLarge(f"this XLSX file unpacks to {inflated} bytes, too much for its size",
+                       hint="save the sheet again from your spreadsheet program")
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
@@ -132,6 +181,37 @@ def _json_rows(data: bytes) -> Iterator[dict[str, Any]]:
         raise InvalidInput("a JSON import is a list of certificate objects",
                            hint='give [{"number": ...}, ...] or {"certificates": [...]}')
     yield from doc
+
+
+def template_csv() -> bytes:
+    """An empty import file with every column and one example row, UTF-8 with a BOM so
+    Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(EXAMPLE_ROW)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def errors_csv(report: dict[str, Any]) -> bytes:
+    """The rows that failed, one line per problem, to fix and upload again."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["row", "field", "reason"])
+    for e in report.get("errors", []):
+        writer.writerow([e["row"], e["field"], e["reason"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+EXAMPLE_ROW = {
+    "number": "2024010701000001", "scheme": "CCC", "issuer": "cqc",
+    "kind": "product-certificate", "holder_name": "Foshan Shengshi Electric Co., Ltd.",
+    "holder_name_zh": "佛山盛世电器有限公司", "holder_economy": "CN",
+    "holder_address": "Shunde, Foshan, Guangdong", "product_name": "Electric kettle",
+    "product_name_zh": "电热水壶", "models": "SK-1701;SK-1702", "trademark": "Shengshi",
+    "ratings": "220 V~ 50 Hz 1800 W", "hs_code": "8516.71",
+    "standards": "GB 4706.1-2005;GB 4706.19-2008", "issued_on": "2024-01-07",
+}
 
 
 _READERS: dict[str, Callable[[bytes], Iterator[dict[str, Any]]]] = {
@@ -231,17 +311,20 @@ def bulk_mode() -> Iterator[None]:
 
 def import_rows(
     db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, *, passports: CredentialIssuer,
 ) -> ImportReport:
-    """Issue every good row; report every bad one (row numbers count the header as row 1)."""
+    """Issue every good row; report every bad one (row numbers count the header as row 1).
+    `passports` signs each issue's credential (certpass.credentials.service)."""
     report = ImportReport(total=len(rows))
     with bulk_mode():
-        _import_batches(db, settings, rows, actor, report, progress)
+        _import_batches(db, settings, rows, actor, report, progress, passports)
+    report.errors.sort(key=lambda e: e.row)  # in file order, whichever step found them
     return report
 
 
 def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]], actor: Actor,
-                    report: ImportReport, progress: Callable[[int], None] | None) -> None:
+                    report: ImportReport, progress: Callable[[int], None] | None,
+                    passports: CredentialIssuer) -> None:
     for start in range(0, len(rows), BATCH):
         requests: list[tuple[int, IssueRequest]] = []
         for offset, row in enumerate(rows[start:start + BATCH]):
@@ -250,7 +333,7 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
             except ValidationError as exc:
                 report.errors.extend(_validation_errors(start + offset + 2, exc))
         with db.write() as session:
-            ctx = service.IssuingContext(session, settings)
+            ctx = IssuingContext(session, settings, passports)
             ctx.check_numbers(r.number for _, r in requests)
             for row_no, request in requests:
                 try:
@@ -279,10 +362,11 @@ def _same_as_registered(session: Any, request: IssueRequest) -> bool:
 
 
 def import_file(db: Database, settings: Settings, path: Path, actor: Actor,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+                progress: Callable[[int], None] | None = None, *,
+                passports: CredentialIssuer) -> ImportReport:
     size = path.stat().st_size
     if size > settings.max_upload_bytes:
         raise TooLarge(f"{path.name} is {size} bytes; at most {settings.max_upload_bytes} "
                        "are accepted", hint="split the file")
     rows = read_rows(path.read_bytes(), path.suffix.lower().lstrip("."), settings.max_import_rows)
-    return import_rows(db, settings, rows, actor, progress)
+    return import_rows(db, settings, rows, actor, progress, passports=passports)

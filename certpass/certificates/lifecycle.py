@@ -57,6 +57,12 @@ def next_status(action: str, stored: str, valid_until: dt.date | None, on: dt.da
     return target
 
 
+def available_actions(status: str) -> list[str]:
+    """The actions a certificate in this (effective) status allows, in TRANSITIONS order:
+    what a form should offer, so nobody is shown a Restore that cannot happen."""
+    return [action for action, (allowed, _) in TRANSITIONS.items() if status in allowed]
+
+
 def status_word(status: str, words: Mapping[str, str]) -> str:
     """The scheme's own word for a common status (falls back to the common word)."""
     return words.get(status, status)

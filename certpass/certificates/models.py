@@ -113,3 +113,21 @@ class StatusEvent(Base):
     log_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     certificate: Mapped[Certificate] = relationship(back_populates="events")
+
+
+class ImportJob(Base):
+    """A bulk upload's progress and report, in the database so every server process sees it
+    and it survives a restart (the rows themselves are issued as the upload runs)."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80), index=True)  # the user who uploaded
+    filename: Mapped[str] = mapped_column(String(200))
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    finished: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str] = mapped_column(Text, default="")
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,28 +19,22 @@ from sqlalchemy.orm import Session
 from certpass.accounts.actor import Actor
 from certpass.alerts import service as alerts
 from certpass.certificates import history, lifecycle
+from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
-from certpass.config import Settings
-from certpass.credentials import service as credentials
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
-from certpass.registry import service as registry
 from certpass.registry.models import (
-    Accreditation,
     Body,
     Economy,
     ProductCategory,
     Scheme,
-    Standard,
 )
 from certpass.search import index as search_index
 from certpass.search import service as search
 from certpass.store import pending
-from certpass.store.base import Base, row_of, utcnow
-
-M = TypeVar("M", bound=Base)
+from certpass.store.base import row_of, utcnow
 
 EVENT_TYPES = {
     "issue": "certificate.issued", "amend": "certificate.amended",
@@ -50,69 +44,6 @@ EVENT_TYPES = {
 _CERTIFICATES = Certificate.__table__
 # How far ahead of today an issue date may lie (time zones), so nothing is pre-dated.
 _FUTURE_SLACK = dt.timedelta(days=1)
-
-
-class IssuingContext:
-    """One transaction's view for lifecycle writes: the session, the settings, and registry
-    look-ups held for the transaction (bulk issuance asks the same questions thousands of
-    times, and the session's identity map only holds objects weakly)."""
-
-    def __init__(self, session: Session, settings: Settings) -> None:
-        self.session = session
-        self.settings = settings
-        self._rows: dict[tuple[type, str], Any] = {}
-        self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
-        self._standards: set[str] | None = None
-        self.issued: set[str] = set()  # numbers issued in this transaction
-        self._free: set[str] = set()  # numbers found unregistered by check_numbers
-        self.credentials: Any = None  # certpass.credentials.service's per-transaction state
-
-    def get(self, model: type[M], key: str) -> M:
-        row = self._rows.get((model, key))
-        if row is None:
-            row = self._rows[(model, key)] = registry.get(self.session, model, key)
-        return row
-
-    def scopes(self, body_id: str) -> list[lifecycle.AccreditedScope]:
-        if body_id not in self._scopes:
-            rows = self.session.scalars(
-                select(Accreditation).where(
-                    Accreditation.body_id == body_id, Accreditation.standard == "ISO/IEC 17065"
-                )
-            )
-            self._scopes[body_id] = [
-                lifecycle.AccreditedScope.from_scope(
-                    a.number, a.status, a.valid_from, a.valid_until, a.scope, a.accreditor_id
-                )
-                for a in rows
-            ]
-        return self._scopes[body_id]
-
-    def check_numbers(self, numbers: Iterable[str]) -> None:
-        """Ask once which of `numbers` are registered, so issuing them does not ask per
-        certificate (bulk issuance)."""
-        asked = sorted(set(numbers) - self.issued)
-        free = set(asked)
-        for start in range(0, len(asked), 500):  # within every database's parameter limit
-            free -= set(self.session.connection().execute(
-                select(_CERTIFICATES.c.number)
-                .where(_CERTIFICATES.c.number.in_(asked[start:start + 500]))).scalars())
-        self._free |= free
-
-    def taken(self, number: str) -> bool:
-        """Whether `number` is registered or issued in this transaction (its rows may still
-        be buffered, so the database is asked without writing them)."""
-        if number in self.issued:
-            return True
-        if number in self._free:
-            return False
-        return self.session.connection().execute(
-            select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.number == number)).first() is not None
-
-    def known_standard(self, ref: str) -> bool:
-        if self._standards is None:
-            self._standards = set(self.session.scalars(select(Standard.ref)))
-        return ref in self._standards
 
 
 @dataclass(frozen=True)
@@ -176,7 +107,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     pending.add(session, _CERTIFICATES, certificate)
     pending.add(session, CertificateIssue.__table__, first)
     search_index.on_issue(session, certificate, first, issuer)
-    documents = credentials.on_issue(ctx, certificate, first)
+    documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents)
     ctx.issued.add(req.number)
@@ -239,7 +170,7 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
-    documents = credentials.on_issue(ctx, row_of(certificate), row_of(new))
+    documents = ctx.passports.on_issue(ctx, row_of(certificate), row_of(new))
     search_index.on_amend(ctx.session, row_of(certificate),
                           [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
@@ -262,7 +193,7 @@ def transition(
     after = lifecycle.next_status(action, before, certificate.valid_until, on)
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
-    credentials.on_status_change(ctx, certificate, before, after)
+    ctx.passports.on_status_change(ctx, certificate, before, after)
     _record_change(ctx, certificate, action, before, after, actor, req.reason, on)
     return certificate
 

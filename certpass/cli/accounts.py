@@ -12,7 +12,8 @@ from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
 from certpass.errors import InvalidInput
 
-users = typer.Typer(help="Add and list user accounts.", no_args_is_help=True)
+users = typer.Typer(help="Add, list, disable and enable users; set passwords.",
+                    no_args_is_help=True)
 tokens = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -53,6 +54,35 @@ def list_users(as_json: Json = False) -> None:
     table("users", ["username", "role", "body", "disabled", "created"],
           [[r["username"], r["role"], r["body_id"], r["disabled"], r["created_at"]]
            for r in rows])
+
+
+@users.command("disable")
+def disable_user(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user: they cannot sign in, their sessions end, their tokens are refused."""
+    with context.database().write() as session:
+        service.set_disabled(session, username, True, context.actor())
+    err.print(f"disabled {username}")
+
+
+@users.command("enable")
+def enable_user(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Enable a disabled user again."""
+    with context.database().write() as session:
+        service.set_disabled(session, username, False, context.actor())
+    err.print(f"enabled {username}")
+
+
+@users.command("set-password")
+def set_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin.")] = False,
+) -> None:
+    """Set a user's password (prompts without echo); every session of the user ends."""
+    password = _password(password_stdin)
+    with context.database().write() as session:
+        service.set_password(session, username, password, context.actor())
+    err.print(f"password of {username} set; their sessions have ended")
 
 
 @tokens.command("create")

@@ -15,6 +15,7 @@ from certpass.certificates import importer, service
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out, table
+from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.search import service as search
 
@@ -24,7 +25,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _ctx(session: Any) -> service.IssuingContext:
-    return service.IssuingContext(session, context.settings())
+    return credentials.issuing(session, context.settings())
 
 
 def _load(path: Path, model: type[BaseModel]) -> Any:
@@ -152,7 +153,7 @@ def import_(
         task = progress.add_task("importing", total=None)
         report = importer.import_file(
             context.database(), context.settings(), file, context.actor(),
-            lambda done: progress.update(task, completed=done))
+            lambda done: progress.update(task, completed=done), passports=credentials)
     if as_json:
         emit_json(report.as_dict())
     else:

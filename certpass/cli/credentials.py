@@ -12,10 +12,11 @@ from rich.markup import escape
 
 from certpass.cli import context
 from certpass.cli.output import emit_json, out
-from certpass.credentials import service as credentials
 from certpass.credentials import verifier
-from certpass.credentials.trust import BundleTrust, LiveTrust
+from certpass.credentials.trust import LiveTrust
+from certpass.credentials.trust_source import BundleTrust
 from certpass.errors import InvalidInput
+from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
 
 
@@ -51,24 +52,24 @@ def verify(
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
         raise InvalidInput(f"--on must be a date YYYY-MM-DD, not {on!r}") from None
-    recognition = None
+    decision = None
     if trust is not None:
         result = _run(BundleTrust.load(str(trust)), file, number, day)
         if market:  # a trust bundle carries no arrangements
-            recognition = credentials.recognition(result, market, day or dt.date.today(), None)
+            decision = recognition.for_verified(result, market, day or dt.date.today(), None)
     else:
         with context.database().read() as session:
             result = _run(LiveTrust(session, context.settings()), file, number, day)
             if market:
-                recognition = credentials.recognition(
+                decision = recognition.for_verified(
                     result, market, day or dt.date.today(), load_snapshot(session))
     if as_json:
-        extra = {"recognition": recognition} if recognition is not None else {}
+        extra = {"recognition": decision} if decision is not None else {}
         emit_json(result.to_json() | extra)
     else:
         _print(result)
-        if recognition is not None:
-            _print_recognition(recognition)
+        if decision is not None:
+            _print_recognition(decision)
     raise typer.Exit(0 if result.valid else 1)
 
 

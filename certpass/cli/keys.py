@@ -1,7 +1,9 @@
-"""``certpass keys``: list issuers' public keys, rotate a body's (or the platform's) key."""
+"""``certpass keys``: list issuers' public keys, rotate a body's (or the platform's) key,
+revoke a compromised one."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -29,8 +31,9 @@ def list_(
         emit_json(rows)
         return
     table(f"signing keys of {body_id or 'the platform'}",
-          ["id", "publicKeyMultibase", "created", "retired"],
-          [[r["id"], r["publicKeyMultibase"], r["created"], r["retired"] or ""] for r in rows])
+          ["id", "publicKeyMultibase", "created", "retired", "compromised"],
+          [[r["id"], r["publicKeyMultibase"], r["created"], r["retired"] or "",
+            r["compromised_at"] or ""] for r in rows])
 
 
 @app.command()
@@ -52,6 +55,64 @@ def rotate(
         emit_json(info)
     else:
         out.print(f"new key {info['id']} ({info['publicKeyMultibase']})")
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO 8601 time with its zone (Z or an offset); a bare date is its first instant."""
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.UTC)
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"--compromised-at {text!r} is not an ISO 8601 time",
+                           hint="e.g. --compromised-at 2026-03-01T09:30:00Z") from None
+    if value.tzinfo is None:
+        raise InvalidInput(f"--compromised-at {text!r} has no time zone",
+                           hint="add Z for UTC (2026-03-01T09:30:00Z) or an offset (+08:00)")
+    return value
+
+
+@app.command()
+def revoke(
+    body_id: Annotated[str, typer.Argument(help="Body id (with --platform: the key).")],
+    key: Annotated[str | None, typer.Argument(help="Key fragment (key-1) or its full id.")]
+    = None,
+    compromised_at: Annotated[str, typer.Option(
+        "--compromised-at", help="ISO 8601 time from which the key may be in other hands "
+                                 "(Z or an offset); not in the future.")] = "",
+    platform: Annotated[bool, typer.Option("--platform", help="Revoke a platform key.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Revoke a compromised key: nothing it signed counts unless the log recorded it before
+    --compromised-at. A current key is also replaced by a new one."""
+    if platform:
+        if key is not None:
+            raise InvalidInput("with --platform give only the KEY",
+                               hint="certpass keys revoke --platform key-1 --compromised-at T")
+        body, key = None, body_id
+    elif key is None:
+        raise InvalidInput("give the BODY_ID and the KEY",
+                           hint="certpass keys revoke cqc key-1 --compromised-at "
+                                "2026-03-01T09:30:00Z")
+    else:
+        body = body_id
+    if not compromised_at:
+        raise InvalidInput("--compromised-at is required",
+                           hint="the earliest time the key may have been in other hands, "
+                                "e.g. --compromised-at 2026-03-01T09:30:00Z")
+    settings = context.settings()
+    with context.database().write() as session:
+        done = keyring.revoke(session, settings, body, key, _moment(compromised_at),
+                              context.actor())
+        info = keyring.public_info(settings, done.key)
+        new = keyring.public_info(settings, done.replacement) if done.replacement else None
+    if as_json:
+        emit_json({"revoked": info, "replacement": new})
+        return
+    out.print(f"revoked {info['id']} (compromised at {info['compromised_at']})")
+    if new:
+        out.print(f"new key {new['id']} ({new['publicKeyMultibase']})")
 
 
 SUBCOMMANDS = {"keys": app}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import httpx
 import typer
 
-from certpass.certificates import history, remote
-from certpass.certificates import service as certificates
+from certpass.audit import remote as audit_remote
+from certpass.audit import service as audit
+from certpass.certificates import history
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out
+from certpass.errors import InvalidInput
 from certpass.ledger import service
 from certpass.ledger.monitor import run_monitor
 
@@ -34,15 +37,38 @@ def _finish(report: dict, as_json: bool, title: str) -> None:
 
 
 @app.command()
-def verify(as_json: JsonFlag = False) -> None:
-    """Recompute the whole log from the local database and check every checkpoint."""
+def verify(
+    as_json: JsonFlag = False,
+    state: Annotated[Path | None, typer.Option(
+        help="File remembering the checkpoint count between runs (a drop is a problem).")]
+    = None,
+) -> None:
+    """Recompute the whole log from the local database and check every checkpoint, then
+    replay it against the tables: certificates and their status-list bits, each issue's
+    credential and content, accreditations, keys and DID documents, bodies."""
+    previous = _remembered(state)
+    settings = context.settings()
     with context.database().read() as session:
         report = service.verify_log(session).to_dict()
         if report["ok"]:  # a sound log: does the registry match what it says happened?
-            registry = certificates.audit_registry(session)
-            report["problems"] += [{"kind": "registry", "message": m} for m in registry]
-            report["ok"] = not registry
+            found = audit.audit(session, settings, previous_checkpoints=previous)
+            report["problems"] += [{"kind": f.code, "message": f"{f.where}: {f.what}"}
+                                   for f in found.findings]
+            report["ok"] = found.ok
+            report["entries_replayed"] = found.entries_replayed
+            if found.ok and state is not None:
+                state.write_text(json.dumps({"checkpoints": found.checkpoints}))
     _finish(report, as_json, "log verify")
+
+
+def _remembered(state: Path | None) -> int | None:
+    if state is None or not state.exists():
+        return None
+    try:
+        return int(json.loads(state.read_text())["checkpoints"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput(f"{state} is not a log verify state file",
+                           hint="delete it to start afresh (the next run writes it)") from exc
 
 
 @app.command()
@@ -51,11 +77,12 @@ def monitor(
     state: Annotated[Path, typer.Option(help="State file kept between runs.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Check a remote log: consistency with the last run, new entries against the root, and
-    the certificates the API serves against the state the whole log implies."""
+    """Check a remote log: consistency with the last run, the checkpoints all still there,
+    new entries against the root, and what the API serves (certificates, credentials and
+    their status lists, accreditations, DID documents, bodies) against the whole log."""
     with httpx.Client(timeout=30.0) as client:
-        report = run_monitor(url, state, client=client, replay=_replay,
-                             audit=remote.audit_over_http(client, url))
+        report = run_monitor(url, state, client=client, replay=_replay, fold=audit_remote.fold,
+                             inspect=audit_remote.inspector(client, url))
     _finish(report.to_dict(), as_json, "log monitor")
 
 

@@ -11,6 +11,7 @@ import typer
 
 from certpass.cli import context
 from certpass.cli.output import err, show_error
+from certpass.config import DEFAULT_SECRET_KEY, secret_file, write_secret_file
 from certpass.errors import CertpassError
 
 app = typer.Typer(
@@ -38,7 +39,11 @@ def init(
     from certpass.credentials import keyring
     from certpass.ledger import service as ledger
 
-    db, settings = context.database(), context.settings()
+    settings = context.settings()
+    if demo and settings.secret_key == DEFAULT_SECRET_KEY:
+        _give_demo_a_secret(settings.database_url)
+        settings = context.settings()
+    db = context.database()
     db.migrate()
     with db.write() as session:
         # The platform's DID and the log's first checkpoint exist from the start.
@@ -68,8 +73,27 @@ def serve(
 
     from certpass.web.app import create_app
 
-    uvicorn.run(create_app(context.settings(), context.database()), host=host, port=port,
+    settings = context.settings()
+    settings.check_secret_for_serving(host)
+    uvicorn.run(create_app(settings, context.database()), host=host, port=port,
                 log_level="info")
+
+
+def _give_demo_a_secret(database_url: str) -> None:
+    """A new SQLite demo database gets a random secret of its own (``<file>.secret``, read
+    whenever CERTPASS_SECRET_KEY is unset). An existing database keeps the secret its keys
+    were sealed with."""
+    path = secret_file(database_url)
+    if path is None:
+        return
+    database_file = path.with_name(path.name.removesuffix(".secret"))
+    if not path.exists() and database_file.exists() and database_file.stat().st_size:
+        err.print(f"[yellow]warning[/]: {database_file} already exists with the default "
+                  "secret_key; not writing a new secret for it")
+        return
+    write_secret_file(database_url)
+    context.configure()  # load the settings again, now with the database's secret
+    err.print(f"secret_key: {path} (owner-only; keep it with the database)")
 
 
 def _add_commands() -> None:

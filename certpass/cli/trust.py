@@ -10,6 +10,7 @@ import typer
 
 from certpass.cli import context
 from certpass.cli.output import err
+from certpass.credentials import bundle
 from certpass.credentials.trust import export_bundle
 
 app = typer.Typer(help="Export what offline verifiers trust.", no_args_is_help=True)
@@ -32,6 +33,16 @@ def export(
         err.print(f"wrote {output} ({len(bundle['bodies'])} bodies, "
                   f"{len(bundle['accreditations'])} accreditations, "
                   f"{len(bundle['status_lists'])} status lists)")
+
+
+@app.command("prepare")
+def prepare() -> None:
+    """Give each accreditation body its signing key if it has none yet (logged), so the web
+    serves the trust bundle (GET /api/trust-bundle) without writing."""
+    with context.database().write() as session:
+        made = bundle.prepare(session, context.settings())
+    err.print(f"made keys for {', '.join(made)}" if made else "every accreditation body "
+              "already has a key")
 
 
 SUBCOMMANDS = {"trust": app}

@@ -26,10 +26,11 @@ Field choices, where UNTP leaves room:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from certpass.credentials.documents import UNTP_DCC_061, VC_V2
 from certpass.credentials.status_list import status_entry
@@ -445,3 +446,167 @@ def envelope(context: list[str], types: list[str], credential_id: str,
             for s in status
         ]
     return credential
+
+
+# --- reading: the inverse of build_dcc -------------------------------------------------------
+
+
+class NotADcc(InvalidInput):
+    code = "not-a-dcc"
+
+
+def read_dcc(credential: Mapping[str, Any]) -> AttestationInput:
+    """The AttestationInput a DCC was built from: `build_dcc(read_dcc(c)) == c` for every
+    credential build_dcc writes (proof and other extra members aside), and
+    `read_dcc(build_dcc(x)) == x` for inputs in normal form (standards as StandardRefs,
+    default ids and descriptions left None). The one reader of the format: the verifier
+    and the recognition engine both read a credential through it."""
+    try:
+        return _read(credential)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise NotADcc(f"not a Digital Conformity Credential as certpass writes one: {exc!r}",
+                      hint="pass the credential JSON (credentialSubject, issuer, validFrom)"
+                      ) from None
+
+
+def scheme_code(scope: Mapping[str, Any]) -> str:
+    """The scheme code of a DCC's scope: from its id where certpass writes one
+    (``urn:certpass:scheme:<code>``, ``<base>/api/schemes/<code>``), else from the
+    ``Name (CODE)`` description."""
+    sid = str(scope.get("id", ""))
+    if sid.startswith("urn:certpass:scheme:"):
+        return unquote(sid[len("urn:certpass:scheme:"):])
+    if "/api/schemes/" in sid:
+        return unquote(sid.rsplit("/api/schemes/", 1)[1].strip("/"))
+    name, description = str(scope.get("name", "")), str(scope.get("description", ""))
+    if description.startswith(name + " (") and ")" in description[len(name) + 2:]:
+        return description[len(name) + 2:].split(")", 1)[0]
+    return name
+
+
+def _party_of(data: Mapping[str, Any]) -> Party:
+    return Party(data["id"], data["name"], data.get("registeredId"), data.get("description"))
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _datetime(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _read_standard(data: Mapping[str, Any]) -> StandardRef:
+    default = "urn:certpass:standard:" + quote(data["name"], safe="")
+    return StandardRef(data["name"], _party_of(data["issuingParty"]),
+                       None if data["id"] == default else data["id"],
+                       _date(data.get("issueDate")))
+
+
+def _read_products(items: list[Mapping[str, Any]], base: str) -> tuple[Product, ...]:
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for pv in items:
+        product = pv["product"]
+        pid = product["id"].rsplit("-model-", 1)[0] if "registeredId" in product \
+            else product["id"]
+        groups.setdefault(pid, []).append(pv)
+    out = []
+    for i, (pid, pvs) in enumerate(groups.items()):
+        first = pvs[0]["product"]
+        models = tuple(pv["product"]["registeredId"] for pv in pvs
+                       if "registeredId" in pv["product"])
+        name = first["name"]
+        if models:
+            name = name.removesuffix(" " + models[0])
+        trademark = ratings = None
+        for part in str(first.get("description", "")).split("; ") if first.get(
+                "description") else ():
+            if part.startswith("trademark ") and trademark is None and ratings is None:
+                trademark = part[len("trademark "):]
+            elif part.startswith("rated "):
+                ratings = part[len("rated "):]
+        categories = first.get("productCategory") or []
+        out.append(Product(
+            name=name, models=models, trademark=trademark,
+            hs_code=categories[0]["code"] if categories else None, ratings=ratings,
+            id=None if pid == f"{base}#product-{i + 1}" else pid,
+            verified_by_cab=pvs[0]["IDverifiedByCAB"]))
+    return tuple(out)
+
+
+def _read_factory(fv: Mapping[str, Any], default_id: str) -> Factory:
+    f = fv["facility"]
+    return Factory(f["name"], f["countryOfOperation"],
+                   (f.get("address") or {}).get("streetAddress"),
+                   None if f["id"] == default_id else f["id"], f.get("registeredId"),
+                   fv["IDverifiedByCAB"])
+
+
+def _read_accreditation(e: Mapping[str, Any], level: str) -> AccreditationRef:
+    body = _party_of(e["issuingAuthority"])
+    number, scope = e["name"].removeprefix("Accreditation ").split(f" by {body.name}: ", 1)
+    evidence = e.get("endorsementEvidence") or {}
+    return AccreditationRef(e["id"], number, scope, body,
+                            iaf_mla_signatory=level == "GlobalMRA",
+                            evidence_url=evidence.get("linkURL"))
+
+
+def _read(c: Mapping[str, Any]) -> AttestationInput:
+    if "DigitalConformityCredential" not in (c.get("type") or ()):
+        raise ValueError("type has no DigitalConformityCredential")
+    s = c["credentialSubject"]
+    base = s["id"]
+    scope = s["scope"]
+    code = scheme_code(scope)
+    scheme = Scheme(scope["id"], code, scope["name"], _party_of(scope["owner"]),
+                    date.fromisoformat(scope["validFrom"]),
+                    "" if scope["description"] == f"{scope['name']} ({code})"
+                    else scope["description"], scope["version"])
+    number, issue = s["name"].removeprefix(f"{scheme.name} certificate ").rsplit(", issue ", 1)
+    assessments = s["assessment"]
+    first = assessments[0]
+    issuer = c["issuer"]
+    holder = _party_of(s["issuedToParty"])
+    maker = first.get("assessedOrganisation")
+    manufacturer = _party_of(maker) if maker else None
+    level = s["assessmentLevel"]
+    authorisation = s.get("authorisation") or []
+    accreditation = _read_accreditation(authorisation[0], level) if authorisation else None
+    link = s.get("conformityCertificate")
+    document = DocumentLink(link["linkURL"], link["linkName"], link.get("hashDigest"),
+                            link["linkType"]) if link else None
+    regulation = first.get("referenceRegulation")
+    issuer_party = Party(issuer["id"], issuer["name"])
+    default_description = (f"{scheme.code} certificate {number} (issue {issue}) issued by "
+                           f"{issuer_party.name} to {holder.name}")
+    return AttestationInput(
+        credential_id=c["id"],
+        certificate_url=base,
+        certificate_number=number,
+        issue_number=int(issue),
+        scheme=scheme,
+        issuer=issuer_party,
+        holder=holder,
+        products=_read_products(first["assessedProduct"], base),
+        factories=tuple(_read_factory(fv, f"{base}#factory-{i + 1}")
+                        for i, fv in enumerate(first.get("assessedFacility") or [])),
+        standards=tuple(_read_standard(a["referenceStandard"]) for a in assessments),
+        valid_from=_datetime(c["validFrom"]),  # type: ignore[arg-type]
+        valid_until=_datetime(c.get("validUntil")),
+        manufacturer=manufacturer,
+        regulation=Regulation(regulation["id"], regulation["name"],
+                              regulation["jurisdictionCountry"],
+                              _party_of(regulation["administeredBy"]),
+                              _date(regulation.get("effectiveDate"))) if regulation else None,
+        accreditation=accreditation,
+        government_designated=level == "GovtApproval",
+        assessment_date=_date(first.get("assessmentDate")),
+        attestation_type=s["attestationType"],
+        assessor_level=s["assessorLevel"],
+        conformity_topic=first["conformityTopic"],
+        issuer_also_known_as=tuple(_party_of(p) for p in issuer.get("issuerAlsoKnownAs") or ()),
+        certificate_document=document,
+        status=tuple(StatusRef(e["statusListCredential"], int(e["statusListIndex"]),
+                               e["statusPurpose"]) for e in c.get("credentialStatus") or ()),
+        description=None if s["description"] == default_description else s["description"],
+    )

@@ -10,6 +10,11 @@ endpoint or command ever prints one.
 
 A retired key stays in the DID document with ``expires`` = its retirement time: it verifies
 what it signed before then (proof ``created`` < ``retired_at``) and nothing after.
+
+A revoked key (``revoke``: compromised, e.g. its seed leaked) stays listed with ``revoked`` =
+the time of compromise (W3C Controlled Identifiers' ``revoked`` property) and leaves
+``assertionMethod``: from then on a signature by it counts only for credentials whose hash
+the transparency log recorded before that time, since a thief can back-date ``created``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from certpass.accounts.actor import Actor
 from certpass.config import Settings
 from certpass.credentials import multikey
 from certpass.credentials.models import SigningKey
-from certpass.errors import CertpassError, Forbidden, NotFound
+from certpass.errors import CertpassError, Conflict, Forbidden, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.registry.models import Body
 from certpass.store import sealed
@@ -147,12 +152,15 @@ def public_info(settings: Settings, row: SigningKey) -> dict[str, Any]:
         "publicKeyMultibase": row.public_multibase,
         "created": _xsd(row.created_at),
         "retired": _xsd(row.retired_at, up=True) if row.retired_at else None,
+        "compromised_at": _xsd(row.compromised_at) if row.compromised_at else None,
+        "revoked_at": _xsd(row.revoked_at, up=True) if row.revoked_at else None,
     }
 
 
 def did_document(session: Session, settings: Settings, body_id: str | None) -> dict[str, Any]:
     """The DID document: every key as a Multikey verificationMethod; retired ones carry
-    `expires` (their retirement time) and are still listed so older signatures verify."""
+    `expires` (their retirement time) and are still listed so older signatures verify;
+    revoked ones carry `revoked` (the time of compromise) and are not in assertionMethod."""
     if body_id is not None:
         body = session.get(Body, body_id)
         if body is None:
@@ -167,6 +175,7 @@ def did_document(session: Session, settings: Settings, body_id: str | None) -> d
             fragment=k.fragment,
             public_key=multikey.decode_public_key(k.public_multibase),
             expires=_xsd(k.retired_at, up=True) if k.retired_at else None,
+            revoked=_xsd(k.compromised_at) if k.compromised_at else None,
         )
         for k in rows
     ]
@@ -179,24 +188,34 @@ def did_document(session: Session, settings: Settings, body_id: str | None) -> d
 # --- writing ------------------------------------------------------------------------------
 
 
+def _require_key_holder(session: Session, body_id: str | None, actor: Actor,
+                        what: str) -> None:
+    """The operator for the platform's keys; the body's own people for a body's."""
+    if body_id is None:
+        if actor.role != "operator":
+            raise Forbidden(f"only the operator may {what} the platform key",
+                            hint=f"run `certpass keys {what} --platform` on the server")
+        return
+    body = session.get(Body, body_id, with_for_update=True)
+    if body is None:
+        raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
+    if "accreditation-body" in body.roles and not (
+        {"certification-body", "testing-lab"} & set(body.roles)
+    ):
+        actor.require_accreditor(body_id, f"{what} its keys")
+    else:
+        actor.require_certifier(body_id, f"{what} its keys")
+
+
 def rotate(session: Session, settings: Settings, body_id: str | None, actor: Actor
            ) -> SigningKey:
     """Retire the current key (retired_at = now) and add a new one, with their log entries."""
-    if body_id is None:
-        if actor.role != "operator":
-            raise Forbidden("only the operator may rotate the platform key",
-                            hint="run `certpass keys rotate --platform` on the server")
-    else:
-        body = session.get(Body, body_id, with_for_update=True)
-        if body is None:
-            raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
-        if "accreditation-body" in body.roles and not (
-            {"certification-body", "testing-lab"} & set(body.roles)
-        ):
-            actor.require_accreditor(body_id, "rotate its keys")
-        else:
-            actor.require_certifier(body_id, "rotate its keys")
-    now = utcnow()
+    _require_key_holder(session, body_id, actor, "rotate")
+    return _rotate(session, settings, body_id, actor, utcnow())
+
+
+def _rotate(session: Session, settings: Settings, body_id: str | None, actor: Actor,
+            now: dt.datetime) -> SigningKey:
     old = current_key(session, body_id)
     if old is not None:
         old.retired_at = now
@@ -206,6 +225,78 @@ def rotate(session: Session, settings: Settings, body_id: str | None, actor: Act
                     "publicKeyMultibase": old.public_multibase, "retired": _xsd(now, up=True)},
         })
     return _add_key(session, settings, body_id, actor.label, after=now)
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """What `revoke` did: the revoked key, and the key that replaced it if it was current."""
+
+    key: SigningKey
+    replacement: SigningKey | None
+
+
+def revoke(session: Session, settings: Settings, body_id: str | None, key: str,
+           compromised_at: dt.datetime, actor: Actor, *, now: dt.datetime | None = None
+           ) -> Revoked:
+    """Revoke a compromised key: from `compromised_at` on, nothing it signs is trusted.
+
+    `key` is the fragment (``key-1``) or the full verification method id. A current key is
+    also retired and replaced (as `rotate` does), so the body keeps issuing with a fresh
+    key. Revoking again is allowed only to move the compromise earlier. Logged as
+    ``key.revoked`` {id, body, publicKeyMultibase, compromised_at, revoked_at}."""
+    _require_key_holder(session, body_id, actor, "revoke")
+    now = now or utcnow()
+    if compromised_at.tzinfo is None:
+        raise InvalidInput("the compromise time needs a time zone",
+                           hint="write it in UTC, e.g. 2026-03-01T09:30:00Z")
+    if compromised_at > now:
+        raise InvalidInput(
+            f"the compromise time {_xsd(compromised_at)} is in the future",
+            hint="give the earliest time the key may have been in other hands, up to now",
+            details={"compromised_at": _xsd(compromised_at), "now": _xsd(now)})
+    row = _find_key(session, settings, body_id, key)
+    if compromised_at < row.created_at.replace(microsecond=0):  # seconds, as written
+        raise InvalidInput(
+            f"the compromise time {_xsd(compromised_at)} is before key {row.fragment} was "
+            f"made ({_xsd(row.created_at)})",
+            hint=f"to distrust everything it ever signed, give {_xsd(row.created_at)}",
+            details={"key": row.fragment, "created": _xsd(row.created_at)})
+    if row.compromised_at is not None and compromised_at >= row.compromised_at:
+        raise Conflict(
+            f"key {row.fragment} is already revoked as compromised at "
+            f"{_xsd(row.compromised_at)}",
+            hint="a revocation can only move the compromise earlier, never later",
+            details={"key": row.fragment, "compromised_at": _xsd(row.compromised_at)})
+    replacement = None
+    if row.retired_at is None:  # still signing: retire it and make a fresh key
+        replacement = _rotate(session, settings, body_id, actor, now)
+    row.compromised_at, row.revoked_at = compromised_at, now
+    append_event(session, {
+        "type": "key.revoked", "at": now.isoformat(), "actor": actor.label,
+        "key": {"id": verification_method(settings, row), "body": body_id,
+                "publicKeyMultibase": row.public_multibase,
+                "compromised_at": compromised_at.astimezone(dt.UTC).isoformat(),
+                "revoked_at": now.astimezone(dt.UTC).isoformat()},
+    })
+    return Revoked(row, replacement)
+
+
+def _find_key(session: Session, settings: Settings, body_id: str | None, key: str
+              ) -> SigningKey:
+    rows = keys(session, body_id)
+    fragment = key
+    if "#" in key:
+        owner, _, fragment = key.partition("#")
+        if owner != did(settings, body_id):
+            raise InvalidInput(f"{key} is not a key of {body_id or 'the platform'}",
+                               hint=f"its keys are {did(settings, body_id)}#key-N")
+    found = next((k for k in rows if k.fragment == fragment), None)
+    if found is None:
+        known = ", ".join(k.fragment for k in rows) or "none yet"
+        raise NotFound(f"{body_id or 'the platform'} has no key {fragment!r}",
+                       hint=f"its keys: {known} (certpass keys list)",
+                       details={"body": body_id, "key": fragment})
+    return found
 
 
 def _add_key(session: Session, settings: Settings, body_id: str | None, actor_label: str,
@@ -227,6 +318,11 @@ def _add_key(session: Session, settings: Settings, body_id: str | None, actor_la
                 "publicKeyMultibase": row.public_multibase, "created": _xsd(now)},
     })
     return row
+
+
+def public_time(value: dt.datetime, *, up: bool = False) -> str:
+    """A key's time as its DID document and log entries write it (see _xsd)."""
+    return _xsd(value, up=up)
 
 
 def _xsd(value: dt.datetime, *, up: bool = False) -> str:

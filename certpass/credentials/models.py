@@ -5,7 +5,9 @@ and status_slots; service.py: credentials). The verifier's live trust source rea
 
 - ``signing_keys``: every key an issuer ever had. A key verifies a proof whose ``created``
   is before ``retired_at`` (or any proof while ``retired_at`` is null); the verification
-  method is ``<issuer DID>#<fragment>``. ``body_id`` null = the platform's own key.
+  method is ``<issuer DID>#<fragment>``. A revoked key (``compromised_at`` set) counts only
+  for credentials the log recorded before ``compromised_at``. ``body_id`` null = the
+  platform's own key.
 - ``status_lists``: one W3C Bitstring Status List per (body, purpose, list id); ``bits`` is
   the raw bitstring (index 0 = most significant bit of byte 0), served signed at
   ``/status/<body_id>/<purpose>/<id>``.
@@ -16,7 +18,9 @@ and status_slots; service.py: credentials). The verifier's live trust source rea
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import orjson
 from sqlalchemy import (
     ForeignKey,
     Integer,
@@ -44,6 +48,10 @@ class SigningKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A retired key still verifies what it signed before this instant, and nothing after.
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Revoked (compromised): a signature by it counts only for what the log recorded before
+    # `compromised_at`; `revoked_at` is when the revocation was recorded (keyring.revoke).
+    compromised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("body_id", "fragment"),)
 
@@ -99,3 +107,8 @@ class IssuedCredential(Base):
     key: Mapped[SigningKey] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("certificate_id", "issue_no"),)
+
+    def signed_document(self) -> dict[str, Any]:
+        """The signed credential as JSON (what `document` holds as bytes)."""
+        parsed: dict[str, Any] = orjson.loads(self.document)
+        return parsed

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import orjson
@@ -28,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import lifecycle
+from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
-from certpass.credentials import dcc, jose, keyring, passport, proofs, status
+from certpass.credentials import dcc, jose, keyring, proofs, status
 from certpass.credentials.jcs import canonicalize
 from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair, b58encode
@@ -38,11 +40,6 @@ from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.registry.models import Body, Scheme, Standard
 from certpass.store import pending
 from certpass.store.base import utcnow
-
-if TYPE_CHECKING:
-    from certpass.certificates.service import IssuingContext
-    from certpass.credentials.verifier import VerificationResult
-    from certpass.recognition.engine import RegistrySnapshot
 
 MEDIA_TYPE = "application/vc+ld+json"
 JWT_MEDIA_TYPE = "application/vc+jwt"
@@ -64,6 +61,12 @@ class _Passports:
     scopes: dict[tuple[Any, ...], dcc.AccreditationRef] = field(default_factory=dict)
     holders: dict[tuple[Any, ...], dcc.Party] = field(default_factory=dict)
     list_urls: dict[tuple[str, str, int], str] = field(default_factory=dict)
+
+
+def issuing(session: Session, settings: Settings) -> IssuingContext:
+    """The context of a lifecycle write whose issues this module signs (on_issue) and whose
+    status changes it flips in the status lists (on_status_change)."""
+    return IssuingContext(session, settings, sys.modules[__name__])
 
 
 def _state(ctx: IssuingContext) -> _Passports:
@@ -332,7 +335,7 @@ def jwt(settings: Settings, row: IssuedCredential) -> str:
     """The VC-JOSE JWT of a stored credential: its unsigned document signed by the key that
     signed its proof. Ed25519 signatures are deterministic, so this is the same token every
     time it is asked for, and issuance signs once."""
-    unsigned = document(row)
+    unsigned = row.signed_document()
     vm = unsigned.pop("proof")["verificationMethod"]
     signing_input = f"{_jwt_header(vm)}.{jose.b64url_encode(_jcs(unsigned))}"
     signature = _key_pair(settings, row).sign(signing_input.encode())
@@ -388,15 +391,11 @@ def stored(session: Session, certificate: Certificate, issue_no: int | None = No
     return row
 
 
-def document(row: IssuedCredential) -> dict[str, Any]:
-    return orjson.loads(row.document)
-
-
 def resigned(session: Session, settings: Settings, row: IssuedCredential,
              suite: str) -> dict[str, Any]:
     """The stored credential's unsigned document signed with `suite`, by the same key and
     with the same proof `created` as the stored proof."""
-    signed = document(row)
+    signed = row.signed_document()
     if suite == proofs.JCS:
         return signed
     if suite not in proofs.SUITES:
@@ -482,84 +481,3 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
         raise InvalidInput(f"the credential cannot be signed: {exc}") from exc
 
 
-# --- recognition after verification -------------------------------------------------------
-
-
-def recognition(result: VerificationResult, market: str, on: dt.date,
-                snapshot: RegistrySnapshot | None) -> dict[str, Any]:
-    """What `verify --market` and `POST /api/verify?market=` add: the recognition decision
-    for the verified credential, or why none was made. The engine trusts the credential's
-    facts (and that its status was checked), so only a `valid` verdict is decided."""
-    from certpass.recognition import service as recognition_service  # it imports this module
-
-    if snapshot is None:
-        return {"market": market, "decision": None,
-                "skipped": "recognition needs the registry (arrangements, schemes, bodies); "
-                           "verify against the live database to get a decision"}
-    code = recognition_service.check_market(snapshot, market)
-    if not result.valid or result.credential is None:
-        return {"market": code, "decision": None,
-                "skipped": f"the credential did not verify ({result.verdict}): no decision "
-                           "is made for it"}
-    return recognition_service.decide_for_verified(result.credential, code, on,
-                                                   snapshot).to_json()
-
-
-# --- downloads ----------------------------------------------------------------------------
-
-
-def find(session: Session, number: str, issue_no: int | None = None
-         ) -> tuple[Certificate, IssuedCredential]:
-    """A certificate and the stored credential of one of its issues (current by default);
-    an unknown number raises the certificate service's NotFound."""
-    from certpass.certificates import service as certificates  # it imports this module
-
-    certificate = certificates.get(session, number)
-    return certificate, stored(session, certificate, issue_no)
-
-
-def passport_facts(session: Session, settings: Settings, number: str,
-                   issue_no: int | None = None) -> passport.PassportFacts:
-    """What the printed passport shows, from the certificate and its signed credential."""
-    certificate, row = find(session, number, issue_no)
-    doc = document(row)
-    issue = next(i for i in certificate.issues if i.issue_no == row.issue_no)
-    today = dt.date.today()
-    effective = lifecycle.effective_status(certificate.status, certificate.valid_until, today)
-    if issue.superseded_at is not None:
-        effective = "superseded"
-    subject = doc["credentialSubject"]
-    endorsement = (subject.get("authorisation") or [{}])[0]
-    issuer = certificate.issuer
-    products = []
-    for p in issue.products:
-        name = f"{p['name']} / {p['name_zh']}" if p.get("name_zh") else p["name"]
-        extra = [x for x in (p.get("trademark"), p.get("ratings"),
-                             f"HS {p['hs_code']}" if p.get("hs_code") else "") if x]
-        products.append(f"{name}: {', '.join(p.get('models') or [])}"
-                        + (f" ({'; '.join(extra)})" if extra else ""))
-    maker = issue.manufacturer or {}
-    return passport.PassportFacts(
-        number=certificate.number, issue=row.issue_no,
-        scheme=" / ".join(x for x in (certificate.scheme.name_en, certificate.scheme.name_zh)
-                          if x),
-        kind=certificate.kind, status=effective,
-        status_word=lifecycle.status_word(effective, certificate.scheme.status_words),
-        issued_on=issue.issued_on.isoformat(),
-        first_issued_on=certificate.first_issued_on.isoformat(),
-        valid_until=issue.valid_until.isoformat() if issue.valid_until else "",
-        issuer=" / ".join(x for x in (issuer.name_en, issuer.name_zh) if x),
-        issuer_did=doc["issuer"]["id"],
-        accreditation=endorsement.get("name", "none recorded / 无认可记录"),
-        assessment_level=f"assessment level {subject.get('assessmentLevel', '')}",
-        holder=issue.holder.get("name", ""), holder_zh=issue.holder.get("name_zh", ""),
-        manufacturer=" / ".join(x for x in (maker.get("name"), maker.get("name_zh")) if x),
-        products=products,
-        factories=[", ".join(x for x in (f["name"], f.get("address"), f["economy"]) if x)
-                   for f in issue.factories],
-        standards=list(issue.standards),
-        sha256=row.sha256,
-        verify_url=verify_url(settings, certificate.number, row.sha256),
-        credential_id=doc["id"],
-        verification_method=doc["proof"]["verificationMethod"],
-    )

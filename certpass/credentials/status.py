@@ -30,10 +30,9 @@ from certpass.credentials.models import StatusList, StatusSlot
 from certpass.errors import NotFound
 from certpass.store import pending, savepoints
 from certpass.store.base import utcnow
+from certpass.store.session import CertpassSession
 
 PURPOSES = status_list.PURPOSES
-# Which bit each lifecycle status sets (and restore, back to valid, clears suspension).
-_SETS = {"withdrawn": "revocation", "cancelled": "revocation", "suspended": "suspension"}
 
 
 def list_url(settings: Settings, body_id: str, purpose: str, list_id: int) -> str:
@@ -66,7 +65,7 @@ def _save(session: Session, cursors: Iterable[_Cursor]) -> None:
         [{"list_id": c.list_id, "next": c.next_index} for c in cursors])
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _save_before_commit(session: Session) -> None:
     cursors = session.info.get(_CURSORS)
     if cursors and not session.in_nested_transaction():
@@ -131,11 +130,7 @@ def apply_transition(session: Session, certificate: Certificate, before: str,
                      after: str) -> dict[str, bool]:
     """Flip the certificate's bits for a lifecycle change; returns {purpose: new bit} for
     each bit written."""
-    changes: dict[str, bool] = {}
-    if after in _SETS:
-        changes[_SETS[after]] = True
-    if before == "suspended" and after == "valid":
-        changes["suspension"] = False
+    changes = status_list.bits_after(before, after)
     if not changes:
         return changes
     slots = slots_of(session, certificate.id)
@@ -177,18 +172,23 @@ def get_list(session: Session, body_id: str, purpose: str, list_id: int) -> Stat
 
 def list_credential(session: Session, settings: Settings, body_id: str, purpose: str,
                     list_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The signed (eddsa-jcs-2022, the body's current key) BitstringStatusListCredential."""
+    """The signed (eddsa-jcs-2022, the body's current key) BitstringStatusListCredential,
+    current for `status_list_ttl_seconds` from signing: `validUntil` (and the spec's `ttl`)
+    tell a verifier holding a copy how old its view of the status is."""
     if purpose not in PURPOSES:
         raise NotFound(f"unknown status purpose {purpose!r}",
                        hint=f"use one of {', '.join(PURPOSES)}")
     lst = get_list(session, body_id, purpose, list_id)
     signer = keyring.signer(session, settings, body_id, create=False)
+    signed_at = now or utcnow()
+    ttl = dt.timedelta(seconds=settings.status_list_ttl_seconds)
     unsigned = status_list.status_list_credential(
         credential_id=list_url(settings, body_id, purpose, list_id),
         issuer=keyring.did(settings, body_id),
         status_purpose=purpose,
         encoded_list=status_list.encode(lst.bits),
         valid_from=proofs.format_created(lst.updated_at),
+        valid_until=proofs.format_created(signed_at + ttl),
+        ttl_ms=int(ttl.total_seconds() * 1000),
     )
-    return proofs.sign(unsigned, signer.pair, signer.verification_method, proofs.JCS,
-                       now or utcnow())
+    return proofs.sign(unsigned, signer.pair, signer.verification_method, proofs.JCS, signed_at)

@@ -21,6 +21,22 @@ MAX_ENTRIES = 2**27  # 16 MiB decoded: refuse larger lists (and gzip bombs)
 PURPOSES = ("revocation", "suspension")
 
 
+# Which bit a certificate's lifecycle status sets; a restore (suspended -> valid) clears the
+# suspension bit. Nothing else ever clears a bit.
+SETS = {"withdrawn": "revocation", "cancelled": "revocation", "suspended": "suspension"}
+
+
+def bits_after(before: str, after: str) -> dict[str, bool]:
+    """The bits a lifecycle change writes, {purpose: new value} (the status service applies
+    them; the audit replays them from the log)."""
+    changes: dict[str, bool] = {}
+    if after in SETS:
+        changes[SETS[after]] = True
+    if before == "suspended" and after == "valid":
+        changes["suspension"] = False
+    return changes
+
+
 class InvalidStatusList(InvalidInput):
     code = "invalid-status-list"
 

@@ -37,10 +37,10 @@ import jsonschema_rs
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
-from certpass.credentials import jose, proofs, schemas
+from certpass.credentials import dcc, jose, proofs, schemas
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.jcs import canonicalize
-from certpass.credentials.trust import TrustSource
+from certpass.credentials.trust_source import TrustSource
 from certpass.errors import CertpassError, NotAccredited, OutOfScope
 from certpass.ledger.errors import InvalidNote, InvalidProof
 from certpass.ledger.receipt import parse_receipt, verify_receipt
@@ -136,6 +136,7 @@ class _Input:
     jwt: str | None = None
     receipt: str | None = None
     entry: bytes | None = None
+    dcc: dcc.AttestationInput | None = None  # what a conformity credential says (read_dcc)
 
 
 @cache
@@ -155,7 +156,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
         _check_format(inp, run)
         proof_times = _check_integrity(inp, trust, run)
         issuer_did = _check_issuer(inp, trust, proof_times, run)
-        _check_authority(inp.credential, issuer_did, trust, run)
+        _check_authority(inp, issuer_did, trust, run)
         _check_status(inp.credential, issuer_did, trust, run)
         _check_validity(inp.credential, on, run)
         _check_log(inp, trust, run)
@@ -271,6 +272,11 @@ def _check_format(inp: _Input, run: _Run) -> None:
         run.fail("format", "malformed",
                  f"does not meet the {what} schemas: " + "; ".join(errors[:3]) + more,
                  stop=True)
+    if "DigitalConformityCredential" in types:
+        try:
+            inp.dcc = dcc.read_dcc(c)
+        except dcc.NotADcc as exc:
+            run.fail("format", "malformed", exc.message, stop=True)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
            f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas")
 
@@ -396,51 +402,22 @@ def _floor(when: dt.datetime) -> dt.datetime:
     return when.replace(microsecond=0)
 
 
-def _scheme_code(subject: Mapping[str, Any]) -> str:
-    scope = subject.get("scope") or {}
-    sid = str(scope.get("id", ""))
-    if sid.startswith("urn:certpass:scheme:"):
-        return unquote(sid[len("urn:certpass:scheme:"):])
-    if "/api/schemes/" in sid:  # what certpass's issuer writes: <base>/api/schemes/<code>
-        return unquote(sid.rsplit("/api/schemes/", 1)[1].strip("/"))
-    m = re.search(r"\(([^()]+)\)\s*$", str(scope.get("description", "")))
-    return m.group(1) if m else str(scope.get("name", ""))
+def _dcc_facts(inp: dcc.AttestationInput) -> tuple[str, str, list[str]]:
+    """(scheme, product category, standards) a conformity credential claims; certpass's
+    DCC names no scheme category, so the category is left open."""
+    standards = [s.designation if isinstance(s, dcc.StandardRef) else s for s in inp.standards]
+    return inp.scheme.code, "", list(dict.fromkeys(standards))
 
 
-def _dcc_facts(credential: Mapping[str, Any]) -> tuple[str, str, list[str]]:
-    """(scheme, first product category, standards) the credential claims."""
-    subject = credential["credentialSubject"]
-    standards: list[str] = []
-    category = ""
-    for a in subject.get("assessment") or []:
-        ref = (a.get("referenceStandard") or {}).get("name")
-        if ref and ref not in standards:
-            standards.append(ref)
-        category = category or _category(a)
-    return _scheme_code(subject), category, standards
-
-
-def _category(assessment: Mapping[str, Any]) -> str:
-    for pv in assessment.get("assessedProduct") or []:
-        for cat in (pv.get("product") or {}).get("productCategory") or []:
-            cid = str(cat.get("id", ""))
-            if cid.startswith("urn:certpass:category:"):
-                return unquote(cid[len("urn:certpass:category:"):])
-    return ""
-
-
-def _check_authority(credential: Mapping[str, Any], did: str, trust: TrustSource,
-                     run: _Run) -> None:
-    if "DigitalConformityCredential" not in _types(credential):
+def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run) -> None:
+    if inp.dcc is None:
         if trust.is_anchor(did):
             run.ok("authority", "issued by a trusted accreditation body")
         else:
             run.skip("authority", "not a conformity credential: no accreditation needed")
         return
-    issued = _when(credential.get("validFrom"))
-    assert issued is not None  # the schema requires validFrom
-    day = issued.date()
-    scheme, category, standards = _dcc_facts(credential)
+    day = inp.dcc.valid_from.date()
+    scheme, category, standards = _dcc_facts(inp.dcc)
     anchored = [f for f in trust.accreditations(did)
                 if trust.is_anchor(f.accreditor_did) and f.standard != "ISO/IEC 17025"]
     if not anchored:

@@ -22,6 +22,8 @@ from certpass.certificates import service as certificates
 from certpass.certificates.importer import bulk_mode
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.config import Settings
+from certpass.credentials import bundle
+from certpass.credentials import service as credentials
 from certpass.demo.generate import generate, read_items
 from certpass.ledger import service as ledger
 from certpass.projects import service as projects
@@ -66,7 +68,7 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
         )
     session.flush()
     for data in standards:
-        registry.link_standard(session, data)
+        registry.link_standard(session, data, actor)
     for row in read_items("categories.json"):
         registry.add_category(session, CategoryIn(**row), actor)
     for row in read_items("listings.json"):
@@ -112,7 +114,7 @@ def apply_operations(db: Database, settings: Settings, operations: Iterable[dict
     ops = list(operations)
     for start in range(0, len(ops), BATCH):
         with db.write() as session:
-            ctx = certificates.IssuingContext(session, settings)
+            ctx = credentials.issuing(session, settings)
             for op in ops[start:start + BATCH]:
                 kind = op["op"]
                 if kind == "issue":
@@ -144,6 +146,7 @@ def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     figures["certificate changes"] = sum(n for k, n in done.items() if k != "issue")
     with db.write() as session:
         figures["accounts"] = len(accounts.create_demo_accounts(session))
+        bundle.prepare(session, settings)  # the web serves the trust bundle from the start
         # The demo's history is provable from its first page view: sign a checkpoint now.
         figures["log entries"] = ledger.checkpoint_now(session, settings).size
     return figures

@@ -1,14 +1,16 @@
 """An independent monitor of a certpass log over HTTP.
 
 Each run: fetch the signed checkpoint, prove it extends the one saved in the state file,
-fetch the new entries (C2SP entry bundles), recompute the root from them, and replay the
-events into certificate statuses. Any fork, rewrite or gap is a problem; the state file
+check the stored checkpoints are still all there (none numbered missing, no fewer than last
+run, the head covered in time), fetch the new entries (C2SP entry bundles), recompute the
+root from them, and replay the events. Any fork, rewrite or gap is a problem; the state file
 only advances when a run finds none, so a problem is reported again until resolved.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -19,7 +21,7 @@ import httpx
 import rfc8785
 
 from certpass.errors import CertpassError
-from certpass.ledger import merkle, tiles
+from certpass.ledger import checkpoints, merkle, tiles
 from certpass.ledger.canonical import canonical_json
 from certpass.ledger.note import Checkpoint, Verifier, open_checkpoint
 
@@ -28,6 +30,11 @@ from certpass.ledger.note import Checkpoint, Verifier, open_checkpoint
 # replayed state with what the registry serves (``Audit``: state -> problems in words).
 Replay = Callable[[list[dict[str, Any]]], dict[str, Any]]
 Audit = Callable[[dict[str, Any]], list[str]]
+# Or a fold that carries its own state from run to run (``Fold``: state, new (index, event)
+# pairs -> state) and an inspection of the whole folded state (``Inspect``: state ->
+# (kind, message) problems).
+Fold = Callable[[dict[str, Any], list[tuple[int, dict[str, Any]]]], dict[str, Any]]
+Inspect = Callable[[dict[str, Any]], list[tuple[str, str]]]
 
 
 def replay_statuses(entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -48,6 +55,8 @@ class MonitorState:
     checkpoint: str = ""
     frontier: list[tuple[int, str]] = field(default_factory=list)  # compact range of [0, size)
     statuses: dict[str, Any] = field(default_factory=dict)
+    folded: dict[str, Any] = field(default_factory=dict)  # the Fold's state
+    checkpoints: int = 0  # how many checkpoints the log stored at the last good run
 
     @classmethod
     def load(cls, path: Path) -> MonitorState | None:
@@ -128,13 +137,16 @@ def run_monitor(
     client: httpx.Client | None = None,
     replay: Replay = replay_statuses,
     audit: Audit | None = None,
+    fold: Fold | None = None,
+    inspect: Inspect | None = None,
 ) -> MonitorReport:
-    """One monitoring pass; ``audit`` compares the state the whole log implies with the API."""
+    """One monitoring pass; ``audit`` compares the state the whole log implies with the API
+    (or ``inspect`` the state ``fold`` carries from run to run)."""
     report = MonitorReport(url)
     own_client = client is None
     client = client or httpx.Client(timeout=30.0)
     try:
-        _run(_Fetch(client, url), state_path, report, replay, audit)
+        _run(_Fetch(client, url), state_path, report, replay, audit, fold, inspect)
     except httpx.HTTPError as exc:
         report.problem("unreachable", f"{type(exc).__name__}: {exc}")
     finally:
@@ -144,7 +156,7 @@ def run_monitor(
 
 
 def _run(fetch: _Fetch, state_path: Path, report: MonitorReport, replay: Replay,
-         audit: Audit | None) -> None:  # fmt: skip
+         audit: Audit | None, fold: Fold | None, inspect: Inspect | None) -> None:  # fmt: skip
     state = MonitorState.load(state_path)
     vkey = fetch.get("/log/key").text.strip()
     if state is not None and state.vkey != vkey:
@@ -174,17 +186,45 @@ def _run(fetch: _Fetch, state_path: Path, report: MonitorReport, replay: Replay,
         except (CertpassError, KeyError, ValueError) as exc:
             report.problem("fork", f"checkpoint {new.size} does not extend {old.size}: {exc}")
             return
-    _check_entries(fetch, old, new, report, replay, audit)
+    count = _check_checkpoints(fetch, state, report)
+    _check_entries(fetch, old, new, report, replay, audit, fold, inspect)
     if report.ok:
+        old.checkpoints = count if count is not None else old.checkpoints
         old.vkey, old.size, old.checkpoint = vkey, new.size, note
         old.root = base64.b64encode(new.root).decode()
         old.save(state_path)
 
 
+def _check_checkpoints(fetch: _Fetch, state: MonitorState | None, report: MonitorReport
+                       ) -> int | None:
+    """The stored checkpoints as the instance counts them (GET /log/checkpoints): numbered
+    without gaps, no fewer than at the last good run, covering the head in time. None for an
+    instance that does not say."""
+    try:
+        raw = fetch.get("/log/checkpoints").json()
+        summary = checkpoints.CheckpointSummary.from_json(raw)
+        every_entries, every_seconds = int(raw["every_entries"]), float(raw["every_seconds"])
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:
+            return None
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        report.problem("checkpoints", f"/log/checkpoints is not a checkpoint summary: {exc}")
+        return None
+    previous = state.checkpoints if state is not None and state.checkpoints else None
+    for code, message in checkpoints.problems(
+            summary, every_entries=every_entries, every_seconds=every_seconds,
+            now=dt.datetime.now(dt.UTC), previous_count=previous):
+        report.problem(code, message)
+    return summary.count
+
+
 def _check_entries(fetch: _Fetch, state: MonitorState, new: Checkpoint, report: MonitorReport,
-                   replay: Replay, audit: Audit | None) -> None:  # fmt: skip
+                   replay: Replay, audit: Audit | None, fold: Fold | None,
+                   inspect: Inspect | None) -> None:  # fmt: skip
     frontier = [(lv, base64.b64decode(h)) for lv, h in state.frontier]
     events: list[dict[str, Any]] = []
+    indexed: list[tuple[int, dict[str, Any]]] = []
     expected = state.size
     try:
         for index, data in _bundles(fetch, state.size, new.size):
@@ -202,6 +242,7 @@ def _check_entries(fetch: _Fetch, state: MonitorState, new: Checkpoint, report: 
                 report.problem("entry", f"entry {index} is not canonical JSON")
                 continue
             events.append(event)
+            indexed.append((index, event))
     except (httpx.HTTPStatusError, ValueError, CertpassError) as exc:
         report.problem("gap", f"entries {expected}..{new.size - 1} cannot be fetched: {exc}")
         return
@@ -216,5 +257,10 @@ def _check_entries(fetch: _Fetch, state: MonitorState, new: Checkpoint, report: 
     if audit is not None:  # the whole state, every run: an old certificate edited counts too
         for message in audit(implied):
             report.problem("registry", message)
+    folded = fold(state.folded, indexed) if fold is not None else state.folded
+    if inspect is not None:
+        for kind, message in inspect(folded):
+            report.problem(kind, message)
     state.frontier = [(lv, base64.b64encode(h).decode()) for lv, h in frontier]
     state.statuses = implied
+    state.folded = folded

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import rfc8785
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
 from certpass.errors import InvalidInput, NotFound
 from certpass.ledger import keys, merkle, tiles
 from certpass.ledger.canonical import canonical_json
+from certpass.ledger.checkpoints import CheckpointSummary
 from certpass.ledger.errors import BadLogRequest, InvalidNote, InvalidProof, LogTampered
 from certpass.ledger.models import LogCheckpoint, LogEntry, LogHead, LogKey, LogSubtree
 from certpass.ledger.note import (
@@ -34,6 +35,7 @@ from certpass.ledger.note import (
 from certpass.ledger.receipt import build_receipt
 from certpass.store import savepoints
 from certpass.store.base import utcnow
+from certpass.store.session import CertpassSession
 
 HEAD_ID = 1
 _FRONTIER = "certpass.ledger.frontier"
@@ -108,7 +110,7 @@ def _write_pending(session: Session) -> None:
     frontier.entries, frontier.subtrees = [], []
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _write_before_commit(session: Session) -> None:
     if not session.in_nested_transaction():  # a savepoint's release writes nothing
         _write_pending(session)
@@ -252,6 +254,20 @@ def latest_checkpoint(session: Session) -> LogCheckpoint | None:
     return session.execute(
         select(LogCheckpoint).order_by(LogCheckpoint.id.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def checkpoint_summary(session: Session) -> CheckpointSummary:
+    """How many checkpoints are stored, their first and last numbers, and how much of the
+    head the newest covers (see ledger.checkpoints)."""
+    head = tree_size(session)
+    count, first, last = session.execute(select(
+        func.count(LogCheckpoint.id), func.min(LogCheckpoint.id), func.max(LogCheckpoint.id))
+    ).one()
+    newest = latest_checkpoint(session)
+    size = newest.size if newest is not None else 0
+    since = session.scalar(select(LogEntry.created_at).where(LogEntry.index == size)) \
+        if size < head else None
+    return CheckpointSummary(count or 0, first, last, size, head, since)
 
 
 def verifier(session: Session, settings: Settings) -> Verifier:

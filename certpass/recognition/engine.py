@@ -279,6 +279,8 @@ class RegistrySnapshot:
         self.blocs = {b: frozenset(m) for b, m in (blocs or {}).items()}
         # Every economy and bloc code the registry knows (empty: not checked).
         self.economies: frozenset[str] = frozenset()
+        # Every standard the registry records: designation -> editions (empty: not checked).
+        self.standards: dict[str, frozenset[str]] = {}
         self.body_economies = dict(body_economies or {})
         self.arrangements: dict[str, Arrangement] = {}
         self.homes = tuple(homes)
@@ -362,6 +364,14 @@ class RegistrySnapshot:
     @property
     def markets(self) -> list[str]:
         return sorted(self._index)
+
+    def schemes_accepted_in(self, market: str) -> list[str]:
+        """Source schemes some granting rule (arrangement or home scheme) names for a market."""
+        by_scheme = self._index.get(market, {})
+        return [s for s, rules in by_scheme.items() if s != "*" and any(r.kinds for r in rules)]
+
+    def home_of(self, scheme: str) -> SchemeHome | None:
+        return next((h for h in self.homes if h.scheme == scheme), None)
 
     def rules_for(self, market: str, scheme: str) -> list[_Rule]:
         by_scheme = self._index.get(market)
@@ -715,6 +725,14 @@ def _evaluate(
             )
         if a.origin.direct_trade and not cert.direct_trade:
             fail("origin", "origin-not-eligible", "goods not traded directly between the parties")
+        # The rule is about the goods, not the issuer: goods made in the market itself are
+        # not traded from the other party, whoever certified them.
+        if (a.origin.direct_trade or a.foreign_only) and cert.origin == market:
+            fail(
+                "origin",
+                "origin-not-eligible",
+                f"made in {market} for {market}: not goods from the other party",
+            )
         if len(reasons) == before:
             ok("origin", "made in {}, traded directly", cert.origin)
 

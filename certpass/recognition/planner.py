@@ -14,6 +14,7 @@ designation changes the outcome), so exactness does not need 2^markets enumerati
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from certpass.recognition.engine import (
     StandardApplied,
     decide,
 )
+from certpass.recognition.rules import KINDS_RECOGNISED
 
 INF = float("inf")
 MAX_ISSUERS_PER_SCHEME = 8  # bodies beyond these are interchangeable for the outcome
@@ -52,6 +54,7 @@ class SchemeCosts:
     builds_on: str | None = None  # scheme whose certificate replaces most of the testing
     reuse_test_cost: float = 0.0  # tests still needed when building on it
     reuse_test_days: int = 0
+    estimated: bool = False  # no figures recorded for the scheme: the catalogue's medians
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,26 @@ class Catalogue:
             schemes[item["scheme"]] = SchemeCosts(**item)
         conditions = {c["code"]: ConditionCost(**c) for c in doc.get("conditions", [])}
         return cls(schemes, conditions, doc.get("currency", "USD"))
+
+    def costs_for(self, scheme: str, kind: str) -> SchemeCosts:
+        """The recorded figures, or (marked estimated) the medians of the recorded schemes:
+        a scheme without figures is still a route, never silently left out."""
+        if scheme in self.schemes:
+            return self.schemes[scheme]
+        known = list(self.schemes.values())
+
+        def median(values: list[float]) -> float:
+            return statistics.median(values) if values else 0.0
+
+        return SchemeCosts(
+            scheme,
+            kind,
+            median([c.test_cost for c in known]),
+            median([c.certificate_fee for c in known]),
+            int(median([c.test_days for c in known])),
+            int(median([c.certificate_days for c in known])),
+            estimated=True,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +139,42 @@ class Assessment:
     opens: dict[str, Opening]
     prerequisite: str | None = None  # id of the assessment it builds on
     why: str = ""
+    certificate: CertificateFacts | None = None  # what the route would produce
+
+
+def route_schemes(
+    markets: Sequence[str], snapshot: RegistrySnapshot, catalogue: Catalogue
+) -> list[tuple[SchemeCosts, str]]:
+    """Every scheme whose documents some granting rule of an asked market accepts (the same
+    arrangements and home schemes the engine reads), plus the schemes they build on; each with
+    the catalogue's figures or an estimate, and the document kind to produce (the recorded
+    one, and also the one its home market accepts). Prerequisites come first."""
+    kinds: dict[str, list[str]] = {}
+    for m in markets:
+        for scheme in snapshot.schemes_accepted_in(m):
+            for r in snapshot.rules_for(m, scheme):
+                kinds.setdefault(scheme, []).extend(r.kinds)
+    pending = list(kinds)
+    while pending:  # bounded: each scheme is added once
+        builds_on = catalogue.schemes.get(pending.pop())
+        if builds_on and builds_on.builds_on and builds_on.builds_on not in kinds:
+            kinds[builds_on.builds_on] = []
+            pending.append(builds_on.builds_on)
+    out: list[tuple[SchemeCosts, str]] = []
+    for scheme in sorted(kinds):
+        accepted = kinds[scheme]
+        home = snapshot.home_of(scheme)
+        derived = (
+            home.certificate_kinds[0]
+            if home
+            else next((k for k in accepted if k in KINDS_RECOGNISED["certificates"]), None)
+            or (accepted[0] if accepted else "product-certificate")
+        )
+        costs = catalogue.costs_for(scheme, derived)
+        out.append((costs, costs.certificate_kind))
+        if home and costs.certificate_kind not in home.certificate_kinds:
+            out.append((costs, derived))  # the document its home market accepts
+    return sorted(out, key=lambda c: c[0].builds_on is not None)
 
 
 def candidates(
@@ -129,18 +188,21 @@ def candidates(
     refusals: dict[str, set[str]] = {m: set() for m in markets}
     out: list[Assessment] = []
     by_scheme: dict[str, list[Assessment]] = {}
-    # Schemes that build on others come after them so the prerequisites exist.
-    order = sorted(catalogue.schemes.values(), key=lambda c: c.builds_on is not None)
-    for costs in order:
+    for costs, kind in route_schemes(markets, snapshot, catalogue):
+        tag = "" if kind == costs.certificate_kind else f"[{kind}]"
         lab = _lab_for(costs.scheme, product, snapshot)
         seen_signatures: set[tuple] = set()
         market_rules = {m: snapshot.rules_for(m, costs.scheme) for m in markets}
+        signatures = {
+            m: _Signature(rules, snapshot, costs.scheme, product)
+            for m, rules in market_rules.items()
+        }
         answers: dict[tuple, Opening | None] = {}
         for issuer in _issuers_for(costs, markets, snapshot, product):
             cert = CertificateFacts(
                 number=f"plan:{costs.scheme}:{issuer}",
                 scheme=costs.scheme,
-                kind=costs.certificate_kind,
+                kind=kind,
                 issuer=issuer,
                 issuer_economy=snapshot.body_economies.get(issuer, ""),
                 status="valid",
@@ -160,7 +222,7 @@ def candidates(
                     refusals[m].add("no-arrangement")  # nothing to ask the engine
                     continue
                 # Issuers that the market's rules cannot tell apart get the same answer.
-                key = (m, _issuer_signature(issuer, rules, snapshot, costs.scheme, product))
+                key = (m, signatures[m](issuer))
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
@@ -175,10 +237,15 @@ def candidates(
             if not opens or signature in seen_signatures:
                 continue
             seen_signatures.add(signature)
+            estimate = (
+                f" (no cost figures recorded for {costs.scheme}: medians of the recorded schemes)"
+                if costs.estimated
+                else ""
+            )
             fi = costs.factory_inspection_cost if costs.own_factory_inspection else 0.0
             fi_days = costs.factory_inspection_days if costs.own_factory_inspection else 0
             full = Assessment(
-                id=f"{costs.scheme}@{issuer}",
+                id=f"{costs.scheme}{tag}@{issuer}",
                 scheme=costs.scheme,
                 issuer=issuer,
                 lab=lab,
@@ -186,13 +253,14 @@ def candidates(
                 days=costs.test_days + costs.certificate_days + fi_days,
                 opens=opens,
                 why=f"full {costs.scheme} testing at a {costs.lab_role} ({lab or issuer}), "
-                f"certificate from {issuer}",
+                f"certificate from {issuer}{estimate}",
+                certificate=cert,
             )
             variants = [full]
             for base in by_scheme.get(costs.builds_on or "", []):
                 variants.append(
                     Assessment(
-                        id=f"{costs.scheme}@{issuer}<-{base.id}",
+                        id=f"{costs.scheme}{tag}@{issuer}<-{base.id}",
                         scheme=costs.scheme,
                         issuer=issuer,
                         lab=lab,
@@ -201,7 +269,8 @@ def candidates(
                         opens=opens,
                         prerequisite=base.id,
                         why=f"{costs.scheme} certificate from {issuer} building on {base.id}: "
-                        f"only the remaining tests are run",
+                        f"only the remaining tests are run{estimate}",
+                        certificate=cert,
                     )
                 )
             for a in variants:
@@ -210,26 +279,44 @@ def candidates(
     return out, refusals
 
 
-def _issuer_signature(
-    body: str, rules: Sequence[Any], snapshot: RegistrySnapshot, scheme: str, product: ProductFacts
-) -> tuple:
-    """What the engine can see of an issuer under these rules; equal signatures, equal answers."""
-    designated = tuple(
-        body in r.designated or any(body in v for v in r.designated_by_std.values())
-        for r in rules
-        if r.designated or r.designated_by_std
-    )
-    economy = (
-        snapshot.body_economies.get(body, "")
-        if any(r.issuer_economies or r.a.foreign_only for r in rules)
-        else ""
-    )
-    listed = (
-        tuple(snapshot.is_listed(scheme, "issuer", body, s.designation) for s in product.standards)
-        if any(r.a.require_scheme_listed_issuer for r in rules)
-        else ()
-    )
-    return designated, economy, listed
+class _Signature:
+    """What the engine can see of an issuer under some rules (designation lists for the
+    product's standards, the issuer's economy where a rule reads it, the scheme's listing);
+    equal signatures, equal answers. Built once per set of rules: bodies named by no list
+    share one designation part."""
+
+    def __init__(
+        self, rules: Sequence[Any], snapshot: RegistrySnapshot, scheme: str, product: ProductFacts
+    ) -> None:
+        sets: list[frozenset[str]] = []
+        for r in rules:
+            if r.designated:
+                sets.append(r.designated)
+            for st in product.standards:
+                per = r.designated_by_std.get(st.designation)
+                if per is not None:
+                    sets.append(per)
+        self.sets = sets
+        self.named = frozenset().union(*sets) if sets else frozenset()
+        self.nobody = (False,) * len(sets)
+        self.economy = any(r.issuer_economies or r.a.foreign_only for r in rules)
+        self.listing = any(r.a.require_scheme_listed_issuer for r in rules)
+        self.snapshot, self.scheme, self.standards = snapshot, scheme, product.standards
+
+    def __call__(self, body: str) -> tuple:
+        designated = (
+            tuple(body in x for x in self.sets) if body in self.named else self.nobody
+        )
+        economy = self.snapshot.body_economies.get(body, "") if self.economy else ""
+        listed = (
+            tuple(
+                self.snapshot.is_listed(self.scheme, "issuer", body, s.designation)
+                for s in self.standards
+            )
+            if self.listing
+            else ()
+        )
+        return designated, economy, listed
 
 
 def _issuers_for(
@@ -247,12 +334,17 @@ def _issuers_for(
         for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
             designations[body] = designations.get(body, 0) + 1
     pool = [*costs.issuers, *designations, *snapshot.listed.get((costs.scheme, "issuer"), ())]
+    signature = _Signature(rules, snapshot, costs.scheme, product)
     chosen: dict[tuple, tuple[int, str]] = {}
     for body in dict.fromkeys(pool):
-        signature = _issuer_signature(body, rules, snapshot, costs.scheme, product)
-        if signature not in chosen:
-            chosen[signature] = (designations.get(body, 0), body)
+        key = signature(body)
+        if key not in chosen:
+            chosen[key] = (designations.get(body, 0), body)
     ranked = sorted(chosen.values(), key=lambda x: -x[0])
+    if not ranked:
+        # No body recorded for the scheme: rules that name no body cannot tell bodies apart,
+        # so one stands for all (rules that do name bodies refuse it, as they should).
+        return [f"any {costs.scheme} body"]
     return [body for _, body in ranked[:MAX_ISSUERS_PER_SCHEME]]
 
 
@@ -352,17 +444,19 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             total = fixed + sum(assigned)
             if total < best_total:
                 best_total, best_set = total, sorted(included)
-            # Optional extras that would serve some market more cheaply.
-            gains = [
-                (
-                    sum(max(0.0, assigned[j] - cost[i][j]) for j in range(k))
-                    - extra_fixed(i, included),
-                    i,
-                )
-                for i in undecided
-            ]
-            gains = [(g, i) for g, i in gains if any(cost[i][j] < assigned[j] for j in range(k))]
-            if not gains:
+            # Optional extras that would serve some market more cheaply. Adding a set S saves
+            # at most the sum of what each member saves alone and costs at least their own
+            # fixed costs, so no extension beats the best unless some member's own saving
+            # exceeds its fixed cost by enough (the slack): a bound that ends most branches.
+            gains = []
+            slack = 0.0
+            for i in undecided:
+                row = cost[i]
+                saving = sum(assigned[j] - row[j] for j in range(k) if row[j] < assigned[j])
+                if saving > 0:
+                    gains.append((saving - extra_fixed(i, included), i))
+                    slack += max(0.0, saving - cands[i].fixed_cost)
+            if not gains or total - slack >= best_total:
                 return
             _, pick = max(gains)
             branch = [pick]
@@ -442,6 +536,8 @@ class Plan:
     lead_time_days: int
     currency: str
     candidates_considered: int
+    # The certificate each opened market rests on: the one the engine confirmed it with.
+    certificates: Mapping[str, CertificateFacts] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -474,12 +570,34 @@ class Plan:
                     "arrangement": o.arrangement,
                     "cost": o.cost,
                     "days": o.days,
+                    "confirmed_by": "engine.decide" if m in self.certificates else "",
+                    "scheme": self.certificates[m].scheme if m in self.certificates else "",
                 }
                 for m, o in self.opened.items()
             },
             "unopened": {m: list(r) for m, r in self.unopened.items()},
             "candidates_considered": self.candidates_considered,
         }
+
+
+def _unconfirmed(
+    served: Mapping[str, int],
+    cands: Sequence[Assessment],
+    on: dt.date,
+    snapshot: RegistrySnapshot,
+    refusals: dict[str, set[str]],
+) -> list[tuple[str, int]]:
+    """The (market, assessment) pairs whose opening `engine.decide` does not confirm."""
+    out = []
+    for m, i in served.items():
+        o, cert = cands[i].opens[m], cands[i].certificate
+        if cert is None:
+            continue  # a hand-made candidate (solver tests): nothing to ask the engine
+        d = decide(cert, m, on, snapshot, explain=False)
+        if d.decision != o.decision or tuple(d.condition_codes) != o.conditions:
+            refusals[m].update(d.reason_codes)
+            out.append((m, i))
+    return out
 
 
 def plan(
@@ -491,29 +609,41 @@ def plan(
 ) -> Plan:
     markets = list(dict.fromkeys(markets))
     cands, refusals = candidates(product, markets, on, snapshot, catalogue)
-    openable = [m for m in markets if any(m in a.opens for a in cands)]
+    # Every market the plan opens is confirmed by the engine on the very certificate the
+    # chosen route produces; an opening the engine does not confirm is dropped and the plan
+    # solved again (bounded: each round drops at least one opening).
+    for _ in range(len(markets) * max(1, len(cands)) + 1):
+        openable = [m for m in markets if any(m in a.opens for a in cands)]
+        total, chosen = solve(cands, openable)
+        if total == INF:
+            total, chosen = 0.0, []
+        # Each market goes to its cheapest chosen opening (ties: the earlier assessment).
+        served: dict[str, int] = {}
+        for m in openable:
+            served[m] = min(
+                (i for i in chosen if m in cands[i].opens),
+                key=lambda i: (cands[i].opens[m].cost, i),
+            )
+        disputed = _unconfirmed(served, cands, on, snapshot, refusals)
+        if not disputed:
+            break
+        for m, i in disputed:
+            del cands[i].opens[m]
     unopened = {
         # A specific refusal says more than "no arrangement" from schemes with no rules there.
         m: tuple(sorted(refusals[m] - {"no-arrangement"})) or ("no-arrangement",)
         for m in markets
-        if m not in openable
+        if m not in served
     }
-    total, chosen = solve(cands, openable)
-    if total == INF:
-        total, chosen = 0.0, []
-    # Each market goes to its cheapest chosen opening (ties: the earlier assessment).
-    served: dict[str, int] = {}
-    for m in openable:
-        served[m] = min(
-            (i for i in chosen if m in cands[i].opens), key=lambda i: (cands[i].opens[m].cost, i)
-        )
     ids = {a.id: i for i, a in enumerate(cands)}
     steps: list[PlanStep] = []
     cert_step: dict[int, int] = {}
     finish: dict[int, int] = {}
     for i in sorted(chosen, key=lambda i: len(closure(i, cands, ids))):
         a = cands[i]
-        costs = catalogue.schemes[a.scheme]
+        kind = a.certificate.kind if a.certificate else ""
+        costs = catalogue.costs_for(a.scheme, kind)
+        kind = kind or costs.certificate_kind
         pre = ids.get(a.prerequisite) if a.prerequisite else None
         start = finish.get(pre, 0) if pre is not None else 0
         test_cost = costs.reuse_test_cost if pre is not None else costs.test_cost
@@ -543,7 +673,7 @@ def plan(
                 a.fixed_cost - test_cost,
                 a.days - test_days,
                 after=(len(steps),),
-                why=f"{a.scheme} {costs.certificate_kind} from {a.issuer}; opens "
+                why=f"{a.scheme} {kind} from {a.issuer}; opens "
                 f"{', '.join(own) or 'no market directly'}",
             )
         )
@@ -584,4 +714,5 @@ def plan(
         lead,
         catalogue.currency,
         len(cands),
+        {m: c for m, i in served.items() if (c := cands[i].certificate) is not None},
     )

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.certificates import service as certificates
+from certpass.credentials.verifier import VerificationResult
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.projects.models import CooperationProject
-from certpass.recognition import planner
+from certpass.recognition import inputs, planner
 from certpass.recognition.engine import Decision, RegistrySnapshot, decide
 from certpass.recognition.models import ArrangementRecord, ArrangementVersion
 from certpass.recognition.rules import STATUSES, Arrangement, InvalidArrangement, StatusChange
@@ -32,7 +33,6 @@ from certpass.recognition.snapshot import (
     facts_for,
     facts_from_credential,
     load_snapshot,
-    split_ref,
 )
 from certpass.store.base import utcnow
 
@@ -234,6 +234,32 @@ def arrangement_detail(session: Session, record: ArrangementRecord) -> dict[str,
     }
 
 
+def arrangement_view(session: Session, id_: str) -> dict[str, Any]:
+    """Every rule of one arrangement, recorded or not: a scheme's home-market rule
+    (``home:CCC``) exists only in the snapshot, built from the scheme's home markets, and is
+    shown like the recorded ones (decisions link to it)."""
+    record = session.get(ArrangementRecord, id_)
+    if record is not None:
+        a = Arrangement.from_dict(record.rules)
+        return {**arrangement_summary(record), "rules": record.rules, "recorded": True,
+                "accepted_kinds": list(a.accepted_kinds())}
+    a = load_snapshot(session).arrangements.get(id_)
+    if a is None:
+        raise NotFound(f"no arrangement {id_!r} is recorded",
+                       hint="list them with GET /api/arrangements")
+    return {
+        "id": a.id, "title_en": a.title_en, "title_zh": a.title_zh, "kind": a.kind,
+        "status": a.status_history[-1].status if a.status_history else "in-force",
+        "markets": list(a.markets), "recognises": list(a.recognises),
+        "valid_from": a.valid_from, "valid_until": a.valid_until, "project": None,
+        "version": None, "source": "the scheme's home markets in the registry "
+        f"(/schemes/{', '.join(a.scope.source_schemes)})",
+        "updated_at": None, "updated_by": None,
+        "rules": a.to_dict(), "recorded": False, "accepted_kinds": list(a.accepted_kinds()),
+        "history": [],
+    }
+
+
 # --- decisions ------------------------------------------------------------------------------
 
 
@@ -296,6 +322,23 @@ def decide_for_verified(credential: dict[str, Any], market: str, on: dt.date,
     return decide(facts, code, on, snapshot)
 
 
+def for_verified(result: VerificationResult, market: str, on: dt.date,
+                 snapshot: RegistrySnapshot | None) -> dict[str, Any]:
+    """What `verify --market` and `POST /api/verify?market=` add: the recognition decision
+    for the verified credential, or why none was made. The engine trusts the credential's
+    facts (and that its status was checked), so only a `valid` verdict is decided."""
+    if snapshot is None:
+        return {"market": market, "decision": None,
+                "skipped": "recognition needs the registry (arrangements, schemes, bodies); "
+                           "verify against the live database to get a decision"}
+    code = check_market(snapshot, market)
+    if not result.valid or result.credential is None:
+        return {"market": code, "decision": None,
+                "skipped": f"the credential did not verify ({result.verdict}): no decision "
+                           "is made for it"}
+    return decide_for_verified(result.credential, code, on, snapshot).to_json()
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 
@@ -315,16 +358,11 @@ def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: s
         code = check_market(snap, m, allow_bloc=True)
         expanded.extend(sorted(snap.blocs[code]) if code in snap.blocs else [code])
     origin_code = check_market(snap, origin)
-    if not standards:
-        raise InvalidInput("name at least one standard applied, e.g. IEC 60335-1:2020")
-    applied = tuple(split_ref(s) for s in standards)
-    missing = [s.designation for s in applied if not s.edition]
-    if missing:
-        raise InvalidInput(f"standard(s) without an edition: {', '.join(missing)}",
-                           hint='write the edition, e.g. "IEC 60335-1:2020" or "GB 4706.1-2005"')
-    product = planner.ProductFacts(hs.strip(), applied, origin_code, category)
+    hs_code = inputs.check_hs(hs)
+    applied = inputs.check_standards(standards, snap.standards)
+    product = planner.ProductFacts(hs_code, applied, origin_code, category)
     result = planner.plan(product, expanded, on, snap, catalogue()).to_json()
-    result["product"] = {"hs": hs, "standards": list(standards), "origin": origin_code,
+    result["product"] = {"hs": hs_code, "standards": list(standards), "origin": origin_code,
                          "category": category}
     result["asked"] = list(markets)
     return result

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from certpass.certificates.lifecycle import effective_status
 from certpass.certificates.models import Certificate
-from certpass.errors import InvalidInput
+from certpass.credentials import dcc
 from certpass.ledger.stamped import StampedCache
 from certpass.recognition.engine import (
     CertificateFacts,
@@ -158,6 +158,10 @@ def build_snapshot(
         body_economies={b["id"]: b["economy_code"] for b in bodies},
     )
     snapshot.economies = frozenset(e["code"] for e in economies)
+    editions: dict[str, set[str]] = {}
+    for s in by_ref.values():
+        editions.setdefault(s["designation"], set()).add(s["edition"])
+    snapshot.standards = {d: frozenset(e) for d, e in editions.items()}
     return snapshot
 
 
@@ -263,56 +267,25 @@ def facts_for(certificate: Certificate, on: dt.date) -> CertificateFacts:
     )
 
 
-_SUBJECT_NAME = re.compile(r"certificate (?P<number>.+), issue \d+$")
-_SCHEME_CODE = re.compile(r"\((?P<code>[^()]+)\)\s*$")
-
-
 def facts_from_credential(credential: Mapping[str, Any], on: dt.date) -> CertificateFacts:
-    """The engine's view of a just-verified UNTP DCC (certpass/credentials/dcc.py shape).
+    """The engine's view of a just-verified UNTP DCC, read with the one DCC reader
+    (certpass.credentials.dcc.read_dcc).
 
     A credential does not carry the testing route, the labs or the test reports, so those
     are left unknown and the engine answers conservatively: an arrangement that checks them
     refuses or adds a condition rather than assume the best."""
-    try:
-        subject = credential["credentialSubject"]
-        scope = subject.get("scope") or {}
-        description = str(subject.get("description", ""))
-        m = _SCHEME_CODE.search(str(scope.get("description", "")))
-        scheme = m["code"] if m else description.split(" ", 1)[0]
-        m = _SUBJECT_NAME.search(str(subject.get("name", "")))
-        number = m["number"] if m else str(subject.get("id", ""))
-        issuer = credential["issuer"]
-        issuer_did = issuer["id"] if isinstance(issuer, Mapping) else str(issuer)
-        issuer_id = issuer_did.rsplit("bodies:", 1)[-1].split("#", 1)[0]
-        assessments = subject.get("assessment") or []
-        standards = tuple(
-            dict.fromkeys(
-                split_ref(a["referenceStandard"]["name"])
-                for a in assessments
-                if a.get("referenceStandard")
-            )
-        )
-        first = assessments[0] if assessments else {}
-        hs = ""
-        for pv in first.get("assessedProduct") or ():
-            for c in pv.get("product", {}).get("productCategory") or ():
-                hs = hs or c.get("code", "")
-        origin = ""
-        for fv in first.get("assessedFacility") or ():
-            origin = origin or fv.get("facility", {}).get("countryOfOperation", "")
-        if not origin:
-            org = first.get("assessedOrganisation") or subject.get("issuedToParty") or {}
-            origin = (org.get("address") or {}).get("addressCountry", "")
-        valid_from = dt.date.fromisoformat(str(credential["validFrom"])[:10])
-        until = credential.get("validUntil")
-        valid_until = dt.date.fromisoformat(str(until)[:10]) if until else None
-        holder = (subject.get("issuedToParty") or {}).get("name", "")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InvalidInput(
-            f"the credential is not a certpass Digital Conformity Credential: {exc!r}",
-            hint="pass the verified credential JSON (credentialSubject, issuer, validFrom)",
-        ) from None
-    kind = "test-report" if subject.get("attestationType") == "testing" else (
+    inp = dcc.read_dcc(credential)
+    number, scheme = inp.certificate_number, inp.scheme.code
+    issuer_id = inp.issuer.id.rsplit("bodies:", 1)[-1].split("#", 1)[0]
+    standards = tuple(dict.fromkeys(
+        split_ref(s.designation if isinstance(s, dcc.StandardRef) else s)
+        for s in inp.standards))
+    hs = next((p.hs_code for p in inp.products if p.hs_code), "") or ""
+    origin = inp.factories[0].economy if inp.factories else ""
+    valid_from = inp.valid_from.date()
+    valid_until = inp.valid_until.date() if inp.valid_until else None
+    holder = inp.holder.name
+    kind = "test-report" if inp.attestation_type == "testing" else (
         DEFAULT_KINDS.get(scheme, "product-certificate")
     )
     # The verifier has already checked the status list; past validUntil it is expired.

@@ -65,6 +65,7 @@ def add_economies(session: Session, rows: Iterable[EconomyIn], actor: Actor) -> 
         if missing:
             raise InvalidInput(f"bloc {row.code} names unknown members {missing}")
         session.merge(Economy(**row.model_dump()))
+        _log(session, "economy.recorded", actor, economy=row.model_dump(mode="json"))
     return len(rows)
 
 
@@ -75,11 +76,9 @@ def add_body(session: Session, data: BodyIn, actor: Actor) -> Body:
     body = Body(**data.model_dump())
     session.add(body)
     session.flush()
-    append_event(session, {
-        "type": "body.registered", "at": utcnow().isoformat(), "actor": actor.label,
-        "body": {"id": body.id, "name_en": body.name_en, "economy": body.economy_code,
-                 "roles": body.roles},
-    })
+    _log(session, "body.registered", actor, body={
+        "id": body.id, "name_en": body.name_en, "economy": body.economy_code,
+        "roles": body.roles})
     return body
 
 
@@ -92,6 +91,7 @@ def add_scheme(session: Session, data: SchemeIn, actor: Actor) -> Scheme:
         get(session, Economy, market)
     scheme = Scheme(**data.model_dump())
     session.add(scheme)
+    _log(session, "scheme.recorded", actor, scheme=data.model_dump(mode="json"))
     return scheme
 
 
@@ -100,18 +100,25 @@ def add_standard(session: Session, data: StandardIn, actor: Actor) -> Standard:
     _require_new(session, Standard, data.ref)
     session.add(Standard(**data.model_dump(exclude={"adopts_ref", "replaced_by_ref"})))
     session.flush()
-    return link_standard(session, data)
+    _log(session, "standard.recorded", actor,
+         standard=data.model_dump(mode="json", exclude={"adopts_ref", "replaced_by_ref"}))
+    return link_standard(session, data, actor)
 
 
-def link_standard(session: Session, data: StandardIn) -> Standard:
+def link_standard(session: Session, data: StandardIn, actor: Actor) -> Standard:
     """Adoption and replacement links, set once both ends exist."""
+    actor.require_admin("link standards")
     standard = get(session, Standard, data.ref)
+    if not (data.adopts_ref or data.replaced_by_ref):
+        return standard
     if data.adopts_ref:
         get(session, Standard, data.adopts_ref)
         standard.adopts_ref = data.adopts_ref
     if data.replaced_by_ref:
         get(session, Standard, data.replaced_by_ref)
         standard.replaced_by_ref = data.replaced_by_ref
+    _log(session, "standard.linked", actor, standard={
+        "ref": data.ref, "adopts": data.adopts_ref, "replaced_by": data.replaced_by_ref})
     return standard
 
 
@@ -120,6 +127,7 @@ def add_category(session: Session, data: CategoryIn, actor: Actor) -> ProductCat
     _require_new(session, ProductCategory, data.code)
     category = ProductCategory(**data.model_dump())
     session.add(category)
+    _log(session, "category.recorded", actor, category=data.model_dump(mode="json"))
     return category
 
 
@@ -129,6 +137,7 @@ def add_listing(session: Session, data: ListingIn, actor: Actor) -> SchemeListin
     get(session, Body, data.body_id)
     listing = SchemeListing(**data.model_dump())
     session.add(listing)
+    _log(session, "listing.recorded", actor, listing=data.model_dump(mode="json"))
     return listing
 
 
@@ -155,14 +164,28 @@ def accredit(session: Session, data: AccreditationIn, actor: Actor) -> Accredita
     return acc
 
 
+def accreditations_granted(session: Session, accreditor_id: str) -> list[Accreditation]:
+    """What one accreditation body has granted, newest first."""
+    return list(session.scalars(select(Accreditation)
+                                .where(Accreditation.accreditor_id == accreditor_id)
+                                .order_by(Accreditation.valid_from.desc(),
+                                          Accreditation.number)))
+
+
+def accreditation(session: Session, number: str) -> Accreditation:
+    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
+    if acc is None:
+        raise NotFound(f"unknown accreditation {number!r}",
+                       hint="check the number on the accreditation certificate")
+    return acc
+
+
 def change_accreditation(
     session: Session, number: str, actor: Actor, *, status: str | None = None,
     scope: dict[str, list[str]] | None = None, valid_until: dt.date | None = None,
     reason: str,
 ) -> Accreditation:
-    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
-    if acc is None:
-        raise NotFound(f"unknown accreditation {number!r}")
+    acc = accreditation(session, number)
     actor.require_accreditor(acc.accreditor_id, "change this accreditation")
     if status is not None:
         if status not in ("active", "suspended", "withdrawn"):
@@ -185,17 +208,20 @@ def change_accreditation(
     return acc
 
 
+def _log(session: Session, kind: str, actor: Actor, **what: Any) -> None:
+    """Every registry change is a log entry: derived caches and monitors rely on it."""
+    append_event(session, {"type": kind, "at": utcnow().isoformat(), "actor": actor.label,
+                           **what})
+
+
 def _accreditation_in(acc: Accreditation) -> dict[str, Any]:
     return {k: getattr(acc, k) for k in AccreditationIn.model_fields}
 
 
 def _log_accreditation(session: Session, kind: str, acc: Accreditation, actor: Actor,
                        body: Body) -> None:
-    append_event(session, {
-        "type": kind, "at": utcnow().isoformat(), "actor": actor.label,
-        "accreditation": {
+    _log(session, kind, actor, accreditation={
             "number": acc.number, "accreditor": acc.accreditor_id, "body": body.id,
             "standard": acc.standard, "scope": acc.scope, "status": acc.status,
             "valid_from": acc.valid_from.isoformat(), "valid_until": acc.valid_until.isoformat(),
-        },
     })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,11 +10,12 @@ from pathlib import Path
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from certpass.errors import Conflict
+from certpass.store.session import CertpassSession
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITE = "certpass_write"
@@ -84,10 +86,12 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self._readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._writers = sessionmaker(
-            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
-        )
+        self._outer: OuterTransaction | None = None
+        self._readers = sessionmaker(self.engine, class_=CertpassSession,
+                                     expire_on_commit=False)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._writers = sessionmaker(self._write_engine, class_=CertpassSession,
+                                     expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -106,9 +110,13 @@ class Database:
         """One transaction: everything inside commits together, or nothing does. A unique
         key taken by a concurrent writer between a service's check and its commit (say, two
         requests issuing the same new number at once on PostgreSQL) is a Conflict, not a
-        crash: nothing was written, and the retry meets the service's own check."""
+        crash: nothing was written, and the retry meets the service's own check.
+
+        On a database ``joining`` an outer transaction, the session joins it instead: its
+        commit releases a savepoint and the outer transaction's owner commits."""
+        factory = self._writers if self._outer is None else self._outer.session
         try:
-            with self._writers() as session, session.begin():
+            with factory() as session, session.begin():
                 yield session
         except IntegrityError as exc:
             if not _unique_violation(exc):
@@ -116,5 +124,56 @@ class Database:
             raise Conflict("another request wrote the same record at the same moment",
                            hint="nothing was written; send the request again") from exc
 
+    def outer_transaction(self) -> OuterTransaction:
+        """A write transaction on a connection of its own, held open across several
+        ``write()``s of a ``joining`` database and committed (or rolled back) by its owner."""
+        return OuterTransaction(self._write_engine)
+
+    def joining(self, outer: OuterTransaction) -> Database:
+        """This database (same engine and readers) whose ``write()`` joins `outer`."""
+        joined = copy.copy(self)
+        joined._outer = outer
+        return joined
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class OuterTransaction:
+    """SQLAlchemy's recipe "joining a Session into an external transaction": a connection
+    and its transaction begun here; each session bound to the connection with
+    ``join_transaction_mode="create_savepoint"`` works in a savepoint of it, so its commit
+    keeps its rows in the outer transaction and its rollback undoes only its own work.
+    Nothing is durable until ``commit()``. Used by the idempotency middleware: the key, the
+    handler's writes and the stored response commit together. One thread at a time."""
+
+    def __init__(self, bind: Engine) -> None:
+        self.connection: Connection = bind.connect()
+        self._transaction: RootTransaction | None = None
+        try:
+            self._transaction = self.connection.begin()
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def session(self) -> Session:
+        return CertpassSession(bind=self.connection, join_transaction_mode="create_savepoint",
+                               expire_on_commit=False)
+
+    def commit(self) -> None:
+        try:
+            if self._transaction is not None:
+                self._transaction.commit()
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        try:
+            if self._transaction is not None and self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._transaction = None
+        self.connection.close()

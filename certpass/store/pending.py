@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from certpass.store import savepoints
 from certpass.store.base import Base
+from certpass.store.session import CertpassSession
 
 _PENDING = "certpass.pending"
 _IDS = "certpass.pending.ids"
@@ -110,12 +111,12 @@ def _free_ids(conn: Connection, table: Table) -> Iterator[int]:
     yield from itertools.count((last or 0) + 1)
 
 
-@event.listens_for(Session, "do_orm_execute")
+@event.listens_for(CertpassSession, "do_orm_execute")
 def _before_statement(state: ORMExecuteState) -> None:
     flush(state.session)
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(CertpassSession, "before_commit")
 def _before_commit(session: Session) -> None:
     if not session.in_nested_transaction():  # a savepoint's release writes nothing
         flush(session)

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from certpass.store.session import CertpassSession
+
 _ROLLED_BACK = "certpass.savepoints.rolled_back"
 _followed: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], Any]]] = {}
 
@@ -28,7 +30,7 @@ def _marks(session: Session) -> dict[str, list[Any]]:
     return session.info.setdefault("certpass.savepoints.marks", {})
 
 
-@event.listens_for(Session, "after_transaction_create")
+@event.listens_for(CertpassSession, "after_transaction_create")
 def _begin(session: Session, transaction: Any) -> None:
     if transaction.nested:
         for key, (mark, _) in _followed.items():
@@ -36,12 +38,12 @@ def _begin(session: Session, transaction: Any) -> None:
             _marks(session).setdefault(key, []).append(None if state is None else mark(state))
 
 
-@event.listens_for(Session, "after_rollback")
+@event.listens_for(CertpassSession, "after_rollback")
 def _note_rollback(session: Session) -> None:
     session.info[_ROLLED_BACK] = True
 
 
-@event.listens_for(Session, "after_transaction_end")
+@event.listens_for(CertpassSession, "after_transaction_end")
 def _end(session: Session, transaction: Any) -> None:
     rolled_back = session.info.pop(_ROLLED_BACK, False)
     if transaction.parent is None:  # the whole transaction: written at commit, or discarded

@@ -17,10 +17,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass import __version__
 from certpass.config import Settings
-from certpass.errors import CertpassError, RateLimited, error_body
+from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
+from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyRateLimit
 
 log = logging.getLogger("certpass.web")
@@ -40,6 +42,8 @@ class BodyLimit:
         limit = self.limit
         if scope["path"].startswith(("/api/import", "/portal/import")):
             limit = scope["app"].state.settings.max_upload_bytes if "app" in scope else limit
+        elif scope["path"] == "/verify" and "app" in scope:  # a QR photo, and the form around it
+            limit = max(limit, scope["app"].state.settings.photo_max_bytes + 65_536)
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._refuse(send, limit)
@@ -125,6 +129,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         "signed credentials; a public transparency log. Reads are public; writes need a "
         "bearer token (`certpass tokens create`).",
         lifespan=_background_jobs,
+        docs_url=None,  # served by certpass.web.pages.docs from packaged assets, no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -135,9 +141,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                        burst=settings.verify_burst)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    docs.mount_assets(app)
     return app
 
 
@@ -174,7 +182,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _certpass_error(_request: Request, exc: CertpassError) -> Response:
         if wants_html(_request):
             return render_error(_request, exc.http_status, exc.code, exc.message, exc.hint)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers = ({"Retry-After": str(exc.retry_after)}
+                   if isinstance(exc, RateLimited | Busy) else None)
         return JSONResponse({"error": exc.diagnostics()}, status_code=exc.http_status,
                             headers=headers)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
@@ -21,24 +20,12 @@ from certpass.web.idempotency import STATE_KEY
 
 
 def get_db(request: Request) -> Database:
-    session = request.scope.get("state", {}).get(STATE_KEY)
-    if session is not None:  # an Idempotency-Key request: join its open transaction
-        return _JoinedDatabase(request.app.state.db, session)
+    """The app's database; for an Idempotency-Key request, one whose ``write()`` joins the
+    request's outer transaction (the middleware commits it with the stored response)."""
+    outer = request.scope.get("state", {}).get(STATE_KEY)
+    if outer is not None:
+        return request.app.state.db.joining(outer)
     return request.app.state.db
-
-
-class _JoinedDatabase(Database):
-    """The app's database, whose ``write()`` is a savepoint in the request's transaction
-    (opened by the idempotency middleware, which commits it with the stored response)."""
-
-    def __init__(self, db: Database, session: Session) -> None:
-        self.__dict__.update(db.__dict__)
-        self._session = session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        with self._session.begin_nested():
-            yield self._session
 
 
 def get_settings(request: Request) -> Settings:
@@ -50,7 +37,7 @@ def read_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
         yield session
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -62,14 +49,16 @@ def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is None:
         raise Unauthenticated(
             "this operation needs an account",
             hint="send `Authorization: Bearer <token>`; create one with `certpass tokens create`"
                  + ("" if need_write else " (a read-scope token is enough)"))
     with db.read() as session:
-        return accounts.authenticate(session, token, need_write=need_write)
+        actor = accounts.authenticate(session, token, need_write=need_write)
+    request.state.token_key_id = token.split("_", 2)[1]  # the parent of tokens it makes
+    return actor
 
 
 def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
@@ -78,7 +67,8 @@ def writer(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
 
 
 def account(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor:
-    """Any signed-in user, read-scope tokens included (e.g. to subscribe to alerts)."""
+    """Any signed-in user, read-scope tokens included: for reads that belong to a user
+    (their subscriptions, their tokens). Never for a write: use ``writer``."""
     return _authenticated(request, db, need_write=False)
 
 
@@ -94,8 +84,11 @@ def password_or_token(request: Request, db: Annotated[Database, Depends(get_db)]
         username, sep, password = decoded.partition(":")
         if not sep:
             raise Unauthenticated("malformed Basic credentials")
-        with db.read() as session:
-            return accounts.actor_of(accounts.check_password(session, username, password))
+        # The app's own database, not a request transaction: a failure stays recorded.
+        client = request.client.host if request.client else "unknown"
+        request.state.password_checked = True  # re-authenticated (e.g. to set a password)
+        return accounts.login(request.app.state.db, request.app.state.settings, username,
+                              password, client).actor
     return writer(request, db)
 
 

@@ -3,11 +3,13 @@ writes twice.
 
 How it holds together: for a write request (POST, PUT, PATCH, DELETE under /api/) that
 carries the header from an authenticated token user, this middleware opens the write
-transaction *before* the handler runs and claims the key in it (unique on user and key, so a
+transaction *before* the handler runs (``Database.outer_transaction``: SQLAlchemy's "join an
+external transaction" recipe) and claims the key in it (unique on user and key, so a
 concurrent duplicate waits on the constraint and then finds the first result). The handler's
-``db.write()`` joins that transaction as a savepoint (see ``deps.get_db``), the response is
-stored in the same transaction, and only then does it commit and the client see the answer.
-A crash therefore leaves either the write with its key and response, or neither.
+``db.write()`` joins that transaction as a savepoint (``deps.get_db`` hands it
+``Database.joining``), the response is stored in the same transaction, and only then does it
+commit and the client see the answer. A crash therefore leaves either the write with its key
+and response, or neither.
 
 Responses that must not be replayed (a new token's secret is shown once) are stored as a
 409 that says the request was already done.
@@ -17,28 +19,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import AbstractContextManager
+import logging
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass.accounts import service as accounts
 from certpass.errors import CertpassError, error_body
-from certpass.store.database import Database
+from certpass.store.database import Database, OuterTransaction
+
+log = logging.getLogger(__name__)
 
 HEADER = "idempotency-key"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-STATE_KEY = "certpass_write_session"
+STATE_KEY = "certpass_outer_transaction"
 # Paths whose response holds a secret shown once: never stored, never replayed.
 NO_REPLAY = ("/api/tokens",)
 _MAX_KEY = 200
-
-
-def ambient_session(scope_state: dict[str, Any]) -> Session | None:
-    return scope_state.get(STATE_KEY)
 
 
 class Idempotency:
@@ -78,7 +77,7 @@ class Idempotency:
             if stored is not None:
                 await _answer_stored(send, stored, request)
                 return
-            tx = _Transaction(db)
+            tx = _Request(db)
             claimed = await to_thread.run_sync(tx.begin_and_claim, request)
             if claimed:
                 break
@@ -89,7 +88,7 @@ class Idempotency:
             return
 
         captured = _Captured()
-        scope.setdefault("state", {})[STATE_KEY] = tx.session
+        scope.setdefault("state", {})[STATE_KEY] = tx.outer
         try:
             await self.app(scope, replay, captured.send)
         except BaseException:
@@ -113,6 +112,7 @@ class Idempotency:
             await to_thread.run_sync(tx.commit, stored_status, stored_body,
                                      captured.content_type)
         except Exception:
+            log.exception("idempotent write %s %s not committed", scope["method"], path)
             await to_thread.run_sync(tx.rollback)
             await _send_json(send, 503, error_body(
                 "not-committed", "the write could not be committed; nothing was written",
@@ -139,41 +139,43 @@ def _lookup(db: Database, user_id: int, key: str) -> accounts.StoredResponse | N
     return stored if stored is not None and stored.status else None
 
 
-class _Transaction:
-    """The request's write transaction, driven from worker threads."""
+class _Request:
+    """The request's outer write transaction: the key's claim, the handler's writes (each a
+    savepoint of it) and the stored response. Each step runs in a worker thread, one after
+    the other."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._cm: AbstractContextManager[Session] | None = None
-        self.session: Session | None = None
+        self.outer: OuterTransaction | None = None
         self.record: Any = None
 
     def begin_and_claim(self, request: tuple[int, str, str, str, str]) -> bool:
-        self._cm = self.db.write()
-        self.session = self._cm.__enter__()
+        self.outer = self.db.outer_transaction()
         user_id, key, method, path, body_hash = request
-        self.record = accounts.claim_idempotent(self.session, user_id, key, method, path,
-                                                body_hash)
+        try:
+            with self.db.joining(self.outer).write() as session:
+                self.record = accounts.claim_idempotent(session, user_id, key, method, path,
+                                                        body_hash)
+        except BaseException:
+            self.rollback()
+            raise
         if self.record is None:
             self.rollback()
             return False
         return True
 
     def commit(self, status: int, body: bytes, content_type: str) -> None:
-        assert self._cm is not None and self.session is not None
-        accounts.complete_idempotent(self.session, self.record, status, body, content_type)
-        cm, self._cm = self._cm, None
-        cm.__exit__(None, None, None)
+        assert self.outer is not None
+        with self.db.joining(self.outer).write() as session:
+            session.add(self.record)  # the claim's row, detached from its own session
+            accounts.complete_idempotent(session, self.record, status, body, content_type)
+        outer, self.outer = self.outer, None
+        outer.commit()
 
     def rollback(self) -> None:
-        if self._cm is not None:
-            cm, self._cm = self._cm, None
-            # Leaving the transaction with an exception rolls it back.
-            cm.__exit__(_RolledBack, _RolledBack(), None)
-
-
-class _RolledBack(Exception):
-    pass
+        if self.outer is not None:
+            outer, self.outer = self.outer, None
+            outer.rollback()
 
 
 class _Replay:

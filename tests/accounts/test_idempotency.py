@@ -105,10 +105,10 @@ def test_concurrent_duplicates_write_once(app_db, tokens, settings_for):
 
 
 def test_token_creation_is_never_replayed(client, tokens):
-    h = {**bearer(tokens["cqc"]), "Idempotency-Key": "tok"}
-    r1 = client.post("/api/tokens", json={"scope": "read", "days": 5}, headers=h)
+    h = {**bearer(tokens["admin"]), "Idempotency-Key": "tok"}
+    r1 = client.post("/api/tokens", json={"scope": "read", "days": 5, "user": "cqc"}, headers=h)
     assert r1.status_code == 201
-    r2 = client.post("/api/tokens", json={"scope": "read", "days": 5}, headers=h)
+    r2 = client.post("/api/tokens", json={"scope": "read", "days": 5, "user": "cqc"}, headers=h)
     assert r2.status_code == 409 and r1.json()["token"] not in r2.text
     listed = client.get("/api/tokens", headers=bearer(tokens["cqc"])).json()
     assert len([t for t in listed if t["scope"] == "read"]) == 2  # ro fixture token + one

@@ -67,7 +67,7 @@ def _subscribe(client, token, kind, target, url):
 
 
 def test_flaky_receiver_gets_every_event_in_order_signed(client, tokens, app_db, receiver):
-    sub = _subscribe(client, tokens["cqc-read"], "body", "cqc", receiver.url)
+    sub = _subscribe(client, tokens["cqc"], "body", "cqc", receiver.url)
     h = bearer(tokens["cqc"])
     numbers = ["2024010701000001", "2024010701000002"]
     for n in numbers:
@@ -138,7 +138,7 @@ def test_bad_urls_are_refused(client, tokens, url, app_db):
 
 
 def test_subscriptions_are_private_and_need_an_account(client, tokens):
-    sub = _subscribe(client, tokens["cqc-read"], "holder", "Ningbo", "https://example.org/h")
+    sub = _subscribe(client, tokens["cqc"], "holder", "Ningbo", "https://example.org/h")
     assert "secret" not in client.get(f"/api/subscriptions/{sub['id']}",
                                       headers=bearer(tokens["cqc"])).json()
     assert client.get(f"/api/subscriptions/{sub['id']}",
@@ -150,7 +150,7 @@ KNOWN = "35495024f4ef3f94e5a93e22221544c4b75e9a42300cd965ab81cb85cd994e91"
 
 def test_the_secret_is_sealed_at_rest_and_plain_ones_get_sealed(client, tokens, app_db,
                                                                 receiver):
-    sub = _subscribe(client, tokens["cqc-read"], "body", "cqc", receiver.url)
+    sub = _subscribe(client, tokens["cqc"], "body", "cqc", receiver.url)
     with app_db.read() as s:
         stored = s.get(Subscription, sub["id"]).secret
     assert stored.startswith("sealed:") and sub["secret"] not in stored
@@ -168,7 +168,7 @@ def test_the_secret_is_sealed_at_rest_and_plain_ones_get_sealed(client, tokens, 
 
 def test_a_secret_that_no_longer_opens_fails_the_delivery_not_the_worker(client, tokens,
                                                                          app_db, receiver):
-    sub = _subscribe(client, tokens["cqc-read"], "body", "cqc", receiver.url)
+    sub = _subscribe(client, tokens["cqc"], "body", "cqc", receiver.url)
     h = bearer(tokens["cqc"])
     assert client.post("/api/certificates", json=request_data(), headers=h).status_code == 201
     other_key = Settings.load(environ={}, secret_key="a-different-secret-key-0123")

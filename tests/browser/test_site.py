@@ -24,7 +24,7 @@ def _credential(db, status: str, valid_until_null: bool = False) -> tuple[str, d
             query = query.where(Certificate.valid_until.is_(None))
         cert = s.scalars(query.limit(1)).first()
         row = credentials.stored(s, cert)
-        return cert.number, credentials.document(row)
+        return cert.number, row.signed_document()
 
 
 def _upload(page, base, tmp_path, name: str, document: dict) -> None:
@@ -46,7 +46,7 @@ def test_verify_by_upload(server, page, tmp_path, case):
     elif case == "suspended":
         with db.read() as s:
             cert = certificates.get(s, demo_site.SUSPENDED_LATER)
-            doc = credentials.document(credentials.stored(s, cert))
+            doc = credentials.stored(s, cert).signed_document()
     else:
         _, doc = _credential(db, "valid", valid_until_null=True)
         doc = copy.deepcopy(doc)
@@ -97,7 +97,7 @@ def test_plan_for_three_markets(server, page):
     base, _, _ = server
     page.goto(f"{base}/plan")
     page.fill("#f-hs", "8516.79")
-    page.fill("#f-standards", "IEC 60335-1:2010; IEC 60335-2-15:2012")
+    page.fill("#f-standards", "IEC 60335-1:2010; IEC 60335-2-15:2016")
     page.select_option("#f-origin", "CN")
     for market in ("CN", "NZ", "DE"):
         page.check(f"input[name=markets][value={market}]")

@@ -68,7 +68,7 @@ def seeded(db):
                                          ("json", lambda r: json.dumps(r).encode())])
 def test_bad_row_is_reported_and_good_rows_land(seeded, fmt, encode):
     rows = importer.read_rows(encode(rows_with_one_bad()), fmt, 100)
-    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
     assert report.imported == 4
     assert [(e.row, e.field) for e in report.errors] == [(4, "standards")]
     assert "IEC 60079-0:2017" in report.errors[0].reason
@@ -90,7 +90,8 @@ def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, 
         return documents
 
     monkeypatch.setattr(credentials, "on_issue", failing)
-    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(), OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(), OPERATOR,
+                                  passports=credentials)
     assert report.imported == 3 and [e.row for e in report.errors] == [3, 4]
     assert stored(seeded) == (3, 3, 3)
     with seeded.read() as s:
@@ -109,18 +110,19 @@ def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, 
     ({"testing_route": "magic"}, "testing_route"),
 ])
 def test_field_errors_name_the_field(seeded, bad, field):
-    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(3, bad), OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, rows_with_one_bad(3, bad), OPERATOR,
+                                  passports=credentials)
     assert report.imported == 2
     assert [(e.row, e.field) for e in report.errors] == [(4, field)]
 
 
 def test_rerun_is_idempotent_and_conflicting_duplicate_is_an_error(seeded):
     rows = rows_with_one_bad()
-    importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
-    again = importer.import_rows(seeded, SETTINGS, rows, OPERATOR)
+    importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
+    again = importer.import_rows(seeded, SETTINGS, rows, OPERATOR, passports=credentials)
     assert (again.imported, again.already_present, len(again.errors)) == (0, 4, 1)
     changed = [{**rows[0], "models": "OTHER"}]
-    report = importer.import_rows(seeded, SETTINGS, changed, OPERATOR)
+    report = importer.import_rows(seeded, SETTINGS, changed, OPERATOR, passports=credentials)
     assert report.errors[0].field == "number" and "already exists" in report.errors[0].reason
     assert stored(seeded) == (4, 4, 4)
 
@@ -142,3 +144,68 @@ def test_broken_files(data, fmt, words):
 def test_row_limit():
     with pytest.raises(TooLarge):
         importer.read_rows(to_csv([{**GOOD, "number": f"N{i}"} for i in range(11)]), "csv", 10)
+
+
+def test_csv_from_excel_on_chinese_windows_is_read_as_gbk():
+    rows = [{**GOOD, "number": "GBK-1", "holder_name": "Foshan Shengshi Electric",
+             "product_name": "Kettle"}]
+    rows[0]["holder_name_zh"] = "佛山盛世电器有限公司"
+    data = to_csv(rows).decode().encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    [row] = importer.read_rows(data, "csv", 10)
+    assert row["holder_name_zh"] == "佛山盛世电器有限公司"
+
+
+def test_semicolon_separated_csv():
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(GOOD), delimiter=";")
+    writer.writeheader()
+    writer.writerow({**GOOD, "number": "SEMI-1"})
+    [row] = importer.read_rows(buf.getvalue().encode("utf-8-sig"), "csv", 10)
+    assert row["number"] == "SEMI-1" and row["models"] == "K1; K2"
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused():
+    data = to_csv([{**GOOD, "number": "X-1"}]).rstrip() + b",extra\r\n"
+    with pytest.raises(InvalidInput) as caught:
+        importer.read_rows(data, "csv", 10)
+    assert "more cells than the header" in caught.value.message
+
+
+def test_a_huge_cell_is_refused_while_reading():
+    data = to_csv([{**GOOD, "number": "BIG", "conditions": "x" * (importer.MAX_CELL + 1)}])
+    with pytest.raises(TooLarge) as caught:
+        importer.read_rows(data, "csv", 10)
+    assert "row 2, column conditions" in caught.value.message
+
+
+def test_an_xlsx_that_inflates_far_beyond_its_size_is_refused():
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 60_000_000 + b">")
+    data = buf.getvalue()
+    assert len(data) < 200_000
+    with pytest.raises(TooLarge) as caught:
+        importer.read_rows(data, "xlsx", 10)
+    assert "unpacks to" in caught.value.message
+
+
+def test_the_template_is_a_valid_import_file():
+    rows = importer.read_rows(importer.template_csv(), "csv", 10)
+    assert [list(r) for r in rows] == [list(importer.COLUMNS)]
+    request = importer.to_request(rows[0])
+    assert request.holder.name_zh == "佛山盛世电器有限公司"
+
+
+def test_errors_come_in_file_order_and_as_a_file(seeded):
+    rows = [{**GOOD, "number": f"ORD-{i}"} for i in range(4)]
+    rows[1]["standards"] = "IEC 60079-0:2017"  # out of scope: found while issuing
+    rows[3]["holder_economy"] = ""  # invalid: found while validating, before issuing
+    report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR,
+                                  passports=credentials).as_dict()
+    assert [e["row"] for e in report["errors"]] == [3, 5]
+    lines = importer.errors_csv(report).decode("utf-8-sig").splitlines()
+    assert lines[0] == "row,field,reason" and lines[1].startswith("3,") and len(lines) == 3

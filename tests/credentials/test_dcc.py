@@ -184,3 +184,37 @@ def test_invalid_inputs_are_refused_with_reasons():
         dcc.build_dcc(attestation(standards=("XYZ 1:2000",)))
     with pytest.raises(InvalidInput, match="timezone"):
         dcc.build_dcc(attestation(valid_from=datetime(2024, 1, 1)))
+
+
+# --- the reader: read_dcc is build_dcc's inverse ---------------------------------------------
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(attestation_inputs())
+def test_reading_a_dcc_and_writing_it_again_gives_the_same_credential(inp):
+    credential = dcc.build_dcc(inp)
+    assert dcc.build_dcc(dcc.read_dcc(credential)) == credential
+
+
+def test_read_dcc_returns_the_input_in_normal_form():
+    inp = attestation(standards=tuple(dcc.standard_ref(s) for s in
+                                      ("IEC 60335-1:2020", "IEC 60335-2-15:2016")),
+                      accreditation=dcc.AccreditationRef(
+                          id=f"{BASE}/accreditations/CNAS-C001", number="CNAS C001",
+                          scope="ISO/IEC 17065 product certification: household appliances",
+                          body=dcc.Party(AB_DID, "China National Accreditation Service"),
+                          iaf_mla_signatory=True))
+    back = dcc.read_dcc(dcc.build_dcc(inp))
+    assert back == inp
+    assert back.certificate_number == "CN-2024-0001" and back.issue_number == 1
+    assert back.products[0].models == ("EK-17", "EK-18")
+    assert back.products[0].trademark == "Exemplar"
+
+
+def test_read_dcc_names_what_is_not_a_dcc():
+    with pytest.raises(InvalidInput, match="not a Digital Conformity Credential"):
+        dcc.read_dcc({"type": ["VerifiableCredential"], "credentialSubject": {}})
+    broken = dcc.build_dcc(attestation())
+    del broken["credentialSubject"]["scope"]
+    with pytest.raises(InvalidInput, match="scope"):
+        dcc.read_dcc(broken)

@@ -88,4 +88,4 @@ def test_a_credential_issued_by_the_service_has_only_absolute_iris(sqlite_db) ->
         certificates.issue(ctx(s), request(), OPERATOR)
     with sqlite_db.read() as s:
         row = credentials.stored(s, certificates.get(s, "2024010701000001"))
-        assert relative_iris(credentials.document(row)) == []
+        assert relative_iris(row.signed_document()) == []

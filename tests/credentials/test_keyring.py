@@ -38,7 +38,7 @@ def test_keys_rotate_and_list(cli, tmp_path, sqlite_db, monkeypatch):
     assert [k["id"].split("#")[1] for k in keys] == ["key-1", "key-2"]
     assert keys[0]["retired"] and keys[1]["retired"] is None
     assert all(set(k) == {"body_id", "controller", "id", "type", "publicKeyMultibase",
-                          "created", "retired"} for k in keys)
+                          "created", "retired", "compromised_at", "revoked_at"} for k in keys)
     code, out, _ = cli("keys", "list", "cqc")
     assert code == 0 and "signing keys of cqc" in out
     code, _, err = cli("keys", "rotate", "nobody")

@@ -11,7 +11,6 @@ import orjson
 import pytest
 import rfc8785
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
@@ -21,6 +20,7 @@ from certpass.credentials import service as credentials
 from certpass.credentials.models import IssuedCredential, SigningKey, StatusList, StatusSlot
 from certpass.errors import OutOfScope
 from certpass.ledger.models import LogEntry
+from certpass.store.session import CertpassSession
 from tests.registry_fixture import SETTINGS, ctx, request, seed
 
 
@@ -46,7 +46,7 @@ def issue(db, number: str = "2024010701000001", **overrides):
 def stored(db, number: str, issue_no: int | None = None) -> tuple[dict, IssuedCredential]:
     with db.read() as s:
         row = credentials.stored(s, certificates.get(s, number), issue_no)
-        return credentials.document(row), row
+        return row.signed_document(), row
 
 
 def counts(db) -> dict[str, int]:
@@ -216,7 +216,7 @@ def test_slots_are_never_reused_and_a_full_list_is_followed_by_a_new_one(registr
         assert all(lists[lid].purpose == purpose for lid, _ in mine)
     # Every credential names its own slot.
     _, row = stored(registry_db, "B-0042")
-    doc = credentials.document(row)
+    doc = row.signed_document()
     assert doc["credentialStatus"][0]["statusListIndex"] == "1"
 
 
@@ -292,7 +292,7 @@ def test_the_seed_is_sealed_under_the_secret_key(registry_db):
 def test_one_session_over_several_transactions_never_hands_out_an_index_twice(registry_db):
     """Open lists are read afresh in each transaction (a row loaded earlier in the same
     session holds an old next_index)."""
-    with Session(registry_db.engine, expire_on_commit=False) as s:
+    with CertpassSession(registry_db.engine, expire_on_commit=False) as s:
         for batch in (["S-1", "S-2"], ["S-3"], ["S-4", "S-5"]):
             with s.begin():
                 certificates.issue_many(ctx(s), [request(n) for n in batch], OPERATOR)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from certpass.credentials import keyring, multikey, proofs, schemas
-from certpass.credentials import service as credentials
 from certpass.credentials.models import IssuedCredential
 from certpass.demo import loader
 from certpass.demo.generate import generate
@@ -26,7 +25,7 @@ def test_demo_certificates_make_valid_credentials(sqlite_db):
         did_docs = {b: keyring.did_document(session, SETTINGS, b) for b in issuers}
         levels, kinds = set(), set()
         for row in rows:
-            doc = credentials.document(row)
+            doc = row.signed_document()
             assert schemas.validate_vc2(doc) == [], doc["id"]
             assert schemas.validate_dcc(doc) == [], doc["id"]
             did_doc = did_docs[row.key.body_id]

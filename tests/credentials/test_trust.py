@@ -15,7 +15,8 @@ from certpass.certificates import service
 from certpass.certificates.schemas import TransitionRequest
 from certpass.credentials import service as credentials
 from certpass.credentials import status_list
-from certpass.credentials.trust import BundleTrust, InvalidTrustBundle, LiveTrust, export_bundle
+from certpass.credentials.trust import LiveTrust, export_bundle
+from certpass.credentials.trust_source import BundleTrust, InvalidTrustBundle
 from certpass.credentials.verifier import verify, verify_number
 from certpass.ledger import service as ledger
 from tests.registry_fixture import SETTINGS, ctx, request, seed
@@ -36,7 +37,7 @@ def issued(db):  # type: ignore[no-untyped-def]
 
 def _document(db, number: str = NUMBER) -> dict:  # type: ignore[no-untyped-def]
     with db.read() as s:
-        return credentials.document(credentials.stored(s, service.get(s, number)))
+        return credentials.stored(s, service.get(s, number)).signed_document()
 
 
 def test_issued_credential_verifies_live_with_its_log_receipt(issued) -> None:  # type: ignore[no-untyped-def]

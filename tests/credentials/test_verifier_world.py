@@ -20,7 +20,7 @@ from certpass.credentials.accreditation import (
     sign_accreditation_credential,
 )
 from certpass.credentials.multikey import DidKeyEntry, Ed25519KeyPair, did_web_document
-from certpass.credentials.trust import BodyInfo, BundleTrust, KeyInfo, assemble_bundle
+from certpass.credentials.trust_source import BodyInfo, BundleTrust, KeyInfo, assemble_bundle
 
 HOST = "certpass.example%3A8000"
 BASE = "https://certpass.example:8000"

@@ -41,7 +41,7 @@ def files(sqlite_db, tmp_path, monkeypatch) -> dict[str, Path]:
             if name == "valid":
                 out["jwt"] = tmp_path / "valid.jwt"
                 out["jwt"].write_text(credentials.jwt(SETTINGS, row))
-                tampered = copy.deepcopy(credentials.document(row))
+                tampered = copy.deepcopy(row.signed_document())
                 tampered["credentialSubject"]["issuedToParty"]["name"] = "Someone Else Ltd"
                 out["tampered"] = tmp_path / "tampered.json"
                 out["tampered"].write_text(json.dumps(tampered))

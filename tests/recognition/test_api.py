@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
 from certpass.accounts import service as accounts
 from certpass.accounts.actor import OPERATOR
 from certpass.web.app import create_app
+from tests.conftest import cli_runner
 from tests.recognition.test_service import ARRANGEMENT
 from tests.registry_fixture import SETTINGS, seed
 from tests.web.conftest import bearer
@@ -71,11 +74,13 @@ def test_bad_inputs(demo, url, params, status):
 
 def test_plan_three_and_thirty_markets(demo):
     r = demo.post("/api/plan", json={"hs": "8516.60", "standards": ["IEC 60335-1:2020"],
-                                     "origin": "CN", "markets": ["NZ", "AU", "RU"],
+                                     "origin": "CN", "markets": ["NZ", "AU", "RU", "US"],
                                      "date": "2025-10-01"})
     assert r.status_code == 200, r.text
     p = r.json()
-    assert set(p["opened"]) == {"NZ", "AU"} and p["unopened"]["RU"] == ["no-arrangement"]
+    # RU through its own scheme (EAC), as the engine decides; US has no route at all.
+    assert set(p["opened"]) == {"NZ", "AU", "RU"} and p["unopened"]["US"] == ["no-arrangement"]
+    assert p["opened"]["RU"]["arrangement"] == "home:EAC"
     assert all("why" in s for s in p["steps"])
     thirty = ["CN", "NZ", "HK", "MO", "AU", "SG", "FR", "DE", "RU", "BY", "KZ", "US", "GB",
               "JP", "KR", "BR", "TH", "VN", "MY", "ID", "IN", "AE", "SA", "QA", "ZA", "EG",
@@ -133,3 +138,74 @@ def test_arrangement_writes_need_an_administrator(writable):
     r = client.post("/api/arrangements/test-mra", headers=bearer(tokens["admin"]),
                     json={"reason": "nothing"})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize(("hs", "standards", "code", "words"), [
+    ("abc", ["IEC 60335-1:2020"], "invalid-hs-code", "is not an HS code"),
+    ("85", ["IEC 60335-1:2020"], "invalid-hs-code", "a chapter alone names no product"),
+    ("7700.10", ["IEC 60335-1:2020"], "invalid-hs-code", "chapter 77 does not exist"),
+    ("8509.40", ["IEC 99999-1:2020"], "unknown-standard", "is not in the registry"),
+    ("8509.40", ["IEC 60335-1:2019"], "unknown-standard", "has no edition '2019'"),
+])
+def test_plan_inputs_refused_alike_on_api_page_and_cli(demo, demo_db, capsys, hs, standards,
+                                                      code, words):
+    """One check (recognition.inputs) and one message for the three front ends."""
+    body = {"hs": hs, "standards": standards, "origin": "CN", "markets": ["SA"]}
+    r = demo.post("/api/plan", json=body)
+    assert r.status_code == 422 and r.json()["error"]["code"] == code
+    assert words in r.json()["error"]["message"]
+    page = demo.get("/plan", params={"hs": hs, "standards": ";".join(standards),
+                                     "origin": "CN", "markets": "SA"})
+    assert page.status_code == 422 and words in page.text.replace("&#39;", "'")
+    cli = cli_runner(demo_db, capsys)
+    args = ["plan", "--hs", hs, "--origin", "CN", "--markets", "SA"]
+    for s in standards:
+        args += ["--standard", s]
+    exit_code, out, err = cli(*args)
+    assert exit_code == 1 and out == "" and words in err
+
+
+def test_plan_accepts_the_hs_forms_of_the_nomenclature(demo):
+    for hs, shown in (("8509.40", "8509.40"), ("850940", "8509.40"), ("8509", "8509"),
+                      ("8509.40.00", "8509.40.00"), ("8509400000", "8509.40.00.00")):
+        r = demo.post("/api/plan", json={"hs": hs, "standards": ["IEC 60335-1:2020",
+                                                                  "IEC 60335-2-14:2016"],
+                                         "origin": "CN", "markets": ["SA", "AE"]})
+        assert r.status_code == 200, (hs, r.text)
+        assert r.json()["product"]["hs"] == shown
+        assert set(r.json()["opened"]) == {"SA", "AE"}
+
+
+def test_home_scheme_arrangements_have_pages(demo):
+    """Every "How this was decided" link of a certificate page resolves, home:* included."""
+    for number in ("CN-00101", "CN-00103"):
+        page = demo.get(f"/certificates/{number}")
+        assert page.status_code == 200
+        links = set(re.findall(r'href="(/arrangements/[^"]+)"', page.text))
+        assert links, number
+        for link in links:
+            assert demo.get(link).status_code == 200, link
+    for scheme in ("CCC", "GCC", "EAC", "CCC-Ex", "NZ-EEE"):
+        r = demo.get(f"/arrangements/home:{scheme}")
+        assert r.status_code == 200, scheme
+        assert 'id="rules"' in r.text and f'href="/schemes/{scheme}"' in r.text
+        api = demo.get(f"/api/arrangements/home:{scheme}").json()
+        assert api["kind"] == "home-scheme" and api["recorded"] is False
+        assert api["rules"]["scope"]["source_schemes"] == [scheme]
+    assert demo.get("/arrangements/home:NOPE").status_code == 404
+    assert demo.get("/api/arrangements/home:NOPE").status_code == 404
+
+
+def test_arrangement_page_shows_every_deciding_rule(demo):
+    page = demo.get("/arrangements/cn-nz-eee-mra", headers={"Accept-Language": "en"}).text
+    for hs in ("8504", "8509", "8516"):
+        assert hs in page  # HS scope
+    assert "Documents from the other party only" in page
+    assert 'data-rule="foreign-only">yes' in page
+    assert "Product certificate" in page and "Test report" in page  # document kinds
+    assert 'data-rule="origin">CN, NZ; traded directly' in page
+    cb = demo.get("/arrangements/iecee-cb-to-ccc", headers={"Accept-Language": "en"}).text
+    assert "Minimum editions" in cb and "the issuer; every laboratory" in cb
+    assert "older certificates are reviewed" in cb and "Test report required" in cb
+    zh = demo.get("/arrangements/cn-nz-eee-mra?lang=zh").text
+    assert "仅接受另一方的文件" in zh and "货物原产地" in zh

@@ -75,14 +75,15 @@ def test_planner_matches_brute_force_on_demo_candidates() -> None:
 def test_one_test_several_certificates_for_a_kettle() -> None:
     product = ProductFacts("8516.79", KETTLE_STANDARDS, "CN", "HOUS")
     p = plan(product, ["CN", "SG", "AU", "NZ", "FR", "RU", "US"], ON, demo_snapshot(), catalogue())
-    # One CB test serves several markets (the NZ MRA may serve CN and NZ more cheaply);
-    # RU and US stay closed, each with its reason.
+    # One CB test serves several markets; RU opens through its own scheme (EAC); US stays
+    # closed with its reason. Made in CN for CN: never through the NZ MRA.
     tests = [s for s in p.steps if s.kind == "test"]
     assert "IECEE-CB" in [s.scheme for s in tests]
-    assert set(p.opened) == {"CN", "SG", "AU", "NZ", "FR"}
-    assert p.unopened == {"RU": ("no-arrangement",), "US": ("no-arrangement",)}
+    assert set(p.opened) == {"CN", "SG", "AU", "NZ", "FR", "RU"}
+    assert p.opened["RU"].arrangement == "home:EAC"
+    assert p.unopened == {"US": ("no-arrangement",)}
     cn = p.opened["CN"]
-    assert cn.arrangement in {"iecee-cb-to-ccc", "home:CCC", "cn-nz-eee-mra"}
+    assert cn.arrangement in {"iecee-cb-to-ccc", "home:CCC"}
     # Order: test before certificate before the markets that build on it.
     order = {s.order: s for s in p.steps}
     for s in p.steps:
@@ -91,7 +92,7 @@ def test_one_test_several_certificates_for_a_kettle() -> None:
     assert p.lead_time_days > 0
     assert all(s.why for s in p.steps)
     out = p.to_json()
-    assert out["unopened"]["RU"] == ["no-arrangement"]
+    assert out["unopened"]["US"] == ["no-arrangement"]
 
 
 def test_ex_equipment_for_china_and_australia_builds_ccc_ex_on_iecex() -> None:

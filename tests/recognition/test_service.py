@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.certificates.models import Certificate
+from certpass.credentials import dcc
 from certpass.errors import Conflict, Forbidden, InvalidInput, NotFound
 from certpass.ledger.models import LogEntry
 from certpass.recognition import codes, service
@@ -259,22 +260,18 @@ def test_plan_refuses_bad_input(demo_db):
 
 
 def test_decide_for_verified_credential(demo_db):
-    credential = {
-        "issuer": {"id": "did:web:example.org:bodies:cqc", "name": "CQC"},
-        "validFrom": "2025-03-12T00:00:00Z",
-        "credentialSubject": {
-            "name": "IECEE CB Scheme certificate CN-00101, issue 0",
-            "description": "IECEE-CB certificate CN-00101 (issue 0) issued by CQC to X",
-            "attestationType": "certification",
-            "scope": {"description": "IECEE CB Scheme (IECEE-CB)"},
-            "issuedToParty": {"name": "Foshan Meixin"},
-            "assessment": [{
-                "referenceStandard": {"name": "IEC 60335-1:2010"},
-                "assessedProduct": [{"product": {"productCategory": [{"code": "8516.79"}]}}],
-                "assessedFacility": [{"facility": {"countryOfOperation": "CN"}}],
-            }],
-        },
-    }
+    credential = dcc.build_dcc(dcc.AttestationInput(
+        credential_id="https://example.org/api/certificates/CN-00101/credential?issue=0",
+        certificate_url="https://example.org/api/certificates/CN-00101/issues/0",
+        certificate_number="CN-00101", issue_number=0,
+        scheme=dcc.Scheme("https://example.org/api/schemes/IECEE-CB", "IECEE-CB",
+                          "IECEE CB Scheme", dcc.Party("https://www.iecee.org", "IECEE"),
+                          dt.date(2000, 1, 1)),
+        issuer=dcc.Party("did:web:example.org:bodies:cqc", "CQC"),
+        holder=dcc.Party("urn:certpass:holder:CN:Foshan%20Meixin", "Foshan Meixin"),
+        products=(dcc.Product("Kettle", ("K-1",), hs_code="8516.79"),),
+        factories=(dcc.Factory("Foshan plant", "CN"),), standards=("IEC 60335-1:2010",),
+        valid_from=dt.datetime(2025, 3, 12, tzinfo=dt.UTC)))
     with demo_db.read() as s:
         snap = load_snapshot(s)
     d = service.decide_for_verified(credential, "CN", ON, snap)

@@ -22,6 +22,21 @@ def test_health_and_settings(client):
     assert rows["database_url"]["env"] == "CERTPASS_DATABASE_URL"
 
 
+def test_settings_show_the_database_url_to_administrators_only(client, tokens, app_db):
+    def database_url(headers=None):
+        rows = {r["name"]: r for r in client.get("/api/settings", headers=headers).json()}
+        assert rows["secret_key"]["value"] == "********"
+        assert "test-secret-key" not in json.dumps(rows)
+        return rows["database_url"]["value"]
+
+    assert database_url() is None
+    assert database_url(bearer("cpt_forged_token")) is None
+    assert database_url(bearer(tokens["cqc"])) is None
+    shown = database_url(bearer(tokens["admin"]))
+    assert shown is not None and shown.split("://")[0] in ("sqlite", "postgresql")
+    assert ":********@" in shown or "@" not in shown.split("?")[0]
+
+
 def test_issue_then_read(client, tokens):
     r = client.post("/api/certificates", json=issue_body(), headers=bearer(tokens["cqc"]))
     assert r.status_code == 201, r.text

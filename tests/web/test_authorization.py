@@ -40,11 +40,17 @@ PROJECT = {"id": "p-test", "title_en": "Test project", "title_zh": "测试项目
 
 # (method, path pattern) → expected per role, with the request that exercises it.
 RULES: dict[tuple[str, str], dict[str, Any]] = {
-    ("post", "/api/tokens"): WRITERS,
+    # Tokens are made with a password (HTTP Basic), or by an administrator's token.
+    ("post", "/api/tokens"): only("admin"),
     ("delete", "/api/tokens/{key_id}"): WRITERS,
-    ("post", "/api/subscriptions"): ANY_USER,
-    ("delete", "/api/subscriptions/{subscription_id}"): ANY_USER,
-    ("post", "/api/subscriptions/{subscription_id}/resume"): ANY_USER,
+    # Read scope is read-only: subscribing is a write.
+    ("post", "/api/subscriptions"): WRITERS,
+    ("delete", "/api/subscriptions/{subscription_id}"): WRITERS,
+    ("post", "/api/subscriptions/{subscription_id}/resume"): WRITERS,
+    ("post", "/api/users/{username}/disable"): only("admin"),
+    ("post", "/api/users/{username}/enable"): only("admin"),
+    # Users set their own password only with the current one (HTTP Basic, not a token).
+    ("put", "/api/users/{username}/password"): only("admin"),
     ("post", "/api/certificates"): only("cb"),
     ("post", "/api/certificates/{number}/amend"): only("cb"),
     ("post", "/api/certificates/{number}/{action}"): only("cb"),
@@ -54,6 +60,7 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/arrangements"): only("admin"),
     ("post", "/api/arrangements/{id}"): only("admin"),
     ("post", "/api/bodies"): only("admin"),
+    ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): only("cb"),  # cqc's own key
     ("post", "/api/accreditations"): only("ab"),
     ("post", "/api/accreditations/{number}/change"): only("ab"),
     ("post", "/api/plan"): PUBLIC,
@@ -65,9 +72,10 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 PARAMS = {"key_id": "abcdef012345", "subscription_id": "sub_missing", "number": CERT,
-          "action": "suspend", "id": "p-test"}
+          "action": "suspend", "id": "p-test", "username": "nobody-here"}
 BODIES: dict[tuple[str, str], Any] = {
     ("post", "/api/tokens"): {"scope": "read", "days": 1},
+    ("put", "/api/users/{username}/password"): {"password": "a long new passphrase"},
     ("post", "/api/subscriptions"): {"target_kind": "certificate", "target": CERT,
                                      "url": "http://127.0.0.1:9/hook"},
     ("post", "/api/certificates"): request_data("2024010701000099"),
@@ -85,13 +93,17 @@ BODIES: dict[tuple[str, str], Any] = {
         "standard": "ISO/IEC 17065", "scope": {"schemes": ["CCC"]},
         "valid_from": "2024-01-01", "valid_until": "2028-01-01"},
     ("post", "/api/accreditations/{number}/change"): {"status": "suspended", "reason": "x"},
+    # before the key was made: refused as input (422) once the author is allowed
+    ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): {"compromised_at": "2000-01-01T00:00:00Z"},
     ("post", "/api/plan"): {"hs": "8516.79", "standards": ["IEC 60335-1:2020"],
                             "origin": "CN", "markets": ["NZ"]},
     ("post", "/api/verify"): {},
     ("post", "/credentials/verify"): {},
     ("post", "/credentials/issue"): {},
 }
-PATH_PARAMS = {("post", "/api/accreditations/{number}/change"): {"number": "CNAS-C001"}}
+PATH_PARAMS = {("post", "/api/accreditations/{number}/change"): {"number": "CNAS-C001"},
+               ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): {"body_id": "cqc",
+                                                                      "key": "key-1"}}
 
 
 def _write_endpoints() -> list[tuple[str, str]]:

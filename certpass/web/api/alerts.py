@@ -1,7 +1,8 @@
 """Status alerts: webhook subscriptions to a certificate, a holder or a body.
 
-Any signed-in user may subscribe, read-scope tokens included (importers, buyers and
-regulators get a read token for this). Deliveries are signed with the subscription's
+Subscribing, unsubscribing and resuming are writes: they need a write-scope token (read
+scope is strictly read-only); listing subscriptions and deliveries needs any token of the
+subscriber. Deliveries are signed with the subscription's
 secret, shown once in the response that creates it.
 """
 
@@ -14,7 +15,15 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from certpass.alerts import service
-from certpass.web.deps import DB, WRITE_ERRORS, Account, PageDep, SettingsDep, error_responses
+from certpass.web.deps import (
+    DB,
+    WRITE_ERRORS,
+    Account,
+    PageDep,
+    SettingsDep,
+    Writer,
+    error_responses,
+)
 
 router = APIRouter(prefix="/api/subscriptions", tags=["alerts"])
 SubId = Annotated[str, Path(min_length=1, max_length=24)]
@@ -61,7 +70,7 @@ class DeliveryOut(BaseModel):
 
 @router.post("", status_code=201, response_model=NewSubscription, responses=WRITE_ERRORS)
 def subscribe(request: SubscriptionRequest, db: DB, settings: SettingsDep,
-              actor: Account) -> dict:
+              actor: Writer) -> dict:
     with db.write() as session:
         sub, secret = service.subscribe(session, settings, actor, request.target_kind,
                                         request.target, request.url)
@@ -81,14 +90,14 @@ def get_subscription(subscription_id: SubId, db: DB, actor: Account) -> dict:
 
 
 @router.delete("/{subscription_id}", status_code=204, responses=WRITE_ERRORS)
-def unsubscribe(subscription_id: SubId, db: DB, actor: Account) -> None:
+def unsubscribe(subscription_id: SubId, db: DB, actor: Writer) -> None:
     with db.write() as session:
         service.unsubscribe(session, actor, subscription_id)
 
 
 @router.post("/{subscription_id}/resume", response_model=SubscriptionOut,
              responses=WRITE_ERRORS)
-def resume(subscription_id: SubId, db: DB, actor: Account) -> dict:
+def resume(subscription_id: SubId, db: DB, actor: Writer) -> dict:
     """Resume a paused subscription; waiting deliveries are sent again, in order."""
     with db.write() as session:
         return service.to_dict(service.resume(session, actor, subscription_id))

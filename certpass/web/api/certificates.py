@@ -16,6 +16,7 @@ from certpass.certificates.schemas import (
     Status,
     TransitionRequest,
 )
+from certpass.credentials import service as credentials
 from certpass.search import service as search
 from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, SettingsDep, Writer
 
@@ -56,7 +57,7 @@ def get_certificate(number: CertificateNumber, session: ReadSession) -> dict:
 def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
                       actor: Writer) -> dict:
     with db.write() as session:
-        issued = service.issue(service.IssuingContext(session, settings), request, actor)
+        issued = service.issue(credentials.issuing(session, settings), request, actor)
         return service.to_detail(service.get(session, issued.number))
 
 
@@ -65,7 +66,7 @@ def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
 def amend_certificate(number: CertificateNumber, request: AmendRequest, db: DB,
                       settings: SettingsDep, actor: Writer) -> dict:
     with db.write() as session:
-        certificate = service.amend(service.IssuingContext(session, settings), number, request,
+        certificate = service.amend(credentials.issuing(session, settings), number, request,
                                     actor)
         session.flush()
         return service.to_detail(certificate)
@@ -82,7 +83,7 @@ def change_status(
     actor: Writer,
 ) -> dict:
     with db.write() as session:
-        certificate = service.transition(service.IssuingContext(session, settings), number,
+        certificate = service.transition(credentials.issuing(session, settings), number,
                                          action, request, actor)
         session.flush()
         return service.to_detail(certificate)

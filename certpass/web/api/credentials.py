@@ -3,14 +3,16 @@ QR, PDF) and a W3C VC-API issuer. Public reads; issuing needs a write token (it 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
-from certpass.credentials import keyring, passport, proofs, status
+from certpass.credentials import downloads, keyring, passport, proofs, status
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.web.deps import (
@@ -19,9 +21,9 @@ from certpass.web.deps import (
     ReadSession,
     SettingsDep,
     Writer,
-    download_name,
     error_responses,
 )
+from certpass.web.downloads import certificate_file
 
 router = APIRouter(tags=["credentials"])
 IssueNo = Annotated[int | None, Query(ge=0, le=100_000, description="an earlier issue")]
@@ -29,9 +31,17 @@ LD = "application/vc+ld+json"
 DID_JSON = "application/did+json"
 
 
-def _json(value: Any, media_type: str = "application/json", status_code: int = 200
-          ) -> JSONResponse:
-    return JSONResponse(value, status_code=status_code, media_type=media_type)
+def _named(number: str, issue: int | None, suffix: str, disposition: str = "attachment"
+           ) -> dict[str, str]:
+    """`{number}{suffix}` (an earlier issue: `{number}-issue{N}{suffix}`)."""
+    return certificate_file(number if issue is None else f"{number}-issue{issue}", suffix,
+                            disposition)
+
+
+def _json(value: Any, media_type: str = "application/json", status_code: int = 200,
+          headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(value, status_code=status_code, media_type=media_type,
+                        headers=headers)
 
 
 @router.get("/.well-known/did.json", include_in_schema=True)
@@ -43,6 +53,34 @@ def platform_did(session: ReadSession, settings: SettingsDep) -> Response:
 def body_did(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
              settings: SettingsDep) -> Response:
     return _json(keyring.did_document(session, settings, body_id), DID_JSON)
+
+
+@router.get("/api/bodies/{body_id}/keys")
+def body_keys(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
+              settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every key of the body, retired and revoked ones included (public information)."""
+    return [keyring.public_info(settings, k) for k in keyring.keys(session, body_id)]
+
+
+class KeyRevocation(BaseModel):
+    compromised_at: dt.datetime = Field(
+        description="From when the key may be in other hands (ISO 8601 with a zone); "
+                    "not in the future.")
+
+
+@router.post("/api/bodies/{body_id}/keys/{key}/revoke",
+             responses=error_responses(401, 403, 404, 409, 422))
+def revoke_key(body_id: Annotated[str, Path(max_length=64)],
+               key: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")],
+               data: KeyRevocation, db: DB, settings: SettingsDep, actor: Writer
+               ) -> dict[str, Any]:
+    """Revoke a compromised key of the body (its certifiers or accreditors only): from
+    `compromised_at` on nothing it signs is trusted; a current key is also replaced."""
+    with db.write() as session:
+        done = keyring.revoke(session, settings, body_id, key, data.compromised_at, actor)
+        return {"revoked": keyring.public_info(settings, done.key),
+                "replacement": keyring.public_info(settings, done.replacement)
+                if done.replacement else None}
 
 
 @router.get("/status/{body_id}/{purpose}/{list_id}")
@@ -58,7 +96,7 @@ def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
 ) -> Response:
-    _, row = credentials.find(session, number, issue)
+    _, row = downloads.find(session, number, issue)
     if suite == proofs.JCS:  # the stored bytes, exactly as hashed
         return Response(row.document, media_type=LD)
     return _json(credentials.resigned(session, settings, row, suite), LD)
@@ -67,13 +105,25 @@ def credential(
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                    issue: IssueNo = None) -> Response:
-    _, row = credentials.find(session, number, issue)
-    return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE)
+    _, row = downloads.find(session, number, issue)
+    return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE,
+                    headers=_named(number, issue, ".jwt"))
+
+
+@router.get("/api/certificates/{number:path}/credential.json")
+def credential_file(number: CertificateNumber, session: ReadSession,
+                    issue: IssueNo = None) -> Response:
+    """The passport as a file to keep (`{number}.credential.json`): `{"credential": ...,
+    "receipt": ..., "entry": ...}`, the signed credential with its transparency-log receipt
+    and entry, so `certpass verify FILE --trust BUNDLE` checks the log offline too.
+    Receipt and entry are left out while no checkpoint covers the issue yet."""
+    return _json(downloads.passport_file(session, number, issue),
+                 headers=_named(number, issue, ".credential.json"))
 
 
 def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
     """What the QR code carries: the verify URL with the issue's credential hash."""
-    certificate, row = credentials.find(session, number, issue)
+    certificate, row = downloads.find(session, number, issue)
     return credentials.verify_url(settings, certificate.number, row.sha256)
 
 
@@ -88,15 +138,16 @@ def qr_svg(number: CertificateNumber, session: ReadSession, settings: SettingsDe
 def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
            issue: IssueNo = None) -> Response:
     url = _qr_url(session, settings, number, issue)
-    return Response(passport.qr_png(url), media_type="image/png")
+    return Response(passport.qr_png(url), media_type="image/png",
+                    headers=_named(number, issue, "-qr.png", "inline"))
 
 
 @router.get("/api/certificates/{number:path}/passport.pdf")
 def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
                  issue: IssueNo = None) -> Response:
-    facts = credentials.passport_facts(session, settings, number, issue)
-    return Response(passport.passport_pdf(facts), media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="passport-{download_name(facts.number)}.pdf"'})
+    facts = downloads.passport_facts(session, settings, number, issue)
+    return Response(passport.passport_pdf(facts), media_type="application/pdf",
+                    headers=_named(facts.number, issue, ".pdf", "inline"))
 
 
 @router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422))

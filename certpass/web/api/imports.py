@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from certpass.accounts.actor import require_issuing_body
 from certpass.certificates import importer
+from certpass.credentials import service as credentials
 from certpass.errors import TooLarge
 from certpass.web.deps import DB, WRITE_ERRORS, SettingsDep, Writer
 
@@ -27,6 +28,7 @@ class ImportReportOut(BaseModel):
     already_present: int
     failed: int
     errors: list[RowErrorOut]
+    issued: list[str]  # the numbers issued by this import, in file order
 
 
 @router.post("/import", response_model=ImportReportOut, responses=WRITE_ERRORS)
@@ -41,4 +43,4 @@ def import_certificates(file: Annotated[UploadFile, File(description=".csv, .xls
                        hint="split the file")
     fmt = (file.filename or "").rsplit(".", 1)[-1].lower()
     rows = importer.read_rows(data, fmt, settings.max_import_rows)
-    return importer.import_rows(db, settings, rows, actor).as_dict()
+    return importer.import_rows(db, settings, rows, actor, passports=credentials).as_dict()

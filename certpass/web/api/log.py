@@ -33,6 +33,17 @@ def checkpoint(db: DB) -> PlainTextResponse:
     return PlainTextResponse(latest.note, headers={"Cache-Control": "no-cache"})
 
 
+@router.get("/log/checkpoints")
+def checkpoints(db: DB, settings: SettingsDep) -> dict[str, Any]:
+    """How many checkpoints are stored, their first and last numbers, the newest's size, the
+    log's head and since when entries wait for a checkpoint, with the publishing policy: a
+    monitor remembers the count, so checkpoints deleted behind the service show."""
+    with db.read() as session:
+        summary = service.checkpoint_summary(session).to_json()
+    return {**summary, "every_entries": settings.checkpoint_every_entries,
+            "every_seconds": settings.checkpoint_every_seconds}
+
+
 @router.get("/log/key", response_class=PlainTextResponse)
 def key(db: DB, settings: SettingsDep) -> PlainTextResponse:
     """The log's verifier key in vkey form: name+keyid+base64(0x01 || Ed25519 key)."""

@@ -43,7 +43,8 @@ def recognition(
 class PlanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    hs: str = Field(min_length=4, max_length=16, pattern=r"^\d{4}(\.?\d{2}){0,3}$")
+    # Checked by the service (recognition.inputs), as for the page and the CLI.
+    hs: str = Field(min_length=1, max_length=16)
     standards: list[Annotated[str, Field(min_length=3, max_length=80)]] = Field(
         min_length=1, max_length=20)
     origin: str = Field(min_length=2, max_length=2)
@@ -77,6 +78,9 @@ def list_arrangements(
 
 @router.get("/api/arrangements/{id}")
 def get_arrangement(id: ArrangementId, session: ReadSession) -> dict[str, Any]:
+    view = service.arrangement_view(session, id)  # home:* rules are not recorded rows
+    if not view["recorded"]:
+        return view
     return service.arrangement_detail(session, service.get_arrangement(session, id))
 
 

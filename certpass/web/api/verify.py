@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 
-from certpass.credentials import service as credentials
 from certpass.credentials import verifier
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
+from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Body as BodyRow
 from certpass.web.deps import DB, ReadSession, SettingsDep
@@ -51,8 +51,8 @@ def verify(
         result = verifier.verify(payload, trust, on=on)
     if market is None:
         return result.to_json()
-    decision = credentials.recognition(result, market, on or dt.date.today(),
-                                       load_snapshot(session))
+    decision = recognition.for_verified(result, market, on or dt.date.today(),
+                                        load_snapshot(session))
     return result.to_json() | {"recognition": decision}
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from certpass.certificates import service as certificates
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
+from certpass.credentials import downloads
 from certpass.credentials import passport as passport_doc
 from certpass.credentials import service as credentials
 from certpass.errors import CertpassError
@@ -46,7 +47,7 @@ def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Ma
     """The passport's QR code (the credentials service's verify URL, drawn by its passport
     module) inline, or None when the certificate has no signed credential."""
     try:
-        _, row = credentials.find(session, certificate.number, None)
+        _, row = downloads.find(session, certificate.number, None)
     except CertpassError:
         return None
     url = credentials.verify_url(settings, certificate.number, row.sha256)

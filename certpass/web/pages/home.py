@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from certpass.certificates import service as certificates
+from certpass.projects import service as project_figures
 from certpass.projects.models import CooperationProject
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry.models import Body, Economy
@@ -22,7 +23,8 @@ def home(request: Request, session: ReadSession) -> HTMLResponse:
         session, certificates.CertificateFilter(), limit=10, offset=0)
     projects = session.scalars(
         select(CooperationProject).order_by(CooperationProject.started_on)).all()
-    recognised = sum(int(p.outcomes.get("certificates_recognised", 0) or 0) for p in projects)
+    # The projects pages' and the API's figure, by the same definition (projects.service).
+    recognised = project_figures.all_outcomes(session)["totals"]["recognitions"]
     figures = {
         "certificates": total,
         "bodies": session.scalar(select(func.count(Body.id))),

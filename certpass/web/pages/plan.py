@@ -47,7 +47,9 @@ def plan_page(request: Request, session: ReadSession,
                                             origin=origin.strip().upper(), markets=asked,
                                             on=dt.date.today(), category=category.strip())
         except CertpassError as exc:
-            error, status = exc.message, 422
+            # The same checks and words as the API and the CLI (recognition.inputs).
+            error = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+            status = exc.http_status
     names = {e.code: e for e in origins + choices}
     return render(request, "plan.html", status_code=status, hs=hs, standards=standards,
                   origin=origin, asked=asked, category=category, choices=choices,

@@ -5,22 +5,24 @@ session's CSRF token, checked before anything else happens."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import secrets
+import io
+import logging
 import threading
-from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from certpass.accounts.actor import Actor
-from certpass.certificates import importer
+from certpass.certificates import import_jobs, importer, lifecycle
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
+from certpass.credentials import service as credentials
 from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
 from certpass.registry.models import Scheme
 from certpass.store.database import Database
@@ -30,7 +32,10 @@ from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
-ACTIONS = ("suspend", "restore", "withdraw")
+log = logging.getLogger("certpass.portal")
+ACTIONS = ("suspend", "restore", "withdraw", "cancel")
+FINAL = ("withdraw", "cancel")  # irreversible: the form asks for an explicit confirmation
+PAGE_SIZE = 50
 ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "holder_economy",
                 "product_name", "product_name_zh", "models", "trademark", "ratings", "hs_code",
                 "standards", "category", "testing_route", "test_report_number", "test_lab",
@@ -109,15 +114,68 @@ def _safe_next(target: str) -> str:
 # --- the portal ----------------------------------------------------------------------------
 
 
+PortalStatus = Literal["", "valid", "suspended", "withdrawn", "cancelled", "expired"]
+
+
 @router.get("/portal", response_class=HTMLResponse)
-def portal(request: Request, db: DB, session: ReadSession) -> Response:
+def portal(request: Request, db: DB, session: ReadSession, q: str = "",
+           status: PortalStatus = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+           ) -> Response:
     actor = web_session.current_actor(request, db)
     if actor is None:
         return _redirect("/login?next=/portal")
-    rows, total = certificates.list_certificates(
-        session, certificates.CertificateFilter(issuer=actor.body_id or "-"), limit=50, offset=0)
-    return render(request, "portal.html", rows=[certificates.to_summary(c) for c in rows],
-                  total=total, actor=actor)
+    if actor.role == "accreditation-body":  # each role lands in its own workplace
+        return _redirect("/portal/accreditations")
+    if actor.role == "admin":
+        return _redirect("/portal/registry")
+    return _portal_page(request, session, actor, q=q, status=status, page=page)
+
+
+EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS = ("number", "scheme", "kind", "status", "holder_name", "holder_name_zh",
+                  "holder_economy", "product_name", "models", "hs_code", "standards",
+                  "issued_on", "first_issued_on", "valid_until", "issue")
+
+
+@router.get("/portal/certificates.csv")
+def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "") -> Response:
+    """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
+    Excel shows the Chinese names; the columns read back by the importer keep its names."""
+    flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
+                                         status=status or None)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    with db.read() as session:
+        for offset in range(0, EXPORT_LIMIT, 1000):
+            rows, total = certificates.list_certificates(session, flt, limit=1000,
+                                                         offset=offset)
+            for c in map(certificates.to_summary, rows):
+                first = c["products"][0] if c["products"] else {}
+                writer.writerow([
+                    c["number"], c["scheme"], c["kind"], c["status"], c["holder"].get("name"),
+                    c["holder"].get("name_zh", ""), c["holder"].get("economy"),
+                    first.get("name", ""), ";".join(first.get("models", [])),
+                    first.get("hs_code", ""), ";".join(c["standards"]), c["issued_on"],
+                    c["first_issued_on"], c["valid_until"] or "", c["issue"]])
+            if offset + 1000 >= total:
+                break
+    name = f"certificates-{actor.body_id or 'all'}-{dt.date.today().isoformat()}.csv"
+    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), name)
+
+
+def _portal_page(request: Request, session: Any, actor: Actor, *, q: str = "",
+                 status: str = "", page: int = 1, errors: dict[str, str] | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    q = q.strip()[:100]
+    flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q or None,
+                                         status=status or None)
+    rows, total = certificates.list_certificates(session, flt, limit=PAGE_SIZE,
+                                                 offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(request, "portal.html", status_code=status_code,
+                  rows=[certificates.to_summary(c) for c in rows], total=total, actor=actor,
+                  q=q, status=status, page=min(page, pages), pages=pages, errors=errors)
 
 
 def _schemes(session: Any) -> list[Scheme]:
@@ -147,7 +205,7 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
     else:
         try:
             with db.write() as session:
-                certificates.issue(certificates.IssuingContext(session, settings), req, actor)
+                certificates.issue(credentials.issuing(session, settings), req, actor)
             return _done(req.number, "issue")
         except CertpassError as exc:
             errors = {service_field(exc): exc.message}
@@ -160,8 +218,30 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
 def manage_page(request: Request, number: CertificateNumber, actor: SignedIn,
                 session: ReadSession, done: str = "") -> HTMLResponse:
     certificate = _own(session, number, actor)
-    return render(request, "portal_manage.html", c=certificates.to_detail(certificate),
-                  errors={}, values={}, done=done, failed_form="")
+    return _render_manage(request, certificates.to_detail(certificate), done=done)
+
+
+def _render_manage(request: Request, detail: dict[str, Any], *, status_code: int = 200,
+                   done: str = "", failed_form: str = "", values: dict[str, str] | None = None,
+                   errors: dict[str, str] | None = None) -> HTMLResponse:
+    """The manage page offers only the actions the certificate's status allows, and the
+    amend form starts from the current issue's values."""
+    actions = lifecycle.available_actions(detail["status"])
+    return render(request, "portal_manage.html", status_code=status_code, c=detail,
+                  errors=errors or {}, values=values or {}, done=done, failed_form=failed_form,
+                  actions=[a for a in actions if a in ACTIONS], can_amend="amend" in actions,
+                  final=FINAL, current=_amend_values(detail))
+
+
+def _amend_values(detail: dict[str, Any]) -> dict[str, str]:
+    first = detail["products"][0] if detail["products"] else {}
+    until = detail.get("valid_until")
+    return {"issued_on": dt.date.today().isoformat(), "reason": "",
+            "holder_name": detail["holder"].get("name", ""),
+            "product_name": first.get("name", ""),
+            "models": "; ".join(first.get("models", [])),
+            "standards": "; ".join(detail["standards"]),
+            "valid_until": until.isoformat() if until else ""}
 
 
 def _own(session: Any, number: str, actor: Actor) -> Any:
@@ -174,8 +254,8 @@ def _manage_again(request: Request, db: Database, number: str, actor: Actor, for
                   values: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
     with db.read() as session:
         detail = certificates.to_detail(_own(session, number, actor))
-        return render(request, "portal_manage.html", status_code=422, c=detail, errors=errors,
-                      values=values, done="", failed_form=form_name)
+        return _render_manage(request, detail, status_code=422, failed_form=form_name,
+                              values=values, errors=errors)
 
 
 AMEND_FIELDS = ("issued_on", "reason", "holder_name", "product_name", "models", "standards",
@@ -188,21 +268,25 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
     values = {name: _text(form, name) for name in AMEND_FIELDS}
     errors: dict[str, str] = {}
     with db.read() as session:
-        current = _own(session, number, actor).current
+        own = _own(session, number, actor)
+        current = own.current
         holder, products = dict(current.holder), [dict(p) for p in current.products]
+        current_standards = list(current.standards)
+        current_until = own.valid_until.isoformat() if own.valid_until else ""
     data: dict[str, Any] = {"issued_on": values["issued_on"], "reason": values["reason"]}
     if values["holder_name"] and values["holder_name"] != holder.get("name"):
         data["holder"] = {**holder, "name": values["holder_name"]}
-    if values["product_name"] or values["models"]:
-        first = products[0]
-        if values["product_name"]:
-            first["name"] = values["product_name"]
-        if values["models"]:
-            first["models"] = [m.strip() for m in values["models"].split(";") if m.strip()]
+    # The form starts from the current values: send on only what the user changed.
+    first = dict(products[0])
+    if values["product_name"]:
+        first["name"] = values["product_name"]
+    if values["models"]:
+        first["models"] = _split(values["models"])
+    if first != products[0]:
         data["products"] = [first, *products[1:]]
-    if values["standards"]:
-        data["standards"] = [s.strip() for s in values["standards"].split(";") if s.strip()]
-    if values["valid_until"]:
+    if values["standards"] and _split(values["standards"]) != list(current_standards):
+        data["standards"] = _split(values["standards"])
+    if values["valid_until"] and values["valid_until"] != current_until:
         data["valid_until"] = values["valid_until"]
     try:
         req = AmendRequest.model_validate(data)
@@ -211,7 +295,7 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
     else:
         try:
             with db.write() as session:
-                certificates.amend(certificates.IssuingContext(session, settings), number, req,
+                certificates.amend(credentials.issuing(session, settings), number, req,
                                    actor)
             return _done(number, "amend")
         except CertpassError as exc:
@@ -219,12 +303,19 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
     return _manage_again(request, db, number, actor, "amend", values, errors)
 
 
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
 @router.post("/portal/certificates/{number:path}/{action}", response_class=HTMLResponse)
 def change_status(request: Request, number: CertificateNumber,
-                  action: Literal["suspend", "restore", "withdraw"], actor: SignedIn,
+                  action: Literal["suspend", "restore", "withdraw", "cancel"], actor: SignedIn,
                   form: Form, db: DB, settings: SettingsDep) -> Response:
     values = {"reason": _text(form, "reason"), "effective_on": _text(form, "effective_on")}
     data = {k: v for k, v in values.items() if v}
+    if action in FINAL and _text(form, "confirm") != "yes":
+        return _manage_again(request, db, number, actor, action, values,
+                             {"confirm": "portal.confirm_needed"})
     try:
         req = TransitionRequest.model_validate(data)
     except ValidationError as exc:
@@ -232,7 +323,7 @@ def change_status(request: Request, number: CertificateNumber,
     else:
         try:
             with db.write() as session:
-                certificates.transition(certificates.IssuingContext(session, settings), number,
+                certificates.transition(credentials.issuing(session, settings), number,
                                         action, req, actor)
             return _done(number, action)
         except CertpassError as exc:
@@ -291,34 +382,6 @@ def service_field(exc: CertpassError, default: str = "number") -> str:
 # --- bulk upload ------------------------------------------------------------------------
 
 
-@dataclass
-class ImportJob:
-    """A running or finished upload, kept in memory for its owner to watch."""
-
-    id: str
-    owner: str
-    filename: str
-    total: int
-    done: int = 0
-    finished: bool = False
-    report: dict[str, Any] | None = None
-    error: str = ""
-    started: dt.datetime = field(default_factory=dt.datetime.now)
-
-
-_jobs: dict[str, ImportJob] = {}
-_jobs_lock = threading.Lock()
-MAX_JOBS = 200  # finished jobs beyond this are forgotten, oldest first
-
-
-def _remember(job: ImportJob) -> None:
-    with _jobs_lock:
-        _jobs[job.id] = job
-        finished = [j for j in _jobs.values() if j.finished]
-        for old in sorted(finished, key=lambda j: j.started)[:max(0, len(_jobs) - MAX_JOBS)]:
-            _jobs.pop(old.id, None)
-
-
 @router.post("/portal/import")
 async def upload(request: Request, form: Form) -> Response:
     from starlette.concurrency import run_in_threadpool
@@ -339,57 +402,67 @@ async def upload(request: Request, form: Form) -> Response:
     except CertpassError as exc:
         return await run_in_threadpool(_portal_error, request, db, actor,
                                        {"file": exc.message})
-    job = ImportJob(id=secrets.token_urlsafe(12), owner=actor.name, filename=upload.filename,
-                    total=len(rows))
-    _remember(job)
-    threading.Thread(target=_run_import, args=(job, db, settings, rows, actor),
-                     daemon=True, name=f"import-{job.id}").start()
-    return _redirect(f"/portal/import/{job.id}")
+    def start() -> str:
+        with db.write() as session:
+            return import_jobs.start(session, actor.name, upload.filename or "", len(rows)).id
+
+    job_id = await run_in_threadpool(start)
+    threading.Thread(target=_run_import, args=(job_id, db, settings, rows, actor),
+                     daemon=True, name=f"import-{job_id}").start()
+    return _redirect(f"/portal/import/{job_id}")
 
 
 def _portal_error(request: Request, db: Database, actor: Actor,
                   errors: dict[str, str]) -> HTMLResponse:
     with db.read() as session:
-        rows, total = certificates.list_certificates(
-            session, certificates.CertificateFilter(issuer=actor.body_id or "-"), limit=50,
-            offset=0)
-        return render(request, "portal.html", status_code=422, actor=actor, total=total,
-                      rows=[certificates.to_summary(c) for c in rows], errors=errors)
+        return _portal_page(request, session, actor, errors=errors, status_code=422)
 
 
-def _run_import(job: ImportJob, db: Database, settings: Any, rows: list[dict[str, Any]],
+def _run_import(job_id: str, db: Database, settings: Any, rows: list[dict[str, Any]],
                 actor: Actor) -> None:
     # Rows naming another issuer are refused by the service (Forbidden), reported per row.
-    def progress(done: int) -> None:
-        job.done = done
-
     try:
-        report = importer.import_rows(db, settings, rows, actor, progress)
-        job.report = report.as_dict()
+        report = importer.import_rows(db, settings, rows, actor,
+                                       lambda done: import_jobs.progress(db, job_id, done),
+                                       passports=credentials)
+        import_jobs.finish(db, job_id, report=report.as_dict())
     except CertpassError as exc:
-        job.error = exc.message
+        import_jobs.finish(db, job_id, error=exc.message)
     except Exception:
-        job.error = "the import stopped unexpectedly; rows already committed stay imported"
-    job.done = job.total
-    job.finished = True
+        log.exception("bulk upload %s stopped", job_id)
+        import_jobs.finish(db, job_id, error="the import stopped unexpectedly; rows already "
+                                             "committed stay imported")
 
 
-def _job(job_id: str, actor: Actor) -> ImportJob:
-    job = _jobs.get(job_id)
-    if job is None or job.owner != actor.name:
-        raise NotFound("no such upload", hint="uploads are kept until the server restarts")
-    return job
+def _download(data: bytes, filename: str) -> Response:
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# Declared before /portal/import/{job_id}, which would otherwise take "template.csv" as an id.
+@router.get("/portal/import/template.csv")
+def import_template(actor: SignedIn) -> Response:
+    return _download(importer.template_csv(), "certpass-import-template.csv")
+
+
+@router.get("/portal/import/{job_id}/errors.csv")
+def import_errors(job_id: str, actor: SignedIn, session: ReadSession) -> Response:
+    job = import_jobs.get(session, job_id, actor.name)
+    if not job.finished or job.report is None:
+        raise NotFound("this upload has no finished report yet", hint="wait until it ends")
+    return _download(importer.errors_csv(job.report), f"import-{job.id}-errors.csv")
 
 
 @router.get("/portal/import/{job_id}", response_class=HTMLResponse)
-def import_page(request: Request, job_id: str, actor: SignedIn) -> HTMLResponse:
-    job = _job(job_id, actor)
+def import_page(request: Request, job_id: str, actor: SignedIn,
+                session: ReadSession) -> HTMLResponse:
+    job = import_jobs.get(session, job_id, actor.name)
     headers = {} if job.finished else {"Refresh": "2"}  # without JS the page reloads itself
     return render(request, "portal_import.html", job=job, headers=headers)
 
 
 @router.get("/portal/import/{job_id}/status")
-def import_status(job_id: str, actor: SignedIn) -> JSONResponse:
-    job = _job(job_id, actor)
+def import_status(job_id: str, actor: SignedIn, session: ReadSession) -> JSONResponse:
+    job = import_jobs.get(session, job_id, actor.name)
     return JSONResponse({"total": job.total, "done": job.done, "finished": job.finished,
                          "error": job.error})

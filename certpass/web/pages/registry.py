@@ -12,6 +12,7 @@ from certpass.certificates import service as certificates
 from certpass.errors import NotFound
 from certpass.projects.models import CooperationProject
 from certpass.recognition import codes
+from certpass.recognition import service as recognition
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry import service as registry
 from certpass.registry.models import Accreditation, Body, Scheme, SchemeListing, Standard
@@ -20,6 +21,7 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 Key = Annotated[str, Path(min_length=1, max_length=80)]
+PathKey = Annotated[str, Path(min_length=1, max_length=200)]
 RECENT = 20
 
 
@@ -44,8 +46,9 @@ def body(request: Request, body_id: Key, session: ReadSession) -> HTMLResponse:
                   recent=[certificates.to_summary(c) for c in recent], total=total)
 
 
-@router.get("/accreditations/{number}", response_class=HTMLResponse)
-def accreditation(request: Request, number: Key, session: ReadSession) -> HTMLResponse:
+# A path parameter: accreditation numbers such as "BY/112 02.1.0.0087" hold slashes.
+@router.get("/accreditations/{number:path}", response_class=HTMLResponse)
+def accreditation(request: Request, number: PathKey, session: ReadSession) -> HTMLResponse:
     row = session.scalar(select(Accreditation).where(Accreditation.number == number))
     if row is None:
         raise NotFound(f"unknown accreditation {number!r}")
@@ -77,8 +80,16 @@ def standards(request: Request, session: ReadSession) -> HTMLResponse:
 
 
 @router.get("/standards/{ref:path}", response_class=HTMLResponse)
-def standard(request: Request, ref: str, session: ReadSession) -> HTMLResponse:
-    row = registry.get(session, Standard, ref)
+def standard(request: Request, ref: PathKey, session: ReadSession) -> HTMLResponse:
+    row = session.get(Standard, ref)
+    if row is None:
+        # An edition-less reference (an accreditation scope's "IEC 60598-1") means every
+        # edition of that designation: list them.
+        editions = session.scalars(select(Standard).where(Standard.designation == ref)
+                                   .order_by(Standard.edition)).all()
+        if editions:
+            return render(request, "standards.html", standards=editions)
+        row = registry.get(session, Standard, ref)
     editions = session.scalars(select(Standard).where(Standard.designation == row.designation)
                                .order_by(Standard.edition)).all()
     adopted_by = session.scalars(select(Standard).where(Standard.adopts_ref == ref)).all()
@@ -93,16 +104,19 @@ def arrangements(request: Request, session: ReadSession) -> HTMLResponse:
 
 @router.get("/arrangements/{arrangement_id}", response_class=HTMLResponse)
 def arrangement(request: Request, arrangement_id: Key, session: ReadSession) -> HTMLResponse:
-    row = session.get(ArrangementRecord, arrangement_id)
-    if row is None:
-        raise NotFound(f"unknown arrangement {arrangement_id!r}")
-    rules: dict[str, Any] = row.rules
+    # Recorded arrangements and the schemes' home-market rules (home:CCC), every rule shown.
+    row = recognition.arrangement_view(session, arrangement_id)
+    rules: dict[str, Any] = row["rules"]
     names = [*rules.get("parties", []), *rules.get("designated_bodies", []),
-             *rules.get("listed_labs", [])]
+             *rules.get("listed_labs", []),
+             *(b for v in rules.get("designated_bodies_by_standard", {}).values() for b in v),
+             *(b for v in rules.get("listed_labs_by_standard", {}).values() for b in v)]
     bodies_named = {b.id: b for b in session.scalars(select(Body).where(Body.id.in_(names)))}
-    project = session.get(CooperationProject, row.project_id) if row.project_id else None
+    project = session.get(CooperationProject, row["project"]) if row["project"] else None
     conditions = [codes.condition(c["code"]) for c in rules.get("conditions", [])]
+    suffix_conditions = [(sfx, codes.condition(code))
+                         for sfx, code in rules.get("suffix_conditions", {}).items()]
     return render(request, "arrangement.html", a=row, r=rules, bodies=bodies_named,
-                  project=project, conditions=conditions)
+                  project=project, conditions=conditions, suffix_conditions=suffix_conditions)
 
 

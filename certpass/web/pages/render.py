@@ -19,6 +19,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templa
 TEMPLATES.env.globals["today"] = dt.date.today
 # Paths that belong to the JSON API: their errors stay JSON, everything else gets a page.
 API_PREFIXES = ("/api/", "/log/", "/.well-known/", "/static/", "/docs", "/openapi", "/redoc",
+                "/favicon.ico",
                 "/status/", "/did/", "/credentials/")
 
 

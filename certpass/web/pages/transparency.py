@@ -5,18 +5,21 @@ step, plus the consistency proof from the previous checkpoint."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.certificates import service as certificates
-from certpass.errors import CertpassError
-from certpass.ledger import merkle
+from certpass.errors import CertpassError, InvalidInput
+from certpass.ledger import browse, merkle
 from certpass.ledger import service as ledger
 from certpass.ledger.errors import InvalidProof
 from certpass.ledger.models import LogCheckpoint
@@ -25,6 +28,13 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
+# The event types people filter by (families such as "certificate" are offered too).
+KINDS = ("certificate.issued", "certificate.amended", "certificate.suspended",
+         "certificate.restored", "certificate.withdrawn", "certificate.cancelled",
+         "accreditation.granted", "accreditation.changed", "accreditation.suspended",
+         "body.registered", "key.added", "key.retired", "key.revoked",
+         "arrangement.recorded", "arrangement.changed", "project.recorded", "project.changed",
+         "scheme.recorded", "standard.recorded", "listing.recorded")
 
 
 @dataclass
@@ -111,16 +121,76 @@ def prove_consistency(session: Session, latest: LogCheckpoint) -> Consistency | 
         return Consistency(older, [p.hex() for p in proof], False, exc.message)
 
 
+Kind = Annotated[str, Query(max_length=60, pattern=r"^[a-z]*(\.[a-z_]+)?$")]
+BodyId = Annotated[str, Query(max_length=64)]
+# A form sends an empty date box as "": that means no bound, not a bad date.
+Day = Annotated[str, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
+def _day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{name}: {value!r} is not a date", hint="give YYYY-MM-DD") from exc
+EXPORT_LIMIT = 100_000
+
+
+def _filter(kind: str, body: str, since: str, until: str) -> browse.EntryFilter:
+    return browse.EntryFilter(kind=kind, body=body.strip(), since=_day(since, "since"),
+                              until=_day(until, "until"))
+
+
+def subject(event: dict[str, Any]) -> str:
+    """What an entry is about, in one word: a certificate number, a body, an accreditation."""
+    for key, field_name in (("certificate", "number"), ("accreditation", "number"),
+                            ("arrangement", "id"), ("project", "id"), ("body", "id"),
+                            ("key", "id"), ("scheme", "code"), ("standard", "ref"),
+                            ("economy", "code"), ("listing", "scheme_code")):
+        value = event.get(key)
+        if isinstance(value, dict) and value.get(field_name):
+            return str(value[field_name])
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+@router.get("/log/entries.csv")
+def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "", since: Day = "",
+            until: Day = "") -> Response:
+    """The log's entries (as filtered on the page) as CSV, newest first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["index", "recorded_at", "type", "actor", "subject"])
+    for row, event in browse.iterate(session, _filter(kind, body, since, until),
+                                     EXPORT_LIMIT):
+        writer.writerow([row.index, row.created_at.isoformat(), row.event_type,
+                         event.get("actor", ""), subject(event)])
+    return Response(("\ufeff" + out.getvalue()).encode("utf-8"),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="log-entries.csv"'})
+
+
 @router.get("/log", response_class=HTMLResponse)
 def log_page(request: Request, session: ReadSession,
              page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
-             number: Annotated[str, Query(max_length=80)] = "") -> HTMLResponse:
+             number: Annotated[str, Query(max_length=80)] = "",
+             kind: Kind = "", body: BodyId = "", since: Day = "", until: Day = "",
+             before: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> HTMLResponse:
     latest = ledger.latest_checkpoint(session)
     size = ledger.tree_size(session)
-    stop = max(0, size - (page - 1) * PER_PAGE)
-    start = max(0, stop - PER_PAGE)
-    entries = [(e.index, e.event_type, e.created_at, json.loads(bytes(e.entry)))
-               for e in reversed(ledger.entries_range(session, start, stop))]
+    flt = _filter(kind, body, since, until)
+    older: int | None = None
+    if flt.empty and before is None:
+        stop = max(0, size - (page - 1) * PER_PAGE)
+        start = max(0, stop - PER_PAGE)
+        entries = [(e.index, e.event_type, e.created_at, json.loads(bytes(e.entry)))
+                   for e in reversed(ledger.entries_range(session, start, stop))]
+    else:
+        found = browse.find(session, flt, before=before, limit=PER_PAGE)
+        entries = [(e.index, e.event_type, e.created_at, ev) for e, ev in found.entries]
+        older = found.older
     proofs: list[EntryProof] = []
     consistency = None
     problem = ""
@@ -136,6 +206,8 @@ def log_page(request: Request, session: ReadSession,
                 proofs = [prove_entry(session, i, latest) for i in indexes]
                 consistency = prove_consistency(session, latest)
     pages = max(1, -(-size // PER_PAGE))
+    kinds = sorted({k.split(".")[0] for k in KINDS} | set(KINDS))
     return render(request, "log.html", latest=latest, size=size, entries=entries, page=page,
                   pages=pages, number=number, proofs=proofs, consistency=consistency,
-                  problem=problem)
+                  problem=problem, flt=flt, filtered=not flt.empty or before is not None,
+                  older=older, kinds=kinds)

@@ -4,7 +4,6 @@ QR code (decoded here, so it works without JavaScript); then "accepted in my mar
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,10 +18,11 @@ from starlette.datastructures import FormData, UploadFile
 from certpass.config import Settings
 from certpass.credentials import verifier
 from certpass.credentials.trust import LiveTrust
-from certpass.errors import CertpassError
+from certpass.errors import Busy, CertpassError
 from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Economy
+from certpass.web import photo
 from certpass.web import session as web_session
 from certpass.web.pages.render import render
 
@@ -36,26 +36,6 @@ def markets(session: Session) -> list[Economy]:
     codes = load_snapshot(session).markets
     return list(session.scalars(select(Economy).where(Economy.code.in_(codes))
                                 .order_by(Economy.code)))
-
-
-def decode_qr(image: bytes) -> str:
-    """The text of the first QR code in a photo (zxing-cpp), or InvalidInput."""
-    import zxingcpp
-    from PIL import Image, UnidentifiedImageError
-
-    from certpass.errors import InvalidInput
-
-    try:
-        picture = Image.open(io.BytesIO(image))
-        picture.load()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise InvalidInput("this file is not a picture certpass can read",
-                           hint="upload a PNG or JPEG photo of the QR code") from exc
-    found = zxingcpp.read_barcodes(picture.convert("RGB"))
-    if not found:
-        raise InvalidInput("no QR code was found in this picture",
-                           hint="take the photo closer and straight on, in good light")
-    return found[0].text
 
 
 def number_from_qr(text: str) -> tuple[str, str]:
@@ -114,7 +94,8 @@ def verify_page(request: Request,
 
 
 async def _form(request: Request) -> FormData:
-    form = await request.form(max_part_size=MAX_CREDENTIAL_BYTES * 20)
+    form = await request.form(max_part_size=max(MAX_CREDENTIAL_BYTES,
+                                                request.app.state.settings.photo_max_bytes) + 1)
     web_session.check_csrf(request, form)
     return form
 
@@ -127,7 +108,8 @@ async def verify_upload(request: Request,
     market = str(form.get("market", "")).strip().upper()
     data: bytes | None = None
     if isinstance(upload, UploadFile) and upload.filename:
-        data = await upload.read(MAX_CREDENTIAL_BYTES * 20 + 1)
+        data = await upload.read(max(MAX_CREDENTIAL_BYTES,
+                                     request.app.state.settings.photo_max_bytes) + 1)
         kind = upload.content_type or ""
         is_image = kind in IMAGE_TYPES or upload.filename.lower().endswith(
             (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"))
@@ -135,11 +117,17 @@ async def verify_upload(request: Request,
         is_image = False
         if isinstance(pasted, str) and pasted.strip():
             data = pasted.strip().encode()
-    return await run_in_threadpool(_verify_data, request, data, is_image, market)
+    qr: str | CertpassError | None = None
+    if is_image and data:
+        try:
+            qr = await photo.read_qr(request, data)
+        except CertpassError as exc:
+            qr = exc
+    return await run_in_threadpool(_verify_data, request, data, is_image, market, qr)
 
 
 def _verify_data(request: Request, data: bytes | None, is_image: bool,
-                 market: str) -> HTMLResponse:
+                 market: str, qr: str | CertpassError | None = None) -> HTMLResponse:
     db = request.app.state.db
     settings = request.app.state.settings
     with db.read() as session:
@@ -148,10 +136,15 @@ def _verify_data(request: Request, data: bytes | None, is_image: bool,
                          errors={"credential": "verify.need_input"})
         if is_image:
             try:
-                number, sha256 = number_from_qr(decode_qr(data))
+                if isinstance(qr, CertpassError):
+                    raise qr
+                number, sha256 = number_from_qr(qr or "")
             except CertpassError as exc:
-                return _page(request, session, settings, status_code=422,
+                page = _page(request, session, settings, status_code=exc.http_status,
                              errors={"file": exc.message})
+                if isinstance(exc, Busy):
+                    page.headers["Retry-After"] = str(exc.retry_after)
+                return page
             result = verifier.verify_number(number, LiveTrust(session, settings))
             return _page(request, session, settings, result=result, number=number,
                          sha256=sha256, market=market)

@@ -11,6 +11,7 @@ from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
 from certpass.certificates.schemas import TransitionRequest
 from certpass.config import Settings
+from certpass.credentials import service as credentials
 from certpass.demo.loader import load_demo
 from certpass.ledger import service as ledger
 from certpass.store.database import Database
@@ -29,7 +30,7 @@ def build(directory: Path, base_url: str = "http://127.0.0.1:8000") -> tuple[Set
     with db.write() as s:
         ledger.checkpoint_now(s, settings)
     with db.write() as s:
-        certificates.transition(certificates.IssuingContext(s, settings), SUSPENDED_LATER,
+        certificates.transition(credentials.issuing(s, settings), SUSPENDED_LATER,
                                 "suspend", TransitionRequest(reason="surveillance audit"),
                                 OPERATOR)
     with db.write() as s:

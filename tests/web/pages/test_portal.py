@@ -122,7 +122,8 @@ def test_lifecycle_forms(signed_in, page_db):
     r = web.post(f"{base}/amend", data={"issued_on": "2024-04-01", "reason": "new models",
                                         "models": "EK-19", "csrf_token": token})
     assert r.status_code == 303, r.text
-    r = web.post(f"{base}/withdraw", data={"reason": "fraud", "csrf_token": token})
+    r = web.post(f"{base}/withdraw", data={"reason": "fraud", "csrf_token": token,
+                                           "confirm": "yes"})
     assert r.status_code == 303
     r = web.post(f"{base}/restore", data={"reason": "x", "csrf_token": token})
     assert r.status_code == 422 and "withdrawn" in r.text

@@ -24,7 +24,7 @@ PAGES = [
     "/bodies/cqc", "/bodies/cnas", "/accreditations/{accreditation}", "/schemes",
     "/schemes/CCC", "/standards", "/standards/IEC%2060335-1:2010", "/arrangements",
     "/arrangements/{arrangement}", "/projects", "/projects/{project}", "/plan",
-    "/plan?hs=8516.79&standards=IEC+60335-1:2010;IEC+60335-2-15:2012&origin=CN"
+    "/plan?hs=8516.79&standards=IEC+60335-1:2010;IEC+60335-2-15:2016&origin=CN"
     "&markets=CN&markets=NZ&markets=DE", "/log", "/log?page=2",
     f"/log?number={demo_site.SUSPENDED_LATER}", "/login", "/no-such-page",
     "/certificates/NO-SUCH-NUMBER",

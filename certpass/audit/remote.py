@@ -1,0 +1,117 @@
+"""The registry as a remote certpass instance serves it, read over HTTP in the shapes
+`audit.compare` reads, for ``certpass log monitor``.
+
+What the API does not publish is not compared: status-list slots (the served credential's
+``credentialStatus`` is what a verifier follows, and it is compared), raw certificate
+statuses (the API serves the status on a day, so the log's is computed for that day too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+from certpass.audit.compare import compare, credential_claims
+from certpass.audit.replay import State, empty, replay
+from certpass.credentials import status_list
+
+PAGE = 500
+
+
+def _pages(client: httpx.Client, url: str) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while True:
+        page = client.get(url, params={"limit": PAGE, "offset": offset})
+        page.raise_for_status()
+        body = page.json()
+        yield from body["items"]
+        offset += PAGE
+        if offset >= body["total"] or not body["items"]:
+            return
+
+
+def observed(client: httpx.Client, base: str) -> dict[str, Any]:
+    base = base.rstrip("/")
+    certificates: dict[str, dict[str, Any]] = {}
+    lists: dict[str, list[int]] = {}
+    for item in _pages(client, f"{base}/api/certificates"):
+        number = item["number"]
+        path = f"{base}/api/certificates/{quote(number, safe='')}"
+        detail = client.get(path)
+        detail.raise_for_status()
+        d = detail.json()
+        record: dict[str, Any] = {
+            "status": d["status"], "issue": d["issue"], "valid_until": d.get("valid_until"),
+            "issuer": d["issuer"]["id"], "credentials": {}, "issues": {}}
+        for issue in d["issues"]:
+            n = str(issue["issue"])
+            record["issues"][n] = {
+                "holder": issue["holder"].get("name"),
+                "models": [m for p in issue["products"] for m in p.get("models") or []],
+                "issued_on": issue["issued_on"], "valid_until": issue.get("valid_until")}
+            got = client.get(f"{path}/credential", params={"issue": n})
+            if got.status_code == 404:
+                continue
+            got.raise_for_status()
+            claims = credential_claims(orjson.loads(got.content))
+            digest = hashlib.sha256(got.content).hexdigest()
+            record["credentials"][n] = {"sha256": digest, "document_sha256": digest,
+                                        "claims": claims}
+            if n == str(d["issue"]):
+                for url, _ in claims["status"].values():
+                    if url and url not in lists:
+                        lists[url] = _set_bits(client, url)
+        certificates[number] = record
+    bodies, documents, keys = {}, {}, {}
+    for b in _pages(client, f"{base}/api/bodies"):
+        bodies[b["id"]] = {"name_en": b["name_en"], "economy": b["economy_code"],
+                           "roles": sorted(b.get("roles") or [])}
+    for body_id in [None, *bodies]:
+        url = f"{base}/.well-known/did.json" if body_id is None else \
+            f"{base}/bodies/{quote(body_id, safe='')}/did.json"
+        got = client.get(url)
+        if got.status_code == 404:
+            continue
+        got.raise_for_status()
+        doc = got.json()
+        documents[doc["id"]] = doc
+        for vm in doc.get("verificationMethod") or []:
+            keys[vm["id"]] = {"body": body_id, "publicKeyMultibase": vm["publicKeyMultibase"],
+                              "created": vm.get("created"), "retired": vm.get("expires"),
+                              "compromised_at": vm.get("revoked")}
+    accreditations = {a["number"]: {
+        "body": a["body_id"], "accreditor": a["accreditor_id"], "standard": a["standard"],
+        "scope": a["scope"], "status": a["status"], "valid_from": a["valid_from"],
+        "valid_until": a["valid_until"]} for a in _pages(client, f"{base}/api/accreditations")}
+    return {"certificates": certificates, "status_lists": lists,
+            "accreditations": accreditations, "keys": keys, "did_documents": documents,
+            "bodies": bodies}
+
+
+def _set_bits(client: httpx.Client, url: str) -> list[int]:
+    got = client.get(url)
+    got.raise_for_status()
+    bits = status_list.decode(got.json()["credentialSubject"]["encodedList"])
+    return [i for i in range(len(bits) * 8) if bits[i // 8] & (0x80 >> (i % 8))]
+
+
+def fold(state: dict[str, Any], events: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+    """The monitor's fold: the audit's replay, carried in the state file."""
+    return replay(events, state or empty())
+
+
+def inspector(client: httpx.Client, base: str, on: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """The monitor's inspection: the folded log against what the instance serves."""
+
+    def inspect(state: dict[str, Any]) -> list[tuple[str, str]]:
+        log: State = {**empty(), **state}
+        return [(f.code, f"{f.where}: {f.what}")
+                for f in compare(log, observed(client, base), on=on or dt.date.today())]
+
+    return inspect

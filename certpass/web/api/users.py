@@ -1,0 +1,59 @@
+"""User accounts: administrators disable and enable users and set passwords; a user sets
+their own password after giving the current one (HTTP Basic)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, Field
+
+from certpass.accounts import service
+from certpass.accounts.models import User
+from certpass.web.deps import DB, WRITE_ERRORS, PasswordOrToken, Writer, error_responses
+
+router = APIRouter(prefix="/api/users", tags=["accounts"])
+Username = Annotated[str, Path(min_length=1, max_length=120)]
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    body_id: str | None
+    disabled: bool
+
+
+class PasswordRequest(BaseModel):
+    password: str = Field(min_length=1, max_length=1024,
+                          description="The new password (10+ characters, not a common one, "
+                                      "not the user name)")
+
+
+def _out(user: User) -> dict:
+    return {"username": user.username, "role": user.role, "body_id": user.body_id,
+            "disabled": user.disabled}
+
+
+@router.post("/{username}/disable", response_model=UserOut, responses=WRITE_ERRORS)
+def disable(username: Username, db: DB, actor: Writer) -> dict:
+    """Disable a user (administrators): their sessions end, their tokens are refused."""
+    with db.write() as session:
+        return _out(service.set_disabled(session, username, True, actor))
+
+
+@router.post("/{username}/enable", response_model=UserOut, responses=WRITE_ERRORS)
+def enable(username: Username, db: DB, actor: Writer) -> dict:
+    """Enable a disabled user again (administrators)."""
+    with db.write() as session:
+        return _out(service.set_disabled(session, username, False, actor))
+
+
+@router.put("/{username}/password", status_code=204,
+            responses={**WRITE_ERRORS, **error_responses(400)})
+def set_password(username: Username, body: PasswordRequest, request: Request, db: DB,
+                 actor: PasswordOrToken) -> None:
+    """Set a password: an administrator for anyone (write token), a user for themselves with
+    the current password as HTTP Basic. Every session of the user ends."""
+    with db.write() as session:
+        service.set_password(session, username, body.password, actor,
+                             reauthenticated=getattr(request.state, "password_checked", False))

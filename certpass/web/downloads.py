@@ -1,0 +1,40 @@
+"""Download names: `Content-Disposition` (RFC 6266) for files named after a certificate.
+
+A certificate number may hold "/" (EAEU numbers do), spaces or non-ASCII letters. The file
+name keeps the number recognisable and safe: path separators and control characters become
+"_"; the plain `filename` is an ASCII fallback, `filename*` (RFC 8187, UTF-8) the exact name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(number: str) -> str:
+    """The number as a file-name stem: no separators, controls or leading dots."""
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", number)).strip(" ._")
+    return name or "certificate"
+
+
+def ascii_name(filename: str) -> str:
+    return _NOT_ASCII_SAFE.sub("_", filename).strip("._") or "download"
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """`attachment; filename="ascii"; filename*=UTF-8''exact` (filename* only when needed)."""
+    fallback = ascii_name(filename)
+    header = f'{disposition}; filename="{fallback}"'
+    if fallback != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+def certificate_file(number: str, suffix: str, disposition: str = "attachment"
+                     ) -> dict[str, str]:
+    """Headers naming a download `{number}{suffix}`, e.g. suffix ".jwt" or "-qr.png"."""
+    return {"Content-Disposition": content_disposition(safe_name(number) + suffix, disposition)}

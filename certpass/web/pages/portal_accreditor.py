@@ -1,0 +1,140 @@
+"""The accreditation body's workplace: the accreditations it granted, a form to grant one,
+and a page per accreditation to suspend, restore, withdraw, extend or rescope it. Every
+form calls the registry service, which checks the actor and writes the log entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from certpass.errors import CertpassError, InvalidInput
+from certpass.registry import service as registry
+from certpass.registry.models import Body
+from certpass.registry.schemas import AccreditationIn
+from certpass.web.deps import DB
+from certpass.web.pages.portal import Form, SignedIn, field_errors
+from certpass.web.pages.registry import PathKey
+from certpass.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+STANDARDS = ("ISO/IEC 17065", "ISO/IEC 17025", "ISO/IEC 17020", "ISO/IEC 17021-1")
+SCOPE = ("schemes", "categories", "standards")
+GRANT_FIELDS = ("number", "body_id", "standard", "valid_from", "valid_until", *SCOPE)
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _scope(values: dict[str, str]) -> dict[str, list[str]]:
+    return {key: _list(values[key]) for key in SCOPE if _list(values.get(key, ""))}
+
+
+def _home(request: Request, db: Any, actor: Any, *, values: dict[str, str] | None = None,
+          errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
+    with db.read() as session:
+        granted = registry.accreditations_granted(session, actor.body_id or "-")
+        bodies = [b for b in session.scalars(select(Body).order_by(Body.id))
+                  if "accreditation-body" not in b.roles]
+        return render(request, "portal_accreditations.html", status_code=status_code,
+                      actor=actor, granted=granted, bodies=bodies, standards=STANDARDS,
+                      values=values or {"valid_from": dt.date.today().isoformat()},
+                      errors=errors or {}, today_date=dt.date.today())
+
+
+@router.get("/portal/accreditations", response_class=HTMLResponse)
+def accreditations(request: Request, db: DB, actor: SignedIn) -> HTMLResponse:
+    actor.require_accreditor(actor.body_id or "-", "use the accreditation workplace")
+    return _home(request, db, actor)
+
+
+@router.post("/portal/accreditations", response_class=HTMLResponse)
+def grant(request: Request, db: DB, actor: SignedIn, form: Form) -> Response:
+    values = {name: _text(form, name) for name in GRANT_FIELDS}
+    try:
+        data = AccreditationIn.model_validate({
+            "number": values["number"], "accreditor_id": actor.body_id or "",
+            "body_id": values["body_id"], "standard": values["standard"],
+            "valid_from": values["valid_from"], "valid_until": values["valid_until"],
+            "scope": _scope(values)})
+    except ValidationError as exc:
+        errors = {("schemes" if k in ("scope", "valid_until") and "scope" in v else k): v
+                  for k, v in field_errors(exc).items()}
+        return _home(request, db, actor, values=values, errors=errors, status_code=422)
+    try:
+        with db.write() as session:
+            registry.accredit(session, data, actor)
+    except CertpassError as exc:
+        field = "schemes" if "scheme" in exc.message else "number"
+        return _home(request, db, actor, values=values, errors={field: exc.message},
+                     status_code=422)
+    return _manage_redirect(data.number, "grant")
+
+
+def _manage_redirect(number: str, done: str) -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/portal/accreditations/{quote(number, safe='')}?done={done}",
+                            status_code=303)
+
+
+def _manage(request: Request, db: Any, actor: Any, number: str, *, done: str = "",
+            values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+            status_code: int = 200) -> HTMLResponse:
+    with db.read() as session:
+        acc = registry.accreditation(session, number)
+        actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
+        current = {key: "; ".join(acc.scope.get(key, [])) for key in SCOPE}
+        current["valid_until"] = acc.valid_until.isoformat()
+        return render(request, "portal_accreditation.html", status_code=status_code, a=acc,
+                      done=done, values=values or current, errors=errors or {})
+
+
+@router.get("/portal/accreditations/{number:path}", response_class=HTMLResponse)
+def manage(request: Request, db: DB, actor: SignedIn, number: PathKey,
+           done: str = "") -> HTMLResponse:
+    return _manage(request, db, actor, number, done=done)
+
+
+@router.post("/portal/accreditations/{number:path}/change", response_class=HTMLResponse)
+def change(request: Request, db: DB, actor: SignedIn, form: Form,
+           number: PathKey) -> Response:
+    values = {name: _text(form, name) for name in ("status", "reason", "valid_until", *SCOPE)}
+    errors: dict[str, str] = {}
+    if not values["reason"]:
+        errors["reason"] = "acc.need_reason"
+    if values["status"] == "withdrawn" and _text(form, "confirm") != "yes":
+        errors["confirm"] = "portal.confirm_needed"
+    if not errors:
+        try:
+            until = dt.date.fromisoformat(values["valid_until"]) if values["valid_until"] \
+                else None
+            with db.write() as session:
+                acc = registry.accreditation(session, number)
+                current = {key: "; ".join(acc.scope.get(key, [])) for key in SCOPE}
+                scope = _scope(values)
+                registry.change_accreditation(
+                    session, number, actor, status=values["status"] or None,
+                    scope=scope if scope and scope != _scope(current) else None,
+                    valid_until=until if until != acc.valid_until else None,
+                    reason=values["reason"])
+            return _manage_redirect(number, "change")
+        except ValueError:
+            errors["valid_until"] = "verr.date_from_datetime_parsing"
+        except ValidationError as exc:
+            errors = {"schemes": str(exc.errors()[0]["msg"]).removeprefix("Value error, ")}
+        except InvalidInput as exc:
+            errors = {"status" if "status" in exc.message else "valid_until": exc.message}
+        except CertpassError as exc:
+            errors = {"status": exc.message}
+    return _manage(request, db, actor, number, values=values, errors=errors, status_code=422)

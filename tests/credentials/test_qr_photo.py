@@ -1,0 +1,93 @@
+"""Reading a passport's QR code from a photo: real photos decode, hostile files are refused
+from their header (or by Pillow's guards) with a clear 4xx, before their pixels are decoded."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+from certpass.credentials import qr_photo
+from tests.credentials import photos
+
+LIMITS = {"max_pixels": 16_000_000, "max_bytes": 8_388_608}
+
+
+def test_the_passport_qr_png_decodes():
+    assert qr_photo.decode(photos.qr_png(), **LIMITS) == photos.URL
+
+
+def test_a_camera_like_jpeg_decodes():
+    assert qr_photo.decode(photos.qr_photo(), **LIMITS) == photos.URL
+
+
+def test_a_big_phone_jpeg_is_decoded_at_a_reduced_scale():
+    photo = photos.qr_photo(size=(6000, 4000))  # 24 megapixels, over the 16 MP limit
+    assert qr_photo.open_checked(photo, **LIMITS).size == (3000, 2000)
+    assert qr_photo.decode(photo, **LIMITS) == photos.URL
+
+
+def test_a_header_claiming_50000_square_is_refused_before_decoding():
+    data = photos.claims_50000_square()
+    assert len(data) < 200
+    with pytest.raises(qr_photo.PhotoTooLarge) as err:
+        qr_photo.decode(data, **LIMITS)
+    # Pillow's own decompression-bomb guard speaks first (from the header alone): 413.
+    assert err.value.http_status == 413 and "far larger" in err.value.message
+    # Under Pillow's guard but over ours, the header is enough too.
+    with pytest.raises(qr_photo.PhotoTooLarge) as err:
+        qr_photo.decode(photos.png(5000, 5000, b""), **LIMITS)
+    assert "5000×5000" in err.value.message and "16.0 megapixels" in err.value.message
+
+
+def test_a_decompression_bomb_is_refused_without_inflating_it():
+    data = photos.bomb()
+    assert len(data) < 100_000  # 64 MB of pixels
+    tracemalloc.start()
+    try:
+        with pytest.raises(qr_photo.PhotoTooLarge) as err:
+            qr_photo.decode(data, **LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert err.value.http_status == 413 and "8000×8000" in err.value.message
+    assert peak < 5_000_000
+
+
+def test_a_text_chunk_bomb_is_a_4xx():
+    with pytest.raises(qr_photo.NotAPicture) as err:
+        qr_photo.decode(photos.text_bomb(), **LIMITS)
+    assert err.value.http_status == 422
+
+
+@pytest.mark.parametrize("data", [b"", b"not a picture at all", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+                                  b"\x89PNG\r\n\x1a\n" + b"\x00" * 40])
+def test_a_non_image_is_not_a_picture(data):
+    with pytest.raises(qr_photo.NotAPicture) as err:
+        qr_photo.decode(data, **LIMITS)
+    assert err.value.http_status == 422 and err.value.hint
+
+
+@pytest.mark.parametrize("make", [photos.qr_png, photos.qr_photo])
+def test_a_truncated_picture_is_damaged(make):
+    whole = make()
+    with pytest.raises(qr_photo.NotAPicture) as err:
+        qr_photo.decode(whole[: len(whole) // 2], **LIMITS)
+    assert "cut short" in err.value.message
+
+
+def test_a_picture_without_a_qr_code():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (400, 300), 200).save(out, format="PNG")
+    with pytest.raises(qr_photo.NoQrCode):
+        qr_photo.decode(out.getvalue(), **LIMITS)
+
+
+def test_the_byte_limit():
+    with pytest.raises(qr_photo.PhotoTooLarge) as err:
+        qr_photo.decode(photos.qr_png(), max_pixels=10**7, max_bytes=100)
+    assert "bytes" in err.value.message

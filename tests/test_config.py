@@ -1,0 +1,151 @@
+"""Settings: one table, secrets that are never public, credentials never shown."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from certpass.config import (
+    DEFAULT_SECRET_KEY,
+    MASK,
+    Settings,
+    mask_userinfo,
+    secret_weakness,
+)
+from certpass.errors import InvalidSetting, WeakSecret
+from tests.conftest import cli_runner
+
+STRONG = "Zq3v9K_pX2mW8rT1yB6nL4cH7dF0sJ5gA-eU"  # 36 characters, ~180 bits
+
+
+def test_values_come_from_the_environment_and_overrides():
+    s = Settings.load(environ={"CERTPASS_MAX_PAGE_SIZE": "20", "CERTPASS_WARM_CACHES": "off",
+                               "CERTPASS_CHECKPOINT_EVERY_SECONDS": "2.5"},
+                      base_url="https://certs.example")
+    assert (s.max_page_size, s.warm_caches, s.checkpoint_every_seconds) == (20, False, 2.5)
+    assert s.base_url == "https://certs.example" and s.did_host == "certs.example"
+    with pytest.raises(InvalidSetting) as bad:
+        Settings.load(environ={"CERTPASS_MAX_PAGE_SIZE": "many"})
+    assert "CERTPASS_MAX_PAGE_SIZE" in bad.value.hint
+    with pytest.raises(InvalidSetting):
+        Settings.load(environ={"CERTPASS_WARM_CACHES": "perhaps"})
+
+
+@pytest.mark.parametrize("secret, why", [
+    (DEFAULT_SECRET_KEY, "default"),
+    ("test-secret-key-0123456789", "characters"),
+    ("a" * 64, "low-entropy"),
+    ("ab" * 32, "low-entropy"),
+])
+def test_weak_secrets_are_named(secret, why):
+    assert why in secret_weakness(secret)
+
+
+def test_a_random_secret_is_strong():
+    assert secret_weakness(STRONG) is None
+    import secrets
+    assert secret_weakness(secrets.token_urlsafe(32)) is None
+
+
+@pytest.mark.parametrize("host, base_url", [
+    ("0.0.0.0", "http://127.0.0.1:8000"),        # listens on every interface
+    ("127.0.0.1", "https://certs.example"),      # behind a proxy, public URL
+    ("192.168.1.5", "http://localhost:8000"),
+])
+def test_serving_beyond_this_machine_needs_a_strong_secret(host, base_url):
+    for weak in (DEFAULT_SECRET_KEY, "short", "x" * 40):
+        settings = Settings.load(environ={}, secret_key=weak, base_url=base_url)
+        with pytest.raises(WeakSecret) as refused:
+            settings.check_secret_for_serving(host)
+        assert "CERTPASS_SECRET_KEY" in refused.value.hint
+    Settings.load(environ={}, secret_key=STRONG, base_url=base_url).check_secret_for_serving(host)
+
+
+@pytest.mark.parametrize("host, base_url", [
+    ("127.0.0.1", "http://127.0.0.1:8000"), ("localhost", "http://localhost:8000"),
+    ("::1", "http://[::1]:8000"),
+])
+def test_a_local_deployment_may_keep_the_default(host, base_url):
+    Settings.load(environ={}, base_url=base_url).check_secret_for_serving(host)
+
+
+def test_serve_refuses_with_a_clear_message(sqlite_db, capsys, monkeypatch):
+    monkeypatch.delenv("CERTPASS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CERTPASS_BASE_URL", raising=False)
+    cli = cli_runner(sqlite_db, capsys)
+    code, _, err = cli("serve", "--host", "0.0.0.0", "--port", "1")
+    assert code == 1 and "weak-secret" in err and "default secret_key" in err
+    assert "hint: set CERTPASS_SECRET_KEY" in err
+    monkeypatch.setenv("CERTPASS_SECRET_KEY", "hunter2")
+    code, _, err = cli("serve", "--host", "0.0.0.0", "--port", "1")
+    assert code == 1 and "7 characters" in err
+
+
+def test_urls_lose_their_password():
+    assert mask_userinfo("postgresql://app:s3cret@db.example:5432/certpass") == (
+        f"postgresql://app:{MASK}@db.example:5432/certpass")
+    assert mask_userinfo("postgresql://app@db/certpass") == "postgresql://app@db/certpass"
+    assert mask_userinfo("sqlite:///certpass.db") == "sqlite:///certpass.db"
+    assert mask_userinfo(12) == 12
+
+
+def test_described_settings_hide_secrets_and_credentials():
+    s = Settings.load(environ={}, secret_key=STRONG,
+                      database_url="postgresql://app:s3cret@db.example/certpass")
+    for administrator in (False, True):
+        text = repr(s.describe(administrator=administrator))
+        assert STRONG not in text and "s3cret" not in text
+    public = {r["name"]: r for r in s.describe()}
+    assert public["database_url"]["value"] is None
+    assert public["database_url"]["visible_to"] == "administrators"
+    assert public["secret_key"]["value"] == MASK and public["secret_key"]["default"] == MASK
+    assert public["max_page_size"]["value"] == 500
+    admin = {r["name"]: r for r in s.describe(administrator=True)}
+    assert admin["database_url"]["value"] == f"postgresql://app:{MASK}@db.example/certpass"
+
+
+def test_init_demo_gives_a_sqlite_database_its_own_secret(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CERTPASS_SECRET_KEY", raising=False)
+    from certpass.cli import context
+    from certpass.cli.main import main
+
+    secrets_seen = []
+    for name in ("a.db", "b.db"):
+        url = f"sqlite:///{tmp_path / name}"
+        try:
+            assert main(["--database", url, "init", "--demo"]) == 0
+        finally:
+            context.configure()
+            context.database().dispose()
+        path = tmp_path / f"{name}.secret"
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        secret = path.read_text().strip()
+        assert secret_weakness(secret) is None
+        assert Settings.load(environ={}, database_url=url).secret_key == secret
+        # CERTPASS_SECRET_KEY, when set, wins over the file.
+        assert Settings.load(environ={"CERTPASS_SECRET_KEY": STRONG},
+                             database_url=url).secret_key == STRONG
+        secrets_seen.append(secret)
+    assert secrets_seen[0] != secrets_seen[1]
+    assert "secret_key:" in capsys.readouterr().err
+
+
+def test_the_table_is_declared_once_and_validated_by_type():
+    names = [r["name"] for r in Settings().describe()]
+    assert names == list(Settings.model_fields) and "secret_key" in names
+    assert all(r["help"] for r in Settings().describe())
+    with pytest.raises(InvalidSetting) as unknown:
+        Settings.load(environ={}, max_pages=3)
+    assert "no setting max_pages" in unknown.value.message
+    with pytest.raises(InvalidSetting) as bad:
+        Settings.load(environ={}, checkpoint_every_seconds="soon")
+    assert bad.value.details[0]["setting"] == "checkpoint_every_seconds"
+
+
+def test_building_settings_directly_reads_no_environment(monkeypatch):
+    monkeypatch.setenv("CERTPASS_MAX_PAGE_SIZE", "7")
+    assert Settings().max_page_size == 500
+    assert Settings.load().max_page_size == 7
+    assert Settings.load(environ={}).max_page_size == 500

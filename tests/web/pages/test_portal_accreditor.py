@@ -1,0 +1,83 @@
+"""The accreditation body's workplace in the browser's terms: land there, grant, suspend,
+withdraw (confirmed), every change logged; nobody else may touch its accreditations."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from certpass.accounts import service as accounts
+from certpass.accounts.actor import OPERATOR
+from certpass.ledger.models import LogEntry
+from certpass.registry.models import Accreditation
+from tests.web.pages.conftest import PASSWORD, csrf_of, sign_in
+
+GRANT = {"number": "CNAS C999-P", "body_id": "lapsed-cb", "standard": "ISO/IEC 17065",
+         "valid_from": "2025-01-01", "valid_until": "2030-01-01", "schemes": "CCC",
+         "categories": "HOUS", "standards": "GB 4706.1-2005; IEC 60335-2-*"}
+
+
+def _accreditor(page_db, name="cnas-officer", body="cnas"):
+    with page_db.write() as s:
+        accounts.add_user(s, name, "accreditation-body", body, PASSWORD, OPERATOR)
+    return name
+
+
+def _last_event(page_db) -> dict:
+    with page_db.read() as s:
+        row = s.scalar(select(LogEntry).order_by(LogEntry.index.desc()))
+        return json.loads(row.entry)
+
+
+def test_grant_suspend_and_withdraw(web, page_db):
+    sign_in_as = _accreditor(page_db)
+    token_login = csrf_of(web.get("/login").text)
+    r = web.post("/login", data={"username": sign_in_as, "password": PASSWORD,
+                                 "csrf_token": token_login, "next": "/portal"})
+    assert r.status_code == 303
+    r = web.get("/portal")
+    assert r.status_code == 303 and r.headers["location"] == "/portal/accreditations"
+    home = web.get("/portal/accreditations").text
+    token = csrf_of(home)
+    assert "CNAS-C001" in home or 'id="granted"' in home
+
+    r = web.post("/portal/accreditations", data={**GRANT, "schemes": "", "csrf_token": token})
+    assert r.status_code == 422 and 'id="err-schemes"' in r.text
+    r = web.post("/portal/accreditations", data={**GRANT, "csrf_token": token})
+    assert r.status_code == 303, r.text
+    manage = r.headers["location"].split("?")[0]
+    event = _last_event(page_db)
+    assert event["type"] == "accreditation.granted"
+    assert event["accreditation"]["scope"]["standards"] == ["GB 4706.1-2005", "IEC 60335-2-*"]
+
+    page = web.get(manage).text
+    assert 'value="GB 4706.1-2005; IEC 60335-2-*"' in page  # the form starts from the scope
+    r = web.post(f"{manage}/change", data={"status": "suspended", "reason": "",
+                                           "csrf_token": token})
+    assert r.status_code == 422 and 'id="err-reason"' in r.text
+    r = web.post(f"{manage}/change", data={"status": "suspended", "reason": "surveillance",
+                                           "csrf_token": token, "schemes": "CCC",
+                                           "categories": "HOUS",
+                                           "standards": "GB 4706.1-2005; IEC 60335-2-*"})
+    assert r.status_code == 303, r.text
+    assert _last_event(page_db)["type"] == "accreditation.suspended"
+    r = web.post(f"{manage}/change", data={"status": "withdrawn", "reason": "fraud",
+                                           "csrf_token": token})
+    assert r.status_code == 422 and 'id="err-confirm"' in r.text
+    r = web.post(f"{manage}/change", data={"status": "withdrawn", "reason": "fraud",
+                                           "confirm": "yes", "csrf_token": token})
+    assert r.status_code == 303
+    with page_db.read() as s:
+        acc = s.scalar(select(Accreditation).where(Accreditation.number == "CNAS C999-P"))
+        assert acc.status == "withdrawn" and acc.scope["schemes"] == ["CCC"]
+    assert 'id="no-actions"' in web.get(manage).text
+
+
+def test_others_cannot_use_it(web, page_db):
+    sign_in(web)  # a certification body
+    assert web.get("/portal/accreditations").status_code == 403
+    with page_db.read() as s:
+        number = s.scalar(select(Accreditation.number)
+                          .where(Accreditation.accreditor_id == "cnas"))
+    assert web.get(f"/portal/accreditations/{number}").status_code == 403

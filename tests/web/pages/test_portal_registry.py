@@ -1,0 +1,111 @@
+"""The administrator's registry workplace: forms drawn from the API's models, every record
+written by its service and logged; arrangements edited as the JSON the API takes."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from certpass.accounts import service as accounts
+from certpass.accounts.actor import OPERATOR
+from certpass.ledger.models import LogEntry
+from certpass.recognition.models import ArrangementRecord
+from certpass.registry.models import Body
+from tests.web.pages.conftest import PASSWORD, csrf_of, sign_in
+
+ARRANGEMENT = {
+    "id": "test-home-ccc", "title_en": "CCC in China", "title_zh": "中国强制性产品认证",
+    "kind": "home-scheme", "parties": ["CN"], "markets": ["CN"], "recognises": ["certificates"],
+    "scope": {"source_schemes": ["CCC"], "certificate_kinds": ["product-certificate"]},
+    "status_history": [{"date": "2002-05-01", "status": "in-force"}],
+}
+
+
+def _admin(web, page_db) -> str:
+    with page_db.write() as s:
+        accounts.add_user(s, "regulator", "admin", None, PASSWORD, OPERATOR)
+    login = csrf_of(web.get("/login").text)
+    web.post("/login", data={"username": "regulator", "password": PASSWORD,
+                             "csrf_token": login, "next": "/portal"})
+    r = web.get("/portal")
+    assert r.status_code == 303 and r.headers["location"] == "/portal/registry"
+    return csrf_of(web.get("/portal/registry").text)
+
+
+def _last_type(page_db) -> str:
+    with page_db.read() as s:
+        return s.scalar(select(LogEntry.event_type).order_by(LogEntry.index.desc()))
+
+
+def test_record_a_body_through_the_form(web, page_db):
+    token = _admin(web, page_db)
+    form = web.get("/portal/registry/new/body").text
+    assert 'name="roles" value="certification-body"' in form  # a Literal list: checkboxes
+    r = web.post("/portal/registry/new/body", data={
+        "id": "Bad Id", "name_en": "", "economy_code": "CN", "csrf_token": token})
+    assert r.status_code == 422 and 'id="err-id"' in r.text and 'id="err-roles"' in r.text
+    r = web.post("/portal/registry/new/body", data={
+        "id": "kz-cert", "name_en": "Kazakh Certification Centre", "economy_code": "CN",
+        "roles": ["certification-body", "testing-lab"], "signatories": "IAF MLA; ILAC MRA",
+        "csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"] == "/bodies/kz-cert"
+    with page_db.read() as s:
+        body = s.get(Body, "kz-cert")
+        assert body.roles == ["certification-body", "testing-lab"]
+        assert body.signatories == ["IAF MLA", "ILAC MRA"]
+    assert _last_type(page_db) == "body.registered"
+    r = web.post("/portal/registry/new/body", data={
+        "id": "kz-cert", "name_en": "Again", "economy_code": "CN",
+        "roles": ["testing-lab"], "csrf_token": token})
+    assert r.status_code == 409 and "already exists" in r.text
+
+
+def test_record_and_amend_an_arrangement(web, page_db):
+    token = _admin(web, page_db)
+    r = web.post("/portal/registry/arrangements/new", data={"rules": "{not json",
+                                                            "csrf_token": token})
+    assert r.status_code == 422 and "JSON" in r.text
+    r = web.post("/portal/registry/arrangements/new",
+                 data={"rules": json.dumps(ARRANGEMENT), "csrf_token": token})
+    assert r.status_code == 303, r.text
+    assert _last_type(page_db) == "arrangement.recorded"
+    page = web.get("/portal/registry/arrangements/test-home-ccc").text
+    assert "source_schemes" in page
+    changed = {**ARRANGEMENT, "title_en": "China Compulsory Certification in China"}
+    r = web.post("/portal/registry/arrangements/test-home-ccc",
+                 data={"rules": json.dumps(changed), "reason": "", "csrf_token": token})
+    assert r.status_code == 422 and "reason" in r.text
+    r = web.post("/portal/registry/arrangements/test-home-ccc",
+                 data={"rules": json.dumps(changed), "reason": "official title",
+                       "csrf_token": token})
+    assert r.status_code == 303
+    with page_db.read() as s:
+        record = s.get(ArrangementRecord, "test-home-ccc")
+        assert record.version == 2 and record.title_en.startswith("China Compulsory")
+    assert _last_type(page_db) == "arrangement.changed"
+
+
+def test_only_administrators(web):
+    sign_in(web)  # a certification body's officer
+    assert web.get("/portal/registry").status_code == 403
+    assert web.get("/portal/registry/new/body").status_code == 403
+
+
+def test_record_and_amend_a_project(web, page_db):
+    token = _admin(web, page_db)
+    data = {"id": "cn-kz-appliances", "title_en": "Appliances to Kazakhstan",
+            "title_zh": "家电出口哈萨克斯坦", "field": "electrical-appliances",
+            "partners": '[{"body_id": "cqc", "role": "certification body"}]',
+            "schemes": "CCC", "economies": "CN; KZ", "started_on": "2025-01-01",
+            "status": "planned", "csrf_token": token}
+    r = web.post("/portal/registry/new/project", data={**data, "partners": "[oops"})
+    assert r.status_code == 422 and 'id="err-partners"' in r.text
+    r = web.post("/portal/registry/new/project", data=data)
+    assert r.status_code == 303, r.text
+    form = web.get("/portal/registry/projects/cn-kz-appliances").text
+    assert "CN; KZ" in form and "certification body" in form
+    r = web.post("/portal/registry/projects/cn-kz-appliances",
+                 data={**data, "status": "active", "reason": "launched"})
+    assert r.status_code == 303, r.text
+    assert _last_type(page_db) == "project.changed"
