@@ -43,7 +43,7 @@ def test_the_template_downloads_for_a_signed_in_body(web):
     sign_in(web)
     r = web.get("/portal/import/template.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.content.startswith(b"\xef\xbb\xbfnumber,scheme,issuer,")
+    assert r.content.decode("utf-8").startswith("\ufeffnumber / 证书编号,scheme / 认证制度,")
 
 
 def test_the_upload_is_kept_in_the_database(web, page_db, settings_for):

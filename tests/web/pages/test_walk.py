@@ -157,7 +157,7 @@ def test_log_proves_a_certificate_history(site):
 
 
 def test_charts_are_inline_svg_without_scripts(site):
-    client, names = site
+    client, _ = site
     # A project with counted certificates (some, such as CEPA testing, count none: no chart).
     html = client.get("/projects/cn-nz-eee-mra").text
     assert "<svg" in html and "<script" not in html.split("</main>")[0]
