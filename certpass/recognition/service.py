@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
@@ -22,7 +22,6 @@ from certpass.credentials.verifier import VerificationResult
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.ledger.stamped import StampedCache
-from certpass.projects.models import CooperationProject
 from certpass.recognition import inputs, planner
 from certpass.recognition.engine import Decision, RegistrySnapshot, decide
 from certpass.recognition.models import ArrangementRecord, ArrangementVersion, PlanningEstimate
@@ -32,7 +31,7 @@ from certpass.recognition.snapshot import (
     facts_from_credential,
     load_snapshot,
 )
-from certpass.store.base import utcnow
+from certpass.store.base import referenced_row, utcnow
 
 MAX_PLAN_MARKETS = 30
 ESTIMATE_KINDS = ("scheme", "condition")
@@ -63,7 +62,8 @@ def _parse(data: Mapping[str, Any], id_: str | None = None) -> Arrangement:
 
 
 def _check_project(session: Session, arrangement: Arrangement) -> None:
-    if arrangement.project and session.get(CooperationProject, arrangement.project) is None:
+    if arrangement.project and referenced_row(
+            session, ArrangementRecord.__table__.c.project_id, arrangement.project) is None:
         raise InvalidArrangement(
             f"arrangement {arrangement.id!r}: unknown cooperation project "
             f"{arrangement.project!r}",
@@ -272,10 +272,6 @@ def check_market(snapshot: RegistrySnapshot, market: str, *, allow_bloc: bool = 
     return code
 
 
-def decision_json(d: Decision) -> dict[str, Any]:
-    return d.to_json()
-
-
 def recognise(session: Session, number: str, market: str, on: dt.date) -> Decision:
     """Is certificate ``number`` accepted in ``market`` on ``on``, and why."""
     snap = load_snapshot(session)
@@ -433,7 +429,3 @@ def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: s
                          "category": category}
     result["asked"] = list(markets)
     return result
-
-
-def count_arrangements(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(ArrangementRecord)) or 0

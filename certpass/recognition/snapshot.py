@@ -10,7 +10,6 @@ come from ``arrangements``. `build_snapshot` is pure over plain rows, so the dat
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -199,18 +198,7 @@ _snapshots: StampedCache[RegistrySnapshot] = StampedCache(limit=2)
 
 
 def load_snapshot(session: Session) -> RegistrySnapshot:
-    return _snapshots.get(session, "snapshot", lambda: _build_and_freeze(session))
-
-
-def _build_and_freeze(session: Session) -> RegistrySnapshot:
-    snapshot = build_from_session(session)
-    # The snapshot lives as long as the process: keep the collector from rescanning it.
-    gc.freeze()
-    return snapshot
-
-
-def forget_snapshots() -> None:
-    _snapshots.clear()
+    return _snapshots.get(session, "snapshot", lambda: build_from_session(session))
 
 
 # --- certificate facts ----------------------------------------------------------------------

@@ -398,7 +398,7 @@ async def upload(request: Request, form: Form) -> Response:
     try:
         if len(data) > settings.max_upload_bytes:
             raise TooLarge(f"the file is over {settings.max_upload_bytes} bytes")
-        rows = importer.read_rows(data, fmt, settings.max_import_rows)
+        rows = await run_in_threadpool(importer.read_rows, data, fmt, settings.max_import_rows)
     except CertpassError as exc:
         return await run_in_threadpool(_portal_error, request, db, actor,
                                        {"file": exc.message})

@@ -19,8 +19,8 @@ SKIP = ("/logout", "/portal", "/login", "/static/", "/docs-assets/")
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    settings, db = demo_site.build(tmp_path_factory.mktemp("links"))
+def client(tmp_path_factory, demo_site_file):
+    settings, db = demo_site.copy(demo_site_file, tmp_path_factory.mktemp("links"))
     with TestClient(create_app(settings, db), raise_server_exceptions=False) as c:
         yield c
     db.dispose()

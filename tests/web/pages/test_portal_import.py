@@ -4,8 +4,8 @@ Windows, a template to start from, the rejected rows as a file, the list of what
 from __future__ import annotations
 
 import io
-import time
 
+from tests.waiting import wait_for
 from tests.web.pages.conftest import sign_in
 
 HEADER = ("number;scheme;issuer;holder_name;holder_name_zh;holder_economy;product_name;"
@@ -16,10 +16,7 @@ ROWS = ["2024010701000021;CCC;cqc;Foshan Shengshi Electric;佛山盛世电器有
 
 
 def _finished(web, job: str) -> str:
-    for _ in range(400):  # bounded: at most a few seconds of polling
-        if web.get(f"{job}/status").json()["finished"]:
-            break
-        time.sleep(0.02)
+    wait_for(lambda: web.get(f"{job}/status").json()["finished"], "the upload")
     return web.get(job).text
 
 
@@ -46,7 +43,7 @@ def test_the_template_downloads_for_a_signed_in_body(web):
     sign_in(web)
     r = web.get("/portal/import/template.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.content.startswith(b"\xef\xbb\xbfnumber,scheme,issuer,")
+    assert r.content.decode("utf-8").startswith("\ufeffnumber / 证书编号,scheme / 认证制度,")
 
 
 def test_the_upload_is_kept_in_the_database(web, page_db, settings_for):

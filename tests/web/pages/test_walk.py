@@ -32,8 +32,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    settings, db = demo_site.build(tmp_path_factory.mktemp("demo"))
+def site(tmp_path_factory, demo_site_file):
+    settings, db = demo_site.copy(demo_site_file, tmp_path_factory.mktemp("demo"))
     with db.read() as s:
         from sqlalchemy import select
 
