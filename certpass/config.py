@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     verify_burst: int = _setting(
         0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
     )
+    bundle_max_age_hours: float = _setting(
+        168.0, "Offline verification: past this age (hours) a trust bundle's status is stale, "
+        "and `certpass verify --trust` warns and exits non-zero."
+    )
     idempotency_keep_hours: float = _setting(
         24.0, "How long a write's Idempotency-Key is remembered: a retry within it returns "
         "the first response; the server forgets older keys (0: keep them forever)."
@@ -129,6 +133,9 @@ class Settings(BaseSettings):
         12, "Consecutive failed deliveries after which a subscription is paused."
     )
     alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
+    alerts_concurrency: int = _setting(
+        8, "Subscriptions delivered side by side in one round (each within 3 timeouts)."
+    )
     login_free_failures: int = _setting(
         5, "Wrong passwords per account name before each further one locks it (1 s, 2 s, "
         "4 s, ... up to login_lockout_max_seconds); the count is kept in the database."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from certpass.cli import context
-from certpass.cli.output import emit_json, out
+from certpass.cli.output import emit_json, err, out
 from certpass.credentials import verifier
 from certpass.credentials.trust import LiveTrust
 from certpass.credentials.trust_source import BundleTrust
@@ -33,10 +34,15 @@ def verify(
     file: Annotated[Path | None, typer.Argument(help="Credential: JSON-LD or a VC-JOSE JWT "
                                                      "('-' for stdin).")] = None,
     trust: Annotated[Path | None, typer.Option(
-        "--trust", help="Verify offline against this trust bundle (`certpass trust export`)."
+        "--trust", "--bundle",
+        help="Verify offline against this trust bundle (`certpass trust export`); past "
+             "bundle_max_age_hours it warns and exits 3."
     )] = None,
     number: Annotated[str | None, typer.Option(
         "--number", help="Look the certificate up by number (needs the database).")] = None,
+    sha256: Annotated[str | None, typer.Option(
+        "--sha256", help="With --number: the hash the QR code carries; picks that issue "
+                         "(an earlier one is superseded; no such issue: no-match).")] = None,
     on: Annotated[str | None, typer.Option(
         "--on", "--date", help="Judge validity (and recognition) on this date (YYYY-MM-DD) "
                                "instead of today.")] = None,
@@ -45,38 +51,61 @@ def verify(
                          "CN); needs the registry database.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Verify a certificate passport. Exit status 0 only when the verdict is `valid`."""
+    """Verify a certificate passport. Exit status 0 only when the verdict is `valid` (and,
+    offline, the bundle is not older than bundle_max_age_hours: else 3)."""
     if (file is None) == (number is None):
         raise InvalidInput("give a credential FILE or --number, not both or neither")
+    if sha256 is not None and (number is None or not _SHA256.match(sha256)):
+        raise InvalidInput("--sha256 goes with --number and is 64 hexadecimal digits",
+                           hint="copy it from the QR code's URL: ...&sha256=")
     try:
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
         raise InvalidInput(f"--on must be a date YYYY-MM-DD, not {on!r}") from None
     decision = None
+    stale = None
     if trust is not None:
-        result = _run(BundleTrust.load(str(trust)), file, number, day)
+        bundle = BundleTrust.load(str(trust))
+        result = _run(bundle, file, number, sha256, day)
+        stale = _stale(bundle, context.settings().bundle_max_age_hours)
         if market:  # a trust bundle carries no arrangements
             decision = recognition.for_verified(result, market, day or dt.date.today(), None)
     else:
         with context.database().read() as session:
-            result = _run(LiveTrust(session, context.settings()), file, number, day)
+            result = _run(LiveTrust(session, context.settings()), file, number, sha256, day)
             if market:
                 decision = recognition.for_verified(
                     result, market, day or dt.date.today(), load_snapshot(session))
     if as_json:
         extra = {"recognition": decision} if decision is not None else {}
-        emit_json(result.to_json() | extra)
+        emit_json(result.to_json() | extra | ({"warning": stale} if stale else {}))
     else:
         _print(result)
         if decision is not None:
             _print_recognition(decision)
-    raise typer.Exit(0 if result.valid else 1)
+        if stale:
+            err.print(f"[bold yellow]warning:[/] {escape(stale)}")
+    raise typer.Exit(1 if not result.valid else 3 if stale else 0)
 
 
-def _run(trust: Any, file: Path | None, number: str | None,
+_SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
+
+
+def _stale(bundle: BundleTrust, max_hours: float) -> str | None:
+    """Why an offline result may be out of date: the bundle is older than allowed."""
+    created = dt.datetime.fromisoformat(bundle.created.replace("Z", "+00:00"))
+    age = dt.datetime.now(dt.UTC) - created
+    if age <= dt.timedelta(hours=max_hours):
+        return None
+    return (f"the trust bundle is {age.total_seconds() / 3600:.0f} hours old (status as of "
+            f"{bundle.created}), older than bundle_max_age_hours={max_hours:g}: a certificate "
+            "withdrawn since would still look in force; export a fresh bundle")
+
+
+def _run(trust: Any, file: Path | None, number: str | None, sha256: str | None,
          day: dt.date | None) -> verifier.VerificationResult:
     if number is not None:
-        return verifier.verify_number(number, trust, on=day)
+        return verifier.verify_number(number, trust, on=day, sha256=sha256)
     assert file is not None
     return verifier.verify(_read(file), trust, on=day)
 
@@ -89,10 +118,14 @@ def _print(result: verifier.VerificationResult) -> None:
     if cert.get("number"):
         holder = (cert.get("holder") or {}).get("name") or ""
         issuer = (cert.get("issuer") or {}).get("name") or ""
-        out.print(f"certificate {escape(str(cert['number']))}: {escape(holder)} "
-                  f"(issued by {escape(issuer)})")
+        # What a credential that did not verify says is its claim, not a fact.
+        claim = "the document claims: " if result.claims_only else ""
+        out.print(f"{claim}certificate {escape(str(cert['number']))}: {escape(holder)} "
+                  f"({'claims to be ' if claim else ''}issued by {escape(issuer)})")
     colour = "green" if result.valid else "red"
     out.print(f"verdict: [bold {colour}]{result.verdict}[/] — {escape(result.message)}")
+    if result.status_as_of:
+        out.print(f"status as of {escape(result.status_as_of)} (the trust bundle's time)")
 
 
 def _print_recognition(decision: dict[str, Any]) -> None:

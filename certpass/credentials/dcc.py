@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -496,10 +497,15 @@ def _datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+@lru_cache(maxsize=4096)
+def _default_standard_id(designation: str) -> str:
+    return "urn:certpass:standard:" + quote(designation, safe="")
+
+
 def _read_standard(data: Mapping[str, Any]) -> StandardRef:
-    default = "urn:certpass:standard:" + quote(data["name"], safe="")
+    sid = data["id"]
     return StandardRef(data["name"], _party_of(data["issuingParty"]),
-                       None if data["id"] == default else data["id"],
+                       None if sid == _default_standard_id(data["name"]) else sid,
                        _date(data.get("issueDate")))
 
 

@@ -88,6 +88,9 @@ class VerifiedProof:
     proof_purpose: str
     created: str | None
     proof_id: str | None = None
+    # eddsa-jcs-2022 without previousProof: hex SHA-256 of the RFC 8785 document without its
+    # proof, as hashed for the signature (a verifier reuses it instead of hashing again).
+    document_sha256: str | None = None
 
 
 def format_created(created: str | datetime) -> str:
@@ -312,6 +315,7 @@ def _verify_one(
             config["@context"] = document["@context"]
     unsecured = _unsecured(document, proofs, proof.get("previousProof"))
 
+    digest: bytes | None = None
     if suite == JCS:
         # Fast bytes first; on a mismatch retry with exact RFC 8785 (jcs.py explains why the
         # shortcut can wrongly reject, then retried, but never wrongly accept).
@@ -320,6 +324,8 @@ def _verify_one(
         if not ok:
             exact = hash_data(canonicalize(config), canonicalize(unsecured))
             ok = exact != data and _signature_ok(verifier, exact, signature)
+            data = exact
+        digest = data[32:]
     else:
         data = hash_data(_rdfc(config, loader), _rdfc(unsecured, loader))  # type: ignore[arg-type]
         ok = _signature_ok(verifier, data, signature)
@@ -328,7 +334,9 @@ def _verify_one(
             f"the {suite} signature by {vm!r} does not match the document",
             hint="the credential was altered after signing, or signed with another key",
         )
-    return VerifiedProof(suite, vm, purpose, created, proof.get("id"))
+    return VerifiedProof(suite, vm, purpose, created, proof.get("id"),
+                         digest.hex() if digest is not None and not proof.get("previousProof")
+                         else None)
 
 
 def _signature_ok(verifier: Any, data: bytes, signature: bytes) -> bool:

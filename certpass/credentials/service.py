@@ -416,6 +416,10 @@ def _key_pair(settings: Settings, row: IssuedCredential) -> Ed25519KeyPair:
 # --- VC-API issuer ------------------------------------------------------------------------
 
 
+class ConformityOutsideLifecycle(InvalidInput):
+    code = "conformity-credential-needs-certificate"
+
+
 def _vc_api_signer(actor: Actor) -> str | None:
     """Whose key signs a caller's credential: a certification body's own, or the platform's
     (body None) for an administrator or the local operator. Nobody else may sign: the
@@ -460,6 +464,14 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
     if not (isinstance(types, list) and "VerifiableCredential" in types) and \
             types != "VerifiableCredential":
         raise InvalidInput("`type` must include VerifiableCredential")
+    if isinstance(types, list) and "DigitalConformityCredential" in types:
+        raise ConformityOutsideLifecycle(
+            "a conformity credential (DigitalConformityCredential) is not signed through the "
+            "VC-API: it would be a certificate nobody registered, logged or can revoke",
+            hint="issue the certificate instead (POST /api/certificates, `certpass "
+                 "certificates issue` or the portal): its passport is signed, logged and "
+                 "given a status entry there, and downloaded from "
+                 "/api/certificates/{number}/credential")
     if "credentialSubject" not in credential:
         raise InvalidInput("`credentialSubject` is required")
     signer = keyring.signer(session, settings, body_id)

@@ -6,6 +6,7 @@ its dataclasses and the offline `BundleTrust` live in `trust_source` (no databas
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
@@ -13,6 +14,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from certpass.certificates.changes import issue_changes
 from certpass.certificates.lifecycle import AccreditedScope
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
@@ -27,15 +29,21 @@ from certpass.credentials.multikey import decode_public_key
 from certpass.credentials.trust_source import (
     BodyInfo,
     CredentialRecord,
+    IssueRecord,
     KeyInfo,
+    LogProof,
+    RegisteredCertificate,
     StatusListInfo,
     assemble_bundle,
+    content_sha256,
     keys_of_did_document,
+    signed_register,
     when,
 )
 from certpass.errors import CertpassError, NotFound
 from certpass.ledger import service as ledger
 from certpass.registry.models import Accreditation, Body
+from certpass.store.base import row_of
 
 # --- the live database ------------------------------------------------------------------
 
@@ -52,6 +60,7 @@ class LiveTrust:
         self._bodies: dict[str, BodyInfo | None] = {}
         self._accreditations: dict[str, list[AccreditationFacts]] = {}
         self._status: dict[str, StatusListInfo | None] = {}
+        self._register: dict[str, RegisteredCertificate | None] = {}
 
     def body_id(self, did: str) -> str | None:
         prefix = self._platform + ":bodies:"
@@ -112,26 +121,78 @@ class LiveTrust:
         except NotFound:
             return None
 
-    def credential(self, number: str) -> CredentialRecord | None:
+    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
         cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
         if cert is None:
             return None
-        row = self.session.scalar(
-            select(IssuedCredential).where(IssuedCredential.certificate_id == cert.id)
-            .order_by(IssuedCredential.issue_no.desc()).limit(1))
+        query = select(IssuedCredential).where(IssuedCredential.certificate_id == cert.id)
+        query = query.order_by(IssuedCredential.issue_no.desc()) if issue is None \
+            else query.where(IssuedCredential.issue_no == issue)
+        row = self.session.scalar(query.limit(1))
         if row is None:
             return CredentialRecord(number, None)
-        receipt, entry = None, None
-        event = next((e for e in reversed(cert.events)
-                      if e.issue_no == row.issue_no and e.action in ("issue", "amend")
-                      and e.log_index is not None), None)
-        if event is not None:
-            try:
-                receipt = ledger.receipt(self.session, event.log_index)
-                entry = bytes(ledger.entry(self.session, event.log_index).entry)
-            except CertpassError:
-                receipt = None  # not yet under a checkpoint: the log check is skipped
-        return CredentialRecord(number, row.signed_document(), receipt, entry)
+        registered = self.register(number)
+        record = next((i for i in registered.issues if i.issue == row.issue_no), None) \
+            if registered else None
+        proof = self.log_proof(record.log_index) \
+            if record is not None and record.log_index is not None else None
+        return CredentialRecord(number, row.signed_document(),
+                                proof.receipt if proof else None, proof.entry if proof else None)
+
+    def register(self, number: str) -> RegisteredCertificate | None:
+        if number not in self._register:
+            cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
+            self._register[number] = None if cert is None \
+                else registered_certificate(self.session, cert)
+        return self._register[number]
+
+    def log_proof(self, index: int) -> LogProof | None:
+        try:
+            entry = bytes(ledger.entry(self.session, index).entry)
+        except NotFound:
+            return None
+        try:
+            receipt: str | None = ledger.receipt(self.session, index)
+        except CertpassError:
+            receipt = None  # not under a checkpoint yet
+        return LogProof(entry, receipt)
+
+    def status_as_of(self) -> str | None:
+        return None  # live
+
+
+def registered_certificate(session: Session, cert: Certificate) -> RegisteredCertificate:
+    """A certificate's issues as the register knows them: each issue's credential hashes,
+    and its log entry (index and the entry's own time) from the issue/amend event."""
+    rows = {r.issue_no: r for r in session.scalars(
+        select(IssuedCredential).where(IssuedCredential.certificate_id == cert.id))}
+    logged = {e.issue_no: e.log_index for e in cert.events
+              if e.action in ("issue", "amend") and e.log_index is not None}
+    records = []
+    previous: dict[str, Any] | None = None
+    for issue in cert.issues:
+        data = row_of(issue)
+        changes = tuple(issue_changes(previous, data)) if previous is not None else ()
+        previous = data
+        row = rows.get(issue.issue_no)
+        if row is None:
+            continue
+        index = logged.get(issue.issue_no)
+        records.append(IssueRecord(
+            issue.issue_no, row.sha256, content_sha256(row.signed_document()), index,
+            _logged_at(session, index), changes, issue.change_note if changes else ""))
+    return RegisteredCertificate(cert.number, tuple(records))
+
+
+def _logged_at(session: Session, index: int | None) -> dt.datetime | None:
+    """The time a log entry records for itself (its `at`), hashed into the log."""
+    if index is None:
+        return None
+    try:
+        event = json.loads(ledger.entry(session, index).entry)
+    except (NotFound, ValueError):
+        return None
+    return when(event.get("at")) if isinstance(event, dict) else None
 
 
 def body_info(settings: Settings, row: Body) -> BodyInfo:
@@ -203,13 +264,17 @@ def export_bundle(session: Session, settings: Settings,
                            if k.revoked is None] for a in anchors}
     lists = [status.list_credential(session, settings, row.body_id, row.purpose, row.id, now)
              for row in session.scalars(select(StatusList).order_by(StatusList.id))]
-    log = None
-    vkey = LiveTrust(session, settings).log_vkey()
-    if vkey is not None:
+    log = register = None
+    if create_keys or LiveTrust(session, settings).log_vkey() is not None:
+        signer = ledger.note_signer(session, settings)  # the log's key signs the register
         checkpoint = ledger.latest_checkpoint(session)
-        log = {"origin": settings.log_origin, "vkey": vkey,
+        log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
                "checkpoint": checkpoint.note if checkpoint else None}
+        register = signed_register(
+            [registered_certificate(session, c)
+             for c in session.scalars(select(Certificate).order_by(Certificate.number))],
+            signer)
     return assemble_bundle(
         created=now or dt.datetime.now(dt.UTC), anchors=anchors, anchor_keys=anchor_keys,
         bodies=bodies, did_documents=documents, accreditations=accreditations,
-        status_lists=lists, log=log)
+        status_lists=lists, log=log, register=register)

@@ -15,6 +15,7 @@ refuses the whole bundle on the first failure, naming it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,8 +23,11 @@ from typing import Any, Protocol
 
 from certpass.credentials import proofs, status_list
 from certpass.credentials.accreditation import AccreditationFacts, parse_accreditation_credential
+from certpass.credentials.jcs import canonicalize
 from certpass.credentials.multikey import decode_public_key, encode_public_key
 from certpass.errors import CertpassError
+from certpass.ledger.errors import InvalidNote
+from certpass.ledger.note import Signer, Verifier, open_note
 
 BUNDLE_FORMAT = "certpass-trust-bundle"
 BUNDLE_VERSION = 1
@@ -73,6 +77,48 @@ class CredentialRecord:
     log_entry: bytes | None = None
 
 
+@dataclass(frozen=True)
+class IssueRecord:
+    """One registered issue of a certificate, as the register and its log entry record it."""
+
+    issue: int
+    sha256: str  # hex SHA-256 of the signed credential's RFC 8785 bytes (the log, the QR)
+    content_sha256: str  # hex SHA-256 of the RFC 8785 credential without its proof
+    log_index: int | None = None  # the issue's entry in the transparency log
+    logged_at: dt.datetime | None = None  # that entry's own time ("at"), never the signer's
+    changes: tuple[str, ...] = ()  # what this issue changed from the one before
+    note: str = ""  # the reason given for the change
+
+
+@dataclass(frozen=True)
+class RegisteredCertificate:
+    """Every issue of one certificate number, oldest first: the last is the current one."""
+
+    number: str
+    issues: tuple[IssueRecord, ...]
+
+    @property
+    def current(self) -> IssueRecord:
+        return self.issues[-1]
+
+    def by_content(self, content_sha256: str) -> IssueRecord | None:
+        return next((i for i in self.issues if i.content_sha256 == content_sha256), None)
+
+    def by_sha256(self, sha256: str) -> IssueRecord | None:
+        return next((i for i in self.issues if i.sha256 == sha256), None)
+
+    def newer(self, record: IssueRecord) -> tuple[IssueRecord, ...]:
+        return tuple(i for i in self.issues if i.issue > record.issue)
+
+
+@dataclass(frozen=True)
+class LogProof:
+    """A log entry and, once a checkpoint covers it, its C2SP tlog-proof receipt."""
+
+    entry: bytes
+    receipt: str | None = None
+
+
 class TrustSource(Protocol):
     def key(self, verification_method: str) -> KeyInfo | None: ...
 
@@ -86,7 +132,22 @@ class TrustSource(Protocol):
 
     def log_vkey(self) -> str | None: ...
 
-    def credential(self, number: str) -> CredentialRecord | None: ...
+    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
+        """The signed credential of an issue (the current one by default)."""
+        ...
+
+    def register(self, number: str) -> RegisteredCertificate | None:
+        """The registered issues of a certificate number (None: not registered)."""
+        ...
+
+    def log_proof(self, index: int) -> LogProof | None:
+        """The log's entry `index` and its receipt, where this source holds the log itself
+        (online); None where it only holds the signed register (a bundle)."""
+        ...
+
+    def status_as_of(self) -> str | None:
+        """When the status this source holds was taken (a bundle's creation); None: live."""
+        ...
 
 
 def when(value: Any) -> dt.datetime | None:
@@ -124,8 +185,10 @@ def assemble_bundle(
     accreditations: Iterable[Mapping[str, Any]],
     status_lists: Iterable[Mapping[str, Any]],
     log: Mapping[str, Any] | None,
+    register: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The bundle JSON. `anchor_keys`: AB DID → the keys trusted to sign accreditations."""
+    """The bundle JSON. `anchor_keys`: AB DID → the keys trusted to sign accreditations;
+    `register`: the certificate register signed by the log's key (`signed_register`)."""
     return {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
@@ -138,7 +201,69 @@ def assemble_bundle(
         "accreditations": [dict(c) for c in accreditations],
         "status_lists": [dict(c) for c in status_lists],
         "log": dict(log) if log else None,
+        "register": dict(register) if register else None,
     }
+
+
+# --- the register: which issue of each certificate is current, as the log recorded it ----
+
+REGISTER_NOTE = "certpass certificate register"
+
+
+def content_sha256(credential: Mapping[str, Any]) -> str:
+    """Hex SHA-256 of a credential's RFC 8785 form without its proof: the same for the
+    stored credential, its JWT and any re-signing of it (the register matches on it)."""
+    return hashlib.sha256(canonicalize(
+        {k: v for k, v in credential.items() if k != "proof"})).hexdigest()
+
+
+def _register_items(certificates: Iterable[RegisteredCertificate]) -> list[dict[str, Any]]:
+    return [{"number": c.number, "issues": [
+        {"issue": i.issue, "sha256": i.sha256, "content_sha256": i.content_sha256,
+         "log_index": i.log_index,
+         "logged_at": i.logged_at.astimezone(dt.UTC).isoformat() if i.logged_at else None,
+         "changes": list(i.changes), "note": i.note} for i in c.issues]}
+        for c in certificates]
+
+
+def register_note_text(items: list[dict[str, Any]]) -> str:
+    """What the log key signs: the register's size and the SHA-256 of its RFC 8785 form."""
+    return f"{REGISTER_NOTE}\n{len(items)}\n{hashlib.sha256(canonicalize(items)).hexdigest()}\n"
+
+
+def signed_register(certificates: Iterable[RegisteredCertificate],
+                    signer: Signer) -> dict[str, Any]:
+    """The bundle's register section: every certificate's issues (content hashes, log
+    entries, what changed), signed as a C2SP note by the transparency log's key, so an
+    offline verifier knows the current issue of each certificate."""
+    items = _register_items(certificates)
+    return {"certificates": items, "signature": signer.sign(register_note_text(items))}
+
+
+def _read_register(data: Mapping[str, Any], vkey: str | None
+                   ) -> dict[str, RegisteredCertificate]:
+    if vkey is None:
+        raise InvalidTrustBundle("the trust bundle's register comes without the log key that "
+                                 "signs it", hint="export a fresh bundle")
+    items = data["certificates"]
+    try:
+        text = open_note(data["signature"], Verifier.parse(vkey))
+    except InvalidNote as exc:
+        raise InvalidTrustBundle(f"the trust bundle's register has a bad signature: {exc}",
+                                 hint="the bundle was altered or is not from a trusted "
+                                      "certpass; export a fresh one") from None
+    if text != register_note_text(items):
+        raise InvalidTrustBundle("the trust bundle's register is not the one its log key "
+                                 "signed", hint="the bundle was altered; export a fresh one")
+    out = {}
+    for c in items:
+        issues = tuple(IssueRecord(
+            int(i["issue"]), str(i["sha256"]), str(i["content_sha256"]), i.get("log_index"),
+            when(i.get("logged_at")), tuple(i.get("changes") or ()), str(i.get("note") or ""))
+            for i in sorted(c["issues"], key=lambda i: int(i["issue"])))
+        if issues:
+            out[str(c["number"])] = RegisteredCertificate(str(c["number"]), issues)
+    return out
 
 
 def _body_json(b: BodyInfo) -> dict[str, Any]:
@@ -164,6 +289,7 @@ class BundleTrust:
     _accreditations: dict[str, list[AccreditationFacts]] = field(default_factory=dict)
     _status: dict[str, StatusListInfo] = field(default_factory=dict)
     _vkey: str | None = None
+    _register: dict[str, RegisteredCertificate] = field(default_factory=dict)
     checkpoint: str | None = None
 
     @classmethod
@@ -241,6 +367,8 @@ class BundleTrust:
         log = data.get("log") or {}
         self._vkey = log.get("vkey")
         self.checkpoint = log.get("checkpoint")
+        if data.get("register"):
+            self._register = _read_register(data["register"], self._vkey)
         return self
 
     def _check_signed(self, credential: Mapping[str, Any], what: str, allowed: Any) -> None:
@@ -277,5 +405,14 @@ class BundleTrust:
     def log_vkey(self) -> str | None:
         return self._vkey
 
-    def credential(self, number: str) -> CredentialRecord | None:
-        return None  # a bundle holds no certificates: look-up by number needs LiveTrust
+    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
+        return None  # a bundle holds no credentials: look-up by number needs LiveTrust
+
+    def register(self, number: str) -> RegisteredCertificate | None:
+        return self._register.get(number)
+
+    def log_proof(self, index: int) -> LogProof | None:
+        return None  # the register's signature vouches for the log entries
+
+    def status_as_of(self) -> str | None:
+        return self.created

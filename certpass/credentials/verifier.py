@@ -40,19 +40,27 @@ from certpass.certificates.lifecycle import check_scope
 from certpass.credentials import dcc, jose, proofs, schemas
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.jcs import canonicalize
-from certpass.credentials.trust_source import TrustSource
+from certpass.credentials.trust_source import (
+    IssueRecord,
+    RegisteredCertificate,
+    TrustSource,
+    content_sha256,
+)
 from certpass.errors import CertpassError, NotAccredited, OutOfScope
 from certpass.ledger.errors import InvalidNote, InvalidProof
 from certpass.ledger.receipt import parse_receipt, verify_receipt
 
-VERDICTS = ("malformed", "tampered", "unknown-issuer", "unauthorised-issuer", "revoked",
-            "suspended", "expired", "not-yet-valid", "valid")
+VERDICTS = ("malformed", "tampered", "unknown-issuer", "unauthorised-issuer", "unregistered",
+            "revoked", "suspended", "superseded", "expired", "not-yet-valid", "valid")
 NOT_FOUND = "not-found"
-CHECKS = ("format", "integrity", "issuer", "authority", "status", "validity", "log")
+NO_MATCH = "no-match"  # a number and a hash (the QR code) that no registered issue has
+CHECKS = ("format", "integrity", "register", "issuer", "authority", "status", "validity",
+          "log")
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 # What a reader of the verdict should take away; never the same words for two verdicts.
 MESSAGES = {
-    "valid": "Genuine, issued by an accredited body within its scope, and in force.",
+    "valid": "Genuine: the current registered and logged issue, from an accredited body "
+             "within its scope, and in force.",
     "malformed": "This is not a readable certificate credential.",
     "tampered": "This credential was altered after it was signed: do not rely on it.",
     "unknown-issuer": "The signer is not a known issuing body (or its key did not speak for "
@@ -63,7 +71,14 @@ MESSAGES = {
     "suspended": "The issuing body has suspended this certificate for now.",
     "expired": "This certificate was genuine but has expired.",
     "not-yet-valid": "This certificate is genuine but not valid yet.",
+    "unregistered": "Signed with a known body's key, but the register holds no such issue: "
+                    "it was never registered or logged, so nobody can revoke it. Do not rely "
+                    "on it.",
+    "superseded": "Genuine, but an earlier issue: the certificate was amended since. Only "
+                  "the current issue counts.",
     "not-found": "No certificate with this number is registered here.",
+    "no-match": "This paper does not match the register: no issue of this certificate has "
+                "the hash it carries.",
 }
 
 
@@ -83,6 +98,7 @@ class VerificationResult:
     checks: list[Check]
     certificate: dict[str, Any] | None = None
     credential: dict[str, Any] | None = field(default=None, repr=False)
+    status_as_of: str | None = None  # offline: when the trust source's status was taken
 
     @property
     def valid(self) -> bool:
@@ -92,9 +108,19 @@ class VerificationResult:
     def message(self) -> str:
         return MESSAGES[self.verdict]
 
+    @property
+    def claims_only(self) -> bool:
+        """Whether the certificate facts are only what the document claims (nothing the
+        register or a signature vouches for): readers must label them as claims."""
+        return self.verdict in ("malformed", "tampered", "unknown-issuer", "unregistered")
+
     def to_json(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "message": self.message,
-                "checks": [c.to_json() for c in self.checks], "certificate": self.certificate}
+        out = {"verdict": self.verdict, "message": self.message,
+               "checks": [c.to_json() for c in self.checks], "certificate": self.certificate,
+               "claims_only": self.claims_only}
+        if self.status_as_of is not None:
+            out["status_as_of"] = self.status_as_of
+        return out
 
 
 class _Stop(Exception):
@@ -137,6 +163,7 @@ class _Input:
     receipt: str | None = None
     entry: bytes | None = None
     dcc: dcc.AttestationInput | None = None  # what a conformity credential says (read_dcc)
+    content_sha256: str | None = None  # of the credential without its proof, once known
 
 
 @cache
@@ -151,39 +178,60 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
            on: dt.date | None = None) -> VerificationResult:
     run = _Run()
     inp: _Input | None = None
+    registered: _Registered | None = None
     try:
         inp = _parse(data, run)
         _check_format(inp, run)
         proof_times = _check_integrity(inp, trust, run)
-        issuer_did = _check_issuer(inp, trust, proof_times, run)
+        registered = _check_register(inp, trust, run)
+        issuer_did = _check_issuer(inp, trust, proof_times, registered, run)
         _check_authority(inp, issuer_did, trust, run)
         _check_status(inp.credential, issuer_did, trust, run)
         _check_validity(inp.credential, on, run)
-        _check_log(inp, trust, run)
+        _check_log(inp, registered, trust, run)
     except _Stop:
         pass
     verdict = run.verdict()
     credential = inp.credential if inp else None
-    return VerificationResult(verdict, run.finish(), _summary(credential, verdict), credential)
+    return VerificationResult(verdict, run.finish(), _summary(inp, registered, verdict),
+                              credential, trust.status_as_of())
 
 
-def verify_number(number: str, trust: TrustSource, *,
-                  on: dt.date | None = None) -> VerificationResult:
-    """Look a certificate up by number and verify its signed credential."""
-    record = trust.credential(number)
-    if record is None or record.document is None:
-        detail = (f"no certificate numbered {number!r} is registered with this trust source"
-                  if record is None else
-                  f"certificate {number} is registered but has no signed credential")
+def verify_number(number: str, trust: TrustSource, *, on: dt.date | None = None,
+                  sha256: str | None = None) -> VerificationResult:
+    """Look a certificate up by number and verify its signed credential: the current
+    issue's, or, given the `sha256` a QR code carries, the issue with that hash (an earlier
+    one verifies `superseded`; a hash no issue has is `no-match`)."""
+    certificate = trust.register(number)
+    issue: int | None = None
+    found = ""
+    if sha256 is not None and certificate is not None:
+        wanted = sha256.strip().lower().removeprefix("sha256:")
+        record = certificate.by_sha256(wanted)
+        if record is None:
+            issues = ", ".join(str(i.issue) for i in certificate.issues)
+            return VerificationResult(NO_MATCH, [Check(
+                "lookup", False,
+                f"certificate {number} is registered, but none of its issues ({issues}) has "
+                f"the hash {wanted!r}: this paper does not match the register")],
+                {"number": number, "status": None})
+        issue = record.issue
+        found = f"; the hash is that of issue {issue}"
+    record_doc = trust.credential(number, issue)
+    if record_doc is None or record_doc.document is None:
+        if record_doc is not None:
+            detail = f"certificate {number} is registered but has no signed credential"
+        elif certificate is not None:
+            detail = (f"certificate {number} is registered (issue {certificate.current.issue} "
+                      "is current), but this trust source holds no credentials: verify the "
+                      "credential file itself")
+        else:
+            detail = f"no certificate numbered {number!r} is registered with this trust source"
         return VerificationResult(NOT_FOUND, [Check("lookup", False, detail)],
                                   {"number": number, "status": None})
-    data: dict[str, Any] = {"credential": record.document}
-    if record.receipt:
-        data["receipt"] = record.receipt
-        if record.log_entry is not None:
-            data["entry"] = record.log_entry.decode("utf-8")
-    result = verify(data, trust, on=on)
-    result.checks.insert(0, Check("lookup", True, f"certificate {number} is registered"))
+    result = verify(record_doc.document, trust, on=on)
+    result.checks.insert(0, Check("lookup", True,
+                                  f"certificate {number} is registered{found}"))
     return result
 
 
@@ -340,9 +388,53 @@ def _check_integrity(inp: _Input, trust: TrustSource, run: _Run) -> list[tuple[s
         # e.g. an integer beyond ±2^53: no signer could have canonicalized it either.
         run.fail("integrity", "malformed", f"the credential has no canonical form: {exc}",
                  stop=True)
+    inp.content_sha256 = next((p.document_sha256 for p in verified if p.document_sha256), None)
     suites = ", ".join(sorted({p.cryptosuite for p in verified}))
     run.ok("integrity", f"{len(verified)} Data Integrity proof(s) ({suites}) verify")
     return [(p.verification_method, p.created) for p in verified]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    """The register's entry for a conformity credential's number, and the issue that is
+    this very credential (None: none of them is)."""
+
+    certificate: RegisteredCertificate
+    issue: IssueRecord | None
+
+
+def _check_register(inp: _Input, trust: TrustSource, run: _Run) -> _Registered | None:
+    if inp.dcc is None:
+        run.skip("register", "not a conformity credential: no certificate register entry "
+                             "applies")
+        return None
+    number = inp.dcc.certificate_number
+    certificate = trust.register(number)
+    if certificate is None:
+        run.fail("register", "unregistered",
+                 f"no certificate numbered {number!r} is in the register of this trust source"
+                 + (f" (as of {trust.status_as_of()}: a bundle exported before its issue does "
+                    "not know it)" if trust.status_as_of() else "")
+                 + ": this credential was never issued through the register")
+        return None
+    record = certificate.by_content(inp.content_sha256 or content_sha256(inp.credential))
+    current = certificate.current
+    if record is None:
+        run.fail("register", "unregistered",
+                 f"certificate {number} is registered, but none of its "
+                 f"{len(certificate.issues)} issue(s) is this credential: it was signed "
+                 "outside the register (not logged, no status of its own)")
+    elif record.issue != current.issue:
+        changes = [c for i in certificate.newer(record) for c in i.changes]
+        run.fail("register", "superseded",
+                 f"issue {record.issue} of certificate {number} was superseded by issue "
+                 f"{current.issue}, the current one"
+                 + (f"; what changed: {'; '.join(changes)}" if changes else "")
+                 + (f" (reason given: {current.note})" if current.note else ""))
+    else:
+        run.ok("register", f"issue {record.issue} of certificate {number}, its current "
+                           "registered issue")
+    return _Registered(certificate, record)
 
 
 def _issuer_did(credential: Mapping[str, Any]) -> str | None:
@@ -362,7 +454,7 @@ def _when(value: Any) -> dt.datetime | None:
 
 
 def _check_issuer(inp: _Input, trust: TrustSource, proof_times: list[tuple[str, str | None]],
-                  run: _Run) -> str:
+                  registered: _Registered | None, run: _Run) -> str:
     did = _issuer_did(inp.credential)
     body = trust.body(did) if did else None
     if body is None:
@@ -378,8 +470,17 @@ def _check_issuer(inp: _Input, trust: TrustSource, proof_times: list[tuple[str, 
         # A JWS has no signing time of its own; validFrom stands in for it.
         created = _when(created_text or inp.credential.get("validFrom"))
         if key.revoked is not None:
-            run.fail("issuer", "unknown-issuer",
-                     f"key {vm} was revoked at {key.revoked:%Y-%m-%dT%H:%M:%SZ}", stop=True)
+            # A compromised key speaks only for what the log recorded before the compromise:
+            # the log's own time, never a date the signer wrote (proof created, validFrom).
+            logged = registered.issue.logged_at if registered and registered.issue else None
+            if logged is None or logged >= key.revoked:
+                run.fail("issuer", "unknown-issuer",
+                         f"key {vm} was compromised (revoked) at "
+                         f"{key.revoked:%Y-%m-%dT%H:%M:%SZ}, and the log "
+                         + (f"recorded this credential only at {logged:%Y-%m-%dT%H:%M:%SZ}"
+                            if logged else "never recorded this credential")
+                         + ": the signature may be the thief's, whatever date it claims",
+                         stop=True)
         if key.retired is not None and (created is None or created >= key.retired):
             run.fail("issuer", "unknown-issuer",
                      f"key {vm} was retired at {key.retired.isoformat()} and the signature "
@@ -470,13 +571,16 @@ def _check_status(credential: Mapping[str, Any], did: str, trust: TrustSource,
             run.fail("status", "malformed", f"status index {i} is outside {url}", stop=True)
         if info.bits[i // 8] & (0x80 >> (i % 8)):
             found.append(str(purpose))
+    as_of = f" (status as of {trust.status_as_of()})" if trust.status_as_of() else ""
     if "revocation" in found:
-        run.fail("status", "revoked", "the revocation bit is set: the certificate was withdrawn")
+        run.fail("status", "revoked",
+                 f"the revocation bit is set: the certificate was withdrawn{as_of}")
     elif "suspension" in found:
         run.fail("status", "suspended", "the suspension bit is set: the certificate is "
-                                        "suspended")
+                                        f"suspended{as_of}")
     else:
-        run.ok("status", f"not revoked, not suspended ({len(entries)} status list(s) checked)")
+        run.ok("status", f"not revoked, not suspended ({len(entries)} status list(s) "
+                         f"checked){as_of}")
 
 
 def _check_validity(credential: Mapping[str, Any], on: dt.date | None, run: _Run) -> None:
@@ -497,16 +601,41 @@ def _check_validity(credential: Mapping[str, Any], on: dt.date | None, run: _Run
         run.ok("validity", f"valid {when}: from {credential.get('validFrom')}{until}")
 
 
-def _check_log(inp: _Input, trust: TrustSource, run: _Run) -> None:
-    if inp.receipt is None:
-        run.skip("log", "skipped: no transparency-log receipt came with the credential")
-        return
+def _check_log(inp: _Input, registered: _Registered | None, trust: TrustSource,
+               run: _Run) -> None:
+    record = registered.issue if registered else None
+    receipt, entry = inp.receipt, inp.entry
     vkey = trust.log_vkey()
+    found = ""
+    if receipt is None and record is not None and record.log_index is not None:
+        proof = trust.log_proof(record.log_index)  # online: the log is here to ask
+        if proof is None:
+            run.ok("log", f"recorded as entry {record.log_index} of the transparency log"
+                          + (f" at {record.logged_at:%Y-%m-%dT%H:%M:%SZ}"
+                             if record.logged_at else "")
+                          + f" (the register signed by the log's key, as of "
+                            f"{trust.status_as_of() or 'now'})")
+            return
+        receipt, entry, found = proof.receipt, proof.entry, "found by the verifier: "
+        if receipt is None:
+            problem = _entry_mismatch(entry, inp.credential, record)
+            if problem:
+                run.fail("log", "tampered", problem)
+            else:
+                run.ok("log", f"{found}recorded as entry {record.log_index} of this "
+                              "registry's log (no signed checkpoint covers it yet)")
+            return
+    if receipt is None:
+        if inp.dcc is not None:
+            run.fail("log", "unregistered", "this credential is not in the transparency log")
+        else:
+            run.skip("log", "skipped: no transparency-log receipt came with the credential")
+        return
     if vkey is None:
         run.skip("log", "skipped: the trust source has no log key to check the receipt with")
         return
     try:
-        entry = inp.entry if inp.entry is not None else parse_receipt(inp.receipt).extra
+        entry = entry if entry is not None else parse_receipt(receipt).extra
     except (InvalidNote, ValueError) as exc:
         run.fail("log", "malformed", f"the receipt is not a C2SP tlog-proof: {exc}")
         return
@@ -514,20 +643,21 @@ def _check_log(inp: _Input, trust: TrustSource, run: _Run) -> None:
         run.skip("log", "skipped: the receipt came without its log entry")
         return
     try:
-        checkpoint = verify_receipt(inp.receipt, entry, vkey)
+        checkpoint = verify_receipt(receipt, entry, vkey)
     except (InvalidNote, InvalidProof, CertpassError, ValueError) as exc:
         run.fail("log", "tampered", f"the log receipt does not verify: {exc}")
         return
-    problem = _entry_mismatch(entry, inp.credential)
+    problem = _entry_mismatch(entry, inp.credential, record)
     if problem:
         run.fail("log", "tampered", problem)
         return
-    index = parse_receipt(inp.receipt).index
-    run.ok("log", f"recorded as entry {index} of the transparency log (checkpoint of "
+    index = parse_receipt(receipt).index
+    run.ok("log", f"{found}recorded as entry {index} of the transparency log (checkpoint of "
                   f"{checkpoint.size} entries, signed by the log)")
 
 
-def _entry_mismatch(entry: bytes, credential: Mapping[str, Any]) -> str | None:
+def _entry_mismatch(entry: bytes, credential: Mapping[str, Any],
+                    record: IssueRecord | None) -> str | None:
     try:
         event = json.loads(entry)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -535,8 +665,11 @@ def _entry_mismatch(entry: bytes, credential: Mapping[str, Any]) -> str | None:
     documents = event.get("documents") if isinstance(event, dict) else None
     digest = documents.get("credential") if isinstance(documents, dict) else None
     if isinstance(digest, str):
-        # The issuer logs sha256 of the RFC 8785 form of the signed credential.
-        if digest.removeprefix("sha256:") != hashlib.sha256(canonicalize(credential)).hexdigest():
+        # The issuer logs sha256 of the RFC 8785 form of the signed credential (the
+        # registered issue's, when this credential is that issue in another form: a JWT).
+        expected = record.sha256 if record is not None \
+            else hashlib.sha256(canonicalize(credential)).hexdigest()
+        if digest.removeprefix("sha256:") != expected:
             return "the log entry records a different credential"
         return None
     number = _number(credential)
@@ -550,7 +683,7 @@ def _entry_mismatch(entry: bytes, credential: Mapping[str, Any]) -> str | None:
 
 _NAME = re.compile(r"certificate (\S+), issue (\d+)\s*$")
 _STATUS = {"valid": "valid", "revoked": "revoked", "suspended": "suspended",
-           "expired": "expired", "not-yet-valid": "not-yet-valid"}
+           "superseded": "superseded", "expired": "expired", "not-yet-valid": "not-yet-valid"}
 
 
 def _number(credential: Mapping[str, Any]) -> str | None:
@@ -566,9 +699,13 @@ def _number(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _summary(credential: Mapping[str, Any] | None, verdict: str) -> dict[str, Any] | None:
-    if not isinstance(credential, Mapping):
+def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
+             ) -> dict[str, Any] | None:
+    """What the credential claims (whatever the verdict: readers label it as claims unless
+    it is `valid`), and where it stands in the register."""
+    if inp is None:
         return None
+    credential = inp.credential
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, Mapping) else {}
     issuer = credential.get("issuer")
@@ -581,12 +718,19 @@ def _summary(credential: Mapping[str, Any] | None, verdict: str) -> dict[str, An
                 seen.add(str(p.get("id")))
                 products.append({"name": p.get("name"), "model": p.get("registeredId")})
     holder = subject.get("issuedToParty")
-    return {
-        "number": _number(credential),
+    out = {
+        # Only a conformity credential names a certificate: another credential type never
+        # passes for one, whatever its subject says.
+        "number": inp.dcc.certificate_number if inp.dcc else None,
         "issuer": {"id": issuer.get("id"), "name": issuer.get("name")}
         if isinstance(issuer, Mapping) else {"id": issuer, "name": None},
         "holder": {"id": holder.get("id"), "name": holder.get("name")}
         if isinstance(holder, Mapping) else None,
         "products": products,
-        "status": _STATUS.get(verdict),
+        "status": _STATUS.get(verdict) if inp.dcc else None,
     }
+    if inp.dcc is not None:
+        out["issue"] = inp.dcc.issue_number
+    if registered is not None:
+        out["current_issue"] = registered.certificate.current.issue
+    return out

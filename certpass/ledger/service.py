@@ -300,6 +300,12 @@ def _signer(session: Session, settings: Settings) -> Signer:
     return signer
 
 
+def note_signer(session: Session, settings: Settings) -> Signer:
+    """The log's key as a note signer (made if missing): it signs checkpoints, and the
+    certificate register of an exported trust bundle."""
+    return _signer(session, settings)
+
+
 def maybe_checkpoint(
     session: Session, settings: Settings, *, now: dt.datetime | None = None
 ) -> LogCheckpoint | None:

@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.registry.models import Body
-from certpass.search.fields import certificate_tokens, holder_tokens
+from certpass.search.fields import certificate_tokens
 from certpass.search.models import SearchTerm
 from certpass.store import pending
 
 KIND = "certificate"
-HOLDER = "holder"  # the holder's names alone, for the holder filter (same object ids)
 _TERMS = SearchTerm.__table__
 _BATCH = 2000  # certificates per round of a rebuild
 
@@ -36,11 +35,8 @@ def _issuer_row(issuer: Body | Mapping[str, Any]) -> Mapping[str, Any]:
 def rows_for(certificate: Mapping[str, Any], issues: Sequence[Mapping[str, Any]],
              issuer: Body | Mapping[str, Any]) -> list[dict[str, Any]]:
     tokens = certificate_tokens(certificate, issues, _issuer_row(issuer))
-    rows = [{"kind": KIND, "token": t, "object_id": certificate["id"], "weight": w}
+    return [{"kind": KIND, "token": t, "object_id": certificate["id"], "weight": w}
             for t, w in tokens.items()]
-    rows += [{"kind": HOLDER, "token": t, "object_id": certificate["id"], "weight": w}
-             for t, w in holder_tokens(issues).items()]
-    return rows
 
 
 def on_issue(session: Session, certificate: Mapping[str, Any], first: Mapping[str, Any],
@@ -53,7 +49,7 @@ def on_issue(session: Session, certificate: Mapping[str, Any], first: Mapping[st
 def on_amend(session: Session, certificate: Mapping[str, Any],
              issues: Sequence[Mapping[str, Any]], issuer: Body) -> None:
     """Re-index a certificate after a new issue (all its issues: former names stay)."""
-    session.execute(delete(_TERMS).where(_TERMS.c.kind.in_((KIND, HOLDER)),
+    session.execute(delete(_TERMS).where(_TERMS.c.kind == KIND,
                                          _TERMS.c.object_id == certificate["id"]))
     for row in rows_for(certificate, issues, issuer):
         pending.add(session, _TERMS, row)
@@ -62,7 +58,7 @@ def on_amend(session: Session, certificate: Mapping[str, Any],
 def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute the index of every certificate; returns the number indexed."""
     conn = session.connection()
-    conn.execute(delete(_TERMS).where(_TERMS.c.kind.in_((KIND, HOLDER))))
+    conn.execute(delete(_TERMS).where(_TERMS.c.kind == KIND))
     total = conn.execute(select(func.count()).select_from(Certificate.__table__)).scalar() or 0
     bodies = {b.id: _issuer_row(b) for b in session.scalars(select(Body))}
     certs, issues_t = Certificate.__table__, CertificateIssue.__table__
@@ -80,6 +76,7 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
             by_cert[issue["certificate_id"]].append(issue)
         rows = [row for c in batch if by_cert[c["id"]]
                 for row in rows_for(c, by_cert[c["id"]], bodies.get(c["issuer_id"], {}))]
+        rows.sort(key=lambda r: r["token"])  # in key order: appends to the b-tree, not splits
         if rows:
             conn.execute(insert(_TERMS), rows)
         done += len(batch)

@@ -27,7 +27,7 @@ from certpass.errors import InvalidInput
 from certpass.ledger.stamped import StampedCache
 from certpass.registry.models import Body, Economy, Standard
 from certpass.search.fields import EXACT_FACTOR, registry_tokens
-from certpass.search.index import HOLDER, KIND
+from certpass.search.index import KIND
 from certpass.search.models import SearchTerm
 from certpass.search.tokens import (
     Term,
@@ -52,7 +52,7 @@ class CertificateQuery:
     scheme: str | None = None
     issuer: str | None = None  # the issuing body's id, exactly
     economy: str | None = None  # the holder's economy (ISO code)
-    holder: str | None = None  # words of the holder's name (any issue's)
+    holder: str | None = None  # more words, matched like q (kept for the holder= parameter)
     hs_code: str | None = None  # an HS code or its beginning (8516, 8516.10)
     category: str | None = None
     on: dt.date | None = None  # the day statuses are computed for (default today)
@@ -78,34 +78,59 @@ def _match(kind: str, term: Term) -> ColumnElement[bool]:
     return and_(_T.c.kind == kind, _T.c.token == term.token)
 
 
-def _term_scores(kind: str, term: Term, name: str) -> Any:
-    """certificate id -> the term's best weight there (a whole token counts double)."""
+def _term_scores(kind: str, term: Term, name: str, within: Any = None) -> Any:
+    """certificate id -> the term's best weight there (a whole token counts double);
+    `within`: only these ids (the rarest term's)."""
     score = func.max(case((_T.c.token == term.token, _T.c.weight * 2), else_=_T.c.weight))
-    return (select(_T.c.object_id.label("id"), score.label("s"))
-            .where(_match(kind, term)).group_by(_T.c.object_id).subquery(name))
+    query = select(_T.c.object_id.label("id"), score.label("s")).where(_match(kind, term))
+    if within is not None:
+        query = query.where(_T.c.object_id.in_(select(within.c.id)))
+    return query.group_by(_T.c.object_id)
 
 
-def _matches(q: str, holder: str) -> Any | None:
+ESTIMATE_CAP = 2_000  # index rows counted at most to tell a rare term from a common one
+
+
+def _rows_at_most(session: Session, term: Term) -> int:
+    return session.scalar(select(func.count()).select_from(
+        select(_T.c.object_id).where(_match(KIND, term)).limit(ESTIMATE_CAP).subquery())) or 0
+
+
+class _NoMatch(Exception):
+    """A term no certificate has: the answer is empty without asking further."""
+
+
+def _matches(session: Session, q: str, holder: str) -> Any | None:
     """Subquery (id, score) of the certificates answering the text, or None when the text
-    has no term (punctuation only: nothing matches)."""
+    has no term (punctuation only: nothing matches).
+
+    The rarest term (fewest index rows, counted up to ESTIMATE_CAP) is looked up first; the
+    others are looked up among its certificates only, so a long name whose every pair is
+    common except one costs about that one. Raises _NoMatch when a term is in no row."""
     terms = query_terms(q)[:MAX_TERMS]
     holder_terms = query_terms(holder)[:MAX_TERMS]
     if not terms and not holder_terms:
         return None
-    parts = [_term_scores(KIND, t, f"t{i}") for i, t in enumerate(terms)]
-    parts += [_term_scores(HOLDER, t, f"h{i}") for i, t in enumerate(holder_terms)]
-    first, *rest = parts
+    known = {t.token for t in terms}
+    every = terms + [t for t in holder_terms if t.token not in known]
+    sizes = {t.token: _rows_at_most(session, t) for t in every} if len(every) > 1 else {}
+    if any(n == 0 for n in sizes.values()):
+        raise _NoMatch
+    every.sort(key=lambda t: sizes.get(t.token, 0))
+    first = _term_scores(KIND, every[0], "t0").cte("t0")
+    rest = [_term_scores(KIND, t, f"t{i}", within=first).subquery(f"t{i}")
+            for i, t in enumerate(every[1:], 1)]
     joined: Any = first
-    for part in rest:
-        joined = joined.join(part, part.c.id == first.c.id)
     score: Any = first.c.s
     for part in rest:
+        joined = joined.join(part, part.c.id == first.c.id)
         score = score + part.c.s
     whole = exact_token(q) if terms else ""
     if whole:
         bonus = (select(_T.c.object_id.label("id"), func.max(case(
             (_T.c.token == whole, _T.c.weight * 2), else_=_T.c.weight)).label("s"))
-            .where(_match(KIND, Term(whole, True))).group_by(_T.c.object_id).subquery("x"))
+            .where(_match(KIND, Term(whole, True)), _T.c.object_id.in_(select(first.c.id)))
+            .group_by(_T.c.object_id).subquery("x"))
         joined = joined.outerjoin(bonus, bonus.c.id == first.c.id)
         score = score + func.coalesce(bonus.c.s, 0) * EXACT_FACTOR
     return select(first.c.id.label("id"), score.label("score")).select_from(joined).subquery("m")
@@ -155,7 +180,11 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     on = flt.on or dt.date.today()
     flt = replace(flt, q=(flt.q or "").strip()[:200] or None,
                   holder=(flt.holder or "").strip()[:200] or None)
-    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    try:
+        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
+            else None
+    except _NoMatch:
+        return Results([], 0, limit, offset)
     if (flt.q or flt.holder) and text is None:
         return Results([], 0, limit, offset)  # only punctuation: it matches nothing
     newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
@@ -180,7 +209,11 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
 def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]:
     """Counts of the matching certificates by scheme and by issuer (for narrowing down)."""
     on = flt.on or dt.date.today()
-    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    try:
+        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
+            else None
+    except _NoMatch:
+        return {"scheme": {}, "issuer": {}}
     if (flt.q or flt.holder) and text is None:
         return {"scheme": {}, "issuer": {}}
     out: dict[str, dict[str, int]] = {}

@@ -17,8 +17,19 @@ from certpass.credentials.accreditation import (
     build_accreditation_credential,
     sign_accreditation_credential,
 )
+from certpass.credentials.jcs import canonicalize
 from certpass.credentials.multikey import DidKeyEntry, Ed25519KeyPair, did_web_document
-from certpass.credentials.trust_source import BodyInfo, BundleTrust, KeyInfo, assemble_bundle
+from certpass.credentials.trust_source import (
+    BodyInfo,
+    BundleTrust,
+    IssueRecord,
+    KeyInfo,
+    RegisteredCertificate,
+    assemble_bundle,
+    content_sha256,
+    signed_register,
+)
+from certpass.ledger.note import Signer
 from tests.credentials.fixtures import attestation
 
 HOST = "certpass.example%3A8000"
@@ -41,6 +52,7 @@ class Party:
     roles: tuple[str, ...]
     keys: list[tuple[str, Ed25519KeyPair, dt.datetime | None]] = field(default_factory=list)
     signatories: tuple[str, ...] = ()
+    revoked: dict[str, dt.datetime] = field(default_factory=dict)  # fragment → compromised at
 
     @property
     def did(self) -> str:
@@ -58,12 +70,15 @@ class Party:
 
     def did_document(self) -> dict[str, Any]:
         entries = [DidKeyEntry(frag, k.public_key,
-                               expires=retired.strftime("%Y-%m-%dT%H:%M:%SZ") if retired else None)
+                               expires=retired.strftime("%Y-%m-%dT%H:%M:%SZ") if retired else None,
+                               revoked=self.revoked[frag].strftime("%Y-%m-%dT%H:%M:%SZ")
+                               if frag in self.revoked else None)
                    for frag, k, retired in self.keys]
         return did_web_document(self.did, entries)
 
 
 RETIRED_AT = dt.datetime(2024, 1, 1, tzinfo=UTC)
+LOGGED_AT = dt.datetime(2024, 3, 1, 8, 0, 5, tzinfo=UTC)  # the log's time for an issue
 
 
 class World:
@@ -85,7 +100,35 @@ class World:
             "CNAS-C001", "active", dt.date(2015, 1, 1), dt.date(2035, 1, 1),
             {"schemes": ["CCC", "IECEE-CB"], "categories": ["HOUS"],
              "standards": ["IEC 60335-1", "IEC 60335-2-*", "GB 4706.1-2005"]}, self.ab.did)
-        self.log: dict[str, Any] | None = None
+        self.log_signer = Signer("certpass.example/log", hashlib.sha256(b"log").digest())
+        self.log: dict[str, Any] | None = {"origin": self.log_signer.name,
+                                           "vkey": self.log_signer.verifier.vkey,
+                                           "checkpoint": None}
+        # number → [(unsigned credential, logged at, changes, note)]: the register
+        self.issues: dict[str, list[tuple[dict[str, Any], dt.datetime, tuple[str, ...], str]]] \
+            = {}
+        self.issue(self.unsigned())  # certificate 2024010701000001, issue 0
+
+    # --- the register -----------------------------------------------------------------
+
+    def issue(self, unsigned: dict[str, Any], logged_at: dt.datetime = LOGGED_AT,
+              changes: tuple[str, ...] = (), note: str = "") -> None:
+        """Register (and log) `unsigned` as the next issue of its certificate."""
+        number = dcc.read_dcc(unsigned).certificate_number
+        self.issues.setdefault(number, []).append((unsigned, logged_at, changes, note))
+
+    def register(self) -> list[RegisteredCertificate]:
+        out, index = [], 0
+        for number, issues in self.issues.items():
+            records = []
+            for n, (unsigned, logged_at, changes, note) in enumerate(issues):
+                signed = canonicalize(self.sign(unsigned))
+                records.append(IssueRecord(n, hashlib.sha256(signed).hexdigest(),
+                                           content_sha256(unsigned), index, logged_at,
+                                           changes, note))
+                index += 1
+            out.append(RegisteredCertificate(number, tuple(records)))
+        return out
 
     # --- credentials ------------------------------------------------------------------
 
@@ -143,7 +186,8 @@ class World:
             encoded_list=status_list.encode(bits), valid_from="2024-03-01T00:00:00Z")
         return self.sign(unsigned)
 
-    def bundle(self, accreditations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def bundle(self, accreditations: list[dict[str, Any]] | None = None,
+               register: bool = True) -> dict[str, Any]:
         return assemble_bundle(
             created=dt.datetime(2024, 6, 1, tzinfo=UTC),
             anchors=[self.ab.info()],
@@ -159,6 +203,7 @@ class World:
                 self.status_credential(self.suspension_url, "suspension", self.suspension),
             ],
             log=self.log,
+            register=signed_register(self.register(), self.log_signer) if register else None,
         )
 
     def trust(self, **kw: Any) -> BundleTrust:

@@ -131,3 +131,40 @@ def test_market_decides_nothing_when_the_credential_does_not_verify(cli, files):
     assert "did not verify (revoked)" in body["recognition"]["skipped"]
     got, _, err = cli("verify", str(files["valid"]), "--market", "ZZ")
     assert got == 1 and "unknown market" in err
+
+
+def test_the_qr_hash_on_the_cli(cli, files, sqlite_db):
+    with sqlite_db.read() as s:
+        digest = credentials.stored(s, certificates.get(s, VALID)).sha256
+    got, out, _ = cli("verify", "--number", VALID, "--sha256", digest)
+    assert got == 0 and "verdict: valid" in out and "the hash is that of issue 0" in out
+    got, out, _ = cli("verify", "--number", VALID, "--sha256", "0" * 64, "--json")
+    body = json.loads(out)
+    assert got == 1 and body["verdict"] == "no-match"
+    assert "does not match the register" in body["checks"][0]["detail"]
+    got, _, err = cli("verify", "--number", VALID, "--sha256", "not-a-hash")
+    assert got == 1 and "64 hexadecimal digits" in err
+
+
+def test_a_tampered_document_is_printed_as_claims(cli, files):
+    got, out, _ = cli("verify", str(files["tampered"]))
+    assert got == 1 and "the document claims: certificate" in out
+    assert "claims to be issued by" in out
+    got, out, _ = cli("verify", str(files["valid"]))
+    assert got == 0 and "claims" not in out
+
+
+def test_an_old_bundle_warns_and_exits_non_zero(cli, files, tmp_path, monkeypatch):
+    bundle = tmp_path / "bundle.json"
+    assert cli("trust", "export", "-o", str(bundle))[0] == 0
+    got, out, _ = cli("verify", str(files["valid"]), "--bundle", str(bundle))
+    assert got == 0 and "status as of" in out
+    created = json.loads(bundle.read_text())["created"]
+    monkeypatch.setenv("CERTPASS_BUNDLE_MAX_AGE_HOURS", "0")
+    context.configure()
+    got, out, err = cli("verify", str(files["valid"]), "--bundle", str(bundle))
+    assert got == 3 and "verdict: valid" in out and f"status as of {created}" in out
+    assert "warning" in err and "export a fresh bundle" in err
+    got, out, _ = cli("verify", str(files["valid"]), "--bundle", str(bundle), "--json")
+    body = json.loads(out)
+    assert got == 3 and body["status_as_of"] == created and "older than" in body["warning"]

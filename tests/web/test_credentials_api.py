@@ -170,6 +170,41 @@ def test_vc_api_issue(client, tokens):
         "content-type": "application/json", **bearer(tokens["admin"])}).status_code in (400, 422)
 
 
+def test_vc_api_refuses_conformity_credentials(client, issued, tokens, app_db):
+    """A DCC signed outside the lifecycle would be a certificate nobody registered, logged or
+    can revoke: the VC-API refuses it (422 with a code and a pointer), writing nothing."""
+    dcc = client.get(f"/api/certificates/{NUMBER}/credential").json()
+    del dcc["proof"]
+    dcc["id"] = "https://example.org/forged"  # a fresh one, as a caller would mint it
+    with app_db.read() as s:
+        before = s.query(SigningKey).count()
+    for who in ("cqc", "admin"):
+        r = client.post("/credentials/issue", headers=bearer(tokens[who]),
+                        json={"credential": dcc, "options": {"cryptosuite": "eddsa-jcs-2022"}})
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        assert error["code"] == "conformity-credential-needs-certificate"
+        assert "/api/certificates" in error["hint"]
+    with app_db.read() as s:
+        assert s.query(SigningKey).count() == before
+
+
+def test_another_credential_type_never_passes_for_a_certificate(client, issued, tokens):
+    """A body may still sign other credential types, but one whose subject points at a
+    registered certificate does not verify as that certificate."""
+    r = client.post("/credentials/issue", headers=bearer(tokens["cqc"]), json={"credential": {
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": f"http://127.0.0.1:8000/api/certificates/{NUMBER}/issues/0",
+                              "name": f"CCC certificate {NUMBER}, issue 0"}},
+        "options": {"cryptosuite": "eddsa-jcs-2022"}})
+    assert r.status_code == 201, r.text
+    result = client.post("/api/verify", json=r.json()["verifiableCredential"]).json()
+    assert result["certificate"]["number"] is None and result["certificate"]["status"] is None
+    assert next(c for c in result["checks"] if c["name"] == "register")["ok"] is None
+
+
 def test_no_endpoint_reveals_a_private_seed(client, issued, tokens, app_db):
     client.post("/credentials/issue", headers=bearer(tokens["admin"]), json={"credential": {
         "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],

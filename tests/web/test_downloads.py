@@ -70,7 +70,7 @@ def _counts(db) -> tuple[int, int]:
 def test_the_trust_bundle_is_a_read(client, issued, app_db, settings_for):
     before = _counts(app_db)
     r = client.get("/api/trust-bundle")  # the accreditation bodies have no keys yet
-    assert r.status_code == 503 and r.json()["error"]["code"] == "trust-bundle-not-ready"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "trust-bundle-not-ready"
     assert "certpass trust prepare" in r.json()["error"]["hint"]
     assert _counts(app_db) == before
     with app_db.write() as s:

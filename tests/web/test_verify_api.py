@@ -211,3 +211,15 @@ def test_body_accreditations_are_signed_by_the_accreditation_body(client, issued
     # (Under /bodies/ errors are rendered as HTML pages, even for the .json documents.)
     missing = client.get("/bodies/nobody/accreditations.json")
     assert missing.status_code == 404 and "nobody" in missing.text
+
+
+def test_number_with_the_qr_hash(client, issued, app_db):
+    with app_db.read() as s:
+        digest = credentials.stored(s, certificates.get(s, VALID)).sha256
+    r = client.post("/api/verify", json={"number": VALID, "sha256": digest})
+    assert r.status_code == 200 and r.json()["verdict"] == "valid"
+    body = client.post("/api/verify", json={"number": VALID, "sha256": "0" * 64}).json()
+    assert body["verdict"] == "no-match" and _shape(body)["lookup"]["ok"] is False
+    for bad in ("xyz", 5, "0" * 63):
+        r = client.post("/api/verify", json={"number": VALID, "sha256": bad})
+        assert r.status_code == 422 and "64 hexadecimal" in r.json()["error"]["message"]

@@ -58,11 +58,11 @@ def _headers(built: _Built) -> dict[str, str]:
             "Content-Disposition": content_disposition(f"certpass-trust-bundle-{day}.json")}
 
 
-@router.get("/api/trust-bundle", responses=error_responses(503))
+@router.get("/api/trust-bundle", responses=error_responses(409))
 def trust_bundle(request: Request, session: ReadSession, settings: SettingsDep,
                  if_none_match: Annotated[str | None, Header()] = None) -> Response:
     """The signed trust bundle: anchors, DID documents, signed accreditations and status
-    lists (each with its `validUntil`), the log's key and latest checkpoint. 503 with a hint
+    lists (each with its `validUntil`), the log's key and latest checkpoint. 409 with a hint
     on a registry whose accreditation bodies have no keys yet (`certpass trust prepare`)."""
     cache = _cache(request)
     stamp = ledger.version(session)

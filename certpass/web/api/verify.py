@@ -4,6 +4,7 @@ the signed accreditation credentials of a body (GET /bodies/{id}/accreditations.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
@@ -18,8 +19,10 @@ from certpass.registry.models import Body as BodyRow
 from certpass.web.deps import DB, ReadSession, SettingsDep
 
 router = APIRouter(tags=["verify"])
-_SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} or "
-           "{\"credential\": ..., \"receipt\": \"...\"}")
+_SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} (with "
+           "\"sha256\": the hash a QR code carries) or {\"credential\": ..., \"receipt\": "
+           "\"...\"}")
+_SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
 
 
 @router.post("/api/verify")
@@ -38,11 +41,14 @@ def verify(
     if not isinstance(payload, dict) or not payload:
         raise InvalidInput(f"send {_SHAPES}")
     trust = LiveTrust(session, settings)
-    if set(payload) == {"number"}:
-        number = payload["number"]
+    if "number" in payload and set(payload) <= {"number", "sha256"}:
+        number, sha256 = payload["number"], payload.get("sha256")
         if not isinstance(number, str) or not 0 < len(number) <= 80:
             raise InvalidInput("number must be a certificate number (1 to 80 characters)")
-        result = verifier.verify_number(number, trust, on=on)
+        if sha256 is not None and not (isinstance(sha256, str) and _SHA256.match(sha256)):
+            raise InvalidInput("sha256 must be 64 hexadecimal digits (the hash the QR code "
+                               "carries)", hint="copy it from the QR code's URL: ...&sha256=")
+        result = verifier.verify_number(number, trust, on=on, sha256=sha256)
     elif set(payload) == {"jwt"}:
         if not isinstance(payload["jwt"], str):
             raise InvalidInput("jwt must be a compact VC-JOSE token string")
@@ -58,8 +64,8 @@ def verify(
 
 # VC-API verified = nothing wrong with the credential itself; the certpass verdict (which also
 # asks "is the issuer accredited for this?") comes alongside.
-_VC_API_FAILS = {"malformed", "tampered", "unknown-issuer", "revoked", "suspended", "expired",
-                 "not-yet-valid"}
+_VC_API_FAILS = {"malformed", "tampered", "unknown-issuer", "unregistered", "revoked",
+                 "suspended", "expired", "not-yet-valid"}
 
 
 @router.post("/credentials/verify")

@@ -66,7 +66,7 @@ def _page(request: Request, session: Session, settings: Settings, *,
           sha256: str = "", market: str = "", credential_text: str = "",
           errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     decision, decision_error = None, ""
-    if result is not None and result.verdict != verifier.NOT_FOUND:
+    if result is not None and result.verdict not in (verifier.NOT_FOUND, verifier.NO_MATCH):
         try:
             decision = _decision(session, market, result, number)
         except CertpassError as exc:
@@ -88,7 +88,8 @@ def verify_page(request: Request,
     with db.read() as session:
         result = None
         if number:
-            result = verifier.verify_number(number, LiveTrust(session, settings))
+            result = verifier.verify_number(number, LiveTrust(session, settings),
+                                            sha256=sha256.strip() or None)
         return _page(request, session, settings, result=result, number=number,
                      sha256=sha256, market=market.strip().upper())
 
@@ -145,7 +146,8 @@ def _verify_data(request: Request, data: bytes | None, is_image: bool,
                 if isinstance(exc, Busy):
                     page.headers["Retry-After"] = str(exc.retry_after)
                 return page
-            result = verifier.verify_number(number, LiveTrust(session, settings))
+            result = verifier.verify_number(number, LiveTrust(session, settings),
+                                            sha256=sha256 or None)
             return _page(request, session, settings, result=result, number=number,
                          sha256=sha256, market=market)
         if len(data) > MAX_CREDENTIAL_BYTES:
