@@ -57,10 +57,10 @@ def init(
         with err.status("loading the demo dataset…"):
             figures = load_demo(db, settings)
         err.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
-    from certpass.search import index
+    from certpass.search import service as search
 
     with db.write() as session:
-        if n := index.ensure(session):
+        if n := search.ensure(session):
             err.print(f"search index built: {n} certificates")
 
 
