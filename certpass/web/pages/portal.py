@@ -338,7 +338,8 @@ def change_status(request: Request, number: CertificateNumber,
 
 # --- error messages beside the fields -----------------------------------------------------
 
-_LOC_FIELDS = {("holder", "name"): "holder_name", ("holder", "economy"): "holder_economy",
+_LOC_FIELDS: dict[tuple[str, ...], str] = {
+               ("holder", "name"): "holder_name", ("holder", "economy"): "holder_economy",
                ("holder", "name_zh"): "holder_name_zh", ("products", "name"): "product_name",
                ("products", "models"): "models", ("products", "hs_code"): "hs_code",
                ("products", "name_zh"): "product_name_zh",
