@@ -704,16 +704,16 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
     it is `valid`), and where it stands in the register."""
     if inp is None:
         return None
-    credential = inp.credential
+    credential = inp.credential  # parsed JSON: plain dicts (isinstance(dict) is cheap)
     subject = credential.get("credentialSubject")
-    subject = subject if isinstance(subject, Mapping) else {}
+    subject = subject if isinstance(subject, dict) else {}
     issuer = credential.get("issuer")
     products: list[dict[str, Any]] = []
     seen: set[str] = set()
     for a in subject.get("assessment") or []:
-        for pv in (a.get("assessedProduct") or []) if isinstance(a, Mapping) else []:
-            p = pv.get("product") if isinstance(pv, Mapping) else None
-            if isinstance(p, Mapping) and str(p.get("id")) not in seen:
+        for pv in (a.get("assessedProduct") or []) if isinstance(a, dict) else []:
+            p = pv.get("product") if isinstance(pv, dict) else None
+            if isinstance(p, dict) and str(p.get("id")) not in seen:
                 seen.add(str(p.get("id")))
                 products.append({"name": p.get("name"), "model": p.get("registeredId")})
     holder = subject.get("issuedToParty")
@@ -722,9 +722,9 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
         # passes for one, whatever its subject says.
         "number": inp.dcc.number if inp.dcc else None,
         "issuer": {"id": issuer.get("id"), "name": issuer.get("name")}
-        if isinstance(issuer, Mapping) else {"id": issuer, "name": None},
+        if isinstance(issuer, dict) else {"id": issuer, "name": None},
         "holder": {"id": holder.get("id"), "name": holder.get("name")}
-        if isinstance(holder, Mapping) else None,
+        if isinstance(holder, dict) else None,
         "products": products,
         "status": _STATUS.get(verdict) if inp.dcc else None,
     }
