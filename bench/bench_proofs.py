@@ -15,12 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "credentials"))
 sys.path.insert(0, str(ROOT))
 
-from test_proofs import KEY, SIGNED, did_key_resolver  # noqa: E402
-
 from certpass.credentials import multikey, proofs  # noqa: E402
+from tests.credentials.test_proofs import KEY, SIGNED, did_key_resolver  # noqa: E402
 
 ROUNDS = 7
 

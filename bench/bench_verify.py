@@ -14,13 +14,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "credentials"))
 sys.path.insert(0, str(ROOT))
 
 from nacl.signing import SigningKey  # noqa: E402
-from test_verifier_world import World  # noqa: E402
 
 from certpass.credentials.verifier import verify  # noqa: E402
+from tests.credentials.test_verifier_world import World  # noqa: E402
 
 ROUNDS = 7
 

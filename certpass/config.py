@@ -133,6 +133,9 @@ class Settings(BaseSettings):
         12, "Consecutive failed deliveries after which a subscription is paused."
     )
     alerts_timeout_seconds: float = _setting(10.0, "Timeout of one webhook delivery request.")
+    alerts_concurrency: int = _setting(
+        8, "Subscriptions delivered side by side in one round (each within 3 timeouts)."
+    )
     login_free_failures: int = _setting(
         5, "Wrong passwords per account name before each further one locks it (1 s, 2 s, "
         "4 s, ... up to login_lockout_max_seconds); the count is kept in the database."
@@ -157,6 +160,10 @@ class Settings(BaseSettings):
     photo_max_pixels: int = _setting(
         16_000_000, "Largest QR photo decoded, in pixels, read from the image header before "
         "decoding (larger JPEGs are decoded at a reduced scale; others are refused, 413)."
+    )
+    trust_bundle_refresh_seconds: float = _setting(
+        60.0, "GET /api/trust-bundle rebuilds the bundle at most this often while the log "
+        "grows (it is dated: `created`, status lists' validFrom/validUntil)."
     )
     photo_max_bytes: int = _setting(8_388_608, "Largest QR photo upload (bytes, 413 above).")
     photo_decoders: int = _setting(
@@ -205,6 +212,10 @@ class Settings(BaseSettings):
             ) from None
         finally:
             _environ.reset(token)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with `changes`, validated like everything else."""
+        return type(self)(**{**self.model_dump(), **changes})
 
     def describe(self, administrator: bool = False) -> list[dict[str, Any]]:
         """The table of settings, served at /api/settings: secrets never shown, passwords in

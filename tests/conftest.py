@@ -1,4 +1,5 @@
-"""Shared fixtures: databases built in code, on SQLite and (when configured) PostgreSQL."""
+"""Shared fixtures: databases built in code, on SQLite and (when configured) PostgreSQL; the
+demo databases built once per test session and shared by every xdist worker."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from certpass.config import Settings
@@ -16,6 +20,12 @@ from certpass.store.database import Database
 
 POSTGRES_URL = os.environ.get("CERTPASS_TEST_POSTGRES_URL", "")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Properties whose examples sign, verify or touch a database: a busy machine makes an example
+# slow, not wrong, so no per-example deadline (HYPOTHESIS_PROFILE picks another profile).
+hypothesis_settings.register_profile(
+    "certpass", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "certpass"))
 
 
 @pytest.fixture(scope="session")
@@ -102,3 +112,70 @@ def cli_runner(database: Database, capsys: pytest.CaptureFixture[str]
         return code, captured.out, captured.err
 
     return run
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+               build: Callable[[Path], None]) -> Path:
+    """A file `build(path)` makes, made once per test session: the first xdist worker builds
+    it under a file lock in the directory all workers share, the others wait and reuse it
+    (the recipe of pytest-xdist's documentation). Users copy it before writing."""
+    if worker_id == "master":  # not under xdist: this process is the session
+        path = tmp_path_factory.mktemp("built") / name
+        build(path)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent / "built-once"
+    shared.mkdir(exist_ok=True)
+    path = shared / name
+    with FileLock(str(path) + ".lock"):
+        if not path.is_file():
+            partial = shared / f"{name}.partial"
+            partial.unlink(missing_ok=True)
+            build(partial)
+            partial.rename(path)  # complete or absent, never half-built
+    return path
+
+
+def sqlite_copy(source: Path, directory: Path, name: str = "certpass.db") -> Database:
+    """A private copy of a built SQLite file."""
+    path = directory / name
+    shutil.copy(source, path)
+    return Database(f"sqlite:///{path}")
+
+
+def _settle(db: Database) -> None:
+    """Everything in the main file (no -wal left beside it), so a copy of it is complete."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory, worker_id: str,
+              sqlite_template: Path) -> Path:
+    """The demo dataset loaded through the services (tests.registry_fixture.SETTINGS), as a
+    SQLite file built once per test session."""
+    def build(path: Path) -> None:
+        from certpass.demo.loader import load_demo
+        from tests.registry_fixture import SETTINGS
+
+        shutil.copy(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        load_demo(db, SETTINGS)
+        _settle(db)
+
+    return built_once(tmp_path_factory, worker_id, "demo.db", build)
+
+
+@pytest.fixture(scope="session")
+def demo_site_file(tmp_path_factory: pytest.TempPathFactory, worker_id: str,
+                   demo_file: Path) -> Path:
+    """The demo as the web pages' tests see it (tests.web.pages.demo_site), built once."""
+    def build(path: Path) -> None:
+        from tests.web.pages import demo_site
+
+        shutil.copy(demo_file, path)
+        settings, db = demo_site.settings_for(path), Database(f"sqlite:///{path}")
+        demo_site.finish(db, settings)
+        _settle(db)
+
+    return built_once(tmp_path_factory, worker_id, "demo-site.db", build)

@@ -12,7 +12,9 @@ from certpass.config import (
     MASK,
     Settings,
     mask_userinfo,
+    read_secret_file,
     secret_weakness,
+    write_secret_file,
 )
 from certpass.errors import InvalidSetting, WeakSecret
 from tests.conftest import cli_runner
@@ -111,25 +113,44 @@ def test_init_demo_gives_a_sqlite_database_its_own_secret(tmp_path, capsys, monk
     from certpass.cli import context
     from certpass.cli.main import main
 
-    secrets_seen = []
-    for name in ("a.db", "b.db"):
-        url = f"sqlite:///{tmp_path / name}"
-        try:
-            assert main(["--database", url, "init", "--demo"]) == 0
-        finally:
-            context.configure()
-            context.database().dispose()
-        path = tmp_path / f"{name}.secret"
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        secret = path.read_text().strip()
-        assert secret_weakness(secret) is None
-        assert Settings.load(environ={}, database_url=url).secret_key == secret
-        # CERTPASS_SECRET_KEY, when set, wins over the file.
-        assert Settings.load(environ={"CERTPASS_SECRET_KEY": STRONG},
-                             database_url=url).secret_key == STRONG
-        secrets_seen.append(secret)
-    assert secrets_seen[0] != secrets_seen[1]
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    try:
+        assert main(["--database", url, "init", "--demo"]) == 0
+    finally:
+        context.configure()
+        context.database().dispose()
+    path = tmp_path / "demo.db.secret"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    secret = path.read_text().strip()
+    assert secret_weakness(secret) is None
     assert "secret_key:" in capsys.readouterr().err
+    settings = Settings.load(environ={}, database_url=url)
+    assert settings.secret_key == secret
+    # The keys sealed during init open with it (a wrong secret would fail here).
+    from certpass.credentials import keyring
+    from certpass.store.database import Database
+
+    db = Database(url)
+    try:
+        with db.read() as session:
+            assert keyring.signer(session, settings, None, create=False) is not None
+    finally:
+        db.dispose()
+    # CERTPASS_SECRET_KEY, when set, wins over the file.
+    assert Settings.load(environ={"CERTPASS_SECRET_KEY": STRONG},
+                         database_url=url).secret_key == STRONG
+
+
+def test_each_database_gets_a_secret_of_its_own_and_keeps_it(tmp_path):
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    write_secret_file(a)
+    write_secret_file(b)
+    first = read_secret_file(a)
+    assert first and first != read_secret_file(b)
+    write_secret_file(a)  # an existing secret is never replaced
+    assert read_secret_file(a) == first
+    assert write_secret_file("postgresql://db/x") is None
+    assert write_secret_file("sqlite:///:memory:") is None
 
 
 def test_the_table_is_declared_once_and_validated_by_type():
@@ -149,3 +170,11 @@ def test_building_settings_directly_reads_no_environment(monkeypatch):
     assert Settings().max_page_size == 500
     assert Settings.load().max_page_size == 7
     assert Settings.load(environ={}).max_page_size == 500
+
+
+def test_replace_makes_a_validated_copy():
+    s = Settings.load(environ={}, secret_key=STRONG)
+    t = s.replace(max_page_size=20)
+    assert (t.max_page_size, t.secret_key, s.max_page_size) == (20, STRONG, 500)
+    with pytest.raises(ValueError):
+        s.replace(max_page_size="many")

@@ -13,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import JSON, column, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,8 +29,7 @@ from certpass.errors import (
     RateLimited,
     Unauthenticated,
 )
-from certpass.registry.models import Body
-from certpass.store.base import utcnow
+from certpass.store.base import referenced_row, utcnow
 from certpass.store.database import Database
 
 ROLES = {"admin": None, "accreditation-body": "accreditation-body",
@@ -57,7 +56,8 @@ def add_user(session: Session, username: str, role: str, body_id: str | None,
         check_strength(password, username)
     needed = ROLES[role]
     if needed:
-        body = session.get(Body, body_id) if body_id else None
+        body = (referenced_row(session, User.__table__.c.body_id, body_id,
+                               column("roles", JSON)) if body_id else None)
         if body is None:
             raise InvalidInput(f"a {role} user belongs to a registered body; got {body_id!r}")
         if needed not in body.roles:

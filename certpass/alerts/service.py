@@ -2,8 +2,13 @@
 delivery (signed, retried with backoff, in order per certificate, paused when failing).
 
 Delivery is at least once: a receiver deduplicates on the payload's ``delivery`` id.
-Operators should restrict the server's egress (webhook URLs are chosen by users, so a URL
-could point at an internal address); certpass only insists on http(s).
+Webhook URLs are chosen by users, so every URL is checked (alerts.egress) when it is
+subscribed and again on each delivery, on the address the connection is then pinned to:
+loopback, private, link-local and metadata addresses are refused unless an operator allows
+their network. Subscribers see only a generic reason for a failure ("connection failed",
+"timed out", "HTTP 503", ...), never the error text, so ``last_error`` maps nothing.
+Subscriptions are delivered concurrently, each within a time bound, so one slow receiver
+delays nobody else.
 """
 
 from __future__ import annotations
@@ -11,19 +16,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, event, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from certpass.accounts.actor import Actor
 from certpass.accounts.models import User
-from certpass.alerts import signer
+from certpass.alerts import egress, signer
 from certpass.alerts.models import Delivery, Subscription
 from certpass.config import Settings
 from certpass.errors import Forbidden, InvalidInput, NotFound
@@ -33,20 +39,15 @@ from certpass.store.database import Database
 from certpass.store.session import CertpassSession
 
 TARGET_KINDS = ("certificate", "holder", "body")
+log = logging.getLogger("certpass.alerts")
 
 
 # -- subscriptions -----------------------------------------------------------------------
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"a webhook URL is http:// or https:// with a host; got {url!r}",
-                           hint="give the full URL of your receiver, e.g. "
-                                "https://example.org/certpass-hook")
-    if parts.username or parts.password:
-        raise InvalidInput("a webhook URL must not carry credentials",
-                           hint="authenticate deliveries with the signature header instead")
-    return url.strip()
+def check_url(url: str, settings: Settings, resolver: egress.Resolver = egress.resolve) -> str:
+    """The URL as it will be sent, if it may be subscribed (alerts.egress)."""
+    return egress.check_at_subscribe(url.strip(), egress.allowed_networks(
+        settings.webhook_allowed_networks), resolver)
 
 
 def subscribe(session: Session, settings: Settings, actor: Actor, target_kind: str,
@@ -61,7 +62,7 @@ def subscribe(session: Session, settings: Settings, actor: Actor, target_kind: s
     secret = "whsec_" + secrets.token_urlsafe(32)
     sub_id = "sub_" + secrets.token_hex(8)
     sub = Subscription(id=sub_id, user_id=user.id, target_kind=target_kind,
-                       target=target.strip(), url=check_url(url),
+                       target=target.strip(), url=check_url(url, settings),
                        secret=_seal(settings, sub_id, secret), state="active",
                        consecutive_failures=0, last_error="")
     session.add(sub)
@@ -229,17 +230,27 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-Post = Callable[[str, bytes, dict[str, str], float], Outcome]
+Post = Callable[[egress.Pinned, bytes, dict[str, str], float], Outcome]
 
 
-def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
+def http_post(target: egress.Pinned, body: bytes, headers: dict[str, str],
+              timeout: float) -> Outcome:
+    """POST to the checked address (the original host in Host and in TLS SNI, whose
+    certificate is verified against it); no redirects, no proxies from the environment."""
     import httpx
 
+    extensions = {"sni_hostname": target.sni_hostname} if target.sni_hostname else {}
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=timeout,
-                              follow_redirects=False)
-    except httpx.HTTPError as exc:
-        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+            response = client.post(target.url, content=body,
+                                   headers={**headers, "Host": target.host_header},
+                                   extensions=extensions)
+    except httpx.TimeoutException:
+        return Outcome(None, "timed out")
+    except httpx.ConnectError:
+        return Outcome(None, "connection failed")
+    except httpx.HTTPError:
+        return Outcome(None, "the receiver's answer could not be read")
     return Outcome(response.status_code, "" if response.is_success
                    else f"HTTP {response.status_code}")
 
@@ -260,57 +271,93 @@ class _Due:
 
 
 def _due_heads(db: Database, now: dt.datetime, limit: int) -> list[_Due]:
-    """For each (subscription, certificate), its oldest pending delivery, if that is due:
-    a later event never overtakes an earlier one for the same certificate."""
+    """For each (subscription, certificate), its oldest pending delivery, if that is due,
+    selected by the query itself (no scan of old rows that are not due): a later event
+    never overtakes an earlier one for the same certificate."""
+    earlier = aliased(Delivery)
     with db.read() as session:
         rows = session.execute(
             select(Delivery, Subscription.url, Subscription.secret)
             .join(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(Delivery.state == "pending", Subscription.state == "active")
+            .where(Delivery.state == "pending", Subscription.state == "active",
+                   Delivery.next_attempt_at <= now,
+                   ~exists().where(earlier.subscription_id == Delivery.subscription_id,
+                                   earlier.certificate_number == Delivery.certificate_number,
+                                   earlier.state == "pending", earlier.id < Delivery.id))
             .order_by(Delivery.id).limit(limit)).all()
-    seen: set[tuple[str, str]] = set()
     out = []
     for delivery, url, secret in rows:
-        pair = (delivery.subscription_id, delivery.certificate_number)
-        if pair in seen:
-            continue
-        seen.add(pair)
-        if delivery.next_attempt_at <= now:
-            body = json.dumps({"delivery": delivery.id, "subscription": delivery.subscription_id,
-                               "event": json.loads(delivery.payload)},
-                              ensure_ascii=False, sort_keys=True).encode()
-            out.append(_Due(delivery.id, delivery.subscription_id, url, secret, body))
+        body = json.dumps({"delivery": delivery.id, "subscription": delivery.subscription_id,
+                           "event": json.loads(delivery.payload)},
+                          ensure_ascii=False, sort_keys=True).encode()
+        out.append(_Due(delivery.id, delivery.subscription_id, url, secret, body))
     return out
 
 
 def deliver_due(db: Database, settings: Settings, post: Post = http_post,
                 limit: int = 500) -> dict[str, int]:
-    """One round: send each due head delivery, record the outcome. No transaction is held
-    while waiting on a receiver."""
-    figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
-    failing: set[str] = set()
+    """One round: each subscription's due deliveries, subscriptions side by side (threads),
+    each subscription in order and within a time bound; every outcome is recorded against
+    its own delivery. No transaction is held while waiting on a receiver."""
+    by_subscription: dict[str, list[_Due]] = {}
     for due in _due_heads(db, utcnow(), limit):
-        if due.subscription_id in failing:
-            continue  # one failure per subscription per round is enough evidence
-        try:
-            secret = _open(settings, due.subscription_id, due.secret)
-        except (sealed.InvalidTag, ValueError):
-            outcome = Outcome(None, "cannot decrypt the subscription's secret: "
-                                    "CERTPASS_SECRET_KEY differs from the one it was sealed with")
-        else:
-            timestamp = int(time.time())
-            headers = {"Content-Type": "application/json", "User-Agent": "certpass-alerts",
-                       signer.HEADER: signer.signature(secret, timestamp, due.body)}
-            outcome = post(due.url, due.body, headers, settings.alerts_timeout_seconds)
-            figures["sent"] += 1
+        by_subscription.setdefault(due.subscription_id, []).append(due)
+    allowed = egress.allowed_networks(settings.webhook_allowed_networks)
+    figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
+    if not by_subscription:
+        return figures
+    workers = max(1, min(settings.alerts_concurrency, len(by_subscription)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="certpass-alert") as pool:
+        for part in pool.map(lambda dues: _deliver_subscription(db, settings, post, allowed,
+                                                                dues),
+                             by_subscription.values()):
+            for key, value in part.items():
+                figures[key] += value
+    return figures
+
+
+def _deliver_subscription(db: Database, settings: Settings, post: Post,
+                          allowed: tuple[egress.Network, ...],
+                          dues: list[_Due]) -> dict[str, int]:
+    """One subscription's due deliveries in order: stops at the first failure (one is
+    enough evidence per round) or when its time bound is spent."""
+    figures = {"sent": 0, "delivered": 0, "failed": 0, "paused": 0}
+    deadline = time.monotonic() + 3 * settings.alerts_timeout_seconds
+    for due in dues:
+        if time.monotonic() > deadline:
+            break
+        sent, outcome = _deliver_one(settings, post, allowed, due)
+        figures["sent"] += sent
         paused = _record_outcome(db, settings, due, outcome)
         if outcome.ok:
             figures["delivered"] += 1
-        else:
-            figures["failed"] += 1
-            failing.add(due.subscription_id)
-            figures["paused"] += paused
+            continue
+        figures["failed"] += 1
+        figures["paused"] += paused
+        break
     return figures
+
+
+def _deliver_one(settings: Settings, post: Post, allowed: tuple[egress.Network, ...],
+                 due: _Due) -> tuple[int, Outcome]:
+    """(1 if a request was sent, the outcome); any failure is this delivery's alone."""
+    try:
+        secret = _open(settings, due.subscription_id, due.secret)
+    except (sealed.InvalidTag, ValueError):
+        return 0, Outcome(None, "cannot decrypt the subscription's secret: "
+                                "CERTPASS_SECRET_KEY differs from the one it was sealed with")
+    try:
+        target = egress.pinned(due.url, allowed)
+    except egress.EgressRefused as refused:
+        return 0, Outcome(None, f"refused: {refused.reason}")
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", "User-Agent": "certpass-alerts",
+               signer.HEADER: signer.signature(secret, timestamp, due.body)}
+    try:
+        return 1, post(target, due.body, headers, settings.alerts_timeout_seconds)
+    except Exception:  # a broken delivery must not stop the others
+        log.exception("delivery %s failed unexpectedly", due.delivery_id)
+        return 1, Outcome(None, "delivery failed")
 
 
 def _record_outcome(db: Database, settings: Settings, due: _Due, outcome: Outcome) -> int:

@@ -80,6 +80,8 @@ def compare(log: State, observed: Mapping[str, Any], *, on: dt.date | None = Non
                           "body": "accreditation-holder", "accreditor": "accreditation-holder",
                           "standard": "accreditation-standard"},
                          normalise={"scope": scope_form})
+    findings += _accreditation_histories(log["accreditations"],
+                                         observed.get("accreditations", {}))
     findings += _records("key", log["keys"], observed.get("keys", {}),
                          {"publicKeyMultibase": "key-public-key", "body": "key-owner",
                           "created": "key-dates", "retired": "key-dates",
@@ -121,6 +123,38 @@ def _records(kind: str, log: Mapping[str, Any], tables: Mapping[str, Any],
     return out
 
 
+# The history row and the log event of one change are stamped by two clock readings.
+_SAME_MOMENT = dt.timedelta(seconds=5)
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def _accreditation_histories(log: Mapping[str, Any], tables: Mapping[str, Any]
+                             ) -> list[Finding]:
+    """Each accreditation's status history (which the verifier reads for since when a
+    status holds) against the changes the log recorded, in order and time."""
+    out = []
+    for number in sorted(log.keys() & tables.keys()):
+        said = log[number].get("history") or []
+        held = tables[number].get("history")
+        if held is None:
+            continue  # this reader does not see the history
+        statuses = ([s for _, s in said], [s for _, s in held])
+        times = [(_moment(a), _moment(b)) for (a, _), (b, _) in zip(said, held, strict=False)]
+        if statuses[0] != statuses[1] or any(
+                a is None or b is None or abs(a - b) > _SAME_MOMENT for a, b in times):
+            out.append(Finding("accreditation-history", f"the log records the changes "
+                               f"{[list(x) for x in said]}; the table's history has "
+                               f"{[list(x) for x in held]}", f"accreditation {number}"))
+    return out
+
+
 def _certificates(log: Mapping[str, Any], tables: Mapping[str, Any]) -> list[Finding]:
     out = _records("certificate", log, tables,
                    {"status": "certificate-status", "issue": "certificate-issue",
@@ -142,8 +176,9 @@ def _certificates(log: Mapping[str, Any], tables: Mapping[str, Any]) -> list[Fin
                 continue
             row = held.get("issues", {}).get(str(issue))
             if row is None:
-                out.append(Finding("issue-missing", "the logged credential's issue row is "
-                                   "gone", where))
+                if held.get("issues_complete", True):  # a reader that sees every issue
+                    out.append(Finding("issue-missing", "the logged credential's issue row "
+                                       "is gone", where))
                 continue
             claims = stored["claims"]
             for field in ("holder", "models", "issued_on", "valid_until"):
@@ -151,6 +186,12 @@ def _certificates(log: Mapping[str, Any], tables: Mapping[str, Any]) -> list[Fin
                     out.append(Finding("issue-content", f"{field}: the logged credential says "
                                        f"{claims.get(field)!r}; the issue row has "
                                        f"{row.get(field)!r}", where))
+        if said["credentials"]:
+            for issue in sorted(held.get("credentials", {}).keys() - said["credentials"].keys(),
+                                key=int):
+                out.append(Finding("credential-unlogged", "a credential is stored for this "
+                                   "issue but the log records none", f"certificate {number} "
+                                   f"issue {issue}"))
         current = held.get("credentials", {}).get(str(held.get("issue")))
         if current is not None and said["credentials"]:
             pinned = current["claims"]["status"]

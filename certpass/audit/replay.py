@@ -8,7 +8,8 @@ per kind of record:
   lifecycle changes write (``status_list.bits_after``); which list and index they live at is
   pinned by the credential itself (its ``credentialStatus``), whose hash the log holds.
 - ``accreditations``: number -> {body, accreditor, standard, scope, status, valid_from,
-  valid_until, entry} (each accreditation event carries the whole record).
+  valid_until, history: [[at, status]...], entry} (each accreditation event carries the
+  whole record; the history's times say since when a status holds, which verdicts use).
 - ``keys``: verification method id -> {body, publicKeyMultibase, created, retired,
   compromised_at, entry} from key.added / key.retired / key.revoked.
 - ``bodies``: id -> {name_en, economy, roles, entry} from body.registered.
@@ -39,7 +40,8 @@ def replay(events: Iterable[tuple[int, Mapping[str, Any]]], state: State | None 
             if kind.startswith("certificate."):
                 _certificate(out["certificates"], index, event)
             elif kind.startswith("accreditation."):
-                _accreditation(out["accreditations"], index, event["accreditation"])
+                _accreditation(out["accreditations"], index, event["accreditation"],
+                               event.get("at"))
             elif kind in ("key.added", "key.retired", "key.revoked"):
                 _key(out["keys"], index, kind, event["key"])
             elif kind == "body.registered":
@@ -68,11 +70,15 @@ def _certificate(certificates: dict[str, Any], index: int, event: Mapping[str, A
     certificates[number] = record
 
 
-def _accreditation(accreditations: dict[str, Any], index: int, acc: Mapping[str, Any]) -> None:
-    accreditations[str(acc["number"])] = {
+def _accreditation(accreditations: dict[str, Any], index: int, acc: Mapping[str, Any],
+                   at: Any) -> None:
+    number = str(acc["number"])
+    history = list((accreditations.get(number) or {}).get("history") or [])
+    accreditations[number] = {
         "body": acc["body"], "accreditor": acc["accreditor"], "standard": acc["standard"],
         "scope": _scope(acc.get("scope")), "status": acc["status"],
-        "valid_from": acc["valid_from"], "valid_until": acc["valid_until"], "entry": index}
+        "valid_from": acc["valid_from"], "valid_until": acc["valid_until"],
+        "history": [*history, [at, acc["status"]]], "entry": index}
 
 
 def _key(keys: dict[str, Any], index: int, kind: str, key: Mapping[str, Any]) -> None:

@@ -138,7 +138,8 @@ def observed(session: Session, settings: Settings) -> dict[str, Any]:
         "accreditations": {a.number: {
             "body": a.body_id, "accreditor": a.accreditor_id, "standard": a.standard,
             "scope": a.scope, "status": a.status, "valid_from": a.valid_from.isoformat(),
-            "valid_until": a.valid_until.isoformat()}
+            "valid_until": a.valid_until.isoformat(),
+            "history": [[h.get("at"), h.get("status")] for h in a.history or []]}
             for a in session.scalars(select(Accreditation))},
         "keys": keys,
         "did_documents": documents,

@@ -72,7 +72,8 @@ BATCH = 500  # rows per transaction: a crash loses at most one uncommitted batch
 class RowError:
     row: int
     field: str
-    reason: str
+    reason: str  # the validator's or service's own words (English)
+    code: str = ""  # stable: a pydantic error type or a CertpassError code, for translation
 
 
 @dataclass
@@ -148,7 +149,8 @@ def _csv_rows(data: bytes) -> Iterator[dict[str, Any]]:
     except csv.Error:
         delimiter = ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    _check_header([h.strip() for h in reader.fieldnames or []])
+    reader.fieldnames = [_column(h) for h in reader.fieldnames or []]
+    _check_header(reader.fieldnames)
     for row in reader:
         if None in row:
             raise InvalidInput(f"row {reader.line_num} has more cells than the header",
@@ -166,7 +168,7 @@ def _xlsx_rows(data: bytes) -> Iterator[dict[str, Any]]:
                        hint="save the sheet again from your spreadsheet program")
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    header = [_column(str(c)) if c is not None else "" for c in next(rows, ())]
     _check_header(header)
     for values in rows:
         if any(v not in (None, "") for v in values):
@@ -183,13 +185,34 @@ def _json_rows(data: bytes) -> Iterator[dict[str, Any]]:
     yield from doc
 
 
+def _column(header: str) -> str:
+    """A header cell's column: `number / 证书编号` (the template's bilingual header) → number."""
+    return header.split(" / ", 1)[0].strip()
+
+
+# The template's header names each column in both languages; only the part before " / "
+# counts when a file is read, so either form (or the bare column name) may be uploaded.
+COLUMN_ZH = {
+    "number": "证书编号", "scheme": "认证制度", "issuer": "发证机构", "kind": "文件类型",
+    "holder_name": "持证人", "holder_name_zh": "持证人中文名称",
+    "holder_economy": "持证人所在经济体", "holder_address": "持证人地址",
+    "manufacturer_name": "制造商", "manufacturer_economy": "制造商所在经济体",
+    "product_name": "产品名称", "product_name_zh": "产品中文名称", "models": "型号",
+    "trademark": "商标", "ratings": "额定值", "hs_code": "HS编码", "factory_name": "生产厂",
+    "factory_address": "生产厂地址", "factory_economy": "生产厂所在经济体", "standards": "标准",
+    "category": "产品类别", "test_report_number": "检测报告编号", "test_lab": "检测实验室",
+    "testing_route": "检测途径", "conditions": "使用条件", "issued_on": "发证日期",
+    "valid_until": "有效期至",
+}
+
+
 def template_csv() -> bytes:
-    """An empty import file with every column and one example row, UTF-8 with a BOM so
-    Excel opens the Chinese text correctly."""
+    """An empty import file with every column (named in English and Chinese) and one example
+    row, UTF-8 with a BOM so Excel opens the Chinese text correctly."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(EXAMPLE_ROW)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f"{c} / {COLUMN_ZH[c]}" for c in COLUMNS])
+    writer.writerow([EXAMPLE_ROW.get(c, "") for c in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -197,9 +220,9 @@ def errors_csv(report: dict[str, Any]) -> bytes:
     """The rows that failed, one line per problem, to fix and upload again."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "field", "reason"])
+    writer.writerow(["row", "field", "reason", "code"])
     for e in report.get("errors", []):
-        writer.writerow([e["row"], e["field"], e["reason"]])
+        writer.writerow([e["row"], e["field"], e["reason"], e.get("code", "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -282,7 +305,8 @@ def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
                 "products_models": "models", "products_name": "product_name",
                 "products_hs_code": "hs_code", "test_reports_lab_id": "test_lab",
                 "test_reports_number": "test_report_number"}.get(name, name)
-        out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, ")))
+        out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, "),
+                            err["type"]))
     return out
 
 
@@ -345,9 +369,11 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
                     if _same_as_registered(session, request):
                         report.already_present += 1
                     else:
-                        report.errors.append(RowError(row_no, "number", exc.message))
+                        report.errors.append(RowError(row_no, "number", exc.message,
+                                                      exc.code))
                 except CertpassError as exc:
-                    report.errors.append(RowError(row_no, _field_of(exc), exc.message))
+                    report.errors.append(RowError(row_no, _field_of(exc), exc.message,
+                                                  exc.code))
         if progress:
             progress(min(start + BATCH, len(rows)))
 

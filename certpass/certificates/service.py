@@ -32,7 +32,6 @@ from certpass.registry.models import (
     Scheme,
 )
 from certpass.search import index as search_index
-from certpass.search import service as search
 from certpass.store import pending
 from certpass.store.base import row_of, utcnow
 
@@ -211,17 +210,6 @@ def get(session: Session, number: str, for_update: bool = False) -> Certificate:
             details={"number": number},
         )
     return certificate
-
-
-# Listing and text search live in certpass.search (one service for every list).
-CertificateFilter = search.CertificateQuery
-
-
-def list_certificates(
-    session: Session, flt: CertificateFilter, limit: int, offset: int
-) -> tuple[Sequence[Certificate], int]:
-    found = search.search(session, flt, limit, offset)
-    return found.items, found.total
 
 
 def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:

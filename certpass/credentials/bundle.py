@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from certpass.config import Settings
 from certpass.credentials import keyring
 from certpass.credentials.trust import export_bundle
-from certpass.errors import CertpassError
+from certpass.errors import Conflict
 from certpass.registry.models import Accreditation
 
 
-class BundleNotReady(CertpassError):
+class BundleNotReady(Conflict):
+    """The registry is not yet in a state a read can build the bundle from (409)."""
+
     code = "trust-bundle-not-ready"
-    http_status = 503
 
 
 def unsigned_accreditors(session: Session) -> list[str]:

@@ -11,6 +11,7 @@ layer bounds how many decodes run at once).
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 import zxingcpp
@@ -48,8 +49,12 @@ def open_checked(data: bytes, *, max_pixels: int, max_bytes: int) -> Image.Image
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoTooLarge("the picture claims to be far larger than any photo",
-                            hint=_RESIZE_HINT, details={"reason": str(exc)}) from None
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{_megapixels(int(claimed.group(1)))} megapixels, " if claimed else ""
+        raise PhotoTooLarge(
+            f"the picture claims {size}far more than any photo; at most "
+            f"{_megapixels(max_pixels)} megapixels are decoded",
+            hint=_RESIZE_HINT, details={"reason": str(exc), "max": max_pixels}) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise NotAPicture("this file is not a picture certpass can read",
                           hint="upload a PNG or JPEG photo of the QR code",

@@ -448,8 +448,9 @@ def decide(
     *,
     explain: bool = True,
 ) -> Decision:
-    """Decide one certificate in one market. `explain=False` leaves passed checks out of the
-    trace (the planner asks thousands of hypothetical questions and reads only the outcome)."""
+    """Decide one certificate in one market. `explain=False` leaves each arrangement's passed
+    and failed checks out of the trace (the reasons still carry every failure): the planner
+    and the project figures ask thousands of questions and read only the outcome."""
     trace: list[TraceStep] = []
     valid, why = certificate_valid_on(certificate, on)
     trace.append(TraceStep("", "certificate-validity", "pass" if valid else "fail", why))
@@ -561,6 +562,38 @@ def _condition(code: str, detail: str, arrangement: str, items: tuple[str, ...] 
     return Condition(code, c.en, c.zh, detail, items, arrangement)
 
 
+@dataclass(slots=True)
+class _Checks:
+    """What the checks of one arrangement share: the question, and what they found."""
+
+    rule: _Rule
+    cert: CertificateFacts
+    market: str
+    on: dt.date
+    snap: RegistrySnapshot
+    trace: list[TraceStep]
+    explain: bool
+    reasons: list[Reason] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    nd_items: list[str] = field(default_factory=list)  # national differences seen
+    a: Arrangement = field(init=False)
+    aid: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.a = self.rule.a
+        self.aid = self.rule.a.id
+
+    def fail(self, rule_name: str, code: str, detail: str) -> None:
+        self.reasons.append(_reason(code, detail, self.aid))
+        if self.explain:  # the reason carries the detail either way
+            self.trace.append(TraceStep(self.aid, rule_name, "fail", detail))
+
+    def ok(self, rule_name: str, template: str, *args: object) -> None:
+        # Passed checks are formatted only when a person will read them.
+        if self.explain:
+            self.trace.append(TraceStep(self.aid, rule_name, "pass", template.format(*args)))
+
+
 def _evaluate(
     rule: _Rule,
     cert: CertificateFacts,
@@ -570,21 +603,22 @@ def _evaluate(
     trace: list[TraceStep],
     explain: bool = True,
 ) -> _Outcome:
-    a = rule.a
-    aid = a.id
-    reasons: list[Reason] = []
-    conditions: list[Condition] = []
+    """One arrangement for one certificate: every check, in order; all failures reported.
+    A check returning False ends the evaluation (nothing more can be said)."""
+    chk = _Checks(rule, cert, market, on, snap, trace, explain)
+    for check in CHECKS:
+        if not check(chk):
+            return _Outcome(rule, NOT_RECOGNISED, chk.conditions, chk.reasons)
+    if chk.reasons:
+        return _Outcome(rule, NOT_RECOGNISED, [], chk.reasons)
+    _attached_conditions(chk)
+    decision = RECOGNISED_WITH_CONDITIONS if chk.conditions else RECOGNISED
+    return _Outcome(rule, decision, chk.conditions, [])
 
-    def fail(rule_name: str, code: str, detail: str) -> None:
-        reasons.append(_reason(code, detail, aid))
-        trace.append(TraceStep(aid, rule_name, "fail", detail))
 
-    def ok(rule_name: str, template: str, *args: object) -> None:
-        # Passed checks are formatted only when a person will read them.
-        if explain:
-            trace.append(TraceStep(aid, rule_name, "pass", template.format(*args)))
-
-    # 1. In force on the date?
+def _in_force(chk: _Checks) -> bool:
+    """In force on the date?"""
+    a, on, fail, ok = chk.a, chk.on, chk.fail, chk.ok
     status = a.status_on(on) or "not yet signed"
     if a.in_force_on(on):
         ok("status", "in force on {}", on)
@@ -596,8 +630,12 @@ def _evaluate(
         )
     else:
         fail("status", "arrangement-not-in-force", f"status on {on} is {status}")
+    return True
 
-    # 2. Does it recognise this kind of document at all?
+
+def _document_kind(chk: _Checks) -> bool:
+    """Does it recognise this kind of document at all?"""
+    a, rule, cert, fail, ok = chk.a, chk.rule, chk.cert, chk.fail, chk.ok
     if not rule.kinds:
         what = ", ".join(a.recognises) or "nothing"
         fail(
@@ -605,7 +643,7 @@ def _evaluate(
             "outside-scope",
             f"{a.kind} recognises {what}, not certificates or test reports",
         )
-        return _Outcome(rule, NOT_RECOGNISED, conditions, reasons)
+        return False
     if cert.kind not in rule.kinds:
         fail(
             "scope.kinds",
@@ -614,8 +652,12 @@ def _evaluate(
         )
     else:
         ok("scope.kinds", "accepts a {} from {}", cert.kind, cert.scheme)
+    return True
 
-    # 3. Product scope: category, HS code, standards, suffix.
+
+def _product_scope(chk: _Checks) -> bool:
+    """Product scope: category, HS code, standards, suffix."""
+    a, rule, cert, fail, ok = chk.a, chk.rule, chk.cert, chk.fail, chk.ok
     if rule.categories and cert.category not in rule.categories:
         fail(
             "scope.categories",
@@ -647,8 +689,13 @@ def _evaluate(
     for suffix in cert.suffixes:
         if suffix in a.scope.excluded_suffixes:
             fail("scope.suffix", "outside-scope", f"certificates with suffix {suffix} excluded")
+    return True
 
-    # 4. Issuer: whose documents, which bodies.
+
+def _issuer(chk: _Checks) -> bool:
+    """Issuer: whose documents, which bodies."""
+    a, rule, cert, snap = chk.a, chk.rule, chk.cert, chk.snap
+    reasons, fail, ok = chk.reasons, chk.fail, chk.ok
     before = len(reasons)
     if rule.issuer_economies and cert.issuer_economy not in rule.issuer_economies:
         fail(
@@ -681,8 +728,12 @@ def _evaluate(
     listed = rule.designated or rule.designated_by_std or a.require_scheme_listed_issuer
     if len(reasons) == before and listed:
         ok("issuer", "{} is designated/listed", cert.issuer)
+    return True
 
-    # 5. Labs.
+
+def _labs(chk: _Checks) -> bool:
+    """Labs."""
+    a, rule, cert, snap, fail = chk.a, chk.rule, chk.cert, chk.snap, chk.fail
     if rule.labs or rule.labs_by_std or a.require_scheme_listed_labs:
         if not cert.labs:
             fail("labs", "lab-not-listed", "the certificate names no testing laboratory")
@@ -701,8 +752,12 @@ def _evaluate(
                         "lab-not-listed",
                         f"{cert.scheme} does not list lab {lab} for {s.designation}",
                     )
+    return True
 
-    # 6. Testing route.
+
+def _testing_route(chk: _Checks) -> bool:
+    """Testing route."""
+    a, rule, cert, fail, ok = chk.a, chk.rule, chk.cert, chk.fail, chk.ok
     if rule.routes:
         if cert.testing_route not in rule.routes:
             fail(
@@ -713,8 +768,13 @@ def _evaluate(
             )
         else:
             ok("testing-route", "{} accepted", cert.testing_route)
+    return True
 
-    # 7. Origin and direct trade.
+
+def _origin(chk: _Checks) -> bool:
+    """Origin and direct trade."""
+    a, rule, cert, market = chk.a, chk.rule, chk.cert, chk.market
+    reasons, fail, ok = chk.reasons, chk.fail, chk.ok
     if a.origin:
         before = len(reasons)
         if rule.origin and cert.origin not in rule.origin:
@@ -735,9 +795,13 @@ def _evaluate(
             )
         if len(reasons) == before:
             ok("origin", "made in {}, traded directly", cert.origin)
+    return True
 
-    # 8. Edition floors: explicit ones, then the market's national adoptions.
-    nd_items: list[str] = []
+
+def _edition_floors(chk: _Checks) -> bool:
+    """Edition floors: explicit ones, then the market's national adoptions."""
+    a, rule, cert, market = chk.a, chk.rule, chk.cert, chk.market
+    on, snap, fail, ok = chk.on, chk.snap, chk.fail, chk.ok
     for s in cert.standards:
         floor = rule.floors.get(s.designation)
         adoption = snap.adoption(market, s.designation, on)
@@ -770,9 +834,14 @@ def _evaluate(
                 )
         if adoption is not None:
             for diff in adoption.differences:
-                nd_items.append(f"{adoption.national}-{adoption.national_edition}: {diff}")
+                chk.nd_items.append(f"{adoption.national}-{adoption.national_edition}: {diff}")
+    return True
 
-    # 9. Freshness.
+
+def _freshness(chk: _Checks) -> bool:
+    """Freshness."""
+    a, aid, cert, on = chk.a, chk.aid, chk.cert, chk.on
+    conditions, trace, fail, ok = chk.conditions, chk.trace, chk.fail, chk.ok
     if a.freshness_months is not None:
         age = months_between(cert.issued_on, on)
         if age > a.freshness_months:
@@ -784,16 +853,32 @@ def _evaluate(
                 trace.append(TraceStep(aid, "freshness", "condition", detail))
         else:
             ok("freshness", "{} months old, within {}", age, a.freshness_months)
+    return True
 
-    if reasons:
-        return _Outcome(rule, NOT_RECOGNISED, [], reasons)
 
-    # 10. Conditions the arrangement always attaches, and those the document triggers.
+# The checks an arrangement makes, in the order the trace shows them.
+CHECKS = (
+    _in_force,
+    _document_kind,
+    _product_scope,
+    _issuer,
+    _labs,
+    _testing_route,
+    _origin,
+    _edition_floors,
+    _freshness,
+)
+
+
+def _attached_conditions(chk: _Checks) -> bool:
+    """Conditions the arrangement always attaches, and those the document triggers."""
+    a, aid, cert, market = chk.a, chk.aid, chk.cert, chk.market
+    conditions, trace = chk.conditions, chk.trace
     for c in a.conditions:
         items = c.items
         detail = c.detail_en
         if c.code == "national-differences-test" and not items:
-            items = tuple(nd_items)
+            items = tuple(chk.nd_items)
             detail = detail or (
                 "test the national differences: " + "; ".join(items)
                 if items
@@ -812,5 +897,4 @@ def _evaluate(
             detail = f"suffix {suffix}: specific conditions of use must be marked and followed"
             conditions.append(_condition(code, detail, aid))
             trace.append(TraceStep(aid, "suffix", "condition", detail))
-    decision = RECOGNISED_WITH_CONDITIONS if conditions else RECOGNISED
-    return _Outcome(rule, decision, conditions, [])
+    return True

@@ -193,10 +193,8 @@ def candidates(
         lab = _lab_for(costs.scheme, product, snapshot)
         seen_signatures: set[tuple] = set()
         market_rules = {m: snapshot.rules_for(m, costs.scheme) for m in markets}
-        signatures = {
-            m: _Signature(rules, snapshot, costs.scheme, product)
-            for m, rules in market_rules.items()
-        }
+        signatures: dict[str, _Signature] = {}  # built for a market once a 2nd issuer asks
+        first: dict[str, tuple[str, Opening | None]] = {}  # the first issuer's answer
         answers: dict[tuple, Opening | None] = {}
         for issuer in _issuers_for(costs, markets, snapshot, product):
             cert = CertificateFacts(
@@ -221,15 +219,29 @@ def candidates(
                 if not rules:
                     refusals[m].add("no-arrangement")  # nothing to ask the engine
                     continue
-                # Issuers that the market's rules cannot tell apart get the same answer.
-                key = (m, signatures[m](issuer))
+                if (m, "any issuer") in answers:
+                    continue  # refused whoever issues it
+                if m in first:
+                    # Issuers that the market's rules cannot tell apart get the same answer.
+                    sig = signatures.get(m)
+                    if sig is None:
+                        sig = signatures[m] = _Signature(rules, snapshot, costs.scheme, product)
+                    key: tuple = (m, sig(issuer))
+                    if key not in answers and sig(first[m][0]) == key[1]:
+                        answers[key] = first[m][1]
+                else:
+                    key = (m, "first")
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
                         refusals[m].update(d.reason_codes)
                         answers[key] = None
+                        if _refused_whoever_issues(d):
+                            answers[(m, "any issuer")] = None
                     else:
                         answers[key] = _opening(d, snapshot, catalogue, costs.scheme)
+                    if m not in first:
+                        first[m] = (issuer, answers[key])
                 opening = answers[key]
                 if opening is not None:
                     opens[m] = opening
@@ -277,6 +289,18 @@ def candidates(
                 out.append(a)
                 by_scheme.setdefault(costs.scheme, []).append(a)
     return out, refusals
+
+
+ISSUER_REASONS = frozenset({"issuer-not-designated"})
+
+
+def _refused_whoever_issues(d: Decision) -> bool:
+    """A refusal another issuer could not turn around: no rule was skipped for the issuer's
+    economy (foreign-only) and every rule tried failed for some reason that is not about
+    the issuer (scope, labs, route, origin, edition, freshness, dates)."""
+    if any(t.rule == "foreign-only" for t in d.trace):
+        return False
+    return all(any(r.code not in ISSUER_REASONS for r in o.reasons) for o in d.arrangements)
 
 
 class _Signature:
@@ -333,8 +357,12 @@ def _issuers_for(
     for r in rules:
         for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
             designations[body] = designations.get(body, 0) + 1
-    pool = [*costs.issuers, *designations, *snapshot.listed.get((costs.scheme, "issuer"), ())]
     signature = _Signature(rules, snapshot, costs.scheme, product)
+    listed = snapshot.listed.get((costs.scheme, "issuer"), [])
+    if not (signature.economy or signature.listing):
+        # Bodies no list names are then all alike: the first of them stands for the rest.
+        listed = next(([b] for b in listed if b not in signature.named), [])
+    pool = [*costs.issuers, *designations, *listed]
     chosen: dict[tuple, tuple[int, str]] = {}
     for body in dict.fromkeys(pool):
         key = signature(body)
@@ -414,8 +442,9 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
     if any(all(cost[i][j] == INF for i in alive) for j in range(k)):
         return INF, []
 
-    best_total = INF
-    best_set: list[int] = []
+    own = [a.fixed_cost for a in cands]
+    opts = [[i for i in alive if cost[i][j] < INF] for j in range(k)]
+    best_total, best_set = _greedy(cands, cost, closures, alive, k)
 
     def extra_fixed(i: int, included: set[int]) -> float:
         return sum(cands[x].fixed_cost for x in closures[i] if x not in included)
@@ -428,16 +457,39 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
         forced = 0.0
         target = -1
         fewest = n + 1
+        uncovered: list[tuple[float, frozenset[int], int, float]] = []
         for j in range(k):
-            options = [i for i in undecided if cost[i][j] < INF]
+            options = [i for i in opts[j] if i in undecided]
             low = min([assigned[j], *(cost[i][j] for i in options)])
             if low == INF:
                 return
             bound += low
             if assigned[j] == INF:
                 forced = max(forced, min(extra_fixed(i, included) for i in options))
+                uncovered.append((min(own[i] for i in options), frozenset(options), j, low))
                 if len(options) < fewest:
                     fewest, target = len(options), j
+        if len(uncovered) > 1:
+            # Uncovered markets no candidate shares each need a purchase of their own ...
+            uncovered.sort(key=lambda x: -x[0])
+            taken: set[int] = set()
+            disjoint = 0.0
+            for price, options, _, _ in uncovered:
+                if taken.isdisjoint(options):
+                    taken |= options
+                    disjoint += price
+            # ... and any cover pays, spread over the uncovered markets each member covers,
+            # at least the cheapest opening-plus-share of each uncovered market (above the
+            # cheapest opening, already in the bound).
+            reach: dict[int, int] = {}
+            for _, options, _, _ in uncovered:
+                for i in options:
+                    reach[i] = reach.get(i, 0) + 1
+            shared = sum(
+                min(cost[i][j] + own[i] / reach[i] for i in options) - low
+                for _, options, j, low in uncovered
+            )
+            forced = max(forced, disjoint, shared)
         if bound + forced >= best_total:
             return
         if target < 0:  # every market covered: a complete plan
@@ -448,16 +500,21 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             # at most the sum of what each member saves alone and costs at least their own
             # fixed costs, so no extension beats the best unless some member's own saving
             # exceeds its fixed cost by enough (the slack): a bound that ends most branches.
+            # An extra whose own saving does not exceed its own fixed cost is never worth
+            # adding further down either (savings only shrink), unless as a prerequisite.
             gains = []
             slack = 0.0
+            worth: set[int] = set()
             for i in undecided:
                 row = cost[i]
                 saving = sum(assigned[j] - row[j] for j in range(k) if row[j] < assigned[j])
-                if saving > 0:
+                if saving > own[i] or (saving > 0 and i in needed):
+                    worth.add(i)
                     gains.append((saving - extra_fixed(i, included), i))
-                    slack += max(0.0, saving - cands[i].fixed_cost)
+                    slack += max(0.0, saving - own[i])
             if not gains or total - slack >= best_total:
                 return
+            undecided = worth
             _, pick = max(gains)
             branch = [pick]
         else:
@@ -481,6 +538,50 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
 
     search(set(), 0.0, [INF] * k, set(alive))
     return best_total, best_set
+
+
+def _greedy(cands, cost, closures, alive, k) -> tuple[float, list[int]]:
+    """A first complete plan (cheapest cost per newly covered market, then any purchase that
+    lowers the total), so the search starts with a bound to prune by."""
+    chosen: set[int] = set()
+    assigned = [INF] * k
+
+    def total_with(extra: set[int]) -> float:
+        sel = chosen | extra
+        per = [min((cost[i][j] for i in sel), default=INF) for j in range(k)]
+        return sum(cands[i].fixed_cost for i in sel) + sum(per)
+
+    for _ in range(len(alive)):  # bounded: each round adds at least one candidate
+        if all(a < INF for a in assigned):
+            break
+        best = None
+        for i in alive:
+            add = {x for x in closures[i] if x not in chosen}
+            new = sum(1 for j in range(k) if assigned[j] == INF and cost[i][j] < INF)
+            if not add or not new:
+                continue
+            price = sum(cands[x].fixed_cost for x in add) / new
+            if best is None or price < best[0]:
+                best = (price, add)
+        if best is None:
+            return INF, []
+        chosen |= best[1]
+        assigned = [min(assigned[j], *(cost[x][j] for x in best[1])) for j in range(k)]
+    if any(a == INF for a in assigned):
+        return INF, []
+    current = total_with(set())
+    improved = True
+    rounds = 0
+    while improved and rounds < len(alive):
+        improved, rounds = False, rounds + 1
+        for i in alive:
+            add = {x for x in closures[i] if x not in chosen}
+            if add and (t := total_with(add)) < current:
+                chosen |= add
+                current, improved = t, True
+    # The search must find a strictly cheaper plan to replace it: nudge the bound up by a
+    # hair so an equal-cost plan found by the search (its canonical choice) is still taken.
+    return current * (1 + 1e-12) + 1e-9, sorted(chosen)
 
 
 def _undominated(cands, cost, closures, needed) -> list[int]:

@@ -27,6 +27,7 @@ class Field:
     values: Callable[[Row, Row, Row], Iterable[str]]  # (certificate, issue, issuer) -> texts
     exact: bool = False  # also a whole-value token
     every_issue: bool = True  # earlier issues are indexed too (former names)
+    words: bool = True  # its words are tokens (False: only the whole-value token)
 
 
 def _party(key: str) -> Callable[[Row, Row, Row], Iterable[str]]:
@@ -56,9 +57,12 @@ CERTIFICATE_FIELDS: tuple[Field, ...] = (
     Field("trademark", 40, _products("trademark"), exact=True),
     Field("hs_code", 30, _products("hs_code"), exact=True),
     Field("standard", 30, lambda _c, issue, _b: issue.get("standards") or (), exact=True),
-    Field("issuer", 20, lambda c, _i, b: [c["issuer_id"], b.get("name_en", ""),
-                                          b.get("name_zh", ""), b.get("short_name", "")],
+    # The issuer's id and short name; its full names only whole (every certificate of a
+    # body would repeat the same 30 tokens; the search page lists matching bodies itself).
+    Field("issuer", 20, lambda c, _i, b: [c["issuer_id"], b.get("short_name", "")],
           exact=True, every_issue=False),
+    Field("issuer_name", 20, lambda _c, _i, b: [b.get("name_en", ""), b.get("name_zh", "")],
+          exact=True, every_issue=False, words=False),
     Field("scheme", 10, lambda c, _i, _b: [c["scheme_code"]], every_issue=False),
     Field("factory", 15, _factories),
 )
@@ -85,17 +89,12 @@ def certificate_tokens(certificate: Row, issues: Sequence[Row], issuer: Row,
             for value in field.values(certificate, issue, issuer):
                 if not value:
                     continue
-                for token in document_tokens(value):
-                    put(token, weight)
+                if field.words:
+                    for token in document_tokens(value):
+                        put(token, weight)
                 if field.exact:
                     put(exact_token(value), weight * EXACT_FACTOR)
     return out
-
-
-def holder_tokens(issues: Sequence[Row]) -> dict[str, int]:
-    """The holder's names alone (kind "holder": the holder filter), every issue's."""
-    return certificate_tokens({}, issues, {}, fields=[f for f in CERTIFICATE_FIELDS
-                                                    if f.name == "holder"])
 
 
 def registry_tokens(*values: str) -> set[str]:

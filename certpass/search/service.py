@@ -14,20 +14,21 @@ PostgreSQL, so both give the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from certpass.certificates.models import Certificate
+from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.errors import InvalidInput
 from certpass.ledger.stamped import StampedCache
 from certpass.registry.models import Body, Economy, Standard
+from certpass.search import index
 from certpass.search.fields import EXACT_FACTOR, registry_tokens
-from certpass.search.index import HOLDER, KIND
+from certpass.search.index import KIND
 from certpass.search.models import SearchTerm
 from certpass.search.tokens import (
     Term,
@@ -52,7 +53,7 @@ class CertificateQuery:
     scheme: str | None = None
     issuer: str | None = None  # the issuing body's id, exactly
     economy: str | None = None  # the holder's economy (ISO code)
-    holder: str | None = None  # words of the holder's name (any issue's)
+    holder: str | None = None  # more words, matched like q (kept for the holder= parameter)
     hs_code: str | None = None  # an HS code or its beginning (8516, 8516.10)
     category: str | None = None
     on: dt.date | None = None  # the day statuses are computed for (default today)
@@ -78,34 +79,59 @@ def _match(kind: str, term: Term) -> ColumnElement[bool]:
     return and_(_T.c.kind == kind, _T.c.token == term.token)
 
 
-def _term_scores(kind: str, term: Term, name: str) -> Any:
-    """certificate id -> the term's best weight there (a whole token counts double)."""
+def _term_scores(kind: str, term: Term, name: str, within: Any = None) -> Any:
+    """certificate id -> the term's best weight there (a whole token counts double);
+    `within`: only these ids (the rarest term's)."""
     score = func.max(case((_T.c.token == term.token, _T.c.weight * 2), else_=_T.c.weight))
-    return (select(_T.c.object_id.label("id"), score.label("s"))
-            .where(_match(kind, term)).group_by(_T.c.object_id).subquery(name))
+    query = select(_T.c.object_id.label("id"), score.label("s")).where(_match(kind, term))
+    if within is not None:
+        query = query.where(_T.c.object_id.in_(select(within.c.id)))
+    return query.group_by(_T.c.object_id)
 
 
-def _matches(q: str, holder: str) -> Any | None:
+ESTIMATE_CAP = 2_000  # index rows counted at most to tell a rare term from a common one
+
+
+def _rows_at_most(session: Session, term: Term) -> int:
+    return session.scalar(select(func.count()).select_from(
+        select(_T.c.object_id).where(_match(KIND, term)).limit(ESTIMATE_CAP).subquery())) or 0
+
+
+class _NoMatch(Exception):
+    """A term no certificate has: the answer is empty without asking further."""
+
+
+def _matches(session: Session, q: str, holder: str) -> Any | None:
     """Subquery (id, score) of the certificates answering the text, or None when the text
-    has no term (punctuation only: nothing matches)."""
+    has no term (punctuation only: nothing matches).
+
+    The rarest term (fewest index rows, counted up to ESTIMATE_CAP) is looked up first; the
+    others are looked up among its certificates only, so a long name whose every pair is
+    common except one costs about that one. Raises _NoMatch when a term is in no row."""
     terms = query_terms(q)[:MAX_TERMS]
     holder_terms = query_terms(holder)[:MAX_TERMS]
     if not terms and not holder_terms:
         return None
-    parts = [_term_scores(KIND, t, f"t{i}") for i, t in enumerate(terms)]
-    parts += [_term_scores(HOLDER, t, f"h{i}") for i, t in enumerate(holder_terms)]
-    first, *rest = parts
+    known = {t.token for t in terms}
+    every = terms + [t for t in holder_terms if t.token not in known]
+    sizes = {t.token: _rows_at_most(session, t) for t in every} if len(every) > 1 else {}
+    if any(n == 0 for n in sizes.values()):
+        raise _NoMatch
+    every.sort(key=lambda t: sizes.get(t.token, 0))
+    first = _term_scores(KIND, every[0], "t0").cte("t0")
+    rest = [_term_scores(KIND, t, f"t{i}", within=first).subquery(f"t{i}")
+            for i, t in enumerate(every[1:], 1)]
     joined: Any = first
-    for part in rest:
-        joined = joined.join(part, part.c.id == first.c.id)
     score: Any = first.c.s
     for part in rest:
+        joined = joined.join(part, part.c.id == first.c.id)
         score = score + part.c.s
     whole = exact_token(q) if terms else ""
     if whole:
         bonus = (select(_T.c.object_id.label("id"), func.max(case(
             (_T.c.token == whole, _T.c.weight * 2), else_=_T.c.weight)).label("s"))
-            .where(_match(KIND, Term(whole, True))).group_by(_T.c.object_id).subquery("x"))
+            .where(_match(KIND, Term(whole, True)), _T.c.object_id.in_(select(first.c.id)))
+            .group_by(_T.c.object_id).subquery("x"))
         joined = joined.outerjoin(bonus, bonus.c.id == first.c.id)
         score = score + func.coalesce(bonus.c.s, 0) * EXACT_FACTOR
     return select(first.c.id.label("id"), score.label("score")).select_from(joined).subquery("m")
@@ -155,7 +181,11 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     on = flt.on or dt.date.today()
     flt = replace(flt, q=(flt.q or "").strip()[:200] or None,
                   holder=(flt.holder or "").strip()[:200] or None)
-    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    try:
+        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
+            else None
+    except _NoMatch:
+        return Results([], 0, limit, offset)
     if (flt.q or flt.holder) and text is None:
         return Results([], 0, limit, offset)  # only punctuation: it matches nothing
     newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
@@ -177,10 +207,21 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     return Results(rows, total, limit, offset)
 
 
+def listing(session: Session, flt: CertificateQuery, limit: int, offset: int
+            ) -> tuple[Sequence[Certificate], int]:
+    """(certificates, total): `search` for the pages that show a list and its count."""
+    found = search(session, flt, limit, offset)
+    return found.items, found.total
+
+
 def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]:
     """Counts of the matching certificates by scheme and by issuer (for narrowing down)."""
     on = flt.on or dt.date.today()
-    text = _matches(flt.q or "", flt.holder or "") if (flt.q or flt.holder) else None
+    try:
+        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
+            else None
+    except _NoMatch:
+        return {"scheme": {}, "issuer": {}}
     if (flt.q or flt.holder) and text is None:
         return {"scheme": {}, "issuer": {}}
     out: dict[str, dict[str, int]] = {}
@@ -199,6 +240,58 @@ _facets: StampedCache[dict[str, int]] = StampedCache(limit=256)
 
 def _totals_map(session: Session, key: Any, query: Select) -> dict[str, int]:
     return _facets.get(session, key, lambda: {k: n for k, n in session.execute(query)})
+
+
+# -- the index as a whole ------------------------------------------------------------------
+
+REBUILD_BATCH = 2000  # certificates per round of a rebuild
+
+
+def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute the index of every certificate; returns the number indexed."""
+    conn = session.connection()
+    conn.execute(delete(_T).where(_T.c.kind == KIND))
+    total = conn.execute(select(func.count()).select_from(Certificate.__table__)).scalar() or 0
+    bodies = {b.id: index.issuer_row(b) for b in session.scalars(select(Body))}
+    certs, issues_t = Certificate.__table__, CertificateIssue.__table__
+    done, last = 0, 0
+    while True:
+        batch = conn.execute(select(certs).where(certs.c.id > last).order_by(certs.c.id)
+                             .limit(REBUILD_BATCH)).mappings().all()
+        if not batch:
+            break
+        ids = [c["id"] for c in batch]
+        by_cert: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
+        for issue in conn.execute(select(issues_t).where(issues_t.c.certificate_id.in_(ids))
+                                  .order_by(issues_t.c.certificate_id, issues_t.c.issue_no)
+                                  ).mappings():
+            by_cert[issue["certificate_id"]].append(issue)
+        rows = [row for c in batch if by_cert[c["id"]]
+                for row in index.rows_for(c, by_cert[c["id"]], bodies.get(c["issuer_id"], {}))]
+        rows.sort(key=lambda r: r["token"])  # in key order: appends to the b-tree, not splits
+        if rows:
+            conn.execute(insert(_T), rows)
+        done += len(batch)
+        last = ids[-1]
+        if progress:
+            progress(done, total)
+    return done
+
+
+def is_empty(session: Session) -> bool:
+    return session.connection().execute(
+        select(_T.c.object_id).where(_T.c.kind == KIND).limit(1)).first() is None
+
+
+def ensure(session: Session) -> int:
+    """Build the index if it is empty while certificates exist (a database made before the
+    index, or restored from such a backup); returns the number indexed (0: nothing to do)."""
+    if not is_empty(session):
+        return 0
+    conn = session.connection()
+    if conn.execute(select(Certificate.__table__.c.id).limit(1)).first() is None:
+        return 0
+    return rebuild(session)
 
 
 # -- registry look-ups (small tables, matched in memory with the same rules) ----------------

@@ -1,12 +1,13 @@
 """Search tokens: the one tokenisation used for indexed text and for queries (pure, no I/O).
 
 Chinese (and other CJK scripts) is written without spaces, so a run of CJK characters is
-indexed as its single characters and its overlapping pairs (character n-grams, n = 1, 2):
-佛山盛世电器 gives 佛 山 盛 世 电 器 and 佛山 山盛 盛世 世电 电器. A one-character query asks
-for that character, a longer one for every pair it contains, so 电器, 佛山 and the full name
-佛山盛世电器有限公司 all find the holder. No dictionary segmenter is needed, nothing depends on
-one's vocabulary (company and product names are mostly out of any dictionary), and the same
-rule runs on SQLite and PostgreSQL.
+indexed as its overlapping pairs (character bigrams) and its last character: 佛山盛世电器
+gives 佛山 山盛 盛世 世电 电器 and 器. A one-character query asks for the tokens that begin
+with it (every character begins a pair, or ends the run), a longer one for every pair it
+contains, so 电, 电器, 佛山 and the full name 佛山盛世电器有限公司 all find the holder, with
+half the tokens of indexing every single character too. No dictionary segmenter is needed,
+nothing depends on one's vocabulary (company and product names are mostly out of any
+dictionary), and the same rule runs on SQLite and PostgreSQL.
 
 Latin text is folded: full-width forms to ASCII (NFKC), accents dropped, case folded. Its
 tokens are matched by prefix, so "kett" finds "kettle" and "2024010701" finds the numbers
@@ -65,8 +66,8 @@ def document_tokens(text: str) -> frozenset[str]:
     out: set[str] = set()
     for cjk, group in _PIECES.findall(fold(text)):
         if cjk:
-            out.update(cjk)
             out.update(cjk[i:i + 2] for i in range(len(cjk) - 1))
+            out.add(cjk[-1])
         else:
             out.update(_group_tokens(group))
     return frozenset(out)
@@ -86,7 +87,7 @@ class Term:
     """One thing a query asks for; every term of a query must match (AND)."""
 
     token: str
-    prefix: bool  # also matches tokens that begin with it (Latin and digits)
+    prefix: bool  # also matches tokens that begin with it (Latin, digits, one CJK character)
 
 
 def query_terms(text: str) -> list[Term]:
@@ -95,7 +96,7 @@ def query_terms(text: str) -> list[Term]:
     for cjk, group in _PIECES.findall(fold(text)):
         if cjk:
             if len(cjk) == 1:
-                terms.append(Term(cjk, False))
+                terms.append(Term(cjk, True))  # the character, or a pair it begins
             else:
                 terms.extend(Term(cjk[i:i + 2], False) for i in range(len(cjk) - 1))
             continue

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import Column, DateTime, MetaData, Row, TypeDecorator, column, select, table
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.sql.elements import ColumnClause
 
 # Stable constraint names, so migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -47,7 +48,6 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-
 def as_dict(row: Base) -> dict[str, Any]:
     """A row's columns as a plain dict (for JSON responses)."""
     return {c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs}
@@ -56,3 +56,16 @@ def as_dict(row: Base) -> dict[str, Any]:
 def row_of(obj: Base) -> dict[str, Any]:
     """An ORM object's column values as a row dict (what store.pending buffers)."""
     return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
+
+
+def referenced_row(session: Session, foreign_key: Column[Any], key: Any,
+                   *columns: ColumnClause[Any]) -> Row[Any] | None:
+    """The row `foreign_key` (a column of the caller's own table) points at, with `columns`
+    (``column("roles", JSON)``) read from it. A capability checks what its rows reference
+    this way without importing the referenced capability's models: imports flow down, and
+    the schema's foreign key already says where to look."""
+    (fk,) = foreign_key.foreign_keys
+    name, _, key_name = fk.target_fullname.rpartition(".")
+    target = table(name, column(key_name), *columns)
+    return session.execute(
+        select(target.c[key_name], *columns).where(target.c[key_name] == key)).first()

@@ -20,6 +20,7 @@ from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.edge import HostileInput
 from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
 from certpass.web.pages import docs
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(Idempotency)
     app.add_middleware(VerifyRateLimit, rate_per_minute=settings.verify_rate_per_minute,
                        burst=settings.verify_burst)
+    app.add_middleware(HostileInput)  # NUL, surrogates, deep JSON, 1e400: 400 (web/edge.py)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))

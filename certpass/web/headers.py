@@ -2,9 +2,8 @@
 
 - A strict Content-Security-Policy: scripts and styles only from this origin, no inline
   script or style (the templates have none), no framing (the portal's buttons cannot be
-  clickjacked), no <base>, forms only to this origin. The interactive API docs (/docs,
-  /redoc) run the documentation tool's inline start-up script, so they get a policy that
-  allows it, and nothing else does.
+  clickjacked), no <base>, forms only to this origin. ReDoc (/redoc) writes its styles
+  as <style> elements, so that page alone allows inline style (never inline script).
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
   ``X-Frame-Options: DENY`` (for browsers without frame-ancestors).
 - ``Strict-Transport-Security`` only when served over https (the request's scheme, or an
@@ -20,14 +19,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-# The API documentation pages only: their HTML starts the viewer with an inline script,
-# and their assets may come from the viewer's CDN until they are served from /static.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
-            "form-action 'self'")
-DOCS_PATHS = ("/docs", "/redoc")
+# ReDoc (/redoc) only: it styles the page with <style> elements it writes at run time
+# (styled-components), so its policy allows inline style, still no inline script. Swagger UI
+# (/docs) runs under the strict policy.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; "
+            "base-uri 'none'; form-action 'self'")
+DOCS_PATHS = ("/redoc",)
 PRIVATE_PATHS = ("/portal", "/login", "/logout", "/api/tokens", "/api/users")
 HSTS = "max-age=31536000; includeSubDomains"
 

@@ -56,7 +56,7 @@ def receiver():
 
 FAST = Settings.load(environ={}, secret_key="test-secret-key-0123456789",
                      alerts_retry_base_seconds="0.01", alerts_retry_cap_seconds="0.05",
-                     alerts_pause_after="100")
+                     alerts_pause_after="100", webhook_allowed_networks="127.0.0.1/32")
 
 
 def _subscribe(client, token, kind, target, url):
@@ -102,7 +102,7 @@ def test_failing_endpoint_is_paused_then_resumed(client, tokens, app_db):
         client.post("/api/certificates", json=request_data(), headers=bearer(tokens["cqc"]))
         settings = Settings.load(environ={}, secret_key="test-secret-key-0123456789",
                                  alerts_retry_base_seconds="0", alerts_retry_cap_seconds="0",
-                                 alerts_pause_after="3")
+                                 alerts_pause_after="3", webhook_allowed_networks="127.0.0.1/32")
         service.deliver_until_idle(app_db, settings)
         got = client.get(f"/api/subscriptions/{sub['id']}", headers=bearer(tokens["admin"]))
         assert got.json()["state"] == "paused" and got.json()["consecutive_failures"] == 3
@@ -171,7 +171,8 @@ def test_a_secret_that_no_longer_opens_fails_the_delivery_not_the_worker(client,
     sub = _subscribe(client, tokens["cqc"], "body", "cqc", receiver.url)
     h = bearer(tokens["cqc"])
     assert client.post("/api/certificates", json=request_data(), headers=h).status_code == 201
-    other_key = Settings.load(environ={}, secret_key="a-different-secret-key-0123")
+    other_key = Settings.load(environ={}, secret_key="a-different-secret-key-0123",
+                              webhook_allowed_networks="127.0.0.1/32")
     figures = service.deliver_due(app_db, other_key)
     assert figures == {"sent": 0, "delivered": 0, "failed": 1, "paused": 0}
     [delivery] = client.get(f"/api/subscriptions/{sub['id']}/deliveries",

@@ -19,8 +19,10 @@ from tests.registry_fixture import SETTINGS
 # What a remote monitor sees differently: slots are not served (the credential's own
 # status entry, which is served, still points right, and the next transition through the
 # moved slot flips a bit the monitor then reports); a deleted newest checkpoint makes the
-# served checkpoint smaller than the one the monitor holds.
-REMOTE = {"repoint_status_slot": set(), "delete_newest_checkpoint": {"rewrite"}}
+# served checkpoint smaller than the one the monitor holds; a credential row for an issue
+# that does not exist is never served.
+REMOTE = {"repoint_status_slot": set(), "delete_newest_checkpoint": {"rewrite"},
+          "add_unlogged_credential": set()}  # the API serves issues, not credential rows
 
 
 @pytest.fixture

@@ -83,6 +83,14 @@ def extend_accreditation(conn):
                       "WHERE number = 'CNAS-C002'"))
 
 
+def backdate_history(conn):  # "suspended since 2010": the suspension's start moved
+    raw = _one(conn, "SELECT history FROM accreditations WHERE number = 'IANZ-C003'")[0]
+    history = json.loads(raw) if isinstance(raw, str) else raw  # PostgreSQL parses JSON
+    history[0]["at"] = "2010-01-01T00:00:00+00:00"
+    conn.execute(text("UPDATE accreditations SET history = :h WHERE number = 'IANZ-C003'"),
+                 {"h": json.dumps(history)})
+
+
 def replace_public_key(conn):  # the attacker's own key under cqc's current key id
     mb = multikey.Ed25519KeyPair.generate().public_multibase
     conn.execute(text("UPDATE signing_keys SET public_multibase = :m WHERE body_id = 'cqc' "
@@ -122,6 +130,14 @@ def replace_credential(conn):  # another issue's signed credential, hash column 
         "(SELECT id FROM certificates WHERE number = :n)"), {"n": AMENDED})
 
 
+def add_unlogged_credential(conn):  # a credential for an issue the log never recorded
+    conn.execute(text(
+        "INSERT INTO credentials (certificate_id, issue_no, key_id, document, sha256, "
+        "created_at) SELECT certificate_id, 7, key_id, document, sha256, created_at FROM "
+        "credentials WHERE certificate_id = (SELECT id FROM certificates WHERE number = :n)"),
+        {"n": PLAIN})
+
+
 def restore_withdrawn(conn):
     conn.execute(text("UPDATE certificates SET status = 'valid' WHERE number = :n"),
                  {"n": WITHDRAWN})
@@ -149,12 +165,14 @@ TAMPERS: list[tuple[Callable, set[str]]] = [
     (unsuspend_accreditation, {"accreditation-status"}),
     (widen_scope, {"accreditation-scope"}),
     (extend_accreditation, {"accreditation-validity"}),
+    (backdate_history, {"accreditation-history"}),
     (replace_public_key, {"key-public-key", "did-document"}),
     (unrevoke_key, {"key-revocation", "did-document"}),
     (unretire_key, {"key-dates", "did-document"}),
     (change_holder, {"issue-content"}),
     (add_recalled_model, {"issue-content"}),
     (replace_credential, {"credential-hash"}),
+    (add_unlogged_credential, {"credential-unlogged"}),
     (restore_withdrawn, {"certificate-status"}),
     (grant_anchor_role, {"body-roles"}),
     (delete_middle_checkpoint, {"checkpoint-gap", "checkpoint-count-drop"}),
@@ -215,3 +233,28 @@ def test_replay_folds_bits_like_the_lifecycle():
               for n in range(1, len(seq) + 1)]
     assert states == [{}, {"suspension": True}, {"suspension": False}, {"suspension": True},
                       {"suspension": True, "revocation": True}]
+
+
+def test_cli_log_verify_remembers_the_checkpoint_count(sqlite_db, capsys, tmp_path,
+                                                       monkeypatch):
+    from tests.conftest import cli_runner
+
+    monkeypatch.setenv("CERTPASS_SECRET_KEY", SETTINGS.secret_key)
+    build(sqlite_db)
+    run = cli_runner(sqlite_db, capsys)
+    state = tmp_path / "verify.json"
+    code, out, err = run("log", "verify", "--json", "--state", str(state))
+    assert code == 0, err
+    assert json.loads(out)["ok"] is True and json.loads(state.read_text()) == {"checkpoints": 4}
+    with sqlite_db.engine.begin() as conn:
+        delete_middle_checkpoint(conn)
+        widen_scope(conn)
+    code, out, err = run("log", "verify", "--json", "--state", str(state))
+    assert code == 1
+    kinds = {p["kind"] for p in json.loads(out)["problems"]}
+    assert kinds == {"checkpoint-gap", "checkpoint-count-drop", "accreditation-scope"}
+    assert "accreditation CNAS-C001: scope: the log says" in err
+    assert json.loads(state.read_text()) == {"checkpoints": 4}  # not advanced past a problem
+    state.write_text("not json")
+    code, _, err = run("log", "verify", "--state", str(state))
+    assert code == 1 and "is not a log verify state file" in err

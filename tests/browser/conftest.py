@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,10 +40,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, object, object]]:
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
+    wait_for(lambda: srv.started, "the browser tests' server", alive=thread.is_alive)
     yield base, settings, db
     srv.should_exit = True
     thread.join(timeout=10)

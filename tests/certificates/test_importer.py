@@ -208,4 +208,18 @@ def test_errors_come_in_file_order_and_as_a_file(seeded):
                                   passports=credentials).as_dict()
     assert [e["row"] for e in report["errors"]] == [3, 5]
     lines = importer.errors_csv(report).decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,field,reason" and lines[1].startswith("3,") and len(lines) == 3
+    assert lines[0] == "row,field,reason,code" and lines[1].startswith("3,") and len(lines) == 3
+
+
+def test_utf16_from_excel_unicode_text():
+    data = to_csv([{**GOOD, "number": "U16-1", "holder_name": "Société Générale 电器"}])
+    [row] = importer.read_rows(data.decode().encode("utf-16"), "csv", 10)
+    assert row["holder_name"] == "Société Générale 电器"
+
+
+def test_bilingual_header_names():
+    data = to_csv([{**GOOD, "number": "BI-1"}]).decode()
+    header, rest = data.split("\r\n", 1)
+    header = ",".join(f"{c} / {importer.COLUMN_ZH[c]}" for c in header.split(","))
+    [row] = importer.read_rows((header + "\r\n" + rest).encode(), "csv", 10)
+    assert row["number"] == "BI-1"

@@ -30,6 +30,7 @@ from certpass.accounts.actor import OPERATOR
 from certpass.ledger.service import verify_log
 from certpass.store.database import Database
 from tests.registry_fixture import request_data, seed
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,14 +57,14 @@ class Server:
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.base + "/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        wait_for(self._healthy, "certpass serve", alive=lambda: self.proc is not None
+                 and self.proc.poll() is None)
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(self.base + "/api/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def kill(self) -> None:
         if self.proc is not None:

@@ -1,11 +1,8 @@
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fixtures import EDDSA, VECTORS
+from tests.credentials.fixtures import EDDSA, VECTORS
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_verifier_world import World
 
 from certpass.credentials import dcc, proofs, status_list
+from tests.credentials.test_verifier_world import World
 
 JS = Path(__file__).resolve().parents[1] / "js"
 

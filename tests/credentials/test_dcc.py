@@ -2,7 +2,6 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from fixtures import AB_DID, BASE, CB_DID, attestation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
@@ -10,6 +9,7 @@ from pyld import jsonld
 from certpass.credentials import dcc, schemas
 from certpass.credentials.documents import offline_loader
 from certpass.errors import InvalidInput
+from tests.credentials.fixtures import AB_DID, BASE, CB_DID, attestation
 
 names = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30

@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fixtures import AB_DID, BASE, CB_DID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +8,7 @@ from certpass.credentials import schemas
 from certpass.credentials.dcc import Party, StatusRef
 from certpass.credentials.dia import AccreditationInput, build_dia, scope_uri
 from certpass.errors import InvalidInput
+from tests.credentials.fixtures import AB_DID, BASE, CB_DID
 
 
 def accreditation(**overrides) -> AccreditationInput:

@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from fixtures import attestation
 
 from certpass.credentials import dcc, jose, multikey
+from tests.credentials.fixtures import attestation
 
 KEY = multikey.Ed25519KeyPair(bytes(range(1, 33)))
 VM = "did:web:certpass.example:bodies:cqc#key-1"

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pyld import jsonld
-from test_dcc import attestation_inputs
-from test_verifier_world import World
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
 from certpass.credentials import dcc, proofs
 from certpass.credentials import service as credentials
 from certpass.credentials.documents import offline_loader
+from tests.credentials.test_dcc import attestation_inputs
+from tests.credentials.test_verifier_world import World
 from tests.registry_fixture import ctx, request, seed
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

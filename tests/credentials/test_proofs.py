@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 
 import base58
 import pytest
-from fixtures import attestation, json_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certpass.credentials import dcc, multikey, proofs
 from certpass.credentials.documents import offline_loader
+from tests.credentials.fixtures import attestation, json_paths
 
 SUITE_FILES = {
     proofs.JCS: ("eddsa-jcs-2022", "JCS"),

@@ -1,9 +1,8 @@
 import copy
 import json
 
-from fixtures import attestation
-
 from certpass.credentials import dcc, schemas
+from tests.credentials.fixtures import attestation
 
 
 def test_published_samples_validate(vectors):

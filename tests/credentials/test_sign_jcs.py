@@ -8,11 +8,11 @@ import datetime as dt
 import orjson
 import rfc8785
 from hypothesis import HealthCheck, given, settings
-from test_dcc import attestation_inputs
 
 from certpass.credentials import dcc, multikey, proofs
 from certpass.credentials import service as credentials
 from certpass.credentials.keyring import Signer
+from tests.credentials.test_dcc import attestation_inputs
 
 PAIR = multikey.Ed25519KeyPair(bytes(range(32)))
 VM = multikey.did_key_verification_method(PAIR.public_key)

@@ -3,7 +3,6 @@ a copy — an offline trust bundle — knows the age of the status it reports.""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ SIGNED = dt.datetime(2099, 3, 1, 12, 0, tzinfo=dt.UTC)  # after any list's last 
 
 def test_status_lists_carry_valid_until_the_configured_ttl(registry_db):  # noqa: F811
     issue(registry_db)
-    settings = dataclasses.replace(SETTINGS, status_list_ttl_seconds=3600)
+    settings = SETTINGS.replace(status_list_ttl_seconds=3600)
     with registry_db.read() as s:
         did_doc = keyring.did_document(s, SETTINGS, "cqc")
         rows = s.scalars(select(StatusList).order_by(StatusList.id)).all()

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 import pytest
-from test_verifier_world import World
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service
@@ -19,6 +18,7 @@ from certpass.credentials.trust import LiveTrust, export_bundle
 from certpass.credentials.trust_source import BundleTrust, InvalidTrustBundle
 from certpass.credentials.verifier import verify, verify_number
 from certpass.ledger import service as ledger
+from tests.credentials.test_verifier_world import World
 from tests.registry_fixture import SETTINGS, ctx, request, seed
 
 NUMBER = "2024010701000001"

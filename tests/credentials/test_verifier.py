@@ -7,13 +7,13 @@ import datetime as dt
 import json
 
 import pytest
-from fixtures import json_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_verifier_world import World, out_of_scope
 
 from certpass.credentials import dcc, jose, proofs, status_list
 from certpass.credentials.verifier import CHECKS, MESSAGES, VERDICTS, verify, verify_number
+from tests.credentials.fixtures import json_paths
+from tests.credentials.test_verifier_world import World, out_of_scope
 
 ON = dt.date(2024, 6, 1)
 WORLD = World()

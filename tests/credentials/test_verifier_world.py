@@ -10,8 +10,6 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fixtures import attestation
-
 from certpass.certificates.lifecycle import AccreditedScope
 from certpass.credentials import dcc, jose, proofs, status_list
 from certpass.credentials.accreditation import (
@@ -32,6 +30,7 @@ from certpass.credentials.trust_source import (
     signed_register,
 )
 from certpass.ledger.note import Signer
+from tests.credentials.fixtures import attestation
 
 HOST = "certpass.example%3A8000"
 BASE = "https://certpass.example:8000"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from certpass.config import Settings
 from certpass.ledger import service
 from certpass.ledger.publisher import CheckpointPublisher
+from tests.waiting import wait_for
 
 
 def _append(db, n: int) -> None:
@@ -40,15 +41,14 @@ def test_runs_in_the_background(sqlite_db):
     publisher = CheckpointPublisher(sqlite_db, settings)
     publisher.start()
     try:
-        import time
-
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        def signed() -> bool:
+            nonlocal latest
             with sqlite_db.read() as s:
                 latest = service.latest_checkpoint(s)
-            if latest is not None and latest.size == 3:
-                break
-            time.sleep(0.05)
+            return latest is not None and latest.size == 3
+
+        latest = None
+        wait_for(signed, "the publisher's checkpoint")
     finally:
         publisher.stop()
     assert latest is not None and latest.size == 3

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.recognition.demo_db import demo_database
+from tests.conftest import sqlite_copy
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory, sqlite_template):
-    """The demo database, loaded once; tests must not write to it."""
-    db = demo_database(tmp_path_factory.mktemp("demo"), sqlite_template)
+def demo_db(tmp_path_factory, demo_file):
+    """The demo database (built once per test session); tests must not write to it."""
+    db = sqlite_copy(demo_file, tmp_path_factory.mktemp("demo"))
     yield db
     db.dispose()

@@ -283,3 +283,28 @@ def test_decide_for_verified_credential(demo_db):
     assert d.reason_codes == ["no-arrangement"]
     with pytest.raises(InvalidInput):
         service.decide_for_verified({"issuer": "x"}, "CN", ON, snap)
+
+
+def test_an_arrangement_may_name_a_recorded_project(db):
+    from certpass.projects import service as projects
+    from certpass.projects.schemas import ProjectIn
+
+    with db.write() as s:
+        projects.record_project(s, ProjectIn(
+            id="cn-ru-ccc", title_en="CCC cooperation", title_zh="合作", field="machinery",
+            started_on=dt.date(2020, 1, 1)), ADMIN)
+        record = service.record_arrangement(s, {**ARRANGEMENT, "project": "cn-ru-ccc"}, ADMIN)
+    assert record.project_id == "cn-ru-ccc"
+
+
+def test_building_the_snapshot_freezes_nothing_process_wide(db):
+    import gc
+
+    from certpass.recognition.snapshot import build_from_session, load_snapshot
+
+    before = gc.get_freeze_count()
+    with db.write() as s:
+        service.record_arrangement(s, ARRANGEMENT, ADMIN)  # a change: the next load rebuilds
+    with db.read() as s:
+        assert load_snapshot(s).markets == build_from_session(s).markets
+    assert gc.get_freeze_count() == before

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.registry.models import Body
-from certpass.search import index
 from certpass.search import service as search
 from certpass.search.fields import certificate_tokens
 from certpass.search.models import SearchTerm
@@ -187,12 +186,11 @@ def test_the_list_without_text_pages_to_its_last_item(demo_db):
         assert [c.number for c in last.items] == listed[-1:]
 
 
-def test_holder_filter_reads_holder_names_only(demo_db):
+def test_holder_words_narrow_like_more_text(demo_db):
     with demo_db.read() as s:
-        by_holder = everything(s, holder="盛世")
-        rows = s.scalars(select(Certificate).where(Certificate.number.in_(by_holder))).all()
-        assert rows and all(any("盛世" in (i.holder.get("name_zh") or "") for i in c.issues)
-                            for c in rows)
+        narrowed = everything(s, "kettle", holder="盛世")
+        assert narrowed and set(narrowed) == set(everything(s, "kettle 盛世"))
+        assert set(narrowed) < set(everything(s, "kettle"))
 
 
 def test_rebuild_gives_the_index_the_writes_kept(demo_db):
@@ -200,7 +198,7 @@ def test_rebuild_gives_the_index_the_writes_kept(demo_db):
     with demo_db.read() as s:
         before = sorted(s.connection().execute(select(table)).all())
     with demo_db.write() as s:
-        assert index.rebuild(s) == s.scalar(select(func.count(Certificate.id)))
+        assert search.rebuild(s) == s.scalar(select(func.count(Certificate.id)))
     with demo_db.read() as s:
         assert sorted(s.connection().execute(select(table)).all()) == before
 
@@ -212,3 +210,90 @@ def test_bodies_and_standards_are_looked_up_with_the_same_rules(demo_db):
         refs = [x.ref for x in search.find_standards(s, "IEC 60335-2-15")]
         assert {"IEC 60335-2-15:2005", "IEC 60335-2-15:2016"} <= set(refs)
         assert [e.code for e in search.find_economies(s, "中国")][:1] == ["CN"]
+
+
+# -- the same service behind every surface: pages, JSON API, CLI -----------------------------
+
+@pytest.fixture(scope="module")
+def web(demo_db):
+    from fastapi.testclient import TestClient
+
+    from certpass.config import Settings
+    from certpass.web.app import create_app
+
+    settings = Settings.load(environ={}, database_url=demo_db.url,
+                             secret_key="test-secret-key-0123456789")
+    with TestClient(create_app(settings, demo_db), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _total(html: str) -> int:
+    found = re.search(r'data-total="(\d+)"', html)
+    assert found, "no count on the page"
+    return int(found.group(1))
+
+
+def test_certificates_page_lists_everything_and_pages_to_the_end(web, demo_db):
+    with demo_db.read() as s:
+        count = s.scalar(select(func.count(Certificate.id)))
+        newest_last = everything(s)[-1]
+    first = web.get("/certificates")
+    assert first.status_code == 200 and _total(first.text) == count
+    pages = int(re.search(r'data-pages="(\d+)"', first.text).group(1))
+    last = web.get(f"/certificates?page={pages}")
+    assert last.status_code == 200 and f">{newest_last}</a>" in last.text
+    assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
+    beyond = web.get(f"/certificates?page={pages + 1}")
+    assert beyond.status_code == 200 and _total(beyond.text) == count
+
+
+def test_search_page_answers_chinese_and_wildcards(web, demo_db):
+    with demo_db.read() as s:
+        expected = len(everything(s, HOLDER_ZH))
+    assert _total(web.get("/search", params={"q": HOLDER_ZH}).text) == expected
+    assert _total(web.get("/search", params={"q": "%"}).text) == 0
+    assert web.get("/search", params={"q": "kettle", "status": "bogus"}).status_code == 422
+    assert web.get("/certificates", params={"page": 0}).status_code == 422
+
+
+def test_a_bodys_all_certificates_link_filters_by_its_id(web, demo_db):
+    page = web.get("/bodies/ul")
+    link = re.search(r'href="(/certificates\?issuer=[^"]+)"', page.text)
+    assert link and link.group(1) == "/certificates?issuer=ul"
+    with demo_db.read() as s:
+        count = s.scalar(select(func.count(Certificate.id)).where(Certificate.issuer_id == "ul"))
+    assert _total(web.get(link.group(1)).text) == count
+
+
+def test_api_q_pages_and_filters(web, demo_db):
+    with demo_db.read() as s:
+        expected = everything(s, "kettle", status="valid")
+    got, offset = [], 0
+    while True:
+        body = web.get("/api/certificates", params={"q": "kettle", "status": "valid",
+                                                     "limit": 7, "offset": offset}).json()
+        got += [c["number"] for c in body["items"]]
+        offset += 7
+        if offset >= body["total"]:
+            break
+    assert got == expected and body["total"] == len(expected)
+    assert web.get("/api/certificates", params={"q": "%"}).json()["total"] == 0
+    bodies = web.get("/api/bodies", params={"q": "中国质量认证中心"}).json()
+    assert [b["id"] for b in bodies["items"]][:1] == ["cqc"]
+    assert web.get("/api/standards", params={"q": "%"}).json()["total"] == 0
+
+
+def test_cli_search_and_list_ask_the_same_service(demo_db, capsys):
+    from tests.conftest import cli_runner
+
+    run = cli_runner(demo_db, capsys)
+    with demo_db.read() as s:
+        expected = everything(s, "佛山 kettle")
+    code, out, _ = run("search", "find", "佛山 kettle", "--limit", "1000", "--json")
+    assert code == 0 and [c["number"] for c in json.loads(out)["items"]] == expected
+    code, out, _ = run("certificates", "list", "--q", "佛山 kettle", "--limit", "1000", "--json")
+    assert code == 0 and [c["number"] for c in json.loads(out)["items"]] == expected
+    code, _, err = run("search", "rebuild")
+    assert code == 0 and "search index rebuilt" in err
+    code, _, err = run("search", "find", "kettle", "--status", "bogus")
+    assert code != 0 and "unknown status" in err

@@ -15,23 +15,25 @@ from certpass.search.tokens import (
 )
 
 
-def test_chinese_is_indexed_as_characters_and_pairs():
-    assert document_tokens("佛山电器") == {"佛", "山", "电", "器", "佛山", "山电", "电器"}
+def test_chinese_is_indexed_as_pairs_and_the_last_character():
+    assert document_tokens("佛山电器") == {"器", "佛山", "山电", "电器"}
+    assert document_tokens("电") == {"电"}
 
 
 def test_chinese_queries_ask_for_the_character_or_every_pair():
-    assert query_terms("电") == [Term("电", False)]
+    assert query_terms("电") == [Term("电", True)]
     assert query_terms("电器") == [Term("电器", False)]
     assert query_terms("佛山盛世") == [Term("佛山", False), Term("山盛", False),
                                      Term("盛世", False)]
 
 
-@pytest.mark.parametrize("query", ["电器", "佛山", "佛山盛世电器有限公司", "有限公司", "盛", "器"])
+@pytest.mark.parametrize("query", ["电器", "佛山", "佛山盛世电器有限公司", "有限公司", "盛", "器",
+                                   "佛", "司"])
 def test_chinese_fragments_find_the_full_name(query):
     assert matches(query_terms(query), document_tokens("佛山盛世电器有限公司"))
 
 
-@pytest.mark.parametrize("query", ["电视", "佛山美的", "上海"])
+@pytest.mark.parametrize("query", ["电视", "佛山美的", "上海", "美", "司佛"])
 def test_chinese_that_is_not_there_is_not_found(query):
     assert not matches(query_terms(query), document_tokens("佛山盛世电器有限公司"))
 
@@ -96,7 +98,7 @@ def test_percent_inside_a_word_is_punctuation():
 
 def test_mixed_scripts():
     assert query_terms("Foshan盛世") == [Term("foshan", True), Term("盛世", False)]
-    assert document_tokens("盛世SHENGSHI") == {"盛", "世", "盛世", "shengshi"}
+    assert document_tokens("盛世SHENGSHI") == {"世", "盛世", "shengshi"}
 
 
 def test_repeated_terms_are_asked_once():

@@ -190,3 +190,18 @@ def test_a_number_with_a_slash_reaches_every_certificate_route(client, tokens, p
     assert r.status_code == 200 and r.json()["status"] == "suspended"
     page = client.get(f"/certificates/{path}", headers={"Accept": "text/html"})
     assert page.status_code == 200 and SLASHED in page.text
+
+
+def test_api_handlers_run_in_worker_threads():
+    """Database work and signing block: no JSON API handler runs on the event loop."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import certpass.web.api as api
+
+    routes = [route for info in pkgutil.iter_modules(api.__path__)
+              for route in importlib.import_module(f"{api.__name__}.{info.name}").router.routes]
+    assert len(routes) > 20
+    assert [r.path for r in routes
+            if inspect.iscoroutinefunction(getattr(r, "endpoint", None))] == []

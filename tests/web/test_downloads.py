@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from certpass.cli import context
@@ -13,6 +14,7 @@ from certpass.credentials import bundle
 from certpass.credentials.models import SigningKey
 from certpass.ledger import service as ledger
 from certpass.ledger.models import LogEntry
+from certpass.web.app import create_app
 from certpass.web.downloads import certificate_file, content_disposition, safe_name
 from tests.conftest import cli_runner
 from tests.registry_fixture import request_data
@@ -70,7 +72,7 @@ def _counts(db) -> tuple[int, int]:
 def test_the_trust_bundle_is_a_read(client, issued, app_db, settings_for):
     before = _counts(app_db)
     r = client.get("/api/trust-bundle")  # the accreditation bodies have no keys yet
-    assert r.status_code == 503 and r.json()["error"]["code"] == "trust-bundle-not-ready"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "trust-bundle-not-ready"
     assert "certpass trust prepare" in r.json()["error"]["hint"]
     assert _counts(app_db) == before
     with app_db.write() as s:
@@ -89,11 +91,27 @@ def test_the_trust_bundle_is_a_read(client, issued, app_db, settings_for):
     again = client.get("/api/trust-bundle", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert client.get("/api/trust-bundle").content == r.content  # cached while the log is
-    # A change to the registry appends to the log: the next GET builds a new bundle.
+    # A change to the registry appends to the log; within trust_bundle_refresh_seconds (a
+    # minute) the dated bundle already built is still served.
     assert client.post(f"/api/certificates/{NUMBER}/suspend", headers=bearer(_token(app_db)),
                        json={"reason": "audit"}).status_code == 200
-    changed = client.get("/api/trust-bundle", headers={"If-None-Match": r.headers["etag"]})
-    assert changed.status_code == 200 and changed.headers["etag"] != r.headers["etag"]
+    assert client.get("/api/trust-bundle").headers["etag"] == r.headers["etag"]
+
+
+def test_a_log_change_rebuilds_the_bundle_after_the_refresh_interval(app_db, settings_for,
+                                                                       tokens):
+    with app_db.write() as s:
+        bundle.prepare(s, settings_for())
+    app = create_app(settings_for(trust_bundle_refresh_seconds=0), app_db)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        first = client.get("/api/trust-bundle")
+        assert client.get("/api/trust-bundle").headers["etag"] == first.headers["etag"]
+        r = client.post("/api/certificates", json=request_data(NUMBER),
+                        headers=bearer(tokens["cqc"]))
+        assert r.status_code == 201, r.text
+        changed = client.get("/api/trust-bundle",
+                             headers={"If-None-Match": first.headers["etag"]})
+        assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
 
 
 def _token(db) -> str:

@@ -44,7 +44,7 @@ def test_the_served_qr_png_and_a_photo_of_it_verify(client, issued):
 
 
 @pytest.mark.parametrize(("data", "status", "words"), [
-    (photos.claims_50000_square(), 413, "far larger than any photo"),
+    (photos.claims_50000_square(), 413, "far more than any photo"),
     (photos.bomb(), 413, "8000×8000 pixels"),
     (photos.text_bomb(), 422, "not a picture"),
     (b"GIF89a but not really", 422, "not a picture"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -150,9 +150,18 @@ def passport_pdf(number: CertificateNumber, session: ReadSession, settings: Sett
                     headers=_named(facts.number, issue, ".pdf", "inline"))
 
 
+async def _json_body(request: Request) -> Any:
+    """The request body as JSON (read on the event loop; the handler runs in a thread)."""
+    try:
+        return await request.json()
+    except ValueError:
+        raise InvalidInput("the request body is not JSON",
+                           hint='send {"credential": {...}, "options": {...}}') from None
+
+
 @router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422))
-async def vc_api_issue(request: Request, db: DB, settings: SettingsDep, actor: Writer
-                       ) -> Response:
+def vc_api_issue(actor: Writer, body: Annotated[Any, Depends(_json_body)], db: DB,
+                 settings: SettingsDep) -> Response:
     """W3C VC-API issue: {"credential": {...}, "options": {...}} → {"verifiableCredential"}.
 
     Needs a write-scope bearer token, since the signature speaks for the platform or a body:
@@ -161,11 +170,6 @@ async def vc_api_issue(request: Request, db: DB, settings: SettingsDep, actor: W
     The W3C VC test suites authenticate the same way: create a token for a dedicated user
     (`certpass tokens create USER --scope write`) and configure the suite's implementation
     entry to send `Authorization: Bearer <token>` with every issue request."""
-    try:
-        body = await request.json()
-    except ValueError:
-        raise InvalidInput("the request body is not JSON",
-                           hint='send {"credential": {...}, "options": {...}}') from None
     with db.write() as session:
         signed = credentials.issue_unsigned(session, settings, body, actor)
     return _json({"verifiableCredential": signed}, status_code=201)

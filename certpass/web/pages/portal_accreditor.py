@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from certpass.certificates import scope_preview
+from certpass.certificates.lifecycle import AccreditedScope
 from certpass.errors import CertpassError, InvalidInput
 from certpass.registry import service as registry
 from certpass.registry.models import Body
@@ -88,16 +90,38 @@ def _manage_redirect(number: str, done: str) -> RedirectResponse:
                             status_code=303)
 
 
+def _preview(request: Request, db: Any, actor: Any, number: str,
+             values: dict[str, str]) -> HTMLResponse:
+    """The certificates the change would put outside the accreditation, saving nothing."""
+    with db.read() as session:
+        acc = registry.accreditation(session, number)
+        actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
+        try:
+            until = (dt.date.fromisoformat(values["valid_until"]) if values["valid_until"]
+                     else acc.valid_until)
+        except ValueError:
+            return _manage(request, db, actor, number, values=values, status_code=422,
+                           errors={"valid_until": "verr.date_from_datetime_parsing"})
+        proposed = AccreditedScope.from_scope(
+            acc.number, values["status"] or acc.status, acc.valid_from, until,
+            _scope(values) or acc.scope, acc.accreditor_id)
+        affected, examined = scope_preview.affected_by(session, proposed, acc.body_id)
+    return _manage(request, db, actor, number, values=values,
+                   preview={"affected": affected[:200], "count": len(affected),
+                            "examined": examined})
+
+
 def _manage(request: Request, db: Any, actor: Any, number: str, *, done: str = "",
             values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-            status_code: int = 200) -> HTMLResponse:
+            status_code: int = 200, preview: dict[str, Any] | None = None) -> HTMLResponse:
     with db.read() as session:
         acc = registry.accreditation(session, number)
         actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
         current = {key: "; ".join(acc.scope.get(key, [])) for key in SCOPE}
         current["valid_until"] = acc.valid_until.isoformat()
         return render(request, "portal_accreditation.html", status_code=status_code, a=acc,
-                      done=done, values=values or current, errors=errors or {})
+                      done=done, values=values or current, errors=errors or {},
+                      preview=preview)
 
 
 @router.get("/portal/accreditations/{number:path}", response_class=HTMLResponse)
@@ -111,6 +135,8 @@ def change(request: Request, db: DB, actor: SignedIn, form: Form,
            number: PathKey) -> Response:
     values = {name: _text(form, name) for name in ("status", "reason", "valid_until", *SCOPE)}
     errors: dict[str, str] = {}
+    if _text(form, "preview"):
+        return _preview(request, db, actor, number, values)
     if not values["reason"]:
         errors["reason"] = "acc.need_reason"
     if values["status"] == "withdrawn" and _text(form, "confirm") != "yes":

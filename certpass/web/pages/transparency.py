@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.certificates import service as certificates
-from certpass.errors import CertpassError
+from certpass.errors import CertpassError, InvalidInput
 from certpass.ledger import browse, merkle
 from certpass.ledger import service as ledger
 from certpass.ledger.errors import InvalidProof
@@ -123,12 +123,23 @@ def prove_consistency(session: Session, latest: LogCheckpoint) -> Consistency | 
 
 Kind = Annotated[str, Query(max_length=60, pattern=r"^[a-z]*(\.[a-z_]+)?$")]
 BodyId = Annotated[str, Query(max_length=64)]
+# A form sends an empty date box as "": that means no bound, not a bad date.
+Day = Annotated[str, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
+def _day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{name}: {value!r} is not a date", hint="give YYYY-MM-DD") from exc
 EXPORT_LIMIT = 100_000
 
 
-def _filter(kind: str, body: str, since: dt.date | None, until: dt.date | None
-            ) -> browse.EntryFilter:
-    return browse.EntryFilter(kind=kind, body=body.strip(), since=since, until=until)
+def _filter(kind: str, body: str, since: str, until: str) -> browse.EntryFilter:
+    return browse.EntryFilter(kind=kind, body=body.strip(), since=_day(since, "since"),
+                              until=_day(until, "until"))
 
 
 def subject(event: dict[str, Any]) -> str:
@@ -146,8 +157,8 @@ def subject(event: dict[str, Any]) -> str:
 
 
 @router.get("/log/entries.csv")
-def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "",
-            since: dt.date | None = None, until: dt.date | None = None) -> Response:
+def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "", since: Day = "",
+            until: Day = "") -> Response:
     """The log's entries (as filtered on the page) as CSV, newest first."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -165,8 +176,7 @@ def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "",
 def log_page(request: Request, session: ReadSession,
              page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
              number: Annotated[str, Query(max_length=80)] = "",
-             kind: Kind = "", body: BodyId = "", since: dt.date | None = None,
-             until: dt.date | None = None,
+             kind: Kind = "", body: BodyId = "", since: Day = "", until: Day = "",
              before: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> HTMLResponse:
     latest = ledger.latest_checkpoint(session)
     size = ledger.tree_size(session)

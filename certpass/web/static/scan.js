@@ -125,31 +125,41 @@
       .catch(function (e) { say("no-camera", String(e && e.message || e)); });
   }
 
+  // The picked file as something drawable, without a blob: URL (the page's policy allows
+  // images from 'self' and data: only): an ImageBitmap, or a data: URL where that is missing.
+  function pictureOf(file) {
+    if (typeof window.createImageBitmap === "function") return window.createImageBitmap(file);
+    return new Promise(function (resolve, reject) {
+      var fileReader = new FileReader();
+      fileReader.addEventListener("load", function () {
+        var image = new Image();
+        image.addEventListener("load", function () { resolve(image); });
+        image.addEventListener("error", function () { reject(new Error("not-image")); });
+        image.src = fileReader.result;
+      });
+      fileReader.addEventListener("error", function () { reject(new Error("not-image")); });
+      fileReader.readAsDataURL(file);
+    });
+  }
+
   function scanPicture(file) {
     if (!file) return;
     say("reading");
-    var image = new Image();
-    var address = URL.createObjectURL(file);
-    image.addEventListener("load", function () {
-      reader().then(function (read) {
+    pictureOf(file).then(function (picture) {
+      return reader().then(function (read) {
         // A phone photo is large: try it reduced, then closer to full size.
-        return read(image, 1600).then(function (text) {
-          return text || read(image, 3200);
+        return read(picture, 1600).then(function (text) {
+          return text || read(picture, 3200);
         });
       }).then(function (text) {
-        URL.revokeObjectURL(address);
         if (text) found(text);
         else say("none");
-      }).catch(function (e) {
-        URL.revokeObjectURL(address);
+      }, function (e) {
         say("failed", String(e && e.message || e));
       });
-    });
-    image.addEventListener("error", function () {
-      URL.revokeObjectURL(address);
+    }, function () {
       say("not-image");
     });
-    image.src = address;
   }
 
   box.hidden = false;

@@ -29,6 +29,9 @@ def test_filters_and_export(web):
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     assert 'id="log-none"' in web.get(f"/log?since={tomorrow}").text
     assert web.get("/log?kind=drop%20table").status_code == 422
+    assert web.get("/log?since=2024-02-30").status_code == 422
+    blank_form = web.get("/log?kind=&body=&since=&until=")  # the form sent with empty boxes
+    assert blank_form.status_code == 200 and _indexes(blank_form.text)
     csv_text = web.get("/log/entries.csv?kind=certificate").content.decode("utf-8-sig")
     lines = csv_text.splitlines()
     assert lines[0] == "index,recorded_at,type,actor,subject"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate
 from certpass.ledger.models import LogEntry
+from tests.waiting import wait_for
 from tests.web.pages.conftest import csrf_of, sign_in
 
 GOOD = {"number": "2024010701000001", "scheme": "CCC", "kind": "product-certificate",
@@ -155,12 +156,7 @@ def test_bulk_upload_reports_the_bad_row(signed_in, page_db):
                  files={"file": ("certs.csv", io.BytesIO(data), "text/csv")})
     assert r.status_code == 303
     job = r.headers["location"]
-    for _ in range(200):
-        status = web.get(f"{job}/status").json()
-        if status["finished"]:
-            break
-        import time
-        time.sleep(0.05)
+    wait_for(lambda: web.get(f"{job}/status").json()["finished"], "the upload")
     page = web.get(job).text
     assert 'data-imported="2"' in page and 'data-failed="1"' in page
     assert 'data-row="3"' in page and "ZZ" in page

@@ -81,3 +81,25 @@ def test_others_cannot_use_it(web, page_db):
         number = s.scalar(select(Accreditation.number)
                           .where(Accreditation.accreditor_id == "cnas"))
     assert web.get(f"/portal/accreditations/{number}").status_code == 403
+
+
+def test_preview_names_the_certificates_a_narrower_scope_leaves_out(web, page_db):
+    from certpass.certificates import service as certificates
+    from tests.registry_fixture import ctx, request
+
+    with page_db.write() as s:
+        certificates.issue(ctx(s), request("PREVIEW-1"), OPERATOR)
+        number = s.scalar(select(Accreditation.number).where(
+            Accreditation.accreditor_id == "cnas", Accreditation.body_id == "cqc",
+            Accreditation.status == "active"))
+    _accreditor(page_db)
+    token_login = csrf_of(web.get("/login").text)
+    web.post("/login", data={"username": "cnas-officer", "password": PASSWORD,
+                             "csrf_token": token_login})
+    manage = f"/portal/accreditations/{number}"
+    token = csrf_of(web.get(manage).text)
+    before = _last_event(page_db)
+    r = web.post(f"{manage}/change", data={"preview": "yes", "status": "suspended",
+                                           "reason": "", "csrf_token": token})
+    assert r.status_code == 200 and 'id="preview"' in r.text and "PREVIEW-1" in r.text
+    assert _last_event(page_db) == before  # a preview writes nothing

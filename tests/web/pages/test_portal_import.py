@@ -4,8 +4,8 @@ Windows, a template to start from, the rejected rows as a file, the list of what
 from __future__ import annotations
 
 import io
-import time
 
+from tests.waiting import wait_for
 from tests.web.pages.conftest import sign_in
 
 HEADER = ("number;scheme;issuer;holder_name;holder_name_zh;holder_economy;product_name;"
@@ -16,10 +16,7 @@ ROWS = ["2024010701000021;CCC;cqc;Foshan Shengshi Electric;佛山盛世电器有
 
 
 def _finished(web, job: str) -> str:
-    for _ in range(400):  # bounded: at most a few seconds of polling
-        if web.get(f"{job}/status").json()["finished"]:
-            break
-        time.sleep(0.02)
+    wait_for(lambda: web.get(f"{job}/status").json()["finished"], "the upload")
     return web.get(job).text
 
 
@@ -36,7 +33,9 @@ def test_gbk_semicolon_upload_with_errors_file_and_issued_list(web):
     errors = web.get(f"{job}/errors.csv")
     assert errors.status_code == 200 and "attachment" in errors.headers["content-disposition"]
     lines = errors.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,field,reason" and lines[1].startswith("3,holder_economy")
+    assert lines[0] == "row,field,reason,code" and lines[1].startswith("3,holder_economy")
+    zh_page = web.get(f"{job}?lang=zh").text
+    assert "引用了登记库中没有的内容" in zh_page  # the reason in the reader's language
     holder = web.get("/certificates/2024010701000021?lang=zh").text
     assert "佛山盛世电器有限公司" in holder
 
@@ -46,7 +45,7 @@ def test_the_template_downloads_for_a_signed_in_body(web):
     sign_in(web)
     r = web.get("/portal/import/template.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.content.startswith(b"\xef\xbb\xbfnumber,scheme,issuer,")
+    assert r.content.decode("utf-8").startswith("\ufeffnumber / 证书编号,scheme / 认证制度,")
 
 
 def test_the_upload_is_kept_in_the_database(web, page_db, settings_for):
