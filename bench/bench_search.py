@@ -40,9 +40,9 @@ from certpass.certificates.importer import bulk_mode
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.credentials import service as credentials
 from certpass.demo.generate import BRANDS, CN_CITIES, FAMILIES, SUFFIX
-from certpass.search import index
+from certpass.index import writer as index
+from certpass.index.models import SearchTerm
 from certpass.search import service as search
-from certpass.search.models import SearchTerm
 from certpass.store.database import Database
 from tests.registry_fixture import SETTINGS, request, seed
 

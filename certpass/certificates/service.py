@@ -23,6 +23,7 @@ from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
+from certpass.index import writer as search_index
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
 from certpass.registry.models import (
@@ -31,7 +32,6 @@ from certpass.registry.models import (
     ProductCategory,
     Scheme,
 )
-from certpass.search import index as search_index
 from certpass.store import pending
 from certpass.store.base import row_of, utcnow
 

@@ -24,13 +24,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.errors import InvalidInput
-from certpass.ledger.stamped import StampedCache
-from certpass.registry.models import Body, Economy, Standard
-from certpass.search import index
-from certpass.search.fields import EXACT_FACTOR, registry_tokens
-from certpass.search.index import KIND
-from certpass.search.models import SearchTerm
-from certpass.search.tokens import (
+from certpass.index import writer as index
+from certpass.index.fields import EXACT_FACTOR, registry_tokens
+from certpass.index.models import SearchTerm
+from certpass.index.tokens import (
     Term,
     exact_token,
     matches,
@@ -38,6 +35,9 @@ from certpass.search.tokens import (
     query_terms,
     term_matches,
 )
+from certpass.index.writer import KIND
+from certpass.ledger.stamped import StampedCache
+from certpass.registry.models import Body, Economy, Standard
 
 STATUSES = ("valid", "suspended", "withdrawn", "cancelled", "expired")
 MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)

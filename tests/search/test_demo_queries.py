@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.index.fields import certificate_tokens
+from certpass.index.models import SearchTerm
+from certpass.index.tokens import matches, query_terms
 from certpass.registry.models import Body
 from certpass.search import service as search
-from certpass.search.fields import certificate_tokens
-from certpass.search.models import SearchTerm
-from certpass.search.tokens import matches, query_terms
 from certpass.web import i18n
 
 HOLDER_ZH = "佛山盛世电器有限公司"

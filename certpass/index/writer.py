@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from certpass.index.fields import certificate_tokens
+from certpass.index.models import SearchTerm
 from certpass.registry.models import Body
-from certpass.search.fields import certificate_tokens
-from certpass.search.models import SearchTerm
 from certpass.store import pending
 
 KIND = "certificate"
