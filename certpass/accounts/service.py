@@ -121,8 +121,8 @@ def login(db: Database, settings: Settings, username: str, password: str,
     keys = _throttle_keys(username, client)
     now = utcnow()
     with db.read() as session:
-        locks = session.scalars(select(LoginAttempts.locked_until).where(
-            LoginAttempts.key.in_(keys), LoginAttempts.locked_until > now)).all()
+        locks = [t for t in session.scalars(select(LoginAttempts.locked_until).where(
+            LoginAttempts.key.in_(keys), LoginAttempts.locked_until > now)) if t is not None]
         user = session.scalar(select(User).where(User.username == username))
     if locks:
         wait = max(1, math.ceil((max(locks) - now).total_seconds()))
@@ -349,14 +349,19 @@ def end_session(session: Session, session_id: str) -> None:
     session.execute(delete(WebSession).where(WebSession.id_hash == _digest(session_id)))
 
 
+def _deleted(result: Any) -> int:
+    """Rows a DELETE removed (a CursorResult's rowcount; typed as the generic Result)."""
+    return int(result.rowcount)
+
+
 def end_sessions_of(session: Session, user_id: int) -> int:
-    return session.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount
+    return _deleted(session.execute(delete(WebSession).where(WebSession.user_id == user_id)))
 
 
 def forget_expired_sessions(session: Session) -> int:
     now = utcnow()
-    return session.execute(delete(WebSession).where(or_(
-        WebSession.expires_at <= now, WebSession.last_seen_at < now - SESSION_IDLE))).rowcount
+    return _deleted(session.execute(delete(WebSession).where(or_(
+        WebSession.expires_at <= now, WebSession.last_seen_at < now - SESSION_IDLE))))
 
 
 # -- managing users: disable, enable, set a password --------------------------------------
@@ -451,8 +456,8 @@ def claim_idempotent(session: Session, user_id: int, key: str, method: str, path
 def forget_idempotency_keys(session: Session, before: dt.datetime) -> int:
     """Delete the keys of writes made before `before`; returns how many. A retry after that
     is a new request (the write's own checks, e.g. a duplicate number, still refuse it)."""
-    return session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)).rowcount
+    return _deleted(session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)))
 
 
 def complete_idempotent(session: Session, record: IdempotencyRecord, status: int,

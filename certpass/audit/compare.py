@@ -94,8 +94,8 @@ def compare(log: State, observed: Mapping[str, Any], *, on: dt.date | None = Non
     return findings
 
 
-def _entry(record: Mapping[str, Any]) -> str:
-    return f" (log entry {record['entry']})" if "entry" in record else ""
+def _entry(record: Mapping[str, Any] | None) -> str:
+    return f" (log entry {record['entry']})" if record and "entry" in record else ""
 
 
 def _records(kind: str, log: Mapping[str, Any], tables: Mapping[str, Any],

@@ -91,7 +91,8 @@ def decode(data: bytes, *, max_pixels: int, max_bytes: int) -> str:
                           details={"reason": str(exc)[:200]}) from None
     finally:
         picture.close()
-    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(
+        zxingcpp.BarcodeFormat.QRCode))
     if not found:
         raise NoQrCode("no QR code was found in this picture",
                        hint="take the photo closer and straight on, in good light")

@@ -474,20 +474,20 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             uncovered.sort(key=lambda x: -x[0])
             taken: set[int] = set()
             disjoint = 0.0
-            for price, options, _, _ in uncovered:
-                if taken.isdisjoint(options):
-                    taken |= options
+            for price, members, _, _ in uncovered:
+                if taken.isdisjoint(members):
+                    taken |= members
                     disjoint += price
             # ... and any cover pays, spread over the uncovered markets each member covers,
             # at least the cheapest opening-plus-share of each uncovered market (above the
             # cheapest opening, already in the bound).
             reach: dict[int, int] = {}
-            for _, options, _, _ in uncovered:
-                for i in options:
+            for _, members, _, _ in uncovered:
+                for i in members:
                     reach[i] = reach.get(i, 0) + 1
             shared = sum(
-                min(cost[i][j] + own[i] / reach[i] for i in options) - low
-                for _, options, j, low in uncovered
+                min(cost[i][m] + own[i] / reach[i] for i in members) - floor
+                for _, members, m, floor in uncovered
             )
             forced = max(forced, disjoint, shared)
         if bound + forced >= best_total:

@@ -243,10 +243,11 @@ def arrangement_view(session: Session, id_: str) -> dict[str, Any]:
         a = Arrangement.from_dict(record.rules)
         return {**arrangement_summary(record), "rules": record.rules, "recorded": True,
                 "accepted_kinds": list(a.accepted_kinds())}
-    a = load_snapshot(session).arrangements.get(id_)
-    if a is None:
+    found = load_snapshot(session).arrangements.get(id_)
+    if found is None:
         raise NotFound(f"no arrangement {id_!r} is recorded",
                        hint="list them with GET /api/arrangements")
+    a = found
     return {
         "id": a.id, "title_en": a.title_en, "title_zh": a.title_zh, "kind": a.kind,
         "status": a.status_history[-1].status if a.status_history else "in-force",

@@ -279,9 +279,10 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
         for issue in conn.execute(select(issues_t).where(issues_t.c.certificate_id.in_(ids))
                                   .order_by(issues_t.c.certificate_id, issues_t.c.issue_no)
                                   ).mappings():
-            by_cert[issue["certificate_id"]].append(issue)
+            by_cert[issue["certificate_id"]].append(dict(issue))
         rows = [row for c in batch if by_cert[c["id"]]
-                for row in index.rows_for(c, by_cert[c["id"]], bodies.get(c["issuer_id"], {}))]
+                for row in index.rows_for(dict(c), by_cert[c["id"]],
+                                          bodies.get(c["issuer_id"], {}))]
         rows.sort(key=lambda r: r["token"])  # in key order: appends to the b-tree, not splits
         if rows:
             conn.execute(insert(_T), rows)

@@ -115,7 +115,8 @@ def build() -> list[dict[str, object]]:
 
 
 if __name__ == "__main__":
-    doc = {
+    items = build()
+    doc: dict[str, object] = {
         "illustrative": False,
         "note": "ISO 3166-1 alpha-2 economies with Simplified Chinese names, plus blocs.",
         "sources": [
@@ -123,10 +124,10 @@ if __name__ == "__main__":
             " catalogue)",
             "Hand corrections: see ZH and EN in build_economies.py",
         ],
-        "items": build(),
+        "items": items,
     }
     # One economy a line: small diffs when a name is corrected.
     head = json.dumps({k: v for k, v in doc.items() if k != "items"}, ensure_ascii=False, indent=1)
-    lines = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in doc["items"])
+    lines = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in items)
     text = head[:-2] + ',\n "items": [\n' + lines + "\n ]\n}\n"
     (HERE / "economies.json").write_text(text, encoding="utf-8")

@@ -141,7 +141,8 @@ def change_arrangement(id: ArrangementId, change: ArrangementChange, db: DB,
         if change.arrangement is not None:
             record = service.amend_arrangement(session, id, change.arrangement, actor,
                                                change.reason)
-        else:
+        else:  # exactly one of the two was sent (checked above)
             record = service.change_arrangement_status(
-                session, id, change.status, change.on or dt.date.today(), actor, change.reason)
+                session, id, str(change.status), change.on or dt.date.today(), actor,
+                change.reason)
         return service.arrangement_detail(session, record)
