@@ -11,7 +11,9 @@ keys added to en.json appear in English until they are translated. A catalogue t
 an object of CLDR plural categories (``{"one": "{n} месяц", "few": "{n} месяца", ...}``);
 the form is chosen by Babel's plural rules for the language from the ``n`` (or ``count``)
 value. Adding a language: add its code to LANGUAGES, its own name to NATIVE_NAMES and a
-catalogue ``<code>.json`` with en.json's keys (see the README, "Languages").
+catalogue ``<code>.json`` with en.json's keys (see the README, "Languages"). In a right-to-left
+language each placeholder value is wrapped in Unicode first-strong isolates (U+2068…U+2069,
+the plain-text ``<bdi>``), so "IEC 60335-1:2020" or "CN-2023-01" keep their order.
 """
 
 from __future__ import annotations
@@ -117,7 +119,11 @@ class Translator:
         if isinstance(text, dict):
             count = next((values[k] for k in _COUNT_NAMES if isinstance(values.get(k), int)), 0)
             text = self._plural_form(text, count)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        if self.dir == "rtl":  # numbers, certificate numbers, names: isolated, as <bdi> does
+            values = {k: f"\u2068{v}\u2069" for k, v in values.items()}
+        return text.format(**values)
 
     def _plural_form(self, forms: dict[str, str], count: int) -> str:
         category = self.locale.plural_form(abs(count))
