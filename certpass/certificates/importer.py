@@ -72,7 +72,8 @@ BATCH = 500  # rows per transaction: a crash loses at most one uncommitted batch
 class RowError:
     row: int
     field: str
-    reason: str
+    reason: str  # the validator's or service's own words (English)
+    code: str = ""  # stable: a pydantic error type or a CertpassError code, for translation
 
 
 @dataclass
@@ -219,9 +220,9 @@ def errors_csv(report: dict[str, Any]) -> bytes:
     """The rows that failed, one line per problem, to fix and upload again."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "field", "reason"])
+    writer.writerow(["row", "field", "reason", "code"])
     for e in report.get("errors", []):
-        writer.writerow([e["row"], e["field"], e["reason"]])
+        writer.writerow([e["row"], e["field"], e["reason"], e.get("code", "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -304,7 +305,8 @@ def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
                 "products_models": "models", "products_name": "product_name",
                 "products_hs_code": "hs_code", "test_reports_lab_id": "test_lab",
                 "test_reports_number": "test_report_number"}.get(name, name)
-        out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, ")))
+        out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, "),
+                            err["type"]))
     return out
 
 
@@ -367,9 +369,11 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
                     if _same_as_registered(session, request):
                         report.already_present += 1
                     else:
-                        report.errors.append(RowError(row_no, "number", exc.message))
+                        report.errors.append(RowError(row_no, "number", exc.message,
+                                                      exc.code))
                 except CertpassError as exc:
-                    report.errors.append(RowError(row_no, _field_of(exc), exc.message))
+                    report.errors.append(RowError(row_no, _field_of(exc), exc.message,
+                                                  exc.code))
         if progress:
             progress(min(start + BATCH, len(rows)))
 

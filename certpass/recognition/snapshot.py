@@ -175,10 +175,16 @@ def _rows(session: Session, model: type, columns: tuple[str, ...]) -> list[dict[
     return [dict(zip(columns, r, strict=True)) for r in session.execute(select(*cols))]
 
 
-def build_from_session(session: Session) -> RegistrySnapshot:
+def build_from_session(session: Session, *, replacing: Arrangement | None = None
+                       ) -> RegistrySnapshot:
+    """The registry as the engine reads it; `replacing` puts a proposed arrangement in place of
+    the recorded one of the same id (or beside the others), for a preview of its effect."""
     records = session.scalars(select(ArrangementRecord).order_by(ArrangementRecord.id))
+    arrangements = [Arrangement.from_dict(r.rules) for r in records]
+    if replacing is not None:
+        arrangements = [a for a in arrangements if a.id != replacing.id] + [replacing]
     return build_snapshot(
-        arrangements=[Arrangement.from_dict(r.rules) for r in records],
+        arrangements=arrangements,
         economies=_rows(session, Economy, ("code", "is_bloc", "members")),
         bodies=_rows(session, Body, ("id", "economy_code")),
         standards=_rows(

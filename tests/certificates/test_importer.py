@@ -208,7 +208,7 @@ def test_errors_come_in_file_order_and_as_a_file(seeded):
                                   passports=credentials).as_dict()
     assert [e["row"] for e in report["errors"]] == [3, 5]
     lines = importer.errors_csv(report).decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,field,reason" and lines[1].startswith("3,") and len(lines) == 3
+    assert lines[0] == "row,field,reason,code" and lines[1].startswith("3,") and len(lines) == 3
 
 
 def test_utf16_from_excel_unicode_text():

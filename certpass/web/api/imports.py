@@ -20,6 +20,7 @@ class RowErrorOut(BaseModel):
     row: int
     field: str
     reason: str
+    code: str = ""  # stable (a validation error type or an error code), for translation
 
 
 class ImportReportOut(BaseModel):

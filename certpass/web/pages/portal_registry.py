@@ -19,6 +19,7 @@ from certpass.accounts.actor import Actor
 from certpass.errors import CertpassError
 from certpass.projects import service as projects
 from certpass.projects.schemas import ProjectIn
+from certpass.recognition import preview as arrangement_preview
 from certpass.recognition import service as recognition
 from certpass.registry import service as registry
 from certpass.registry.schemas import BodyIn, ListingIn, SchemeIn, StandardIn
@@ -129,9 +130,11 @@ def amend_project(request: Request, project_id: str, db: DB, actor: SignedIn,
 # rules...), edited as the JSON the API takes and checked by the same parser.
 
 def _arrangement_page(request: Request, *, text: str, error: str, action: str,
-                      amend: bool, reason: str = "", status_code: int = 200) -> HTMLResponse:
+                      amend: bool, reason: str = "", status_code: int = 200,
+                      preview: dict[str, Any] | None = None) -> HTMLResponse:
     return render(request, "portal_registry_arrangement.html", status_code=status_code,
-                  text=text, error=error, action=action, amend=amend, reason=reason)
+                  text=text, error=error, action=action, amend=amend, reason=reason,
+                  preview=preview)
 
 
 @router.get("/portal/registry/arrangements/new", response_class=HTMLResponse)
@@ -163,6 +166,13 @@ def save_arrangement(request: Request, arrangement_id: str, db: DB, actor: Signe
     action = f"/portal/registry/arrangements/{quote(arrangement_id, safe='')}"
     try:
         data = json.loads(text)
+        if form.get("preview"):
+            proposed = recognition.parse_arrangement(data, None if new else arrangement_id)
+            with db.read() as session:
+                found = arrangement_preview.preview(session, proposed)
+            return _arrangement_page(
+                request, text=text, error="", action=action, amend=not new, reason=reason,
+                preview={**arrangement_preview.summary(found), "changes": found.changes[:300]})
         with db.write() as session:
             if new:
                 record = recognition.record_arrangement(session, data, actor)

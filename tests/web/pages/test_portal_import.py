@@ -33,7 +33,9 @@ def test_gbk_semicolon_upload_with_errors_file_and_issued_list(web):
     errors = web.get(f"{job}/errors.csv")
     assert errors.status_code == 200 and "attachment" in errors.headers["content-disposition"]
     lines = errors.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,field,reason" and lines[1].startswith("3,holder_economy")
+    assert lines[0] == "row,field,reason,code" and lines[1].startswith("3,holder_economy")
+    zh_page = web.get(f"{job}?lang=zh").text
+    assert "引用了登记库中没有的内容" in zh_page  # the reason in the reader's language
     holder = web.get("/certificates/2024010701000021?lang=zh").text
     assert "佛山盛世电器有限公司" in holder
 

@@ -109,3 +109,26 @@ def test_record_and_amend_a_project(web, page_db):
                  data={**data, "status": "active", "reason": "launched"})
     assert r.status_code == 303, r.text
     assert _last_type(page_db) == "project.changed"
+
+
+def test_preview_shows_the_decisions_an_arrangement_would_change(web, page_db):
+    from certpass.certificates import service as certificates
+    from tests.registry_fixture import ctx, request
+
+    with page_db.write() as s:
+        certificates.issue(ctx(s), request("PREVIEW-CCC-1"), OPERATOR)
+    token = _admin(web, page_db)
+    proposed = {"id": "test-ccc-to-th", "title_en": "CCC accepted in Thailand",
+                "title_zh": "泰国接受CCC", "kind": "unilateral-acceptance",
+                "parties": ["CN", "TH"], "markets": ["TH"], "recognises": ["certificates"],
+                "scope": {"source_schemes": ["CCC"],
+                          "certificate_kinds": ["product-certificate"]},
+                "status_history": [{"date": "2020-01-01", "status": "in-force"}]}
+    before = _last_type(page_db)
+    r = web.post("/portal/registry/arrangements/new",
+                 data={"rules": json.dumps(proposed), "preview": "yes", "csrf_token": token})
+    assert r.status_code == 200 and 'id="preview"' in r.text, r.text[-2000:]
+    assert "PREVIEW-CCC-1" in r.text and 'data-changed="0"' not in r.text
+    assert _last_type(page_db) == before  # a preview writes nothing
+    with page_db.read() as s:
+        assert s.get(ArrangementRecord, "test-ccc-to-th") is None
