@@ -12,8 +12,11 @@ an object of CLDR plural categories (``{"one": "{n} месяц", "few": "{n} м�
 the form is chosen by Babel's plural rules for the language from the ``n`` (or ``count``)
 value. Adding a language: add its code to LANGUAGES, its own name to NATIVE_NAMES and a
 catalogue ``<code>.json`` with en.json's keys (see the README, "Languages"). In a right-to-left
-language each placeholder value is wrapped in Unicode first-strong isolates (U+2068…U+2069,
-the plain-text ``<bdi>``), so "IEC 60335-1:2020" or "CN-2023-01" keep their order.
+language each text, and each placeholder value in it, is wrapped in Unicode first-strong
+isolates (U+2068…U+2069, the plain-text ``<bdi>``) and the text is followed by a
+right-to-left mark: "IEC 60335-1:2020" or "CN-2023-01" keep their order, and a date printed
+after an Arabic word in a template ("ساري · 2016-07-01") is not taken for an Arabic number
+and reversed (UAX #9 rule W2).
 """
 
 from __future__ import annotations
@@ -92,6 +95,18 @@ def language(request: Request) -> str:
     return from_accept_language(request.headers.get("accept-language", "")) or DEFAULT
 
 
+def _isolate(value: Any) -> str:
+    """``value`` between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE."""
+    return f"\u2068{value}\u2069"
+
+
+def _rtl_text(text: str) -> str:
+    """A right-to-left catalogue text as one unit, followed by U+200F RIGHT-TO-LEFT MARK: the
+    mark is a strong R (not AL), so the line keeps its right-to-left order and a date or
+    number printed after the text stays a European number (not reversed by UAX #9 W2)."""
+    return f"{_isolate(text)}\u200f"
+
+
 class Translator:
     """``t(key, **values)``: the catalogue text with ``{name}`` placeholders filled."""
 
@@ -119,11 +134,11 @@ class Translator:
         if isinstance(text, dict):
             count = next((values[k] for k in _COUNT_NAMES if isinstance(values.get(k), int)), 0)
             text = self._plural_form(text, count)
-        if not values:
-            return text
-        if self.dir == "rtl":  # numbers, certificate numbers, names: isolated, as <bdi> does
-            values = {k: f"\u2068{v}\u2069" for k, v in values.items()}
-        return text.format(**values)
+        if self.dir == "rtl":
+            # numbers, certificate numbers, names: isolated, as <bdi> does
+            values = {k: _isolate(v) for k, v in values.items()}
+            return _rtl_text(text.format(**values) if values else text)
+        return text.format(**values) if values else text
 
     def _plural_form(self, forms: dict[str, str], count: int) -> str:
         category = self.locale.plural_form(abs(count))
@@ -151,7 +166,9 @@ class Translator:
     def soft(self, key: str, fallback: str) -> str:
         """A word of an open vocabulary (the engine's rule names): the code if not listed."""
         text = self._text(key)
-        return text if isinstance(text, str) else fallback
+        if not isinstance(text, str):
+            return fallback
+        return _rtl_text(text) if self.dir == "rtl" else text
 
     def number(self, value: float | int) -> str:
         """A number as the reader's locale writes it (CLDR: 1,234 / 1 234 / 1.234)."""

@@ -124,8 +124,9 @@ def test_data_names_fall_back_to_english_outside_chinese(lang):
     ("ru", 11, "11 месяцев"), ("ru", 21, "21 месяц"), ("ru", 22, "22 месяца"),
     ("fr", 1, "1 jour"), ("fr", 0, "0 jour"), ("fr", 2, "2 jours"),
     ("es", 1, "1 día"), ("es", 30, "30 días"),
-    ("ar", 3, "\u20683\u2069 أيام"), ("ar", 11, "\u206811\u2069 يومًا"),
-    ("ar", 100, "\u2068100\u2069 يوم"),
+    ("ar", 3, "\u2068\u20683\u2069 أيام\u2069\u200f"),
+    ("ar", 11, "\u2068\u206811\u2069 يومًا\u2069\u200f"),
+    ("ar", 100, "\u2068\u2068100\u2069 يوم\u2069\u200f"),
 ])
 def test_plural_forms_by_cldr_rules(lang, n, expected):
     key = "arr.months" if lang == "ru" else "plan.days"
@@ -135,7 +136,7 @@ def test_plural_forms_by_cldr_rules(lang, n, expected):
 def test_rtl_isolates_placeholder_values():
     # a certificate number keeps its order inside Arabic text (the plain-text <bdi>)
     arabic = i18n.Translator("ar")("cert.title", number="CN-2023/01")
-    assert arabic == "الشهادة \u2068CN-2023/01\u2069"
+    assert arabic == "\u2068الشهادة \u2068CN-2023/01\u2069\u2069\u200f"
     assert i18n.Translator("ru")("cert.title", number="CN-2023/01") == "Сертификат CN-2023/01"
 
 
