@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_issue import issue_many
 
 from certpass.certificates import service
+from certpass.search import service as search
 from certpass.store.database import Database
 from tests.registry_fixture import seed
 
@@ -39,12 +40,12 @@ def main() -> None:
               f"median {issue_per_s:.0f}/s (target >= 2000)")
         remaining = 100_000 - 30_500
         issue_many(db, "F", 0, remaining)
-        flt = service.CertificateFilter(status="valid", scheme="CCC")
+        flt = search.CertificateQuery(status="valid", scheme="CCC")
         times = []
         with db.read() as session:
             for k in range(50):
                 t0 = time.perf_counter()
-                rows, total = service.list_certificates(session, flt, 50, k * 50)
+                rows, total = search.listing(session, flt, 50, k * 50)
                 [service.to_summary(c) for c in rows]
                 times.append((time.perf_counter() - t0) * 1000)
         page_ms = statistics.median(times)

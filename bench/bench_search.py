@@ -38,10 +38,11 @@ from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service
 from certpass.certificates.importer import bulk_mode
 from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.credentials import service as credentials
 from certpass.demo.generate import BRANDS, CN_CITIES, FAMILIES, SUFFIX
-from certpass.search import index
+from certpass.index import writer as index
+from certpass.index.models import SearchTerm
 from certpass.search import service as search
-from certpass.search.models import SearchTerm
 from certpass.store.database import Database
 from tests.registry_fixture import SETTINGS, request, seed
 
@@ -115,7 +116,7 @@ def issue_rate(db: Database, prefix: str, count: int) -> float:
             batch = [template.model_copy(update={"number": f"{prefix}{i:08d}"})
                      for i in range(base, min(base + 500, count))]
             with db.write() as session:
-                service.issue_many(service.IssuingContext(session, SETTINGS), batch, OPERATOR)
+                service.issue_many(credentials.issuing(session, SETTINGS), batch, OPERATOR)
     return count / (time.perf_counter() - t0)
 
 
@@ -139,7 +140,7 @@ def main() -> None:
         load_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         with db.write() as s:
-            indexed = index.rebuild(s)
+            indexed = search.rebuild(s)
         build_s = time.perf_counter() - t0
         with db.read() as s:
             rows = s.scalar(select(func.count()).select_from(SearchTerm.__table__))

@@ -161,6 +161,10 @@ class Settings(BaseSettings):
         16_000_000, "Largest QR photo decoded, in pixels, read from the image header before "
         "decoding (larger JPEGs are decoded at a reduced scale; others are refused, 413)."
     )
+    trust_bundle_refresh_seconds: float = _setting(
+        60.0, "GET /api/trust-bundle rebuilds the bundle at most this often while the log "
+        "grows (it is dated: `created`, status lists' validFrom/validUntil)."
+    )
     photo_max_bytes: int = _setting(8_388_608, "Largest QR photo upload (bytes, 413 above).")
     photo_decoders: int = _setting(
         2, "QR photos decoded at once; a photo arriving while all are busy gets 503."

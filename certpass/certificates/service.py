@@ -23,6 +23,7 @@ from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
+from certpass.index import writer as search_index
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
 from certpass.registry.models import (
@@ -31,8 +32,6 @@ from certpass.registry.models import (
     ProductCategory,
     Scheme,
 )
-from certpass.search import index as search_index
-from certpass.search import service as search
 from certpass.store import pending
 from certpass.store.base import row_of, utcnow
 
@@ -211,17 +210,6 @@ def get(session: Session, number: str, for_update: bool = False) -> Certificate:
             details={"number": number},
         )
     return certificate
-
-
-# Listing and text search live in certpass.search (one service for every list).
-CertificateFilter = search.CertificateQuery
-
-
-def list_certificates(
-    session: Session, flt: CertificateFilter, limit: int, offset: int
-) -> tuple[Sequence[Certificate], int]:
-    found = search.search(session, flt, limit, offset)
-    return found.items, found.total
 
 
 def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:

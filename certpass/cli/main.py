@@ -8,6 +8,7 @@ from typing import Annotated
 
 import click
 import typer
+from typer.exceptions import TyperException
 
 from certpass.cli import context
 from certpass.cli.output import err, show_error
@@ -56,10 +57,10 @@ def init(
         with err.status("loading the demo dataset…"):
             figures = load_demo(db, settings)
         err.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
-    from certpass.search import index
+    from certpass.search import service as search
 
     with db.write() as session:
-        if n := index.ensure(session):
+        if n := search.ensure(session):
             err.print(f"search index built: {n} certificates")
 
 
@@ -123,14 +124,19 @@ def main(argv: list[str] | None = None) -> int:
     except CertpassError as exc:
         show_error(exc)
         return 1
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         err.print("aborted")
         return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+    except (click.ClickException, TyperException) as exc:
+        # A usage error (unknown command, bad option): Typer's own message, no traceback.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"[bold red]error[/] [usage]: {exc}")
+        return int(getattr(exc, "exit_code", 2))
     except OSError as exc:
         err.print(f"[bold red]error[/] [io]: {exc.strerror or exc}: "
                   f"{getattr(exc, 'filename', '') or ''}")

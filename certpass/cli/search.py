@@ -9,7 +9,6 @@ import typer
 from certpass.certificates import service as certificates
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
-from certpass.search import index
 from certpass.search import service as search
 
 app = typer.Typer(help="Search certificates; rebuild the search index.", no_args_is_help=True)
@@ -48,7 +47,7 @@ def find(
 def rebuild() -> None:
     """Recompute the search index from the certificates (after a restore, or to check it)."""
     with context.database().write() as session, err.status("indexing certificates…"):
-        n = index.rebuild(session)
+        n = search.rebuild(session)
     err.print(f"search index rebuilt: {n} certificates")
 
 

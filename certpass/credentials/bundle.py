@@ -40,6 +40,13 @@ def prepare(session: Session, settings: Settings) -> list[str]:
     return made
 
 
+def ensure_accreditor_key(session: Session, settings: Settings, accreditor_id: str) -> None:
+    """An accreditation body's signing key, made (and logged) with its first grant, so the
+    DIAs and the bundle can be served by reads."""
+    if keyring.current_key(session, accreditor_id) is None:
+        keyring.signer(session, settings, accreditor_id)
+
+
 def build(session: Session, settings: Settings, now: dt.datetime | None = None
           ) -> dict[str, Any]:
     """The signed trust bundle, read-only; BundleNotReady while `prepare` has work to do."""

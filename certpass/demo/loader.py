@@ -43,6 +43,7 @@ from certpass.store.database import Database
 
 ECONOMIES = Path(__file__).parents[1] / "registry" / "data" / "economies.json"
 ARRANGEMENTS = Path(__file__).parent / "data" / "arrangements.json"
+ESTIMATES = Path(__file__).parent / "data" / "scheme_costs.json"
 # Certificate operations per transaction: small enough to keep the write lock short.
 BATCH = 250
 DEMO_ACTOR = Actor(name="demo loader", role="operator")
@@ -107,6 +108,22 @@ def load_arrangements_file(session: Session, actor: Actor = DEMO_ACTOR) -> int:
     return len(items)
 
 
+def load_estimates_file(session: Session, actor: Actor = DEMO_ACTOR) -> int:
+    """The demo's illustrative planning estimates, recorded through the recognition service
+    like an administrator's (each logged as estimate.recorded)."""
+    doc = json.loads(ESTIMATES.read_text(encoding="utf-8"))
+    source = f"certpass demo data (illustrative): {doc.get('note', '')}".strip()
+    currency = doc.get("currency", "USD")
+    n = 0
+    for kind, items, key in (("scheme", doc.get("schemes", []), "scheme"),
+                             ("condition", doc.get("conditions", []), "code")):
+        for item in items:
+            recognition.record_estimate(session, kind, item[key], item, actor, source=source,
+                                        currency=currency, illustrative=True)
+            n += 1
+    return n
+
+
 def apply_operations(db: Database, settings: Settings, operations: Iterable[dict[str, Any]],
                      actor: Actor = DEMO_ACTOR) -> Counter[str]:
     """Issue, amend and change the status of certificates through the certificate service."""
@@ -140,6 +157,7 @@ def load_demo(db: Database, settings: Settings) -> dict[str, int]:
     with db.write() as session:
         figures["projects"] = load_projects(session)
         figures["arrangements"] = load_arrangements_file(session)
+        figures["planning estimates"] = load_estimates_file(session)
     with bulk_mode():
         done = apply_operations(db, settings, generate())
     figures["certificates"] = done["issue"]

@@ -51,3 +51,21 @@ class ArrangementVersion(Base):
     log_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (UniqueConstraint("arrangement_id", "version"),)
+
+
+class PlanningEstimate(Base):
+    """A cost and lead-time estimate the planner uses: for one scheme (what obtaining its
+    certificate costs and takes) or one condition code (what meeting it costs and takes).
+    Recorded by an administrator with its source; every change is logged."""
+
+    __tablename__ = "planning_estimates"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # scheme, condition
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)  # CCC, sample-required
+    # planner.SchemeCosts or planner.ConditionCost fields, without the code.
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    source: Mapped[str] = mapped_column(Text, default="")
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")

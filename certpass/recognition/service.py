@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -24,9 +21,10 @@ from certpass.certificates import service as certificates
 from certpass.credentials.verifier import VerificationResult
 from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
+from certpass.ledger.stamped import StampedCache
 from certpass.recognition import inputs, planner
 from certpass.recognition.engine import Decision, RegistrySnapshot, decide
-from certpass.recognition.models import ArrangementRecord, ArrangementVersion
+from certpass.recognition.models import ArrangementRecord, ArrangementVersion, PlanningEstimate
 from certpass.recognition.rules import STATUSES, Arrangement, InvalidArrangement, StatusChange
 from certpass.recognition.snapshot import (
     facts_for,
@@ -35,11 +33,8 @@ from certpass.recognition.snapshot import (
 )
 from certpass.store.base import referenced_row, utcnow
 
-# Illustrative cost and lead-time estimates per scheme. Kept as bundled data, not registry
-# rows: they are planning estimates that vary by body and quote, not attested facts, so they
-# need no writer, history or log entry — replacing the file is the whole update path.
-SCHEME_COSTS = Path(__file__).parents[1] / "demo" / "data" / "scheme_costs.json"
 MAX_PLAN_MARKETS = 30
+ESTIMATE_KINDS = ("scheme", "condition")
 
 
 # --- arrangements ---------------------------------------------------------------------------
@@ -343,9 +338,81 @@ def for_verified(result: VerificationResult, market: str, on: dt.date,
 # --- plans ----------------------------------------------------------------------------------
 
 
-@cache
-def catalogue() -> planner.Catalogue:
-    return planner.Catalogue.from_document(json.loads(SCHEME_COSTS.read_text(encoding="utf-8")))
+def record_estimate(session: Session, kind: str, code: str, figures: Mapping[str, Any],
+                    actor: Actor, *, source: str, currency: str = "USD",
+                    illustrative: bool = False, reason: str = "") -> PlanningEstimate:
+    """Record (or replace) the planner's cost and lead-time estimate for one scheme or one
+    condition code (admin only, with its source); ledger event ``estimate.recorded``."""
+    actor.require_admin("record a planning estimate")
+    if kind not in ESTIMATE_KINDS:
+        raise InvalidInput(f"unknown estimate kind {kind!r}",
+                           hint=f"use one of {', '.join(ESTIMATE_KINDS)}")
+    if not source or not source.strip():
+        raise InvalidInput("an estimate needs its source",
+                           hint="say where the figures come from (a quote, a fee schedule)")
+    if not isinstance(figures, Mapping) or not code or len(code) > 64:
+        raise InvalidInput("an estimate is a code and an object of figures")
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+        raise InvalidInput(f"currency {currency!r} is not an ISO 4217 code", hint="e.g. USD")
+    values = {k: v for k, v in figures.items() if k not in ("scheme", "code")}
+    try:
+        if kind == "scheme":
+            parsed: Any = planner.Catalogue.from_document(
+                {"schemes": [{**values, "scheme": code}]}).schemes[code]
+        else:
+            parsed = planner.ConditionCost(code=code, **values)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InvalidInput(f"bad figures for {kind} {code!r}: {exc}",
+                           hint="see GET /api/estimates for the recorded shape") from None
+    kept = {k: v for k, v in dataclasses.asdict(parsed).items()
+            if k not in ("scheme", "code", "estimated")}
+    for name, v in kept.items():
+        if name in ("issuers", "builds_on", "certificate_kind", "lab_role",
+                    "own_factory_inspection"):
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            raise InvalidInput(f"{kind} {code!r}: {name} must be a number of at least 0")
+    if "issuers" in kept:
+        kept["issuers"] = list(kept["issuers"])
+    record = session.get(PlanningEstimate, (kind, code)) or PlanningEstimate(kind=kind, code=code)
+    record.figures = kept
+    record.currency, record.source = currency.upper(), source.strip()
+    record.illustrative, record.updated_at, record.updated_by = illustrative, utcnow(), actor.label
+    session.add(record)
+    session.flush()
+    append_event(session, {
+        "type": "estimate.recorded", "kind": kind, "code": code, "figures": record.figures,
+        "currency": record.currency, "source": record.source, "illustrative": illustrative,
+        "actor": actor.label, "reason": reason, "at": utcnow().isoformat(),
+    })
+    return record
+
+
+def list_estimates(session: Session) -> list[PlanningEstimate]:
+    return list(session.scalars(
+        select(PlanningEstimate).order_by(PlanningEstimate.kind, PlanningEstimate.code)))
+
+
+def estimate_json(e: PlanningEstimate) -> dict[str, Any]:
+    return {"kind": e.kind, "code": e.code, "figures": e.figures, "currency": e.currency,
+            "source": e.source, "illustrative": e.illustrative, "updated_at": e.updated_at,
+            "updated_by": e.updated_by}
+
+
+_catalogues: StampedCache[planner.Catalogue] = StampedCache(limit=2)
+
+
+def catalogue(session: Session) -> planner.Catalogue:
+    """The planner's estimates as recorded in the registry (none recorded: every route
+    is priced at zero and marked as having no figures)."""
+    def build() -> planner.Catalogue:
+        rows = list_estimates(session)
+        schemes = [{**r.figures, "scheme": r.code} for r in rows if r.kind == "scheme"]
+        conditions = [{**r.figures, "code": r.code} for r in rows if r.kind == "condition"]
+        currency = next((r.currency for r in rows), "USD")
+        return planner.Catalogue.from_document(
+            {"schemes": schemes, "conditions": conditions, "currency": currency})
+    return _catalogues.get(session, "catalogue", build)
 
 
 def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: str,
@@ -362,7 +429,7 @@ def plan_route(session: Session, *, hs: str, standards: Sequence[str], origin: s
     hs_code = inputs.check_hs(hs)
     applied = inputs.check_standards(standards, snap.standards)
     product = planner.ProductFacts(hs_code, applied, origin_code, category)
-    result = planner.plan(product, expanded, on, snap, catalogue()).to_json()
+    result = planner.plan(product, expanded, on, snap, catalogue(session)).to_json()
     result["product"] = {"hs": hs_code, "standards": list(standards), "origin": origin_code,
                          "category": category}
     result["asked"] = list(markets)

@@ -14,22 +14,20 @@ PostgreSQL, so both give the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from certpass.certificates.models import Certificate
+from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.errors import InvalidInput
-from certpass.ledger.stamped import StampedCache
-from certpass.registry.models import Body, Economy, Standard
-from certpass.search.fields import EXACT_FACTOR, registry_tokens
-from certpass.search.index import KIND
-from certpass.search.models import SearchTerm
-from certpass.search.tokens import (
+from certpass.index import writer as index
+from certpass.index.fields import EXACT_FACTOR, registry_tokens
+from certpass.index.models import SearchTerm
+from certpass.index.tokens import (
     Term,
     exact_token,
     matches,
@@ -37,6 +35,9 @@ from certpass.search.tokens import (
     query_terms,
     term_matches,
 )
+from certpass.index.writer import KIND
+from certpass.ledger.stamped import StampedCache
+from certpass.registry.models import Body, Economy, Standard
 
 STATUSES = ("valid", "suspended", "withdrawn", "cancelled", "expired")
 MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)
@@ -206,6 +207,13 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     return Results(rows, total, limit, offset)
 
 
+def listing(session: Session, flt: CertificateQuery, limit: int, offset: int
+            ) -> tuple[Sequence[Certificate], int]:
+    """(certificates, total): `search` for the pages that show a list and its count."""
+    found = search(session, flt, limit, offset)
+    return found.items, found.total
+
+
 def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]:
     """Counts of the matching certificates by scheme and by issuer (for narrowing down)."""
     on = flt.on or dt.date.today()
@@ -232,6 +240,58 @@ _facets: StampedCache[dict[str, int]] = StampedCache(limit=256)
 
 def _totals_map(session: Session, key: Any, query: Select) -> dict[str, int]:
     return _facets.get(session, key, lambda: {k: n for k, n in session.execute(query)})
+
+
+# -- the index as a whole ------------------------------------------------------------------
+
+REBUILD_BATCH = 2000  # certificates per round of a rebuild
+
+
+def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute the index of every certificate; returns the number indexed."""
+    conn = session.connection()
+    conn.execute(delete(_T).where(_T.c.kind == KIND))
+    total = conn.execute(select(func.count()).select_from(Certificate.__table__)).scalar() or 0
+    bodies = {b.id: index.issuer_row(b) for b in session.scalars(select(Body))}
+    certs, issues_t = Certificate.__table__, CertificateIssue.__table__
+    done, last = 0, 0
+    while True:
+        batch = conn.execute(select(certs).where(certs.c.id > last).order_by(certs.c.id)
+                             .limit(REBUILD_BATCH)).mappings().all()
+        if not batch:
+            break
+        ids = [c["id"] for c in batch]
+        by_cert: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
+        for issue in conn.execute(select(issues_t).where(issues_t.c.certificate_id.in_(ids))
+                                  .order_by(issues_t.c.certificate_id, issues_t.c.issue_no)
+                                  ).mappings():
+            by_cert[issue["certificate_id"]].append(issue)
+        rows = [row for c in batch if by_cert[c["id"]]
+                for row in index.rows_for(c, by_cert[c["id"]], bodies.get(c["issuer_id"], {}))]
+        rows.sort(key=lambda r: r["token"])  # in key order: appends to the b-tree, not splits
+        if rows:
+            conn.execute(insert(_T), rows)
+        done += len(batch)
+        last = ids[-1]
+        if progress:
+            progress(done, total)
+    return done
+
+
+def is_empty(session: Session) -> bool:
+    return session.connection().execute(
+        select(_T.c.object_id).where(_T.c.kind == KIND).limit(1)).first() is None
+
+
+def ensure(session: Session) -> int:
+    """Build the index if it is empty while certificates exist (a database made before the
+    index, or restored from such a backup); returns the number indexed (0: nothing to do)."""
+    if not is_empty(session):
+        return 0
+    conn = session.connection()
+    if conn.execute(select(Certificate.__table__.c.id).limit(1)).first() is None:
+        return 0
+    return rebuild(session)
 
 
 # -- registry look-ups (small tables, matched in memory with the same rules) ----------------

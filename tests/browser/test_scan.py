@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from certpass.certificates.models import Certificate
@@ -72,8 +73,8 @@ def test_a_picture_without_a_code_says_so(server, page, tmp_path):
     page.add_init_script(NO_DETECTOR)
     page.goto(f"{base}/verify")
     page.set_input_files("#scan-file", str(blank))
-    page.wait_for_function(
-        "document.getElementById('scan-status').textContent.includes('No QR code')")
+    # (a locator, not wait_for_function: the page's CSP forbids eval in its world)
+    expect(page.locator("#scan-status")).to_contain_text("No QR code")
     assert page.url == f"{base}/verify"
 
 

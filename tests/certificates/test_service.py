@@ -21,6 +21,7 @@ from certpass.errors import (
     OutOfScope,
 )
 from certpass.ledger.models import LogEntry
+from certpass.search import service as search
 from tests.registry_fixture import ctx, request, seed
 
 
@@ -160,8 +161,8 @@ def test_expiry_is_computed_from_validity(registry_db):
         assert service.to_summary(c, dt.date(2024, 1, 10))["status"] == "valid"
         summary = service.to_summary(c, dt.date(2024, 1, 11))
         assert (summary["status"], summary["status_word"]) == ("expired", "过期")
-        _, total = service.list_certificates(
-            s, service.CertificateFilter(status="expired"), 10, 0)
+        _, total = search.listing(
+            s, search.CertificateQuery(status="expired"), 10, 0)
         assert total == 1
     with pytest.raises(IllegalTransition, match="expired"), registry_db.write() as s:
         service.transition(ctx(s), "2024010701000001", "suspend", TransitionRequest(reason="x"),
@@ -187,12 +188,12 @@ def test_list_filters_and_pagination(registry_db):
             service.issue(ctx(s), request(f"N-{i:04d}", issued_on=f"2024-03-0{i + 1}"), OPERATOR)
         service.transition(ctx(s), "N-0003", "suspend", TransitionRequest(reason="x"), OPERATOR)
     with registry_db.read() as s:
-        rows, total = service.list_certificates(s, service.CertificateFilter(), 3, 0)
+        rows, total = search.listing(s, search.CertificateQuery(), 3, 0)
         assert total == 7 and [r.number for r in rows] == ["N-0006", "N-0005", "N-0004"]
-        rows, total = service.list_certificates(s, service.CertificateFilter(status="suspended"),
+        rows, total = search.listing(s, search.CertificateQuery(status="suspended"),
                                                 10, 0)
         assert [r.number for r in rows] == ["N-0003"]
-        _, total = service.list_certificates(s, service.CertificateFilter(q="n-000"), 10, 5)
+        _, total = search.listing(s, search.CertificateQuery(q="n-000"), 10, 5)
         assert total == 7
 
 

@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate, CertificateIssue
+from certpass.index.fields import certificate_tokens
+from certpass.index.models import SearchTerm
+from certpass.index.tokens import matches, query_terms
 from certpass.registry.models import Body
-from certpass.search import index
 from certpass.search import service as search
-from certpass.search.fields import certificate_tokens
-from certpass.search.models import SearchTerm
-from certpass.search.tokens import matches, query_terms
 from certpass.web import i18n
 
 HOLDER_ZH = "佛山盛世电器有限公司"
@@ -199,7 +198,7 @@ def test_rebuild_gives_the_index_the_writes_kept(demo_db):
     with demo_db.read() as s:
         before = sorted(s.connection().execute(select(table)).all())
     with demo_db.write() as s:
-        assert index.rebuild(s) == s.scalar(select(func.count(Certificate.id)))
+        assert search.rebuild(s) == s.scalar(select(func.count(Certificate.id)))
     with demo_db.read() as s:
         assert sorted(s.connection().execute(select(table)).all()) == before
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certpass.search.tokens import (
+from certpass.index.tokens import (
     Term,
     document_tokens,
     exact_token,

@@ -59,6 +59,7 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/projects/{id}"): only("admin"),
     ("post", "/api/arrangements"): only("admin"),
     ("post", "/api/arrangements/{id}"): only("admin"),
+    ("post", "/api/estimates"): only("admin"),
     ("post", "/api/bodies"): only("admin"),
     ("post", "/api/bodies/{body_id}/keys/{key}/revoke"): only("cb"),  # cqc's own key
     ("post", "/api/accreditations"): only("ab"),
@@ -86,6 +87,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/api/projects/{id}"): {"project": PROJECT, "reason": "x"},
     ("post", "/api/arrangements"): {},
     ("post", "/api/arrangements/{id}"): {"status": "suspended", "reason": "x"},
+    ("post", "/api/estimates"): {"kind": "condition", "code": "marking", "source": "a quote",
+                                 "figures": {"cost": 200, "days": 5}},
     ("post", "/api/bodies"): {"id": "x-body", "name_en": "X", "roles": ["regulator"],
                               "economy_code": "CN"},
     ("post", "/api/accreditations"): {

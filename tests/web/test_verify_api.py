@@ -223,3 +223,35 @@ def test_number_with_the_qr_hash(client, issued, app_db):
     for bad in ("xyz", 5, "0" * 63):
         r = client.post("/api/verify", json={"number": VALID, "sha256": bad})
         assert r.status_code == 422 and "64 hexadecimal" in r.json()["error"]["message"]
+
+
+def test_accreditations_json_is_a_read(client, app_db):
+    from certpass.ledger import service as ledger
+
+    with app_db.read() as s:
+        before = ledger.tree_size(s)
+    assert client.get("/bodies/cqc/accreditations.json").status_code == 200
+    with app_db.read() as s:
+        assert ledger.tree_size(s) == before  # a GET appended nothing (no key was made)
+
+
+def test_an_accreditor_without_a_key_is_a_409_not_a_write(client, app_db):
+    import datetime as dt
+
+    from certpass.accounts.actor import OPERATOR
+    from certpass.ledger import service as ledger
+    from certpass.registry import service as registry
+    from certpass.registry.schemas import AccreditationIn, BodyIn
+
+    with app_db.write() as s:  # behind the web's back: no key for the new accreditor
+        registry.add_body(s, BodyIn(id="new-ab", name_en="New AB", economy_code="CN",
+                                    roles=["accreditation-body"]), OPERATOR)
+        registry.accredit(s, AccreditationIn(
+            number="NEW-1", accreditor_id="new-ab", body_id="cqc", standard="ISO/IEC 17065",
+            scope={"schemes": ["CCC"]}, valid_from=dt.date(2024, 1, 1),
+            valid_until=dt.date(2030, 1, 1)), OPERATOR)
+        before = ledger.tree_size(s)
+    r = client.get("/bodies/cqc/accreditations.json")
+    assert r.status_code == 409 and "trust prepare" in r.text
+    with app_db.read() as s:
+        assert ledger.tree_size(s) == before

@@ -61,6 +61,33 @@ def plan(request: PlanRequest, session: ReadSession) -> dict[str, Any]:
                               on=request.date or dt.date.today(), category=request.category)
 
 
+class EstimateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Literal["scheme", "condition"]
+    code: str = Field(min_length=1, max_length=64)
+    figures: dict[str, Any]
+    source: str = Field(min_length=1, max_length=2000)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    illustrative: bool = False
+    reason: str = Field(default="", max_length=2000)
+
+
+@router.get("/api/estimates")
+def list_estimates(session: ReadSession) -> dict[str, Any]:
+    """The planner's cost and lead-time estimates, each with its source."""
+    rows = service.list_estimates(session)
+    return {"items": [service.estimate_json(e) for e in rows], "total": len(rows)}
+
+
+@router.post("/api/estimates", status_code=201)
+def record_estimate(data: EstimateIn, db: DB, actor: Writer) -> dict[str, Any]:
+    with db.write() as session:
+        return service.estimate_json(service.record_estimate(
+            session, data.kind, data.code, data.figures, actor, source=data.source,
+            currency=data.currency, illustrative=data.illustrative, reason=data.reason))
+
+
 @router.get("/api/arrangements")
 def list_arrangements(
     session: ReadSession,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, String, cast, func, or_, select
 
+from certpass.credentials import bundle
 from certpass.errors import NotFound
 from certpass.registry import service
 from certpass.registry.models import (
@@ -22,7 +23,7 @@ from certpass.registry.models import (
 from certpass.registry.schemas import AccreditationIn, BodyIn
 from certpass.search import service as search
 from certpass.store.base import as_dict
-from certpass.web.deps import DB, PageDep, ReadSession, Writer
+from certpass.web.deps import DB, PageDep, ReadSession, SettingsDep, Writer
 
 router = APIRouter(prefix="/api", tags=["registry"])
 Key = Annotated[str, Path(min_length=1, max_length=80)]
@@ -152,9 +153,12 @@ def accreditation(number: Key, session: ReadSession) -> dict[str, Any]:
 
 
 @router.post("/accreditations", status_code=201)
-def grant_accreditation(data: AccreditationIn, db: DB, actor: Writer) -> dict[str, Any]:
+def grant_accreditation(data: AccreditationIn, db: DB, settings: SettingsDep,
+                        actor: Writer) -> dict[str, Any]:
     with db.write() as session:
-        return as_dict(service.accredit(session, data, actor))
+        granted = as_dict(service.accredit(session, data, actor))
+        bundle.ensure_accreditor_key(session, settings, data.accreditor_id)
+        return granted
 
 
 class AccreditationChange(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 
 from certpass.credentials import verifier
+from certpass.credentials.bundle import BundleNotReady
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
 from certpass.recognition import service as recognition
@@ -103,9 +104,15 @@ def accreditations(
     body_id: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> list[dict[str, Any]]:
     """The body's accreditations, each a UNTP DIA signed by its accreditation body."""
-    # A write session: an accreditation body signing for the first time gets its key now
-    # (and that key's log entry), as an issuer does on its first credential.
-    with db.write() as session:
+    # A read: a GET never writes. Accreditation bodies get their key when they grant
+    # (or by `certpass trust prepare`); one without a key yet answers 409 saying so.
+    with db.read() as session:
         if session.get(BodyRow, body_id) is None:
             raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
-        return signed_accreditations(session, settings, body_id)
+        try:
+            return signed_accreditations(session, settings, body_id, create=False)
+        except NotFound as exc:
+            raise BundleNotReady(
+                f"an accreditation body of {body_id} has not signed its accreditations yet",
+                hint="an operator runs `certpass trust prepare` once (it makes their keys)",
+            ) from exc

@@ -11,6 +11,7 @@ from certpass.projects import service as project_figures
 from certpass.projects.models import CooperationProject
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry.models import Body, Economy
+from certpass.search import service as search
 from certpass.web.deps import ReadSession
 from certpass.web.pages.render import render
 
@@ -19,8 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: ReadSession) -> HTMLResponse:
-    recent, total = certificates.list_certificates(
-        session, certificates.CertificateFilter(), limit=10, offset=0)
+    recent, total = search.listing(session, search.CertificateQuery(), limit=10, offset=0)
     projects = session.scalars(
         select(CooperationProject).order_by(CooperationProject.started_on)).all()
     # The projects pages' and the API's figure, by the same definition (projects.service).

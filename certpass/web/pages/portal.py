@@ -25,6 +25,7 @@ from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.credentials import service as credentials
 from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
 from certpass.registry.models import Scheme
+from certpass.search import service as search
 from certpass.store.database import Database
 from certpass.web import i18n
 from certpass.web import session as web_session
@@ -141,14 +142,14 @@ EXPORT_COLUMNS = ("number", "scheme", "kind", "status", "holder_name", "holder_n
 def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "") -> Response:
     """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
     Excel shows the Chinese names; the columns read back by the importer keep its names."""
-    flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
+    flt = search.CertificateQuery(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
                                          status=status or None)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     with db.read() as session:
         for offset in range(0, EXPORT_LIMIT, 1000):
-            rows, total = certificates.list_certificates(session, flt, limit=1000,
+            rows, total = search.listing(session, flt, limit=1000,
                                                          offset=offset)
             for c in map(certificates.to_summary, rows):
                 first = c["products"][0] if c["products"] else {}
@@ -168,9 +169,9 @@ def _portal_page(request: Request, session: Any, actor: Actor, *, q: str = "",
                  status: str = "", page: int = 1, errors: dict[str, str] | None = None,
                  status_code: int = 200) -> HTMLResponse:
     q = q.strip()[:100]
-    flt = certificates.CertificateFilter(issuer=actor.body_id or "-", q=q or None,
+    flt = search.CertificateQuery(issuer=actor.body_id or "-", q=q or None,
                                          status=status or None)
-    rows, total = certificates.list_certificates(session, flt, limit=PAGE_SIZE,
+    rows, total = search.listing(session, flt, limit=PAGE_SIZE,
                                                  offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     return render(request, "portal.html", status_code=status_code,

@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from certpass.certificates import scope_preview
 from certpass.certificates.lifecycle import AccreditedScope
+from certpass.credentials import bundle
 from certpass.errors import CertpassError, InvalidInput
 from certpass.registry import service as registry
 from certpass.registry.models import Body
 from certpass.registry.schemas import AccreditationIn
-from certpass.web.deps import DB
+from certpass.web.deps import DB, SettingsDep
 from certpass.web.pages.portal import Form, SignedIn, field_errors
 from certpass.web.pages.registry import PathKey
 from certpass.web.pages.render import render
@@ -61,7 +62,8 @@ def accreditations(request: Request, db: DB, actor: SignedIn) -> HTMLResponse:
 
 
 @router.post("/portal/accreditations", response_class=HTMLResponse)
-def grant(request: Request, db: DB, actor: SignedIn, form: Form) -> Response:
+def grant(request: Request, db: DB, settings: SettingsDep, actor: SignedIn,
+          form: Form) -> Response:
     values = {name: _text(form, name) for name in GRANT_FIELDS}
     try:
         data = AccreditationIn.model_validate({
@@ -76,6 +78,7 @@ def grant(request: Request, db: DB, actor: SignedIn, form: Form) -> Response:
     try:
         with db.write() as session:
             registry.accredit(session, data, actor)
+            bundle.ensure_accreditor_key(session, settings, data.accreditor_id)
     except CertpassError as exc:
         field = "schemes" if "scheme" in exc.message else "number"
         return _home(request, db, actor, values=values, errors={field: exc.message},

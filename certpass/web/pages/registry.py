@@ -16,6 +16,7 @@ from certpass.recognition import service as recognition
 from certpass.recognition.models import ArrangementRecord
 from certpass.registry import service as registry
 from certpass.registry.models import Accreditation, Body, Scheme, SchemeListing, Standard
+from certpass.search import service as search
 from certpass.web.deps import ReadSession
 from certpass.web.pages.render import render
 
@@ -40,8 +41,8 @@ def body(request: Request, body_id: Key, session: ReadSession) -> HTMLResponse:
                               .order_by(Accreditation.number)).all()
     listings = session.scalars(select(SchemeListing).where(SchemeListing.body_id == body_id)
                                .order_by(SchemeListing.scheme_code)).all()
-    recent, total = certificates.list_certificates(
-        session, certificates.CertificateFilter(issuer=body_id), limit=RECENT, offset=0)
+    recent, total = search.listing(session, search.CertificateQuery(issuer=body_id),
+                                   limit=RECENT, offset=0)
     return render(request, "body.html", b=row, held=held, granted=granted, listings=listings,
                   recent=[certificates.to_summary(c) for c in recent], total=total)
 
@@ -66,8 +67,8 @@ def scheme(request: Request, code: Key, session: ReadSession) -> HTMLResponse:
     row = registry.get(session, Scheme, code)
     listings = session.scalars(select(SchemeListing).where(SchemeListing.scheme_code == code)
                                .order_by(SchemeListing.role, SchemeListing.body_id)).all()
-    recent, total = certificates.list_certificates(
-        session, certificates.CertificateFilter(scheme=code), limit=RECENT, offset=0)
+    recent, total = search.listing(session, search.CertificateQuery(scheme=code),
+                                   limit=RECENT, offset=0)
     owner = session.get(Body, row.owner_id) if row.owner_id else None
     return render(request, "scheme.html", s=row, owner=owner, listings=listings,
                   recent=[certificates.to_summary(c) for c in recent], total=total)

@@ -46,7 +46,7 @@ def test_no_internal_link_is_broken(client, lang, per_section):
             continue
         if "text/html" not in r.headers.get("content-type", ""):
             continue
-        if lang == "zh":
+        if lang == "zh" and not url.startswith(("/docs", "/redoc")):  # the API docs: English
             assert '<html lang="zh-Hans">' in r.text, url
         for href in HREF.findall(r.text):
             target = urljoin(url, href.replace("&amp;", "&"))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from certpass.search.tokens import document_tokens, exact_token
+from certpass.index.tokens import document_tokens, exact_token
 
 Row = Mapping[str, Any]
 

@@ -15,7 +15,7 @@ TOKEN = String(120).with_variant(String(120, collation="C"), "postgresql")
 class SearchTerm(Base):
     """A token of an indexed object (kind "certificate": object_id is the certificate's id).
 
-    Written only by certpass.search.index, in the transaction of the write it follows."""
+    Written only by certpass.index.writer, in the transaction of the write it follows."""
 
     __tablename__ = "search_terms"
 
