@@ -150,7 +150,7 @@ def observed(session: Session, settings: Settings) -> dict[str, Any]:
 
 def set_bits(bits: bytes) -> list[int]:
     """The indexes whose bit is set (index 0 = most significant bit of byte 0)."""
-    out = []
+    out: list[int] = []
     for byte_index, byte in enumerate(bits):
         if byte:
             out.extend(byte_index * 8 + b for b in range(8) if byte & (0x80 >> b))

@@ -460,14 +460,51 @@ def read_dcc(credential: Mapping[str, Any]) -> AttestationInput:
     """The AttestationInput a DCC was built from: `build_dcc(read_dcc(c)) == c` for every
     credential build_dcc writes (proof and other extra members aside), and
     `read_dcc(build_dcc(x)) == x` for inputs in normal form (standards as StandardRefs,
-    default ids and descriptions left None). The one reader of the format: the verifier
-    and the recognition engine both read a credential through it."""
+    default ids and descriptions left None). The one reader of the format: the recognition
+    engine reads a credential through it, and the verifier its `Claims` (read_claims, the
+    same rules for those fields)."""
     try:
         return _read(credential)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise NotADcc(f"not a Digital Conformity Credential as certpass writes one: {exc!r}",
                       hint="pass the credential JSON (credentialSubject, issuer, validFrom)"
                       ) from None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a DCC claims about its certificate, read by the same rules as `read_dcc` (which
+    uses this for these fields): the part a verifier needs on every credential."""
+
+    number: str
+    issue: int
+    scheme: str  # the scheme code
+    standards: tuple[str, ...]  # designations with editions, in order, once each
+    valid_from: datetime
+
+
+def read_claims(credential: Mapping[str, Any]) -> Claims:
+    """The certificate number, issue, scheme, standards and issue date of a DCC."""
+    try:
+        if "DigitalConformityCredential" not in (credential.get("type") or ()):
+            raise ValueError("type has no DigitalConformityCredential")
+        s = credential["credentialSubject"]
+        number, issue = _number_and_issue(s["name"], s["scope"]["name"])
+        return Claims(number, int(issue), scheme_code(s["scope"]),
+                      tuple(dict.fromkeys(a["referenceStandard"]["name"]
+                                          for a in s["assessment"])),
+                      _datetime(credential["validFrom"]))  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise NotADcc(f"not a Digital Conformity Credential as certpass writes one: {exc!r}",
+                      hint="pass the credential JSON (credentialSubject, issuer, validFrom)"
+                      ) from None
+
+
+def _number_and_issue(subject_name: str, scheme_name: str) -> tuple[str, str]:
+    """build_dcc names the attestation "<scheme> certificate <number>, issue <n>"."""
+    number, issue = subject_name.removeprefix(f"{scheme_name} certificate ").rsplit(
+        ", issue ", 1)
+    return number, issue
 
 
 def scheme_code(scope: Mapping[str, Any]) -> str:
@@ -568,7 +605,7 @@ def _read(c: Mapping[str, Any]) -> AttestationInput:
                     date.fromisoformat(scope["validFrom"]),
                     "" if scope["description"] == f"{scope['name']} ({code})"
                     else scope["description"], scope["version"])
-    number, issue = s["name"].removeprefix(f"{scheme.name} certificate ").rsplit(", issue ", 1)
+    number, issue = _number_and_issue(s["name"], scheme.name)
     assessments = s["assessment"]
     first = assessments[0]
     issuer = c["issuer"]

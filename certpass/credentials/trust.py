@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
@@ -90,7 +91,7 @@ class LiveTrust:
     def accreditations(self, did: str) -> list[AccreditationFacts]:
         if did not in self._accreditations:
             body_id = self.body_id(did)
-            rows = self.session.scalars(
+            rows: Iterable[Accreditation] = self.session.scalars(
                 select(Accreditation).where(Accreditation.body_id == body_id)
                 .order_by(Accreditation.id)) if body_id else []
             self._accreditations[did] = [accreditation_facts(self.settings, a) for a in rows]

@@ -162,7 +162,7 @@ class _Input:
     jwt: str | None = None
     receipt: str | None = None
     entry: bytes | None = None
-    dcc: dcc.AttestationInput | None = None  # what a conformity credential says (read_dcc)
+    dcc: dcc.Claims | None = None  # what a conformity credential says (dcc.read_claims)
     content_sha256: str | None = None  # of the credential without its proof, once known
 
 
@@ -322,7 +322,7 @@ def _check_format(inp: _Input, run: _Run) -> None:
                  stop=True)
     if "DigitalConformityCredential" in types:
         try:
-            inp.dcc = dcc.read_dcc(c)
+            inp.dcc = dcc.read_claims(c)
         except dcc.NotADcc as exc:
             run.fail("format", "malformed", exc.message, stop=True)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
@@ -408,7 +408,7 @@ def _check_register(inp: _Input, trust: TrustSource, run: _Run) -> _Registered |
         run.skip("register", "not a conformity credential: no certificate register entry "
                              "applies")
         return None
-    number = inp.dcc.certificate_number
+    number = inp.dcc.number
     certificate = trust.register(number)
     if certificate is None:
         run.fail("register", "unregistered",
@@ -503,11 +503,10 @@ def _floor(when: dt.datetime) -> dt.datetime:
     return when.replace(microsecond=0)
 
 
-def _dcc_facts(inp: dcc.AttestationInput) -> tuple[str, str, list[str]]:
+def _dcc_facts(claims: dcc.Claims) -> tuple[str, str, list[str]]:
     """(scheme, product category, standards) a conformity credential claims; certpass's
     DCC names no scheme category, so the category is left open."""
-    standards = [s.designation if isinstance(s, dcc.StandardRef) else s for s in inp.standards]
-    return inp.scheme.code, "", list(dict.fromkeys(standards))
+    return claims.scheme, "", list(claims.standards)
 
 
 def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run) -> None:
@@ -705,32 +704,32 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
     it is `valid`), and where it stands in the register."""
     if inp is None:
         return None
-    credential = inp.credential
+    credential = inp.credential  # parsed JSON: plain dicts (isinstance(dict) is cheap)
     subject = credential.get("credentialSubject")
-    subject = subject if isinstance(subject, Mapping) else {}
+    subject = subject if isinstance(subject, dict) else {}
     issuer = credential.get("issuer")
     products: list[dict[str, Any]] = []
     seen: set[str] = set()
     for a in subject.get("assessment") or []:
-        for pv in (a.get("assessedProduct") or []) if isinstance(a, Mapping) else []:
-            p = pv.get("product") if isinstance(pv, Mapping) else None
-            if isinstance(p, Mapping) and str(p.get("id")) not in seen:
+        for pv in (a.get("assessedProduct") or []) if isinstance(a, dict) else []:
+            p = pv.get("product") if isinstance(pv, dict) else None
+            if isinstance(p, dict) and str(p.get("id")) not in seen:
                 seen.add(str(p.get("id")))
                 products.append({"name": p.get("name"), "model": p.get("registeredId")})
     holder = subject.get("issuedToParty")
     out = {
         # Only a conformity credential names a certificate: another credential type never
         # passes for one, whatever its subject says.
-        "number": inp.dcc.certificate_number if inp.dcc else None,
+        "number": inp.dcc.number if inp.dcc else None,
         "issuer": {"id": issuer.get("id"), "name": issuer.get("name")}
-        if isinstance(issuer, Mapping) else {"id": issuer, "name": None},
+        if isinstance(issuer, dict) else {"id": issuer, "name": None},
         "holder": {"id": holder.get("id"), "name": holder.get("name")}
-        if isinstance(holder, Mapping) else None,
+        if isinstance(holder, dict) else None,
         "products": products,
         "status": _STATUS.get(verdict) if inp.dcc else None,
     }
     if inp.dcc is not None:
-        out["issue"] = inp.dcc.issue_number
+        out["issue"] = inp.dcc.issue
     if registered is not None:
         out["current_issue"] = registered.certificate.current.issue
     return out

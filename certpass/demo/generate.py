@@ -262,7 +262,8 @@ def standards_for(f: Family, scheme: str, on: dt.date, pick: int = 0) -> list[st
 
 
 def _all(*refs: str | None) -> list[str] | None:
-    return None if any(r is None for r in refs) else list(refs)
+    present = [r for r in refs if r is not None]
+    return present if len(present) == len(refs) else None
 
 
 def category_for(f: Family, scheme: str) -> str:
@@ -616,11 +617,9 @@ def _one(rng: random.Random, plan: SchemePlan, scopes: dict[str, list[Accredited
             "X" if r < 0.4 else "")
     models = _models(rng, f)
     name = f.name + (" (Ex component enclosure)" if suffix == "U" else "")
+    ratings = rng.choice(f.ratings) + (f"; {f.ex_marking}" if f.ex_marking else "")
     product = {"name": name, "name_zh": f.name_zh, "models": models,
-               "trademark": company.trademark, "ratings": rng.choice(f.ratings),
-               "hs_code": f.hs}
-    if f.ex_marking:
-        product["ratings"] += f"; {f.ex_marking}"
+               "trademark": company.trademark, "ratings": ratings, "hs_code": f.hs}
     lab = rng.choice(LABS.get((scheme, issuer), (issuer,)))
     # "series" tells the numbering which report format to use; it is removed then.
     test_reports = [{"number": "", "lab_id": lab, "form": REPORT_FORM[scheme], "series": scheme}]

@@ -76,14 +76,14 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
         registry.add_listing(session, ListingIn(**row), actor)
     accreditations = read_items("accreditations.json")
     for row in accreditations:
-        data = AccreditationIn(**{k: v for k, v in row.items() if k != "history"})
+        granted = AccreditationIn(**{k: v for k, v in row.items() if k != "history"})
         # Granted active, then changed, so the log shows the suspension as its own event.
-        registry.accredit(session, data.model_copy(update={"status": "active"}), actor)
-        if data.status != "active":
+        registry.accredit(session, granted.model_copy(update={"status": "active"}), actor)
+        if granted.status != "active":
             reason = next((h["reason"] for h in reversed(row.get("history", []))
-                           if h.get("status") == data.status), "demo data")
-            registry.change_accreditation(session, data.number, actor, status=data.status,
-                                          reason=reason)
+                           if h.get("status") == granted.status), "demo data")
+            registry.change_accreditation(session, granted.number, actor,
+                                          status=granted.status, reason=reason)
     return {
         "bodies": len(read_items("bodies.json")), "schemes": len(read_items("schemes.json")),
         "standards": len(standards), "categories": len(read_items("categories.json")),

@@ -26,7 +26,7 @@ class StampedCache(Generic[V]):
 
     def get(self, session: Session, key: Hashable, compute: Callable[[], V]) -> V:
         """The value for ``key`` in this database's current state, computed at most once."""
-        full = (str(session.get_bind().url), version(session), key)
+        full = (str(session.get_bind().engine.url), version(session), key)
         found = self._values.get(full)
         if found is None:
             with self._lock:

@@ -130,7 +130,8 @@ class Condition:
     arrangement: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        out = {"code": self.code, "text_en": self.text_en, "text_zh": self.text_zh}
+        out: dict[str, Any] = {"code": self.code, "text_en": self.text_en,
+                               "text_zh": self.text_zh}
         out.update(detail=self.detail, items=list(self.items), arrangement=self.arrangement)
         return out
 

@@ -57,6 +57,7 @@ class CertificateQuery:
     hs_code: str | None = None  # an HS code or its beginning (8516, 8516.10)
     category: str | None = None
     on: dt.date | None = None  # the day statuses are computed for (default today)
+    sort: str = ""  # "" (best first, newest first without text) or one of SORTS
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     if (flt.q or flt.holder) and text is None:
         return Results([], 0, limit, offset)  # only punctuation: it matches nothing
     newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
+    if flt.sort and flt.sort not in SORTS:
+        raise InvalidInput(f"unknown sort {flt.sort!r}", hint=f"use one of {sorted(SORTS)}")
     if text is None:
         base = select(Certificate)
         counted = select(func.count(Certificate.id))
@@ -198,6 +201,8 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
         base = select(Certificate).join(m, m.c.id == Certificate.id)
         counted = select(func.count(Certificate.id)).join(m, m.c.id == Certificate.id)
         order = (m.c.score.desc(), *newest)
+    if flt.sort:
+        order = (*SORTS[flt.sort], Certificate.id.desc())
     total = _totals.get(session, ("certificates", flt, on), lambda: session.scalar(
         _filtered(counted, flt, on)) or 0)
     if offset >= total:
@@ -205,6 +210,15 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
     rows = session.scalars(_filtered(base, flt, on).order_by(*order).limit(limit)
                            .offset(offset)).unique().all()
     return Results(rows, total, limit, offset)
+
+
+# The orders a list can be asked for (a certification body's portal offers them).
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": (Certificate.first_issued_on.desc(),),
+    "oldest": (Certificate.first_issued_on.asc(),),
+    "number": (Certificate.number.asc(),),
+    "expiry": (Certificate.valid_until.is_(None), Certificate.valid_until.asc()),
+}
 
 
 def listing(session: Session, flt: CertificateQuery, limit: int, offset: int

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Column, DateTime, MetaData, Row, TypeDecorator, column, select, table
+from sqlalchemy import (
+    Column,
+    DateTime,
+    MetaData,
+    Row,
+    Table,
+    TypeDecorator,
+    column,
+    select,
+    table,
+)
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.elements import ColumnClause
 
@@ -42,6 +52,8 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every model is a declared Table (SQLAlchemy types it as any FromClause).
+    __table__: ClassVar[Table]
 
 
 def utcnow() -> dt.datetime:

@@ -42,7 +42,8 @@ def subscribe(client, token, url, target="cqc", kind="body"):
 ])
 def test_internal_and_malformed_urls_are_refused_at_subscribe(strict_client, tokens, url):
     r = subscribe(strict_client, tokens["cqc"], url)
-    assert r.status_code == 422, (url, r.text)
+    # 422 from the URL check; a NUL is already refused at the edge (web/edge.py) with 400.
+    assert r.status_code == (400 if "\x00" in url else 422), (url, r.text)
     assert strict_client.get("/api/subscriptions",
                              headers=bearer(tokens["cqc"])).json() == []
 

@@ -149,8 +149,11 @@ def test_a_compromised_key_counts_only_for_what_the_log_recorded_before(amended)
     with amended.write() as s:
         signer = keyring.signer(s, SETTINGS, "cqc")
         stolen, vm = signer.pair, signer.verification_method
-        compromised_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        keyring.revoke(s, SETTINGS, "cqc", vm, compromised_at, OPERATOR)
+        # A second after every issue was logged (the log's times have microseconds).
+        compromised_at = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).replace(
+            microsecond=0)
+        keyring.revoke(s, SETTINGS, "cqc", vm, compromised_at, OPERATOR,
+                       now=compromised_at + dt.timedelta(seconds=1))
     back_dated = proofs.sign(forged, stolen, vm, proofs.JCS, "2024-06-01T08:00:00Z")
     assert back_dated["proof"]["created"] < compromised_at.isoformat()
     with amended.read() as s:

@@ -8,11 +8,11 @@ import copy
 import datetime as dt
 
 import pytest
-from test_verifier_world import LOGGED_AT, World
 
 from certpass.credentials import dcc
 from certpass.credentials.trust_source import BundleTrust, InvalidTrustBundle
 from certpass.credentials.verifier import MESSAGES, VERDICTS, verify
+from tests.credentials.test_verifier_world import LOGGED_AT, World
 
 ON = dt.date(2024, 6, 1)
 UTC = dt.UTC

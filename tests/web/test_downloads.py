@@ -135,6 +135,9 @@ def test_a_downloaded_passport_verifies_offline_with_its_log_receipt(
     assert set(passport.json()) == {"credential", "receipt", "entry"}
     (tmp_path / "passport.json").write_bytes(passport.content)
     (tmp_path / "bundle.json").write_bytes(client.get("/api/trust-bundle").content)
+    # The credential alone: the bundle's register, signed by the log's key, vouches for it.
+    bare = client.get(f"/api/certificates/{NUMBER}/credential")
+    (tmp_path / "bare.json").write_bytes(bare.content)
     cli = cli_runner(app_db, capsys)
     try:
         got, out, _ = cli("verify", str(tmp_path / "passport.json"), "--trust",
@@ -143,5 +146,11 @@ def test_a_downloaded_passport_verifies_offline_with_its_log_receipt(
         assert got == 0 and result["verdict"] == "valid", out
         [log] = [c for c in result["checks"] if c["name"] == "log"]
         assert log["ok"] is True and "recorded as entry" in log["detail"]
+        got, out, _ = cli("verify", str(tmp_path / "bare.json"), "--trust",
+                          str(tmp_path / "bundle.json"), "--json")
+        bare_result = json.loads(out)
+        [log] = [c for c in bare_result["checks"] if c["name"] == "log"]
+        assert got == 0 and bare_result["verdict"] == "valid", out
+        assert log["ok"] is True and "the register signed by the log's key" in log["detail"]
     finally:
         context.configure()

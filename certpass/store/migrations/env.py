@@ -25,6 +25,9 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).connect() as conn:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("alembic: no sqlalchemy.url and no connection given")
+    with create_engine(url).connect() as conn:
         run(conn)
         conn.commit()

@@ -116,12 +116,13 @@ def _safe_next(target: str) -> str:
 
 
 PortalStatus = Literal["", "valid", "suspended", "withdrawn", "cancelled", "expired"]
+PortalSort = Literal["", "newest", "oldest", "number", "expiry"]
 
 
 @router.get("/portal", response_class=HTMLResponse)
 def portal(request: Request, db: DB, session: ReadSession, q: str = "",
-           status: PortalStatus = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-           ) -> Response:
+           status: PortalStatus = "", sort: PortalSort = "",
+           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     actor = web_session.current_actor(request, db)
     if actor is None:
         return _redirect("/login?next=/portal")
@@ -129,7 +130,7 @@ def portal(request: Request, db: DB, session: ReadSession, q: str = "",
         return _redirect("/portal/accreditations")
     if actor.role == "admin":
         return _redirect("/portal/registry")
-    return _portal_page(request, session, actor, q=q, status=status, page=page)
+    return _portal_page(request, session, actor, q=q, status=status, sort=sort, page=page)
 
 
 EXPORT_LIMIT = 100_000
@@ -139,18 +140,17 @@ EXPORT_COLUMNS = ("number", "scheme", "kind", "status", "holder_name", "holder_n
 
 
 @router.get("/portal/certificates.csv")
-def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "") -> Response:
+def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
+           sort: PortalSort = "") -> Response:
     """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
     Excel shows the Chinese names; the columns read back by the importer keep its names."""
-    flt = search.CertificateQuery(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
-                                         status=status or None)
+    flt = _own_list(actor, q, status, sort)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     with db.read() as session:
         for offset in range(0, EXPORT_LIMIT, 1000):
-            rows, total = search.listing(session, flt, limit=1000,
-                                                         offset=offset)
+            rows, total = search.listing(session, flt, limit=1000, offset=offset)
             for c in map(certificates.to_summary, rows):
                 first = c["products"][0] if c["products"] else {}
                 writer.writerow([
@@ -165,18 +165,22 @@ def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "") -> R
     return _download(("\ufeff" + out.getvalue()).encode("utf-8"), name)
 
 
+def _own_list(actor: Actor, q: str, status: str, sort: str) -> search.CertificateQuery:
+    """The signed-in body's own certificates, as the portal's filters ask for them."""
+    return search.CertificateQuery(issuer=actor.body_id or "-", q=q.strip()[:100] or None,
+                                   status=status or None, sort=sort)
+
+
 def _portal_page(request: Request, session: Any, actor: Actor, *, q: str = "",
-                 status: str = "", page: int = 1, errors: dict[str, str] | None = None,
-                 status_code: int = 200) -> HTMLResponse:
-    q = q.strip()[:100]
-    flt = search.CertificateQuery(issuer=actor.body_id or "-", q=q or None,
-                                         status=status or None)
-    rows, total = search.listing(session, flt, limit=PAGE_SIZE,
-                                                 offset=(page - 1) * PAGE_SIZE)
+                 status: str = "", sort: str = "", page: int = 1,
+                 errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
+    rows, total = search.listing(session, _own_list(actor, q, status, sort), limit=PAGE_SIZE,
+                                 offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     return render(request, "portal.html", status_code=status_code,
                   rows=[certificates.to_summary(c) for c in rows], total=total, actor=actor,
-                  q=q, status=status, page=min(page, pages), pages=pages, errors=errors)
+                  q=q.strip()[:100], status=status, sort=sort, sorts=list(search.SORTS),
+                  page=min(page, pages), pages=pages, errors=errors)
 
 
 def _schemes(session: Any) -> list[Scheme]:
@@ -334,7 +338,8 @@ def change_status(request: Request, number: CertificateNumber,
 
 # --- error messages beside the fields -----------------------------------------------------
 
-_LOC_FIELDS = {("holder", "name"): "holder_name", ("holder", "economy"): "holder_economy",
+_LOC_FIELDS: dict[tuple[str, ...], str] = {
+               ("holder", "name"): "holder_name", ("holder", "economy"): "holder_economy",
                ("holder", "name_zh"): "holder_name_zh", ("products", "name"): "product_name",
                ("products", "models"): "models", ("products", "hs_code"): "hs_code",
                ("products", "name_zh"): "product_name_zh",

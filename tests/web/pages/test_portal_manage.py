@@ -99,3 +99,21 @@ def test_export_and_manage_link(web, page_db):
     assert 'id="manage-link"' in public
     web.post("/logout", data={"csrf_token": token})
     assert 'id="manage-link"' not in web.get("/certificates/2024010701000001").text
+
+
+def test_the_list_sorts(web, page_db):
+    rows = [{"number": f"SORT-{i}", "scheme": "CCC", "issuer": "cqc",
+             "holder_name": "Example Co.", "holder_economy": "CN", "product_name": "Kettle",
+             "models": f"K{i}", "standards": "GB 4706.1-2005", "category": "HOUS",
+             "issued_on": f"2024-0{i}-01"} for i in (3, 1, 2)]
+    importer.import_rows(page_db, SETTINGS, rows, OPERATOR, passports=credentials)
+    sign_in(web)
+
+    def order(sort: str) -> list[str]:
+        html = web.get(f"/portal?sort={sort}").text
+        return re.findall(r'href="/portal/certificates/(SORT-\d)"', html)
+
+    assert order("number") == ["SORT-1", "SORT-2", "SORT-3"]
+    assert order("oldest") == ["SORT-1", "SORT-2", "SORT-3"]
+    assert order("newest") == ["SORT-3", "SORT-2", "SORT-1"]
+    assert web.get("/portal?sort=evil").status_code == 422
