@@ -58,7 +58,7 @@ def test_import_reports_rows(cli, tmp_path):
     report = json.loads(out)
     assert code == 1 and report["imported"] == 1
     assert report["errors"] == [{"row": 3, "field": "holder_economy",
-                                 "reason": "unknown economy 'XX'"}]
+                                 "reason": "unknown economy 'XX'", "code": "not-found"}]
 
 
 def test_bodies(cli):
