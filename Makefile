@@ -34,11 +34,13 @@ test: .stamp-install-test
 	@bash scripts/test-prerequisites.sh
 	$(BIN)/ruff check certpass tests bench
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy certpass
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: .stamp-install-test
 	$(BIN)/ruff check certpass tests bench
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy certpass
 
 # The long Schemathesis run (the short one is part of `make test`).
 fuzz: .stamp-install-test

@@ -80,8 +80,9 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
         req.issued_on, scheme.validity_years
     )
     now = utcnow()
-    certificate = {
-        "id": pending.reserve_id(session, _CERTIFICATES), "number": req.number,
+    certificate_id = pending.reserve_id(session, _CERTIFICATES)
+    certificate: dict[str, Any] = {
+        "id": certificate_id, "number": req.number,
         "scheme_code": scheme.code, "issuer_id": issuer.id, "kind": req.kind,
         "holder_name": req.holder.name, "holder_economy": req.holder.economy,
         "current_issue": 0, "status": "valid",
@@ -110,7 +111,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents)
     ctx.issued.add(req.number)
-    return Issued(req.number, certificate["id"], index)
+    return Issued(req.number, certificate_id, index)
 
 
 def issue_many(ctx: IssuingContext, requests: Sequence[IssueRequest], actor: Actor

@@ -293,7 +293,7 @@ def _from_jwt(token: str, run: _Run) -> _Input:
 
 def _types(credential: Mapping[str, Any]) -> list[str]:
     t = credential.get("type")
-    return t if isinstance(t, list) else [t]
+    return t if isinstance(t, list) else ([t] if isinstance(t, str) else [])
 
 
 def _check_format(inp: _Input, run: _Run) -> None:
@@ -717,7 +717,7 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
                 seen.add(str(p.get("id")))
                 products.append({"name": p.get("name"), "model": p.get("registeredId")})
     holder = subject.get("issuedToParty")
-    out = {
+    out: dict[str, Any] = {
         # Only a conformity credential names a certificate: another credential type never
         # passes for one, whatever its subject says.
         "number": inp.dcc.number if inp.dcc else None,
