@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from certpass.certificates.changes import issue_changes
 from certpass.certificates.lifecycle import AccreditedScope
@@ -42,6 +42,7 @@ from certpass.credentials.trust_source import (
 )
 from certpass.errors import CertpassError, NotFound
 from certpass.ledger import service as ledger
+from certpass.ledger.models import LogEntry
 from certpass.registry.models import Accreditation, Body
 from certpass.store.base import row_of
 
@@ -166,8 +167,35 @@ def registered_certificate(session: Session, cert: Certificate) -> RegisteredCer
     and its log entry (index and the entry's own time) from the issue/amend event."""
     rows = {r.issue_no: r for r in session.scalars(
         select(IssuedCredential).where(IssuedCredential.certificate_id == cert.id))}
-    logged = {e.issue_no: e.log_index for e in cert.events
-              if e.action in ("issue", "amend") and e.log_index is not None}
+    logged = _logged_issues(cert)
+    return _registered(cert, rows, logged, {i: _logged_at(session, i) for i in logged.values()})
+
+
+def registered_certificates(session: Session) -> list[RegisteredCertificate]:
+    """Every certificate's register entry, read in a few queries (the bundle's register):
+    the credentials, the events and the log entries' times in batches, not per certificate."""
+    certs = session.scalars(select(Certificate).options(selectinload(Certificate.events))
+                            .order_by(Certificate.number)).unique().all()
+    rows: dict[int, dict[int, IssuedCredential]] = {}
+    for row in session.scalars(select(IssuedCredential)):
+        rows.setdefault(row.certificate_id, {})[row.issue_no] = row
+    logged = {c.id: _logged_issues(c) for c in certs}
+    indexes = sorted({i for by_issue in logged.values() for i in by_issue.values()})
+    times: dict[int, dt.datetime | None] = {}
+    for start in range(0, len(indexes), 900):  # under SQLite's bound-parameter limit
+        for entry in session.scalars(select(LogEntry).where(
+                LogEntry.index.in_(indexes[start:start + 900]))):
+            times[entry.index] = _entry_time(bytes(entry.entry))
+    return [_registered(c, rows.get(c.id, {}), logged[c.id], times) for c in certs]
+
+
+def _logged_issues(cert: Certificate) -> dict[int, int]:
+    return {e.issue_no: e.log_index for e in cert.events
+            if e.action in ("issue", "amend") and e.log_index is not None}
+
+
+def _registered(cert: Certificate, rows: dict[int, IssuedCredential], logged: dict[int, int],
+                times: dict[int, dt.datetime | None]) -> RegisteredCertificate:
     records = []
     previous: dict[str, Any] | None = None
     for issue in cert.issues:
@@ -180,7 +208,8 @@ def registered_certificate(session: Session, cert: Certificate) -> RegisteredCer
         index = logged.get(issue.issue_no)
         records.append(IssueRecord(
             issue.issue_no, row.sha256, content_sha256(row.signed_document()), index,
-            _logged_at(session, index), changes, issue.change_note if changes else ""))
+            times.get(index) if index is not None else None, changes,
+            issue.change_note if changes else ""))
     return RegisteredCertificate(cert.number, tuple(records))
 
 
@@ -189,8 +218,15 @@ def _logged_at(session: Session, index: int | None) -> dt.datetime | None:
     if index is None:
         return None
     try:
-        event = json.loads(ledger.entry(session, index).entry)
-    except (NotFound, ValueError):
+        return _entry_time(bytes(ledger.entry(session, index).entry))
+    except NotFound:
+        return None
+
+
+def _entry_time(entry: bytes) -> dt.datetime | None:
+    try:
+        event = json.loads(entry)
+    except ValueError:
         return None
     return when(event.get("at")) if isinstance(event, dict) else None
 
@@ -270,10 +306,7 @@ def export_bundle(session: Session, settings: Settings,
         checkpoint = ledger.latest_checkpoint(session)
         log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
                "checkpoint": checkpoint.note if checkpoint else None}
-        register = signed_register(
-            [registered_certificate(session, c)
-             for c in session.scalars(select(Certificate).order_by(Certificate.number))],
-            signer)
+        register = signed_register(registered_certificates(session), signer)
     return assemble_bundle(
         created=now or dt.datetime.now(dt.UTC), anchors=anchors, anchor_keys=anchor_keys,
         bodies=bodies, did_documents=documents, accreditations=accreditations,

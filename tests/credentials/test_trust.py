@@ -152,3 +152,25 @@ def test_bundle_from_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyp
     assert verify(world.credential(), trust, on=dt.date(2024, 6, 1)).verdict == "valid"
     with pytest.raises(InvalidTrustBundle, match="cannot read"):
         BundleTrust.load(str(tmp_path / "missing.json"))
+
+
+def test_the_bundles_register_reads_in_batches_what_each_lookup_reads(issued) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from certpass.certificates.models import Certificate
+    from certpass.certificates.schemas import AmendRequest
+    from certpass.credentials import trust
+
+    with issued.write() as s:
+        service.amend(ctx(s), NUMBER, AmendRequest.model_validate(
+            {"issued_on": "2024-04-01", "reason": "models removed",
+             "products": [{**request(NUMBER).products[0].model_dump(), "models": ["EK-17"]}]}),
+            OPERATOR)
+    with issued.read() as s:
+        one = [trust.registered_certificate(s, c)
+               for c in s.scalars(select(Certificate).order_by(Certificate.number))]
+        batched = trust.registered_certificates(s)
+    assert batched == one
+    amended = next(r for r in batched if r.number == NUMBER)
+    assert [i.issue for i in amended.issues] == [0, 1] and amended.issues[1].changes
+    assert all(i.logged_at is not None for r in batched for i in r.issues)
