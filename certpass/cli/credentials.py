@@ -120,8 +120,12 @@ def _print(result: verifier.VerificationResult) -> None:
         issuer = (cert.get("issuer") or {}).get("name") or ""
         # What a credential that did not verify says is its claim, not a fact.
         claim = "the document claims: " if result.claims_only else ""
-        out.print(f"{claim}certificate {escape(str(cert['number']))}: {escape(holder)} "
-                  f"({'claims to be ' if claim else ''}issued by {escape(issuer)})")
+        line = f"{claim}certificate {escape(str(cert['number']))}"
+        if holder:
+            line += f": {escape(holder)}"
+        if issuer:  # a number with no matching issue has neither: say only the number
+            line += f" ({'claims to be ' if claim else ''}issued by {escape(issuer)})"
+        out.print(line)
     colour = "green" if result.valid else "red"
     out.print(f"verdict: [bold {colour}]{result.verdict}[/] — {escape(result.message)}")
     if result.status_as_of:
