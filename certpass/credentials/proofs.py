@@ -25,7 +25,6 @@ from nacl.exceptions import BadSignatureError
 from pyld import jsonld
 
 from certpass.credentials.documents import DocumentLoader, DocumentNotAvailable, offline_loader
-from certpass.credentials.jcs import canonicalize, canonicalize_unchecked
 from certpass.credentials.multikey import (
     Ed25519KeyPair,
     b58decode,
@@ -34,6 +33,7 @@ from certpass.credentials.multikey import (
     verify_key,
 )
 from certpass.errors import IntegrityFailure
+from certpass.jcs import canonicalize, canonicalize_unchecked
 
 JCS = "eddsa-jcs-2022"
 RDFC = "eddsa-rdfc-2022"

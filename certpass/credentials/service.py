@@ -33,10 +33,10 @@ from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import dcc, jose, keyring, proofs, status
-from certpass.credentials.jcs import canonicalize
 from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair, b58encode
 from certpass.errors import Forbidden, InvalidInput, NotFound
+from certpass.jcs import canonicalize
 from certpass.registry.models import Body, Scheme, Standard
 from certpass.store import pending
 from certpass.store.base import utcnow

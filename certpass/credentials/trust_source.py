@@ -23,9 +23,9 @@ from typing import Any, Protocol
 
 from certpass.credentials import proofs, status_list
 from certpass.credentials.accreditation import AccreditationFacts, parse_accreditation_credential
-from certpass.credentials.jcs import canonicalize
 from certpass.credentials.multikey import decode_public_key, encode_public_key
 from certpass.errors import CertpassError
+from certpass.jcs import canonicalize
 from certpass.ledger.errors import InvalidNote
 from certpass.ledger.note import Signer, Verifier, open_note
 

@@ -39,7 +39,6 @@ import rfc8785
 from certpass.certificates.lifecycle import check_scope
 from certpass.credentials import dcc, jose, proofs, schemas
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
-from certpass.credentials.jcs import canonicalize
 from certpass.credentials.trust_source import (
     IssueRecord,
     RegisteredCertificate,
@@ -47,6 +46,7 @@ from certpass.credentials.trust_source import (
     content_sha256,
 )
 from certpass.errors import CertpassError, NotAccredited, OutOfScope
+from certpass.jcs import canonicalize
 from certpass.ledger.errors import InvalidNote, InvalidProof
 from certpass.ledger.receipt import parse_receipt, verify_receipt
 

@@ -21,8 +21,8 @@ import httpx
 import rfc8785
 
 from certpass.errors import CertpassError
+from certpass.jcs import canonicalize as canonical_json
 from certpass.ledger import checkpoints, merkle, tiles
-from certpass.ledger.canonical import canonical_json
 from certpass.ledger.note import Checkpoint, Verifier, open_checkpoint
 
 # The monitor knows logs, not certificates: the caller says how events fold into registry

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from certpass.config import Settings
 from certpass.errors import InvalidInput, NotFound
+from certpass.jcs import canonicalize as canonical_json
 from certpass.ledger import keys, merkle, tiles
-from certpass.ledger.canonical import canonical_json
 from certpass.ledger.checkpoints import CheckpointSummary
 from certpass.ledger.errors import BadLogRequest, InvalidNote, InvalidProof, LogTampered
 from certpass.ledger.models import LogCheckpoint, LogEntry, LogHead, LogKey, LogSubtree

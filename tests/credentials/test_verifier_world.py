@@ -17,7 +17,6 @@ from certpass.credentials.accreditation import (
     build_accreditation_credential,
     sign_accreditation_credential,
 )
-from certpass.credentials.jcs import canonicalize
 from certpass.credentials.multikey import DidKeyEntry, Ed25519KeyPair, did_web_document
 from certpass.credentials.trust_source import (
     BodyInfo,
@@ -29,6 +28,7 @@ from certpass.credentials.trust_source import (
     content_sha256,
     signed_register,
 )
+from certpass.jcs import canonicalize
 from certpass.ledger.note import Signer
 from tests.credentials.fixtures import attestation
 

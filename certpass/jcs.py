@@ -1,4 +1,5 @@
-"""RFC 8785 JSON Canonicalization Scheme (JCS), fast.
+"""RFC 8785 JSON Canonicalization Scheme (JCS), fast: the one canonical-JSON module, for the
+signed credentials (Data Integrity eddsa-jcs-2022) and the transparency log's entries.
 
 The reference `rfc8785` package is pure Python and costs several times an Ed25519
 verification. `orjson` with sorted keys writes the same bytes for every JSON value except

@@ -2,7 +2,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certpass.credentials.jcs import canonicalize, canonicalize_unchecked
+from certpass.jcs import canonicalize, canonicalize_unchecked
 
 json_values = st.recursive(
     st.none()
