@@ -9,7 +9,6 @@ from certpass.accounts.actor import OPERATOR
 from certpass.certificates.context import IssuingContext
 from certpass.certificates.schemas import IssueRequest
 from certpass.config import Settings
-from certpass.credentials import bundle
 from certpass.credentials import service as credentials
 from certpass.registry import service as registry
 from certpass.registry.schemas import (
@@ -102,8 +101,6 @@ def seed(db: Database) -> None:
                 number=number, accreditor_id=ab, body_id=body, standard="ISO/IEC 17065",
                 scope={"schemes": schemes, "categories": cats, "standards": stds},
                 valid_from=start, valid_until=end, status=status), a)
-        # The accreditation bodies' keys, as a grant through the web or API makes them.
-        bundle.prepare(s, SETTINGS)
 
 
 def request(number: str = "2024010701000001", **overrides: Any) -> IssueRequest:

@@ -22,6 +22,7 @@ from certpass.credentials.documents import VC_V2
 from certpass.credentials.multikey import Ed25519KeyPair, public_key_bytes, verify_key
 from certpass.credentials.proofs import KeyResolver
 from certpass.errors import IntegrityFailure
+from certpass.jcs import canonicalize
 
 TYP = "vc+jwt"
 CTY = "vc"
@@ -89,7 +90,8 @@ def sign(credential: Mapping[str, Any], key: Ed25519KeyPair, verification_method
     if "proof" in credential:
         raise ValueError("VC-JOSE secures an unsigned credential; remove `proof` first")
     header = {"alg": ALG, "kid": verification_method, "typ": TYP, "cty": CTY}
-    signing_input = f"{_json_segment(header)}.{_json_segment(credential)}"
+    # The payload in RFC 8785 form: the same credential always gives the same token.
+    signing_input = f"{_json_segment(header)}.{b64url_encode(canonicalize(credential))}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
 

@@ -19,7 +19,6 @@ import hashlib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -337,15 +336,7 @@ def jwt(settings: Settings, row: IssuedCredential) -> str:
     time it is asked for, and issuance signs once."""
     unsigned = row.signed_document()
     vm = unsigned.pop("proof")["verificationMethod"]
-    signing_input = f"{_jwt_header(vm)}.{jose.b64url_encode(_jcs(unsigned))}"
-    signature = _key_pair(settings, row).sign(signing_input.encode())
-    return f"{signing_input}.{jose.b64url_encode(signature)}"
-
-
-@lru_cache(maxsize=256)
-def _jwt_header(vm: str) -> str:
-    return jose.b64url_encode(orjson.dumps(
-        {"alg": jose.ALG, "kid": vm, "typ": jose.TYP, "cty": jose.CTY}))
+    return jose.sign(unsigned, _key_pair(settings, row), vm)
 
 
 def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str]:

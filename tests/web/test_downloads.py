@@ -69,33 +69,14 @@ def _counts(db) -> tuple[int, int]:
                 s.scalar(select(func.count()).select_from(LogEntry)))
 
 
-def _accreditor_without_a_key(app_db) -> None:
-    """An accreditation body recorded by the registry service alone: no signing key yet
-    (a grant through the web or API, or `trust prepare`, would have made it)."""
-    import datetime as dt
-
-    from certpass.accounts.actor import OPERATOR
-    from certpass.registry import service as registry
-    from certpass.registry.schemas import AccreditationIn, BodyIn
-
-    with app_db.write() as s:
-        registry.add_body(s, BodyIn(id="new-ab", name_en="New AB", economy_code="CN",
-                                    roles=["accreditation-body"]), OPERATOR)
-        registry.accredit(s, AccreditationIn(
-            number="NEW-AB-1", accreditor_id="new-ab", body_id="cqc",
-            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]},
-            valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2030, 1, 1)), OPERATOR)
-
-
 def test_the_trust_bundle_is_a_read(client, issued, app_db, settings_for):
-    _accreditor_without_a_key(app_db)
     before = _counts(app_db)
-    r = client.get("/api/trust-bundle")  # an accreditation body has no key yet
+    r = client.get("/api/trust-bundle")  # the accreditation bodies have no keys yet
     assert r.status_code == 409 and r.json()["error"]["code"] == "trust-bundle-not-ready"
     assert "certpass trust prepare" in r.json()["error"]["hint"]
     assert _counts(app_db) == before
     with app_db.write() as s:
-        assert bundle.prepare(s, settings_for()) == ["new-ab"]
+        assert bundle.prepare(s, settings_for()) == ["cnas", "ianz"]
         assert bundle.prepare(s, settings_for()) == []
     before = _counts(app_db)
     r = client.get("/api/trust-bundle")

@@ -197,7 +197,17 @@ def test_vc_api_verify(client, issued):
 # --- accreditations -------------------------------------------------------------------------
 
 
-def test_body_accreditations_are_signed_by_the_accreditation_body(client, issued):
+def _prepare(app_db) -> None:
+    """The accreditation bodies' keys, as a grant through the web or API makes them."""
+    from certpass.credentials import bundle
+    from tests.registry_fixture import SETTINGS
+
+    with app_db.write() as s:
+        bundle.prepare(s, SETTINGS)
+
+
+def test_body_accreditations_are_signed_by_the_accreditation_body(client, issued, app_db):
+    _prepare(app_db)
     r = client.get("/bodies/cqc/accreditations.json")
     assert r.status_code == 200, r.text
     [dia] = r.json()
@@ -228,6 +238,7 @@ def test_number_with_the_qr_hash(client, issued, app_db):
 def test_accreditations_json_is_a_read(client, app_db):
     from certpass.ledger import service as ledger
 
+    _prepare(app_db)
     with app_db.read() as s:
         before = ledger.tree_size(s)
     assert client.get("/bodies/cqc/accreditations.json").status_code == 200

@@ -25,8 +25,10 @@ def _accreditor(page_db, name="cnas-officer", body="cnas"):
 
 
 def _last_event(page_db) -> dict:
+    """The newest accreditation entry (a first grant also logs the accreditor's new key)."""
     with page_db.read() as s:
-        row = s.scalar(select(LogEntry).order_by(LogEntry.index.desc()))
+        row = s.scalar(select(LogEntry).where(LogEntry.event_type.startswith("accreditation."))
+                       .order_by(LogEntry.index.desc()))
         return json.loads(row.entry)
 
 
@@ -49,6 +51,8 @@ def test_grant_suspend_and_withdraw(web, page_db):
     manage = r.headers["location"].split("?")[0]
     event = _last_event(page_db)
     assert event["type"] == "accreditation.granted"
+    with page_db.read() as s:  # the accreditor's key came with its first grant
+        assert s.scalar(select(LogEntry.event_type).order_by(LogEntry.index.desc())) == "key.added"
     assert event["accreditation"]["scope"]["standards"] == ["GB 4706.1-2005", "IEC 60335-2-*"]
 
     page = web.get(manage).text
