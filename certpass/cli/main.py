@@ -6,7 +6,6 @@ import importlib
 import sys
 from typing import Annotated
 
-import click
 import typer
 from typer.exceptions import TyperException
 
@@ -124,12 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     except CertpassError as exc:
         show_error(exc)
         return 1
-    except (click.exceptions.Exit, typer.Exit) as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except (click.exceptions.Abort, typer.Abort):
+    except typer.Abort:
         err.print("aborted")
         return 130
-    except (click.ClickException, TyperException) as exc:
+    except TyperException as exc:
         # A usage error (unknown command, bad option): Typer's own message, no traceback.
         show = getattr(exc, "show", None)
         if callable(show):
