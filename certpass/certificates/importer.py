@@ -206,24 +206,17 @@ COLUMN_ZH = {
 }
 
 
-def template_csv() -> bytes:
-    """An empty import file with every column (named in English and Chinese) and one example
-    row, UTF-8 with a BOM so Excel opens the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"{c} / {COLUMN_ZH[c]}" for c in COLUMNS])
-    writer.writerow([EXAMPLE_ROW.get(c, "") for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def template_rows() -> list[list[str]]:
+    """An import file's rows: every column (named in English and Chinese) and one example."""
+    return [[f"{c} / {COLUMN_ZH[c]}" for c in COLUMNS],
+            [EXAMPLE_ROW.get(c, "") for c in COLUMNS]]
 
 
-def errors_csv(report: dict[str, Any]) -> bytes:
+def error_rows(report: dict[str, Any]) -> list[list[Any]]:
     """The rows that failed, one line per problem, to fix and upload again."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "field", "reason", "code"])
-    for e in report.get("errors", []):
-        writer.writerow([e["row"], e["field"], e["reason"], e.get("code", "")])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return [["row", "field", "reason", "code"],
+            *([e["row"], e["field"], e["reason"], e.get("code", "")]
+              for e in report.get("errors", []))]
 
 
 EXAMPLE_ROW = {

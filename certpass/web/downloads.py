@@ -7,9 +7,15 @@ name keeps the number recognisable and safe: path separators and control charact
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import quote
+
+from fastapi.responses import Response
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -38,3 +44,16 @@ def certificate_file(number: str, suffix: str, disposition: str = "attachment"
                      ) -> dict[str, str]:
     """Headers naming a download `{number}{suffix}`, e.g. suffix ".jwt" or "-qr.png"."""
     return {"Content-Disposition": content_disposition(safe_name(number) + suffix, disposition)}
+
+
+def excel_csv(rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV as Excel opens it right in every locale: UTF-8 with a byte-order mark, CRLF."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_file(data: bytes, filename: str) -> Response:
+    """A CSV download named `filename`."""
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": content_disposition(filename)})

@@ -17,6 +17,7 @@ from certpass.credentials import service as credentials
 from certpass.credentials.models import IssuedCredential, StatusSlot
 from certpass.errors import InvalidInput, TooLarge
 from certpass.ledger.models import LogEntry
+from certpass.web.downloads import excel_csv
 from tests.registry_fixture import SETTINGS, seed
 
 GOOD = {
@@ -194,7 +195,7 @@ def test_an_xlsx_that_inflates_far_beyond_its_size_is_refused():
 
 
 def test_the_template_is_a_valid_import_file():
-    rows = importer.read_rows(importer.template_csv(), "csv", 10)
+    rows = importer.read_rows(excel_csv(importer.template_rows()), "csv", 10)
     assert [list(r) for r in rows] == [list(importer.COLUMNS)]
     request = importer.to_request(rows[0])
     assert request.holder.name_zh == "佛山盛世电器有限公司"
@@ -207,7 +208,7 @@ def test_errors_come_in_file_order_and_as_a_file(seeded):
     report = importer.import_rows(seeded, SETTINGS, rows, OPERATOR,
                                   passports=credentials).as_dict()
     assert [e["row"] for e in report["errors"]] == [3, 5]
-    lines = importer.errors_csv(report).decode("utf-8-sig").splitlines()
+    lines = excel_csv(importer.error_rows(report)).decode("utf-8-sig").splitlines()
     assert lines[0] == "row,field,reason,code" and lines[1].startswith("3,") and len(lines) == 3
 
 

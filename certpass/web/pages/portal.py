@@ -5,9 +5,7 @@ session's CSRF token, checked before anything else happens."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import threading
 from typing import Annotated, Any, Literal
@@ -30,6 +28,7 @@ from certpass.store.database import Database
 from certpass.web import i18n
 from certpass.web import session as web_session
 from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
+from certpass.web.downloads import csv_file, excel_csv
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +68,8 @@ def _done(number: str, action: str) -> RedirectResponse:
     return _redirect(f"/portal/certificates/{quote(number, safe='')}?done={action}")
 
 
-def _text(form: FormData, name: str) -> str:
+def form_text(form: FormData, name: str) -> str:
+    """A form field's text, stripped ("" when absent or a file)."""
     value = form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
 
@@ -84,8 +84,8 @@ def login_page(request: Request, next: str = "/portal") -> HTMLResponse:
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, db: DB, form: Form) -> Response:
-    username, password = _text(form, "username"), str(form.get("password", ""))
-    target = _safe_next(_text(form, "next"))
+    username, password = form_text(form, "username"), str(form.get("password", ""))
+    target = _safe_next(form_text(form, "next"))
     errors: dict[str, str] = {}
     if not username:
         errors["username"] = "login.need_username"
@@ -145,15 +145,13 @@ def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
     """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
     Excel shows the Chinese names; the columns read back by the importer keep its names."""
     flt = _own_list(actor, q, status, sort)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    rows: list[list[Any]] = [list(EXPORT_COLUMNS)]
     with db.read() as session:
         for offset in range(0, EXPORT_LIMIT, 1000):
-            rows, total = search.listing(session, flt, limit=1000, offset=offset)
-            for c in map(certificates.to_summary, rows):
+            found, total = search.listing(session, flt, limit=1000, offset=offset)
+            for c in map(certificates.to_summary, found):
                 first = c["products"][0] if c["products"] else {}
-                writer.writerow([
+                rows.append([
                     c["number"], c["scheme"], c["kind"], c["status"], c["holder"].get("name"),
                     c["holder"].get("name_zh", ""), c["holder"].get("economy"),
                     first.get("name", ""), ";".join(first.get("models", [])),
@@ -162,7 +160,7 @@ def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
             if offset + 1000 >= total:
                 break
     name = f"certificates-{actor.body_id or 'all'}-{dt.date.today().isoformat()}.csv"
-    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), name)
+    return csv_file(excel_csv(rows), name)
 
 
 def _own_list(actor: Actor, q: str, status: str, sort: str) -> search.CertificateQuery:
@@ -199,7 +197,7 @@ def issue_page(request: Request, actor: SignedIn, session: ReadSession) -> HTMLR
 @router.post("/portal/issue", response_class=HTMLResponse)
 def issue(request: Request, actor: SignedIn, form: Form, db: DB,
           settings: SettingsDep) -> Response:
-    values = {name: _text(form, name) for name in ISSUE_FIELDS}
+    values = {name: form_text(form, name) for name in ISSUE_FIELDS}
     row = {k: v for k, v in values.items() if v}
     row["issuer"] = actor.body_id or ""
     errors: dict[str, str] = {}
@@ -270,7 +268,7 @@ AMEND_FIELDS = ("issued_on", "reason", "holder_name", "product_name", "models", 
 @router.post("/portal/certificates/{number:path}/amend", response_class=HTMLResponse)
 def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Form, db: DB,
           settings: SettingsDep) -> Response:
-    values = {name: _text(form, name) for name in AMEND_FIELDS}
+    values = {name: form_text(form, name) for name in AMEND_FIELDS}
     errors: dict[str, str] = {}
     with db.read() as session:
         own = _own(session, number, actor)
@@ -316,9 +314,9 @@ def _split(text: str) -> list[str]:
 def change_status(request: Request, number: CertificateNumber,
                   action: Literal["suspend", "restore", "withdraw", "cancel"], actor: SignedIn,
                   form: Form, db: DB, settings: SettingsDep) -> Response:
-    values = {"reason": _text(form, "reason"), "effective_on": _text(form, "effective_on")}
+    values = {"reason": form_text(form, "reason"), "effective_on": form_text(form, "effective_on")}
     data = {k: v for k, v in values.items() if v}
-    if action in FINAL and _text(form, "confirm") != "yes":
+    if action in FINAL and form_text(form, "confirm") != "yes":
         return _manage_again(request, db, number, actor, action, values,
                              {"confirm": "portal.confirm_needed"})
     try:
@@ -440,15 +438,10 @@ def _run_import(job_id: str, db: Database, settings: Any, rows: list[dict[str, A
                                              "committed stay imported")
 
 
-def _download(data: bytes, filename: str) -> Response:
-    return Response(data, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 # Declared before /portal/import/{job_id}, which would otherwise take "template.csv" as an id.
 @router.get("/portal/import/template.csv")
 def import_template(actor: SignedIn) -> Response:
-    return _download(importer.template_csv(), "certpass-import-template.csv")
+    return csv_file(excel_csv(importer.template_rows()), "certpass-import-template.csv")
 
 
 @router.get("/portal/import/{job_id}/errors.csv")
@@ -456,7 +449,8 @@ def import_errors(job_id: str, actor: SignedIn, session: ReadSession) -> Respons
     job = import_jobs.get(session, job_id, actor.name)
     if not job.finished or job.report is None:
         raise NotFound("this upload has no finished report yet", hint="wait until it ends")
-    return _download(importer.errors_csv(job.report), f"import-{job.id}-errors.csv")
+    return csv_file(excel_csv(importer.error_rows(job.report)),
+                    f"import-{job.id}-errors.csv")
 
 
 @router.get("/portal/import/{job_id}", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,7 +21,7 @@ from certpass.registry import service as registry
 from certpass.registry.models import Body
 from certpass.registry.schemas import AccreditationIn
 from certpass.web.deps import DB, SettingsDep
-from certpass.web.pages.portal import Form, SignedIn, field_errors
+from certpass.web.pages.portal import Form, SignedIn, field_errors, form_text
 from certpass.web.pages.registry import PathKey
 from certpass.web.pages.render import render
 
@@ -28,11 +29,6 @@ router = APIRouter(include_in_schema=False)
 STANDARDS = ("ISO/IEC 17065", "ISO/IEC 17025", "ISO/IEC 17020", "ISO/IEC 17021-1")
 SCOPE = ("schemes", "categories", "standards")
 GRANT_FIELDS = ("number", "body_id", "standard", "valid_from", "valid_until", *SCOPE)
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _list(text: str) -> list[str]:
@@ -64,7 +60,7 @@ def accreditations(request: Request, db: DB, actor: SignedIn) -> HTMLResponse:
 @router.post("/portal/accreditations", response_class=HTMLResponse)
 def grant(request: Request, db: DB, settings: SettingsDep, actor: SignedIn,
           form: Form) -> Response:
-    values = {name: _text(form, name) for name in GRANT_FIELDS}
+    values = {name: form_text(form, name) for name in GRANT_FIELDS}
     try:
         data = AccreditationIn.model_validate({
             "number": values["number"], "accreditor_id": actor.body_id or "",
@@ -87,10 +83,14 @@ def grant(request: Request, db: DB, settings: SettingsDep, actor: SignedIn,
 
 
 def _manage_redirect(number: str, done: str) -> RedirectResponse:
-    from urllib.parse import quote
-
     return RedirectResponse(f"/portal/accreditations/{quote(number, safe='')}?done={done}",
                             status_code=303)
+
+
+def _form_values(acc: Any) -> dict[str, str]:
+    """An accreditation's scope and validity as the change form shows them."""
+    return {**{key: "; ".join(acc.scope.get(key, [])) for key in SCOPE},
+            "valid_until": acc.valid_until.isoformat()}
 
 
 def _preview(request: Request, db: Any, actor: Any, number: str,
@@ -120,10 +120,8 @@ def _manage(request: Request, db: Any, actor: Any, number: str, *, done: str = "
     with db.read() as session:
         acc = registry.accreditation(session, number)
         actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
-        current = {key: "; ".join(acc.scope.get(key, [])) for key in SCOPE}
-        current["valid_until"] = acc.valid_until.isoformat()
         return render(request, "portal_accreditation.html", status_code=status_code, a=acc,
-                      done=done, values=values or current, errors=errors or {},
+                      done=done, values=values or _form_values(acc), errors=errors or {},
                       preview=preview)
 
 
@@ -136,13 +134,13 @@ def manage(request: Request, db: DB, actor: SignedIn, number: PathKey,
 @router.post("/portal/accreditations/{number:path}/change", response_class=HTMLResponse)
 def change(request: Request, db: DB, actor: SignedIn, form: Form,
            number: PathKey) -> Response:
-    values = {name: _text(form, name) for name in ("status", "reason", "valid_until", *SCOPE)}
+    values = {name: form_text(form, name) for name in ("status", "reason", "valid_until", *SCOPE)}
     errors: dict[str, str] = {}
-    if _text(form, "preview"):
+    if form_text(form, "preview"):
         return _preview(request, db, actor, number, values)
     if not values["reason"]:
         errors["reason"] = "acc.need_reason"
-    if values["status"] == "withdrawn" and _text(form, "confirm") != "yes":
+    if values["status"] == "withdrawn" and form_text(form, "confirm") != "yes":
         errors["confirm"] = "portal.confirm_needed"
     if not errors:
         try:
@@ -150,11 +148,10 @@ def change(request: Request, db: DB, actor: SignedIn, form: Form,
                 else None
             with db.write() as session:
                 acc = registry.accreditation(session, number)
-                current = {key: "; ".join(acc.scope.get(key, [])) for key in SCOPE}
                 scope = _scope(values)
                 registry.change_accreditation(
                     session, number, actor, status=values["status"] or None,
-                    scope=scope if scope and scope != _scope(current) else None,
+                    scope=scope if scope and scope != _scope(_form_values(acc)) else None,
                     valid_until=until if until != acc.valid_until else None,
                     reason=values["reason"])
             return _manage_redirect(number, "change")

@@ -13,16 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from certpass.accounts import service as accounts
 from certpass.errors import CertpassError
 from certpass.web.deps import DB
-from certpass.web.pages.portal import Form, SignedIn
+from certpass.web.pages.portal import Form, SignedIn, form_text
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 ROLES = ("admin", "accreditation-body", "certification-body")
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _page(request: Request, db: Any, *, done: str = "", errors: dict[str, str] | None = None,
@@ -42,7 +37,7 @@ def users(request: Request, db: DB, actor: SignedIn, done: str = "") -> HTMLResp
 @router.post("/portal/users", response_class=HTMLResponse)
 def add(request: Request, db: DB, actor: SignedIn, form: Form) -> Response:
     actor.require_admin("add users")
-    values = {k: _text(form, k) for k in ("username", "role", "body_id")}
+    values = {k: form_text(form, k) for k in ("username", "role", "body_id")}
     try:
         with db.write() as session:
             accounts.add_user(session, values["username"], values["role"],

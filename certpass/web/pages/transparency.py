@@ -5,9 +5,7 @@ step, plus the consistency proof from the previous checkpoint."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -24,6 +22,7 @@ from certpass.ledger import service as ledger
 from certpass.ledger.errors import InvalidProof
 from certpass.ledger.models import LogCheckpoint
 from certpass.web.deps import ReadSession
+from certpass.web.downloads import csv_file, excel_csv
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -160,16 +159,12 @@ def subject(event: dict[str, Any]) -> str:
 def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "", since: Day = "",
             until: Day = "") -> Response:
     """The log's entries (as filtered on the page) as CSV, newest first."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["index", "recorded_at", "type", "actor", "subject"])
-    for row, event in browse.iterate(session, _filter(kind, body, since, until),
-                                     EXPORT_LIMIT):
-        writer.writerow([row.index, row.created_at.isoformat(), row.event_type,
-                         event.get("actor", ""), subject(event)])
-    return Response(("\ufeff" + out.getvalue()).encode("utf-8"),
-                    media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="log-entries.csv"'})
+    rows: list[list[Any]] = [["index", "recorded_at", "type", "actor", "subject"]]
+    rows += [[row.index, row.created_at.isoformat(), row.event_type, event.get("actor", ""),
+              subject(event)]
+             for row, event in browse.iterate(session, _filter(kind, body, since, until),
+                                              EXPORT_LIMIT)]
+    return csv_file(excel_csv(rows), "log-entries.csv")
 
 
 @router.get("/log", response_class=HTMLResponse)
