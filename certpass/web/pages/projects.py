@@ -99,12 +99,13 @@ def project(request: Request, project_id: Key, session: ReadSession) -> HTMLResp
 def _names(session: ReadSession, o: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """(English, Chinese) names of the codes the charts count by: categories, partner
     bodies, markets; people read names, not codes."""
-    wanted = [(ProductCategory, ProductCategory.code, o["certificates"]["by_field"]),
-              (Body, Body.id, o["certificates"]["by_partner"]),
-              (Economy, Economy.code, o["recognitions"]["by_market"])]
+    wanted = [(ProductCategory.code, o["certificates"]["by_field"]),
+              (Body.id, o["certificates"]["by_partner"]),
+              (Economy.code, o["recognitions"]["by_market"])]
     out: dict[str, tuple[str, str]] = {}
-    for model, key, counts in wanted:
+    for key, counts in wanted:
         if counts:
-            for found in session.scalars(select(model).where(key.in_(list(counts)))):
-                out[getattr(found, key.key)] = (found.name_en, found.name_zh)
+            model = key.class_
+            query = select(key, model.name_en, model.name_zh).where(key.in_(list(counts)))
+            out.update({code: (en, zh) for code, en, zh in session.execute(query)})
     return out
