@@ -13,10 +13,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from pygal.style import Style
-from sqlalchemy import select
 
 from certpass.projects import service as projects
-from certpass.registry.models import Body, Economy, ProductCategory
 from certpass.web.deps import ReadSession
 from certpass.web.pages.render import render
 
@@ -93,19 +91,5 @@ def project(request: Request, project_id: Key, session: ReadSession) -> HTMLResp
     row = projects.get_project(session, project_id)
     o = projects.outcomes(session, project_id)
     return render(request, "project.html", p=projects.project_detail(session, row), row=row,
-                  o=o, chart=chart, names=_names(session, o))
+                  o=o, chart=chart, names=projects.chart_names(session, o))
 
-
-def _names(session: ReadSession, o: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """(English, Chinese) names of the codes the charts count by: categories, partner
-    bodies, markets; people read names, not codes."""
-    wanted = [(ProductCategory.code, o["certificates"]["by_field"]),
-              (Body.id, o["certificates"]["by_partner"]),
-              (Economy.code, o["recognitions"]["by_market"])]
-    out: dict[str, tuple[str, str]] = {}
-    for key, counts in wanted:
-        if counts:
-            model = key.class_
-            query = select(key, model.name_en, model.name_zh).where(key.in_(list(counts)))
-            out.update({code: (en, zh) for code, en, zh in session.execute(query)})
-    return out
