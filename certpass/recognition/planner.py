@@ -26,6 +26,7 @@ from certpass.recognition.engine import (
     RegistrySnapshot,
     StandardApplied,
     decide,
+    refused_whoever_issues,
 )
 from certpass.recognition.rules import KINDS_RECOGNISED
 
@@ -177,15 +178,61 @@ def route_schemes(
     return sorted(out, key=lambda c: c[0].builds_on is not None)
 
 
+class Refusals:
+    """The reason codes the engine gave per market. A refusal that no issuer could turn
+    around (`engine.refused_whoever_issues`) is recorded as the question alone: its codes
+    are asked of `decide` only if the market stays unopened, the one place they are read."""
+
+    def __init__(self, markets: Iterable[str], on: dt.date, snapshot: RegistrySnapshot) -> None:
+        self._codes: dict[str, set[str]] = {m: set() for m in markets}
+        self._asked: dict[str, list[CertificateFacts]] = {}
+        self._on, self._snapshot = on, snapshot
+
+    def add(self, market: str, codes: Iterable[str]) -> None:
+        self._codes[market].update(codes)
+
+    def defer(self, market: str, certificate: CertificateFacts) -> None:
+        self._asked.setdefault(market, []).append(certificate)
+
+    def __getitem__(self, market: str) -> set[str]:
+        for cert in self._asked.pop(market, ()):
+            d = decide(cert, market, self._on, self._snapshot, explain=False)
+            self._codes[market].update(d.reason_codes)
+        return self._codes[market]
+
+
+def _route_certificate(
+    costs: SchemeCosts, kind: str, issuer: str, lab: str, product: ProductFacts, on: dt.date,
+    snapshot: RegistrySnapshot,
+) -> CertificateFacts:
+    """The certificate a route would produce."""
+    return CertificateFacts(
+        number=f"plan:{costs.scheme}:{issuer}",
+        scheme=costs.scheme,
+        kind=kind,
+        issuer=issuer,
+        issuer_economy=snapshot.body_economies.get(issuer, ""),
+        status="valid",
+        issued_on=on,
+        standards=product.standards,
+        hs_code=product.hs_code,
+        category=product.category,
+        labs=(lab,) if lab else (),
+        test_report_attached=True,
+        origin=product.origin,
+        direct_trade=product.direct_trade,
+    )
+
+
 def candidates(
     product: ProductFacts,
     markets: Sequence[str],
     on: dt.date,
     snapshot: RegistrySnapshot,
     catalogue: Catalogue,
-) -> tuple[list[Assessment], dict[str, set[str]]]:
+) -> tuple[list[Assessment], Refusals]:
     """Every distinct assessment worth considering, and the refusals seen per market."""
-    refusals: dict[str, set[str]] = {m: set() for m in markets}
+    refusals = Refusals(markets, on, snapshot)
     out: list[Assessment] = []
     by_scheme: dict[str, list[Assessment]] = {}
     for costs, kind in route_schemes(markets, snapshot, catalogue):
@@ -196,28 +243,29 @@ def candidates(
         signatures: dict[str, _Signature] = {}  # built for a market once a 2nd issuer asks
         first: dict[str, tuple[str, Opening | None]] = {}  # the first issuer's answer
         answers: dict[tuple, Opening | None] = {}
-        for issuer in _issuers_for(costs, markets, snapshot, product):
-            cert = CertificateFacts(
-                number=f"plan:{costs.scheme}:{issuer}",
-                scheme=costs.scheme,
-                kind=kind,
-                issuer=issuer,
-                issuer_economy=snapshot.body_economies.get(issuer, ""),
-                status="valid",
-                issued_on=on,
-                standards=product.standards,
-                hs_code=product.hs_code,
-                category=product.category,
-                labs=(lab,) if lab else (),
-                test_report_attached=True,
-                origin=product.origin,
-                direct_trade=product.direct_trade,
+        issuers = _issuers_for(costs, markets, snapshot, product)
+        # The markets that refuse this document whoever issues it: no issuer need ask again.
+        # (Rules for documents from the other party only skip some issuers: those ask.)
+        template = _route_certificate(costs, kind, issuers[0], lab, product, on, snapshot)
+        for m, rules in market_rules.items():
+            if (
+                rules
+                and not any(r.a.foreign_only for r in rules)
+                and refused_whoever_issues(template, m, on, snapshot)
+            ):
+                answers[(m, "any issuer")] = None
+                refusals.defer(m, template)
+        for issuer in issuers:
+            cert = (
+                template
+                if issuer == issuers[0]
+                else _route_certificate(costs, kind, issuer, lab, product, on, snapshot)
             )
             opens: dict[str, Opening] = {}
             for m in markets:
                 rules = market_rules[m]
                 if not rules:
-                    refusals[m].add("no-arrangement")  # nothing to ask the engine
+                    refusals.add(m, ("no-arrangement",))  # nothing to ask the engine
                     continue
                 if (m, "any issuer") in answers:
                     continue  # refused whoever issues it
@@ -234,7 +282,7 @@ def candidates(
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
-                        refusals[m].update(d.reason_codes)
+                        refusals.add(m, d.reason_codes)
                         answers[key] = None
                         if _refused_whoever_issues(d):
                             answers[(m, "any issuer")] = None
@@ -320,17 +368,20 @@ class _Signature:
                 per = r.designated_by_std.get(st.designation)
                 if per is not None:
                     sets.append(per)
-        self.sets = sets
-        self.named = frozenset().union(*sets) if sets else frozenset()
-        self.nobody = (False,) * len(sets)
+        # body -> the lists naming it (by position): equal for two bodies exactly when every
+        # list tells them alike; bodies no list names share the empty tuple.
+        member: dict[str, list[int]] = {}
+        for k, x in enumerate(sets):
+            for body in x:
+                member.setdefault(body, []).append(k)
+        self.member = {body: tuple(ks) for body, ks in member.items()}
+        self.named = frozenset(self.member)
         self.economy = any(r.issuer_economies or r.a.foreign_only for r in rules)
         self.listing = any(r.a.require_scheme_listed_issuer for r in rules)
         self.snapshot, self.scheme, self.standards = snapshot, scheme, product.standards
 
     def __call__(self, body: str) -> tuple:
-        designated = (
-            tuple(body in x for x in self.sets) if body in self.named else self.nobody
-        )
+        designated = self.member.get(body, ())
         economy = self.snapshot.body_economies.get(body, "") if self.economy else ""
         listed = (
             tuple(
@@ -377,10 +428,8 @@ def _issuers_for(
 
 
 def _lab_for(scheme: str, product: ProductFacts, snapshot: RegistrySnapshot) -> str:
-    for lab in snapshot.listed.get((scheme, "lab"), ()):
-        if all(snapshot.is_listed(scheme, "lab", lab, s.designation) for s in product.standards):
-            return lab
-    return ""
+    """The first lab the scheme lists for every standard of the product."""
+    return snapshot.first_listed(scheme, "lab", [s.designation for s in product.standards])
 
 
 def _opening(d: Decision, snapshot: RegistrySnapshot, catalogue: Catalogue, scheme: str) -> Opening:
@@ -444,9 +493,16 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
 
     own = [a.fixed_cost for a in cands]
     opts = [[i for i in alive if cost[i][j] < INF] for j in range(k)]
+    # Per market, its possible openings as (candidate, cost) pairs: the bound reads them at
+    # every node. With no negative figure, a partial bound already past the best ends a node.
+    columns = [[(i, cost[i][j]) for i in opts[j]] for j in range(k)]
+    nonnegative = all(c >= 0 for row in cost for c in row) and all(f >= 0 for f in own)
     best_total, best_set = _greedy(cands, cost, closures, alive, k)
+    single = [len(c) == 1 for c in closures]
 
     def extra_fixed(i: int, included: set[int]) -> float:
+        if single[i]:
+            return 0 if i in included else 0 + own[i]
         return sum(cands[x].fixed_cost for x in closures[i] if x not in included)
 
     def search(included: set[int], fixed: float, assigned: list[float], undecided: set[int]):
@@ -459,12 +515,20 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
         fewest = n + 1
         uncovered: list[tuple[float, frozenset[int], int, float]] = []
         for j in range(k):
-            options = [i for i in opts[j] if i in undecided]
-            low = min([assigned[j], *(cost[i][j] for i in options)])
+            here = assigned[j]
+            low = here
+            options = []
+            for i, c in columns[j]:
+                if i in undecided:
+                    options.append(i)
+                    if c < low:
+                        low = c
             if low == INF:
                 return
             bound += low
-            if assigned[j] == INF:
+            if nonnegative and bound >= best_total:
+                return  # the rest only adds: bound + forced >= best_total below
+            if here == INF:
                 forced = max(forced, min(extra_fixed(i, included) for i in options))
                 uncovered.append((min(own[i] for i in options), frozenset(options), j, low))
                 if len(options) < fewest:
@@ -492,6 +556,13 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             forced = max(forced, disjoint, shared)
         if bound + forced >= best_total:
             return
+        if (
+            target >= 0
+            and nonnegative
+            and fixed + _dual_bound(columns, assigned, (undecided | needed) - included, own)
+            > best_total * (1 + 1e-9) + 1e-9  # past the best beyond any rounding
+        ):
+            return
         if target < 0:  # every market covered: a complete plan
             total = fixed + sum(assigned)
             if total < best_total:
@@ -506,8 +577,7 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             slack = 0.0
             worth: set[int] = set()
             for i in undecided:
-                row = cost[i]
-                saving = sum(assigned[j] - row[j] for j in range(k) if row[j] < assigned[j])
+                saving = sum(a - c for a, c in zip(assigned, cost[i], strict=True) if c < a)
                 if saving > own[i] or (saving > 0 and i in needed):
                     worth.add(i)
                     gains.append((saving - extra_fixed(i, included), i))
@@ -526,7 +596,12 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
         for i in branch:
             remaining.discard(i)
             add = [x for x in closures[i] if x not in included]
-            new_assigned = [min(assigned[j], *(cost[x][j] for x in add)) for j in range(k)]
+            if len(add) == 1:
+                new_assigned = [
+                    a if a <= c else c for a, c in zip(assigned, cost[add[0]], strict=True)
+                ]
+            else:
+                new_assigned = [min(assigned[j], *(cost[x][j] for x in add)) for j in range(k)]
             search(
                 included | set(add),
                 fixed + sum(cands[x].fixed_cost for x in add),
@@ -538,6 +613,57 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
 
     search(set(), 0.0, [INF] * k, set(alive))
     return best_total, best_set
+
+
+def _dual_bound(
+    columns: Sequence[Sequence[tuple[int, float]]],
+    assigned: Sequence[float],
+    open_to: set[int],
+    own: Sequence[float],
+    passes: int = 4,
+) -> float:
+    """A lower bound on what the markets still cost, whatever is bought of `open_to`: the
+    dual of the facility-location relaxation (prerequisites dropped), raised by dual ascent.
+    Market j pays v_j, at most what it already pays (assigned[j]); a candidate i bounds the
+    v_j it could serve by its own fixed cost: sum of max(0, v_j - cost_ij) <= own_i. Any
+    such v is a lower bound (weak duality), so a bounded number of passes is enough."""
+    k = len(assigned)
+    options: list[list[tuple[int, float]]] = []
+    v: list[float] = []
+    for j in range(k):
+        here = [(i, c) for i, c in columns[j] if i in open_to]
+        low = assigned[j]
+        for _, c in here:
+            if c < low:
+                low = c
+        if low == INF:
+            return INF
+        options.append(here)
+        v.append(low)
+    slack = {i: own[i] for i in open_to}
+    for _ in range(passes):  # bounded; each pass raises each market at most to a breakpoint
+        raised = False
+        for j in range(k):
+            vj = v[j]
+            step = assigned[j] - vj
+            tight = []
+            for i, c in options[j]:
+                if c <= vj:
+                    tight.append(i)
+                    room = slack[i]
+                else:
+                    room = c - vj
+                if room < step:
+                    step = room
+            if step <= 0 or step == INF:
+                continue
+            v[j] = vj + step
+            for i in tight:
+                slack[i] -= step
+            raised = True
+        if not raised:
+            break
+    return sum(v)
 
 
 def _greedy(cands, cost, closures, alive, k) -> tuple[float, list[int]]:
@@ -686,7 +812,7 @@ def _unconfirmed(
     cands: Sequence[Assessment],
     on: dt.date,
     snapshot: RegistrySnapshot,
-    refusals: dict[str, set[str]],
+    refusals: Refusals,
 ) -> list[tuple[str, int]]:
     """The (market, assessment) pairs whose opening `engine.decide` does not confirm."""
     out = []
@@ -696,7 +822,7 @@ def _unconfirmed(
             continue  # a hand-made candidate (solver tests): nothing to ask the engine
         d = decide(cert, m, on, snapshot, explain=False)
         if d.decision != o.decision or tuple(d.condition_codes) != o.conditions:
-            refusals[m].update(d.reason_codes)
+            refusals.add(m, d.reason_codes)
             out.append((m, i))
     return out
 
