@@ -305,9 +305,19 @@ class RegistrySnapshot:
                 self.listed[(li.scheme, li.kind)].append(li.body)
         # market -> source scheme ("*" for any) -> rules
         self._index: dict[str, dict[str, list[_Rule]]] = {}
-        # (scheme, kind, standard) -> bodies listed for it; (scheme, kind) -> body -> position
-        self._listed_for: dict[tuple[str, str, str], frozenset[str]] = {}
-        self._listed_rank: dict[tuple[str, str], dict[str, int]] = {}
+        # (scheme, kind, standard) -> bodies listed for it, (scheme, kind) -> bodies listed for
+        # every standard, and (scheme, kind) -> body -> its position in `listed`
+        self._listed_for: dict[tuple[str, str, str], set[str]] = {}
+        self._listed_all: dict[tuple[str, str], set[str]] = {}
+        self._listed_rank = {
+            key: {b: i for i, b in enumerate(bodies)} for key, bodies in self.listed.items()
+        }
+        for (scheme, kind, body), stds in self.listings.items():
+            if stds is None:
+                self._listed_all.setdefault((scheme, kind), set()).add(body)
+            else:
+                for std in stds:
+                    self._listed_for.setdefault((scheme, kind, std), set()).add(body)
         for a in [*arrangements, *(h.as_arrangement() for h in self.homes)]:
             self.add(a)
 
@@ -391,25 +401,18 @@ class RegistrySnapshot:
 
     def first_listed(self, scheme: str, kind: str, standards: Iterable[str]) -> str:
         """The first body (in listing order) the scheme lists as `kind` for every standard;
-        "" if none. Read through a per-standard index built on first use."""
+        "" if none."""
         bodies = self.listed.get((scheme, kind), [])
-        if not bodies:
-            return ""
-        rank = self._listed_rank.get((scheme, kind))
-        if rank is None:
-            rank = self._listed_rank[(scheme, kind)] = {b: i for i, b in enumerate(bodies)}
         keep: set[str] | None = None
+        every = self._listed_all.get((scheme, kind), frozenset())
         for std in standards:
-            found = self._listed_for.get((scheme, kind, std))
-            if found is None:
-                found = self._listed_for[(scheme, kind, std)] = frozenset(
-                    b for b in bodies if self.is_listed(scheme, kind, b, std)
-                )
+            found = every | self._listed_for.get((scheme, kind, std), frozenset())
             keep = set(found) if keep is None else keep & found
             if not keep:
                 return ""
         if keep is None:
-            return bodies[0]
+            return bodies[0] if bodies else ""
+        rank = self._listed_rank[(scheme, kind)]
         return min(keep, key=rank.__getitem__)
 
     def is_listed(self, scheme: str, kind: str, body: str, standard: str) -> bool:
