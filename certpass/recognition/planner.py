@@ -753,6 +753,94 @@ class PlanStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SeparateRoute:
+    """One market planned on its own: its cheapest route, tests included, as if it were the
+    only market asked."""
+
+    market: str
+    scheme: str
+    body: str
+    cost: float
+    days: int
+    tests: int  # test campaigns the route runs (its prerequisites' included)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """"One test, several certificates" (the plan) against testing separately for each
+    market the plan opens. Separately, each market pays its own cheapest route in full
+    (tests, certificate, the market's conditions); the routes run side by side, so the
+    separate lead time is the longest of them."""
+
+    together_cost: float
+    together_days: int
+    together_tests: int
+    separate_cost: float
+    separate_days: int
+    separate_tests: int
+    markets: tuple[SeparateRoute, ...]
+
+    @property
+    def saving(self) -> float:
+        return round(self.separate_cost - self.together_cost, 2)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "together": {"cost": self.together_cost, "days": self.together_days,
+                         "tests": self.together_tests},
+            "separately": {"cost": self.separate_cost, "days": self.separate_days,
+                           "tests": self.separate_tests},
+            "saving": self.saving,
+            "days_difference": self.together_days - self.separate_days,
+            "markets": [
+                {"market": r.market, "scheme": r.scheme, "body": r.body, "cost": r.cost,
+                 "days": r.days, "tests": r.tests}
+                for r in self.markets
+            ],
+        }
+
+
+def separate_route(market: str, cands: Sequence[Assessment]) -> SeparateRoute | None:
+    """The cheapest route to one market alone: an assessment that opens it, with its chain
+    of prerequisites (fixed costs and lead times add up along the chain), plus what the
+    market itself asks. Ties: fewer days, then the earlier candidate."""
+    ids = {a.id: i for i, a in enumerate(cands)}
+    best: tuple[float, int, int] | None = None
+    for i, a in enumerate(cands):
+        o = a.opens.get(market)
+        if o is None:
+            continue
+        chain = closure(i, cands, ids)
+        key = (
+            sum(cands[x].fixed_cost for x in chain) + o.cost,
+            sum(cands[x].days for x in chain) + o.days,
+            i,
+        )
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return None
+    cost, days, i = best
+    a = cands[i]
+    return SeparateRoute(market, a.scheme, a.issuer,
+                         round(cost, 2), days, len(closure(i, cands, ids)))
+
+
+def compare(opened: Iterable[str], cands: Sequence[Assessment], together_cost: float,
+            together_days: int, together_tests: int) -> Comparison:
+    routes = tuple(r for m in opened if (r := separate_route(m, cands)) is not None)
+    return Comparison(
+        together_cost,
+        together_days,
+        together_tests,
+        round(sum(r.cost for r in routes), 2),
+        max((r.days for r in routes), default=0),
+        sum(r.tests for r in routes),
+        routes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     markets: tuple[str, ...]
     date: dt.date
@@ -765,6 +853,8 @@ class Plan:
     candidates_considered: int
     # The certificate each opened market rests on: the one the engine confirmed it with.
     certificates: Mapping[str, CertificateFacts] = field(default_factory=dict)
+    # The plan against testing separately for each market it opens.
+    comparison: Comparison | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -804,6 +894,7 @@ class Plan:
             },
             "unopened": {m: list(r) for m, r in self.unopened.items()},
             "candidates_considered": self.candidates_considered,
+            "comparison": self.comparison.to_json() if self.comparison else None,
         }
 
 
@@ -931,15 +1022,18 @@ def plan(
             )
         )
         lead = max(lead, finish[i] + o.days)
+    total = round(total, 2)
+    tests = sum(1 for s in steps if s.kind == "test")
     return Plan(
         tuple(markets),
         on,
         tuple(steps),
         {m: cands[i].opens[m] for m, i in served.items()},
         unopened,
-        round(total, 2),
+        total,
         lead,
         catalogue.currency,
         len(cands),
         {m: c for m, i in served.items() if (c := cands[i].certificate) is not None},
+        compare(served, cands, total, lead, tests),
     )
