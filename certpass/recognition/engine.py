@@ -404,7 +404,7 @@ class RegistrySnapshot:
         "" if none."""
         bodies = self.listed.get((scheme, kind), [])
         keep: set[str] | None = None
-        every = self._listed_all.get((scheme, kind), frozenset())
+        every: set[str] | frozenset[str] = self._listed_all.get((scheme, kind), frozenset())
         for std in standards:
             found = every | self._listed_for.get((scheme, kind, std), frozenset())
             keep = set(found) if keep is None else keep & found

@@ -1037,3 +1037,51 @@ def plan(
         {m: c for m, i in served.items() if (c := cands[i].certificate) is not None},
         compare(served, cands, total, lead, tests),
     )
+
+
+# --- the plan as a table (CSV downloads) ------------------------------------------------------
+
+PLAN_COLUMNS = ("section", "order", "kind", "markets", "scheme", "body", "cost", "currency",
+                "days", "tests", "note")
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def plan_rows(doc: Mapping[str, Any]) -> list[list[Any]]:
+    """A plan (`Plan.to_json`, with the service's "product") as one table: the steps, the
+    comparison with testing separately for each market, and the markets not opened."""
+    cur = doc.get("currency", "")
+    product = doc.get("product") or {}
+    rows: list[list[Any]] = [list(PLAN_COLUMNS)]
+    if product:
+        rows.append(["product", "", "", ";".join(doc.get("markets", [])), "", "", "", cur, "",
+                     "", f"HS {product.get('hs', '')}; {'; '.join(product.get('standards', []))}; "
+                     f"made in {product.get('origin', '')}; on {doc.get('date', '')}"])
+    for s in doc.get("steps", []):
+        rows.append(["step", s["order"], s["kind"], ";".join(s["markets"]), s["scheme"],
+                     s["body"], s["cost"], cur, s["days"], "", s["why"]])
+    c = doc.get("comparison")
+    if c:
+        opened = ";".join(r["market"] for r in c["markets"])
+        rows.append(["together", "", "", opened, "", "", c["together"]["cost"], cur,
+                     c["together"]["days"], c["together"]["tests"],
+                     "one test, several certificates (this plan)"])
+        rows.append(["separately", "", "", opened, "", "", c["separately"]["cost"], cur,
+                     c["separately"]["days"], c["separately"]["tests"],
+                     "each market tested separately, the routes side by side"])
+        for r in c["markets"]:
+            rows.append(["separately-market", "", "", r["market"], r["scheme"], r["body"],
+                         r["cost"], cur, r["days"], r["tests"], "the market on its own"])
+        rows.append(["difference", "", "", "", "", "", c["saving"], cur,
+                     -c["days_difference"], c["separately"]["tests"] - c["together"]["tests"],
+                     "separately minus this plan"])
+    for m, reasons in doc.get("unopened", {}).items():
+        rows.append(["not-opened", "", "", m, "", "", "", "", "", "", "; ".join(reasons)])
+    rows.append(["note", "", "", "", "", "", "", "", "", "",
+                 doc.get("estimate_note", "")])
+    return [[_cell(v) for v in row] for row in rows]
