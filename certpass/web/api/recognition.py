@@ -20,6 +20,7 @@ from certpass.errors import InvalidInput
 from certpass.recognition import service
 from certpass.recognition.planner import plan_rows
 from certpass.recognition.rules import KINDS, STATUSES
+from certpass.recognition.schemas import EstimateIn
 from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, Writer
 from certpass.web.downloads import csv_file, excel_csv, safe_name
 
@@ -71,18 +72,6 @@ def plan(
     if format == "csv":
         return csv_file(excel_csv(plan_rows(result)), f"plan-{safe_name(request.hs)}.csv")
     return result
-
-
-class EstimateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    kind: Literal["scheme", "condition"]
-    code: str = Field(min_length=1, max_length=64)
-    figures: dict[str, Any]
-    source: str = Field(min_length=1, max_length=2000)
-    currency: str = Field(default="USD", min_length=3, max_length=3)
-    illustrative: bool = False
-    reason: str = Field(default="", max_length=2000)
 
 
 @router.get("/api/estimates")
