@@ -24,7 +24,7 @@ from certpass.recognition import preview as arrangement_preview
 from certpass.recognition import service as recognition
 from certpass.recognition.schemas import EstimateIn
 from certpass.registry import service as registry
-from certpass.registry.schemas import BodyIn, ListingIn, SchemeIn, StandardIn
+from certpass.registry.schemas import BodyIn, CategoryIn, ListingIn, SchemeIn, StandardIn
 from certpass.web.deps import DB
 from certpass.web.pages import forms
 from certpass.web.pages.portal import Form, SignedIn
@@ -32,7 +32,7 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 
-Kind = Literal["body", "scheme", "standard", "listing", "project", "estimate"]
+Kind = Literal["body", "scheme", "standard", "category", "listing", "project", "estimate"]
 
 
 def _record_estimate(session: Session, e: EstimateIn, actor: Actor) -> Any:
@@ -42,18 +42,22 @@ def _record_estimate(session: Session, e: EstimateIn, actor: Actor) -> Any:
 
 
 MODELS: dict[str, type[BaseModel]] = {"body": BodyIn, "scheme": SchemeIn,
-                                       "standard": StandardIn, "listing": ListingIn,
-                                       "project": ProjectIn, "estimate": EstimateIn}
+                                       "standard": StandardIn, "category": CategoryIn,
+                                       "listing": ListingIn, "project": ProjectIn,
+                                       "estimate": EstimateIn}
 WRITERS: dict[str, Callable[[Session, Any, Actor], Any]] = {
     "body": registry.add_body, "scheme": registry.add_scheme,
-    "standard": registry.add_standard, "listing": registry.add_listing,
+    "standard": registry.add_standard, "category": registry.add_category,
+    "listing": registry.add_listing,
     "project": projects.record_project, "estimate": _record_estimate,
 }
+# Where a new record is seen (categories have no page of their own: back to the workplace).
 PUBLIC = {"body": "/bodies/{}", "scheme": "/schemes/{}", "standard": "/standards/{}",
           "project": "/projects/{}", "listing": "/schemes/{}",
+          "category": "/portal/registry?done=category",
           "estimate": "/portal/registry?done={}#estimates"}
 KEY = {"body": "id", "scheme": "code", "standard": "ref", "project": "id",
-       "listing": "scheme_code", "estimate": "code"}
+       "listing": "scheme_code", "category": "code", "estimate": "code"}
 
 
 def _admin(actor: Actor) -> Actor:
