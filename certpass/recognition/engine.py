@@ -259,6 +259,9 @@ class _Rule:
     routes: frozenset[str]
     origin: frozenset[str]
     floors: dict[str, tuple[tuple[int, ...], str, str]]
+    # The checks this arrangement makes (CHECKS, in order, without those its rules leave
+    # nothing to check for); empty: all of them.
+    checks: tuple[Any, ...] = ()
 
 
 _EMPTY: tuple[_Rule, ...] = ()
@@ -423,6 +426,11 @@ class RegistrySnapshot:
         return stds is None or standard in stds
 
     def _compile(self, a: Arrangement) -> _Rule:
+        rule = self._expand_rule(a)
+        rule.checks = checks_for(rule)
+        return rule
+
+    def _expand_rule(self, a: Arrangement) -> _Rule:
         s = a.scope
         return _Rule(
             a=a,
@@ -490,13 +498,15 @@ def decide(
     snapshot: RegistrySnapshot,
     *,
     explain: bool = True,
+    _validity: TraceStep | None = None,
 ) -> Decision:
     """Decide one certificate in one market. `explain=False` leaves each arrangement's passed
     and failed checks out of the trace (the reasons still carry every failure): the planner
-    and the project figures ask thousands of questions and read only the outcome."""
-    trace: list[TraceStep] = []
-    valid, why = certificate_valid_on(certificate, on)
-    trace.append(TraceStep("", "certificate-validity", "pass" if valid else "fail", why))
+    and the project figures ask thousands of questions and read only the outcome.
+    (`_validity`: the certificate's validity step, when `decide_markets` has made it once.)"""
+    validity = _validity or _validity_step(certificate, on)
+    valid, why = validity.outcome == "pass", validity.detail
+    trace: list[TraceStep] = [validity]
 
     outcomes: list[_Outcome] = []
     for rule in snapshot.rules_for(market, certificate.scheme):
@@ -572,7 +582,14 @@ def decide_markets(
     markets: Iterable[str] | None = None,
 ) -> dict[str, Decision]:
     """Every market (default: every market some arrangement names) for one certificate."""
-    return {m: decide(certificate, m, on, snapshot) for m in (markets or snapshot.markets)}
+    validity = _validity_step(certificate, on)  # the same on every market
+    return {m: decide(certificate, m, on, snapshot, _validity=validity)
+            for m in (markets or snapshot.markets)}
+
+
+def _validity_step(certificate: CertificateFacts, on: dt.date) -> TraceStep:
+    valid, why = certificate_valid_on(certificate, on)
+    return TraceStep("", "certificate-validity", "pass" if valid else "fail", why)
 
 
 @dataclass(slots=True)
@@ -649,7 +666,7 @@ def _evaluate(
     """One arrangement for one certificate: every check, in order; all failures reported.
     A check returning False ends the evaluation (nothing more can be said)."""
     chk = _Checks(rule, cert, market, on, snap, trace, explain)
-    for check in CHECKS:
+    for check in rule.checks or CHECKS:
         if not check(chk):
             return _Outcome(rule, NOT_RECOGNISED, chk.conditions, chk.reasons)
     if chk.reasons:
@@ -1005,6 +1022,32 @@ CHECKS = (
     _edition_floors,
     _freshness,
 )
+
+
+def checks_for(rule: _Rule) -> tuple[Any, ...]:
+    """The checks of CHECKS that can say something about this arrangement: a check whose rule
+    fields are all empty adds no reason, condition or trace line, so it is left out."""
+    a = rule.a
+    scope = bool(rule.categories or rule.hs_prefixes or rule.scope_standards
+                 or a.scope.excluded_suffixes)
+    issuer = bool(rule.issuer_economies or rule.designated or rule.designated_by_std
+                  or a.require_scheme_listed_issuer)
+    # Floors come from the rule, the market's adoptions or the scope's editions; adoptions
+    # also name the national differences a "national-differences-test" condition lists.
+    floors = bool(
+        rule.floors or a.derive_edition_floors or any(rule.scope_standards.values())
+        or any(c.code == "national-differences-test" and not c.items for c in a.conditions)
+    )
+    wanted = {
+        _product_scope: scope,
+        _issuer: issuer,
+        _labs: _labs_checked(rule),
+        _testing_route: bool(rule.routes),
+        _origin: a.origin is not None,
+        _edition_floors: floors,
+        _freshness: a.freshness_months is not None,
+    }
+    return tuple(c for c in CHECKS if wanted.get(c, True))
 
 
 def _attached_conditions(chk: _Checks) -> bool:

@@ -36,13 +36,13 @@ def test_recognised_markets_first_the_rest_collapsed_with_their_count(demo):
     count = int(re.search(r'data-count="(\d+)"', hidden)[1])
     assert count == len(re.findall(r"<tr data-market=", hidden)) > 0
     assert set(_decisions(hidden)) == {"not-recognised"}
-    assert f"Not recognised in {count} more markets" in hidden
+    assert f"Markets where it is not recognised: {count}" in hidden
     assert 'src="/static/market.js"' in html and 'id="my-market"' in html
 
 
 def test_the_count_is_worded_in_each_language(demo):
     zh = demo.get("/certificates/CN-00101", headers={"Accept-Language": "zh-CN"}).text
-    assert re.search(r"另有 \d+ 个市场不承认", zh)
+    assert re.search(r"不承认的市场：\d+ 个", zh)
     ru = demo.get("/certificates/CN-00101", headers={"Accept-Language": "ru"}).text
-    assert re.search(r"Не признаётся ещё на \d+ рынк", ru)
+    assert re.search(r"Рынки, где сертификат не признаётся: \d+", ru)
     assert "Ваш рынок" in ru
