@@ -86,9 +86,20 @@ def credential_id(settings: Settings, number: str, issue_no: int) -> str:
     return f"{_base(settings)}/api/certificates/{number}/credential?issue={issue_no}"
 
 
+RESOLVER_PATH = "/id/certificates/"  # the identity resolver's key for a certificate
+
+
 def verify_url(settings: Settings, number: str, sha256_hex: str) -> str:
-    """What the QR code carries: where to verify, and the hash of the credential."""
+    """The verification page of a certificate issue: its number and credential hash."""
     return f"{_base(settings)}/verify?number={quote(number, safe='')}&sha256={sha256_hex}"
+
+
+def resolver_url(settings: Settings, number: str, sha256_hex: str | None = None) -> str:
+    """The certificate's identity-resolver URL (ISO/IEC 18975); what the QR code carries,
+    with the hash of the credential of the issue it was printed for. A browser following
+    it lands on `verify_url`; a machine gets the certificate's linkset."""
+    url = f"{_base(settings)}{RESOLVER_PATH}{quote(number, safe='')}"
+    return f"{url}?sha256={sha256_hex}" if sha256_hex else url
 
 
 # --- mapping rows to the DCC --------------------------------------------------------------
