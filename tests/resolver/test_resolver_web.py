@@ -5,16 +5,22 @@ the verification (with the QR code's hash), and the QR code carrying the resolve
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
+import pypdfium2
 import pytest
+import zxingcpp
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from certpass.credentials import service as credentials
+from certpass.errors import InvalidInput
 from certpass.resolver import linkset as ls
 from certpass.web.app import create_app
+from certpass.web.pages.verify import number_from_qr
 from tests.web.pages import demo_site
 
 KETTLE = "06951234001704"  # the demo kettle: CB test certificates and a CCC certificate
@@ -159,3 +165,42 @@ def test_bad_identifiers_are_clear_client_errors(site, path, status):
     assert r.status_code == status
     assert r.json()["error"]["message"]
     assert client.get(path, headers=BROWSER).status_code == status  # a page, not a 500
+
+
+def test_a_browser_following_the_printed_qr_lands_on_the_verification(site):
+    """The QR code of the PDF passport (the same URL as the page's and qr.png's) is the
+    resolver URL with the credential hash; followed, it verifies that very issue."""
+    settings, client = site
+    number = "GBA-2024-STC-900001"
+    pdf = pypdfium2.PdfDocument(client.get(f"/api/certificates/{number}/passport.pdf").content)
+    [code] = zxingcpp.read_barcodes(pdf[0].render(scale=2).to_pil().convert("L"))
+    sha = hashlib.sha256(client.get(f"/api/certificates/{number}/credential").content
+                         ).hexdigest()
+    assert code.text == credentials.resolver_url(settings, number, sha)
+    [png] = zxingcpp.read_barcodes(Image.open(io.BytesIO(
+        client.get(f"/api/certificates/{number}/qr.png").content)))
+    assert png.text == code.text
+    page = client.get(f"/certificates/{number}").text
+    assert "<svg" in page
+    r = client.get(_local(settings, code.text), headers=BROWSER, follow_redirects=False)
+    landed = client.get(_local(settings, r.headers["location"]), headers=BROWSER)
+    assert landed.status_code == 200 and 'data-verdict="valid"' in landed.text
+    assert sha[:16] in landed.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("http://127.0.0.1:8000/id/certificates/IECEx%20NEP%2024.0031X?sha256=" + "ab" * 32,
+     ("IECEx NEP 24.0031X", "ab" * 32)),
+    ("https://x.example/id/certificates/BY/112%2002.01.", ("BY/112 02.01.", "")),
+    ("http://127.0.0.1:8000/verify?number=CN-00101&sha256=" + "cd" * 32,  # earlier paper
+     ("CN-00101", "cd" * 32)),
+])
+def test_the_verifier_reads_resolver_and_earlier_qr_codes(text, expected):
+    assert number_from_qr(text) == expected
+
+
+@pytest.mark.parametrize("text", ["https://x.example/elsewhere/id/certificates/A",
+                                  "https://x.example/id/certificates/", "hello"])
+def test_other_qr_codes_are_refused(text):
+    with pytest.raises(InvalidInput):
+        number_from_qr(text)

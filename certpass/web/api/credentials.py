@@ -122,9 +122,9 @@ def credential_file(number: CertificateNumber, session: ReadSession,
 
 
 def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
-    """What the QR code carries: the verify URL with the issue's credential hash."""
+    """What the QR code carries: the resolver URL with the issue's credential hash."""
     certificate, row = downloads.find(session, number, issue)
-    return credentials.verify_url(settings, certificate.number, row.sha256)
+    return credentials.resolver_url(settings, certificate.number, row.sha256)
 
 
 @router.get("/api/certificates/{number:path}/qr.svg")
