@@ -63,8 +63,8 @@ def _decision(session: Session, market: str, result: verifier.VerificationResult
     if not market:
         return None
     on = dt.date.today()
-    if result is not None and result.credential is not None:
-        return recognition.decide_for_verified(result.credential, market, on,
+    if result is not None and result.readable is not None:
+        return recognition.decide_for_verified(result.readable, market, on,
                                                load_snapshot(session))
     return recognition.recognise(session, number, market, on)
 
