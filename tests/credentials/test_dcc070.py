@@ -61,7 +61,7 @@ def test_what_the_070_form_says():
         "no-endorsement"
     assert s["referenceScheme"]["id"] == "urn:certpass:scheme:CCC"
     assert s["referenceProfile"]["id"] == "urn:certpass:scheme:CCC#profile-current"
-    [a1, a2] = s["conformityAssessment"]
+    a1, _ = s["conformityAssessment"]
     assert [x["name"] for x in a1["referenceStandard"]] == ["GB 4706.1-2005"]
     assert a1["conformityTopic"][0]["id"].endswith("#governance.compliance")
     assert a1["assessedProduct"][0]["product"]["modelNumber"] == "EK-17"
