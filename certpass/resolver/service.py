@@ -41,7 +41,8 @@ def gtin_url(settings: Settings, code: str) -> str:
 
 def certificate_links(session: Session, settings: Settings, certificate: Certificate,
                       sha256: str | None = None) -> list[Link]:
-    """Every link about one certificate: its credential (JSON-LD and VC-JOSE), printed
+    """Every link about one certificate: its credential (JSON-LD and VC-JOSE; UNTP 0.6.1,
+    the registered form, and 0.7.0), printed
     passport, verification and certificate pages (en, zh), recognition decisions and
     status lists. `sha256` (from a QR code) goes to the verification page as given."""
     base, n = _base(settings), certificate.number
@@ -62,6 +63,14 @@ def certificate_links(session: Session, settings: Settings, certificate: Certifi
                      f"Digital Conformity Credential {n} (VC-JOSE, enveloped)",
                      credentials.JWT_MEDIA_TYPE, ("en",)),
             ]
+        links += [
+            Link(ls.DCC, f"{api}/credential?untp=0.7.0",
+                 f"Digital Conformity Credential {n} (UNTP 0.7.0, JSON-LD)",
+                 credentials.MEDIA_TYPE, ("en",)),
+            Link(ls.DCC, f"{api}/credential.jwt?untp=0.7.0",
+                 f"Digital Conformity Credential {n} (UNTP 0.7.0, VC-JOSE, enveloped)",
+                 credentials.JWT_MEDIA_TYPE, ("en",)),
+        ]
         verify = credentials.verify_url(settings, n, digest)
         for rel in (ls.DEFAULT_LINK, ls.VERIFICATION_SERVICE):
             links += [Link(rel, verify, f"Verify certificate {n}", "text/html", ("en",)),
