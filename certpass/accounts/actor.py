@@ -22,6 +22,12 @@ class Actor:
     def label(self) -> str:
         return f"{self.name} ({self.body_id})" if self.body_id else self.name
 
+    @property
+    def may_backdate(self) -> bool:
+        """Recording dates beyond the back-dating window (a register migration) is the
+        operator's privilege: the local command line that owns the database."""
+        return self.role == "operator"
+
     def require_admin(self, what: str) -> None:
         if self.role not in ("admin", "operator"):
             raise Forbidden(f"only an administrator may {what}", hint="sign in as an administrator")

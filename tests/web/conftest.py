@@ -20,9 +20,16 @@ def app_db(db):
 
 @pytest.fixture
 def settings_for(tmp_path):
+    """Settings for an app under test. The seeded registry's tests issue certificates dated
+    2024 as a certification body, so the back-dating window is wide here unless a test sets
+    it (tests/web/test_issuance_rules.py checks the default window over HTTP)."""
     def make(**overrides):
-        return Settings.load(environ={}, secret_key="test-secret-key-0123456789", **overrides)
+        given = {"backdate_days": HISTORY_WINDOW_DAYS, **overrides}
+        return Settings.load(environ={}, secret_key="test-secret-key-0123456789", **given)
     return make
+
+
+HISTORY_WINDOW_DAYS = 36_500
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def grant(request: Request, db: DB, settings: SettingsDep, actor: SignedIn,
         return _home(request, db, actor, values=values, errors=errors, status_code=422)
     try:
         with db.write() as session:
-            registry.accredit(session, data, actor)
+            registry.accredit(session, data, actor, settings.accreditation_backdate_days)
             bundle.ensure_accreditor_key(session, settings, data.accreditor_id)
     except CertpassError as exc:
         field = "schemes" if "scheme" in exc.message else "number"
