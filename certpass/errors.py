@@ -56,6 +56,13 @@ class BackdateReasonNeeded(InvalidInput):
     code = "backdate-reason-needed"
 
 
+class UnofferedDate(InvalidInput):
+    """A date the public outcome figures are not computed for (only a bounded set is)."""
+
+    code = "date-not-offered"
+    http_status = 400
+
+
 class InvalidSetting(CertpassError):
     code = "invalid-setting"
     http_status = 500

@@ -22,7 +22,7 @@ def app_db(db):
 def settings_for(tmp_path):
     """Settings for an app under test. The seeded registry's tests issue certificates dated
     2024 as a certification body, so the back-dating window is wide here unless a test sets
-    it (tests/web/test_issuance_rules.py checks the default window over HTTP)."""
+    it (tests/web/pages/test_issuance_rules.py checks the default window over HTTP)."""
     def make(**overrides):
         given = {"backdate_days": HISTORY_WINDOW_DAYS, **overrides}
         return Settings.load(environ={}, secret_key="test-secret-key-0123456789", **given)
