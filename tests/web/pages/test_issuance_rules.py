@@ -19,8 +19,8 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def strict(app_db, settings_for):
-    """The app with the default back-dating window (7 days)."""
-    settings = settings_for(backdate_days=7)
+    """The app with the default back-dating windows (7 and 30 days)."""
+    settings = settings_for(backdate_days=7, accreditation_backdate_days=30)
     with TestClient(create_app(settings, app_db), raise_server_exceptions=False,
                     follow_redirects=False) as c:
         yield c
@@ -46,7 +46,8 @@ def test_dot_segments_in_a_number_are_422(strict, tokens):
     assert r.status_code == 422 and "between slashes" in r.text
 
 
-def test_accreditation_far_back_without_reason_is_422(client, tokens):
+def test_accreditation_far_back_without_reason_is_422(strict, tokens):
+    client = strict
     body = {"number": "CNAS-C900", "accreditor_id": "cnas", "body_id": "paused-cb",
             "standard": "ISO/IEC 17065", "scope": {"schemes": ["CCC"]},
             "valid_from": "2000-01-01", "valid_until": "2040-01-01"}
