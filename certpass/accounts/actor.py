@@ -7,7 +7,8 @@ from typing import Literal
 
 from certpass.errors import Forbidden
 
-Role = Literal["admin", "accreditation-body", "certification-body", "operator"]
+Role = Literal["admin", "accreditation-body", "certification-body", "relying-party",
+               "operator"]
 
 
 @dataclass(frozen=True)
