@@ -21,9 +21,9 @@ from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.deps import ERROR_TEXT, WRITE_ERRORS
 from certpass.web.edge import HostileInput
 from certpass.web.headers import SecurityHeaders
-from certpass.web.deps import ERROR_TEXT, WRITE_ERRORS
 from certpass.web.idempotency import Idempotency
 from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyRateLimit
@@ -183,7 +183,8 @@ def _document_errors(app: FastAPI) -> None:
     """Every documented operation lists the error statuses it can give, with the one error
     shape: 400 from the edge (NUL, lone surrogates, deep JSON; web/edge.py), 404 where a
     path names something, and a write's 401/403/404/409/413/422/429/503; FastAPI's default
-    422 shape is replaced by the one certpass sends. An operation's own `responses=` win. Added to the generated document, whatever way routers are included."""
+    422 shape is replaced by the one certpass sends. An operation's own `responses=` win.
+    Added to the generated document, however the routers are included."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -194,7 +195,7 @@ def _document_errors(app: FastAPI) -> None:
                 if "{" in path:
                     statuses.add(404)
                 if method in ("post", "put", "patch", "delete"):
-                    statuses |= set(WRITE_ERRORS)
+                    statuses |= {int(status) for status in WRITE_ERRORS}
                 responses = operation.setdefault("responses", {})
                 if "HTTPValidationError" in str(responses.get("422", "")):
                     del responses["422"]  # FastAPI's default; certpass answers ErrorResponse

@@ -16,8 +16,8 @@ from certpass.certificates import service
 from certpass.certificates.models import Certificate
 from certpass.certificates.schemas import AmendRequest
 from certpass.errors import (
-    BackdateReasonNeeded,
     Backdated,
+    BackdateReasonNeeded,
     DuplicateCertificate,
     NumberOfAnotherIssuer,
     ValidityTooLong,

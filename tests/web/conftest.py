@@ -21,8 +21,8 @@ def app_db(db):
 @pytest.fixture
 def settings_for(tmp_path):
     """Settings for an app under test. The seeded registry's tests issue certificates and
-    grant accreditations dated 2024 over HTTP, so the back-dating windows are wide here unless
-    a test sets them (tests/web/pages/test_issuance_rules.py checks the default window over HTTP)."""
+    grant accreditations dated 2024 over HTTP, so the back-dating windows are wide here
+    unless a test sets them (tests/web/pages/test_issuance_rules.py checks the defaults)."""
     def make(**overrides):
         given = {"backdate_days": HISTORY_WINDOW_DAYS,
                  "accreditation_backdate_days": HISTORY_WINDOW_DAYS, **overrides}
