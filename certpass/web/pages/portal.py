@@ -130,6 +130,8 @@ def portal(request: Request, db: DB, session: ReadSession, q: str = "",
         return _redirect("/portal/accreditations")
     if actor.role == "admin":
         return _redirect("/portal/registry")
+    if actor.role == "relying-party":  # watches what others certify, issues nothing
+        return _redirect("/portal/watches")
     return _portal_page(request, session, actor, q=q, status=status, sort=sort, page=page)
 
 
