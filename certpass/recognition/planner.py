@@ -154,7 +154,8 @@ def route_schemes(
     for m in markets:
         for scheme in snapshot.schemes_accepted_in(m):
             for r in snapshot.rules_for(m, scheme):
-                kinds.setdefault(scheme, []).extend(r.kinds)
+                # the arrangement's own order (r.kinds is a set: its order varies by process)
+                kinds.setdefault(scheme, []).extend(r.a.accepted_kinds())
     pending = list(kinds)
     while pending:  # bounded: each scheme is added once
         builds_on = catalogue.schemes.get(pending.pop())
@@ -406,7 +407,8 @@ def _issuers_for(
     rules = list({id(r): r for m in markets for r in snapshot.rules_for(m, costs.scheme)}.values())
     designations: dict[str, int] = {}
     for r in rules:
-        for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
+        # sorted: the same bodies in the same order whatever the process hash seed
+        for body in sorted({*r.designated, *(b for v in r.designated_by_std.values() for b in v)}):
             designations[body] = designations.get(body, 0) + 1
     signature = _Signature(rules, snapshot, costs.scheme, product)
     listed = snapshot.listed.get((costs.scheme, "issuer"), [])
