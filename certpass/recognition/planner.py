@@ -154,7 +154,8 @@ def route_schemes(
     for m in markets:
         for scheme in snapshot.schemes_accepted_in(m):
             for r in snapshot.rules_for(m, scheme):
-                kinds.setdefault(scheme, []).extend(r.kinds)
+                # the arrangement's own order (r.kinds is a set: its order varies by process)
+                kinds.setdefault(scheme, []).extend(r.a.accepted_kinds())
     pending = list(kinds)
     while pending:  # bounded: each scheme is added once
         builds_on = catalogue.schemes.get(pending.pop())
