@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.index.fields import certificate_tokens
-from certpass.index.models import SearchTerm
+from certpass.index.models import SearchDocument
 from certpass.index.tokens import matches, query_terms
 from certpass.registry.models import Body
 from certpass.search import service as search
@@ -194,7 +194,7 @@ def test_holder_words_narrow_like_more_text(demo_db):
 
 
 def test_rebuild_gives_the_index_the_writes_kept(demo_db):
-    table = SearchTerm.__table__
+    table = SearchDocument.__table__
     with demo_db.read() as s:
         before = sorted(s.connection().execute(select(table)).all())
     with demo_db.write() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from certpass.index.models import is_unmodelled
 from certpass.store.models import metadata
 
 config = context.config
@@ -16,6 +17,9 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The SQLite FTS5 table of the search index and its shadow tables are no models.
+        include_name=lambda name, kind, _parent: not (
+            kind == "table" and name and is_unmodelled(name)),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,79 @@
+"""A certificate's index document and the queries over it (pure: no I/O).
+
+A document is the certificate's tokens (tokens.document_tokens and the whole-value tokens,
+fields.certificate_tokens) in their stored form, one space between them, heaviest first,
+with their weights as fixed-width digits in the same order. Both databases index the same
+strings: SQLite's FTS5 with the ``ascii`` tokenizer (every non-ASCII character is a token
+character, ``= - _`` too, so a stored token is exactly one FTS5 token and nothing is
+re-segmented), PostgreSQL's tsvector made with ``array_to_tsvector`` (lexemes verbatim, no
+parser, no dictionary). A query term is the same token, matched whole or as a prefix
+(FTS5 ``"t"*``, tsquery ``'t':*``): the two databases answer the same certificates.
+
+Scores are computed here, over the few documents a query ranks (search.service), with the
+rule the token table had: per term the best weight it matches (doubled when whole), plus
+the whole query as a field's whole value (or its beginning) times EXACT_FACTOR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from certpass.index.fields import EXACT_FACTOR
+from certpass.index.tokens import Term
+
+WEIGHT_WIDTH = 4  # digits per weight (the heaviest, a number's whole value, is 1000)
+_SPACE_IN_TOKEN = "_"  # a whole-value token's spaces (no other token has "_" or " ")
+
+
+def stored(token: str) -> str:
+    """A token as the index holds it: one word for both databases' tokenisers."""
+    return token.replace(" ", _SPACE_IN_TOKEN)
+
+
+def document_row(tokens: Mapping[str, int]) -> tuple[str, str]:
+    """(tokens, weights) columns of a certificate's document."""
+    ordered = sorted(tokens.items(), key=lambda tw: (-tw[1], tw[0]))
+    return (" ".join(stored(t) for t, _ in ordered),
+            "".join(f"{min(w, 10 ** WEIGHT_WIDTH - 1):0{WEIGHT_WIDTH}d}" for _, w in ordered))
+
+
+def _best(padded: str, weights: str, term: Term) -> int:
+    """The term's best weight in a document (' ' + tokens + ' '); 0 when it matches none.
+    Tokens are heaviest first, so the first token matching is the heaviest match; a whole
+    match, doubled, can outweigh it."""
+    token = stored(term.token)
+    best = 0
+    whole = padded.find(f" {token} ")
+    if whole >= 0:
+        best = 2 * _weight(padded, weights, whole)
+    if term.prefix:
+        first = padded.find(" " + token)
+        if first >= 0 and first != whole:
+            best = max(best, _weight(padded, weights, first))
+    return best
+
+
+def _weight(padded: str, weights: str, at: int) -> int:
+    n = padded.count(" ", 0, at)  # the token's place (padded begins with a space)
+    return int(weights[n * WEIGHT_WIDTH:(n + 1) * WEIGHT_WIDTH] or 0)
+
+
+def score(tokens: str, weights: str, terms: Sequence[Term], whole: str) -> int:
+    """A document's score for a query's terms and its whole-value token ("" if none)."""
+    padded = f" {tokens} "
+    total = sum(_best(padded, weights, t) for t in terms)
+    if whole:
+        total += _best(padded, weights, Term(whole, True)) * EXACT_FACTOR
+    return total
+
+
+def fts5_query(terms: Sequence[Term]) -> str:
+    """An FTS5 MATCH expression: every term (AND), prefixes with *."""
+    return " AND ".join(f'"{stored(t.token)}"' + ("*" if t.prefix else "") for t in terms)
+
+
+def tsquery(terms: Sequence[Term]) -> str:
+    """The same as a tsquery literal (lexemes quoted verbatim, prefixes with :*)."""
+    def quoted(token: str) -> str:
+        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    return " & ".join(quoted(stored(t.token)) + (":*" if t.prefix else "") for t in terms)
