@@ -17,6 +17,7 @@ the whole query as a field's whole value (or its beginning) times EXACT_FACTOR.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from certpass.index.fields import EXACT_FACTOR
 from certpass.index.tokens import Term
@@ -37,20 +38,40 @@ def document_row(tokens: Mapping[str, int]) -> tuple[str, str]:
             "".join(f"{min(w, 10 ** WEIGHT_WIDTH - 1):0{WEIGHT_WIDTH}d}" for _, w in ordered))
 
 
-def _best(padded: str, weights: str, term: Term) -> int:
-    """The term's best weight in a document (' ' + tokens + ' '); 0 when it matches none.
-    Tokens are heaviest first, so the first token matching is the heaviest match; a whole
-    match, doubled, can outweigh it."""
-    token = stored(term.token)
-    best = 0
-    whole = padded.find(f" {token} ")
-    if whole >= 0:
-        best = 2 * _weight(padded, weights, whole)
-    if term.prefix:
-        first = padded.find(" " + token)
-        if first >= 0 and first != whole:
-            best = max(best, _weight(padded, weights, first))
-    return best
+@dataclass(frozen=True)
+class _Needle:
+    whole: str  # " token " (the token as a whole)
+    begins: str | None  # " token" (a token beginning with it), for prefix terms
+    factor: int
+
+
+def needles(terms: Sequence[Term], whole: str) -> list[_Needle]:
+    """What `score` looks for: each term, and the whole query as a field's value ("": no
+    whole-value token) at EXACT_FACTOR."""
+    out = [_Needle(f" {stored(t.token)} ", f" {stored(t.token)}" if t.prefix else None, 1)
+           for t in terms]
+    if whole:
+        out.append(_Needle(f" {stored(whole)} ", f" {stored(whole)}", EXACT_FACTOR))
+    return out
+
+
+def score(tokens: str, weights: str, looked_for: Sequence[_Needle]) -> int:
+    """A document's score: per needle the best weight it matches (doubled when whole),
+    times its factor. Tokens are heaviest first, so the first token a prefix matches is
+    the heaviest such; the whole match, doubled, can outweigh it."""
+    padded = f" {tokens} "
+    total = 0
+    for needle in looked_for:
+        best = 0
+        at = padded.find(needle.whole)
+        if at >= 0:
+            best = 2 * _weight(padded, weights, at)
+        if needle.begins is not None:
+            first = padded.find(needle.begins)
+            if first >= 0 and first != at:
+                best = max(best, _weight(padded, weights, first))
+        total += best * needle.factor
+    return total
 
 
 def _weight(padded: str, weights: str, at: int) -> int:
@@ -58,18 +79,17 @@ def _weight(padded: str, weights: str, at: int) -> int:
     return int(weights[n * WEIGHT_WIDTH:(n + 1) * WEIGHT_WIDTH] or 0)
 
 
-def score(tokens: str, weights: str, terms: Sequence[Term], whole: str) -> int:
-    """A document's score for a query's terms and its whole-value token ("" if none)."""
-    padded = f" {tokens} "
-    total = sum(_best(padded, weights, t) for t in terms)
-    if whole:
-        total += _best(padded, weights, Term(whole, True)) * EXACT_FACTOR
-    return total
-
-
-def fts5_query(terms: Sequence[Term]) -> str:
-    """An FTS5 MATCH expression: every term (AND), prefixes with *."""
-    return " AND ".join(f'"{stored(t.token)}"' + ("*" if t.prefix else "") for t in terms)
+def fts5_query(terms: Sequence[Term], spelled: Mapping[str, Sequence[str]] | None = None
+               ) -> str:
+    """An FTS5 MATCH expression: every term (AND), prefixes with *. `spelled`: for a
+    prefix term, the index's terms that begin with it (the same match as the prefix, read
+    term by term instead of merged into one list first)."""
+    def one(term: Term) -> str:
+        words = (spelled or {}).get(term.token)
+        if words:
+            return "(" + " OR ".join(f'"{w}"' for w in words) + ")"
+        return f'"{stored(term.token)}"' + ("*" if term.prefix else "")
+    return " AND ".join(one(t) for t in terms)
 
 
 def tsquery(terms: Sequence[Term]) -> str:

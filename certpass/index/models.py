@@ -18,8 +18,9 @@ PG_INDEX = "ix_search_documents_tokens"
 
 
 def is_unmodelled(name: str) -> bool:
-    """Tables the migration makes outside the models (the FTS5 table and its shadows)."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    """What the migration makes outside the models: the FTS5 table and its shadow tables
+    (SQLite), the tsvector index (PostgreSQL)."""
+    return name in (FTS_TABLE, PG_INDEX) or name.startswith(FTS_TABLE + "_")
 
 
 class SearchDocument(Base):

@@ -18,19 +18,33 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, column, delete, func, insert, or_, select, table, text
+from sqlalchemy import (
+    Select,
+    column,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.errors import InvalidInput
 from certpass.index import writer as index
-from certpass.index.documents import fts5_query, score, stored, tsquery
+from certpass.index.documents import fts5_query, needles, score, stored, tsquery
 from certpass.index.fields import registry_tokens
 from certpass.index.models import FTS_TABLE, SearchDocument
 from certpass.index.tokens import (
     Term,
     exact_token,
     matches,
+    prefix_end,
     query_terms,
     term_matches,
 )
@@ -42,7 +56,7 @@ MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)
 # Ranked exactly: the newest RANK_POOL matches, and the newest RANK_POOL whose whole field
 # value the query is or begins (exact numbers and names, wherever they are in the list);
 # the matches after them follow newest first. A query matching fewer is ranked entirely.
-RANK_POOL = 200
+RANK_POOL = 100
 # Counted at most (past the page asked for): a larger total is reported as this lower
 # bound with exact=False, and paging goes on (next_offset) to the last match.
 COUNT_CAP = 2_000
@@ -97,24 +111,68 @@ def _text(flt: CertificateQuery) -> _Text | None:
     return _Text(every, exact_token(flt.q or "") if terms else "")
 
 
-def _matching(session: Session, terms: Sequence[Term]) -> tuple[Any, Any]:
-    """(from clause, id column) of the certificates answering every term, joined to
-    certificates (for filters): the database's own full-text index."""
+class _IndexFirst(Join):
+    """A join whose left side (the full-text index) SQLite must run first (CROSS JOIN): it
+    streams matches newest first and stops at the LIMIT, where a filter's index on
+    certificates, chosen by the planner, would probe the index once per certificate."""
+
+    inherit_cache = True
+
+
+@compiles(_IndexFirst, "sqlite")
+def _cross_join(join: _IndexFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def _filters(flt: CertificateQuery) -> bool:
+    return any((flt.status, flt.scheme, flt.issuer, flt.economy, flt.hs_code, flt.category))
+
+
+def _id_column(session: Session) -> Any:
+    return _FTS.c.rowid if session.get_bind().dialect.name == "sqlite" else _D.c.certificate_id
+
+
+SPELL_OUT = 16  # a prefix longer than the FTS5 prefix indexes, matching at most this many
+PREFIX_INDEXED = 4  # terms, is asked as those terms (the migration's prefix='1 2 3 4')
+_VOCAB = text("SELECT term FROM search_fts_terms WHERE term >= :start AND term < :end "
+              "ORDER BY term LIMIT :n")
+
+
+class _NoMatch(Exception):
+    """A prefix no indexed term begins with: the answer is empty without asking further."""
+
+
+def _match(session: Session, terms: Sequence[Term]) -> Any:
+    """The WHERE clause of "every term matches" on this database's full-text index."""
+    if session.get_bind().dialect.name != "sqlite":
+        return text("array_to_tsvector(string_to_array(search_documents.tokens, ' ')) "
+                    "@@ CAST(:tsq AS tsquery)").bindparams(tsq=tsquery(terms))
+    spelled: dict[str, list[str]] = {}
+    for term in terms:
+        token = stored(term.token)
+        if term.prefix and len(token) > PREFIX_INDEXED:
+            # FTS5 merges every term of a prefix into one list before the first row;
+            # a few terms, read one by one, stream (and stop at the LIMIT).
+            words = list(session.scalars(_VOCAB, {"start": token, "end": prefix_end(token),
+                                                  "n": SPELL_OUT + 1}))
+            if not words:
+                raise _NoMatch
+            if len(words) <= SPELL_OUT:
+                spelled[term.token] = words
+    return _FTS.c[FTS_TABLE].op("MATCH")(fts5_query(terms, spelled))
+
+
+def _ids(session: Session, match: Any, flt: CertificateQuery, on: dt.date) -> Select:
+    """select(id) of the certificates answering `match` (_match) and the filters, newest id
+    first: the full-text index, joined to certificates only for filters."""
+    certs = Certificate.__table__
+    id_column = _id_column(session)
     if session.get_bind().dialect.name == "sqlite":
-        fts_id = _FTS.c.rowid
-        joined = _FTS.join(Certificate.__table__, Certificate.id == fts_id)
-        return joined, (fts_id, _FTS.c[FTS_TABLE].op("MATCH")(fts5_query(terms)))
-    match = text("array_to_tsvector(string_to_array(search_documents.tokens, ' ')) "
-                 "@@ CAST(:tsq AS tsquery)").bindparams(tsq=tsquery(terms))
-    joined = _D.join(Certificate.__table__, Certificate.id == _D.c.certificate_id)
-    return joined, (_D.c.certificate_id, match)
-
-
-def _ids(session: Session, terms: Sequence[Term], flt: CertificateQuery, on: dt.date,
-         *columns: Any) -> Select:
-    """select(id, *columns) of the matches with the filters, newest id first."""
-    joined, (id_column, match) = _matching(session, terms)
-    query = select(id_column.label("id"), *columns).select_from(joined).where(match)
+        source: Any = (_IndexFirst(_FTS, certs, Certificate.id == id_column)
+                       if _filters(flt) else _FTS)
+    else:
+        source = _D.join(certs, Certificate.id == id_column) if _filters(flt) else _D
+    query = select(id_column.label("id")).select_from(source).where(match)
     return _filtered(query, flt, on).order_by(id_column.desc())
 
 
@@ -128,35 +186,37 @@ def _capped_count(session: Session, query: Select, at_least: int) -> tuple[int, 
 
 def _ranked_ids(session: Session, txt: _Text, flt: CertificateQuery, on: dt.date,
                 limit: int, offset: int) -> tuple[list[int], int, bool]:
-    """(ids of the page, total, exact) for a text query in best-first order."""
-    newest = session.execute(_ids(session, txt.terms, flt, on, Certificate.first_issued_on)
-                             .limit(RANK_POOL)).all()
-    if not newest:
+    """(ids of the page, total, exact) for a text query in best-first order.
+
+    One read of the matches' ids, newest first, up to the page's end plus COUNT_CAP: the
+    total, and the RANK_POOL newest of them to rank; with the newest RANK_POOL whose field
+    value the query is or begins (a second read), they are ranked by score; the other
+    matches follow newest first."""
+    try:
+        match = _match(session, txt.terms)
+    except _NoMatch:
         return [], 0, True
-    pool = {i: day for i, day in newest}
-    if txt.whole and len(newest) == RANK_POOL:
-        pool.update(session.execute(_ids(session, [*txt.terms, Term(txt.whole, True)], flt,
-                                         on, Certificate.first_issued_on)
-                                    .limit(RANK_POOL)).tuples().all())
-    docs = session.execute(select(_D.c.certificate_id, _D.c.tokens, _D.c.weights)
-                           .where(_D.c.certificate_id.in_(list(pool)))).all()
-    whole = stored(txt.whole)
-    scores = {i: score(tokens, weights, txt.terms, whole) for i, tokens, weights in docs}
-    ranked = sorted(pool, key=lambda i: (-scores.get(i, 0), -pool[i].toordinal(), -i))
-    if len(newest) < RANK_POOL:
-        total, exact = len(ranked), True
-    else:
-        total, exact = _capped_count(session, _ids(session, txt.terms, flt, on),
-                                     offset + limit)
-    page = ranked[offset:offset + limit]
-    if len(page) < limit and len(newest) == RANK_POOL:  # past the ranked pool: newest first
-        oldest = newest[-1][0]
-        _joined, (id_column, _match) = _matching(session, txt.terms)
-        rest = (_ids(session, txt.terms, flt, on).where(id_column < oldest)
-                .where(id_column.not_in([i for i in pool if i < oldest]))
-                .limit(limit - len(page)).offset(max(0, offset - len(ranked))))
-        page += list(session.scalars(rest))
-    return page, total, exact
+    bound = offset + limit + COUNT_CAP
+    ids = list(session.scalars(_ids(session, match, flt, on).limit(bound)))
+    if not ids:
+        return [], 0, True
+    pool = set(ids[:RANK_POOL])
+    if txt.whole and len(ids) > RANK_POOL:
+        try:
+            exact = _match(session, [*txt.terms, Term(txt.whole, True)])
+            pool.update(session.scalars(_ids(session, exact, flt, on).limit(RANK_POOL)))
+        except _NoMatch:
+            pass
+    docs = session.execute(
+        select(_D.c.certificate_id, _D.c.tokens, _D.c.weights, Certificate.first_issued_on)
+        .join(Certificate.__table__, Certificate.id == _D.c.certificate_id)
+        .where(_D.c.certificate_id.in_(list(pool)))).all()
+    looked_for = needles(txt.terms, txt.whole)
+    keys = {i: (-score(tokens, weights, looked_for), -day.toordinal(), -i)
+            for i, tokens, weights, day in docs}
+    ranked = sorted(keys, key=keys.__getitem__)
+    ranked += [i for i in ids if i not in pool]
+    return ranked[offset:offset + limit], len(ids), len(ids) < bound
 
 
 def _filtered(query: Select, flt: CertificateQuery, on: dt.date) -> Select:
@@ -225,7 +285,10 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
         listed = _filtered(select(Certificate.id), flt, on)
         order: tuple[Any, ...] = newest
     else:
-        listed = _ids(session, txt.terms, flt, on).order_by(None)
+        try:
+            listed = _ids(session, _match(session, txt.terms), flt, on).order_by(None)
+        except _NoMatch:
+            return Results([], 0, limit, offset)
         order = ()
     if flt.sort:
         order = (*SORTS[flt.sort], Certificate.id.desc())
@@ -258,14 +321,21 @@ def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]
     among the newest FACET_CAP matches (all of them when fewer match)."""
     on = flt.on or dt.date.today()
     txt = _text(flt)
+    none: dict[str, dict[str, int]] = {"scheme": {}, "issuer": {}}
     if (flt.q or flt.holder) and txt is None:
-        return {"scheme": {}, "issuer": {}}
+        return none
     columns = (Certificate.scheme_code.label("scheme"), Certificate.issuer_id.label("issuer"))
     if txt is None:
-        newest = _filtered(select(*columns), flt, on).order_by(Certificate.id.desc())
+        sample = (_filtered(select(*columns), flt, on).order_by(Certificate.id.desc())
+                  .limit(FACET_CAP).subquery())
     else:
-        newest = _ids(session, txt.terms, flt, on, *columns)
-    sample = newest.limit(FACET_CAP).subquery()
+        try:
+            ids = _ids(session, _match(session, txt.terms), flt, on).limit(FACET_CAP)
+        except _NoMatch:
+            return none
+        newest = ids.subquery("m")
+        sample = (select(*columns).select_from(Certificate.__table__.join(
+            newest, newest.c.id == Certificate.id)).subquery())
     out: dict[str, dict[str, int]] = {}
     for name in ("scheme", "issuer"):
         key = sample.c[name]

@@ -17,9 +17,9 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # The SQLite FTS5 table of the search index and its shadow tables are no models.
+        # The search index's FTS5 tables (SQLite) and tsvector index (PostgreSQL) are no models.
         include_name=lambda name, kind, _parent: not (
-            kind == "table" and name and is_unmodelled(name)),
+            name and is_unmodelled(name)),
     )
     with context.begin_transaction():
         context.run_migrations()

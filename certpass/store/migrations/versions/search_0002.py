@@ -22,6 +22,8 @@ depends_on = None
 _FTS = ("CREATE VIRTUAL TABLE search_fts USING fts5(tokens, content='search_documents', "
         "content_rowid='certificate_id', tokenize=\"ascii tokenchars '=-_'\", "
         "prefix='1 2 3 4', detail=none, columnsize=0)")
+# Its terms, for spelling out a longer prefix (search.service).
+_VOCAB = "CREATE VIRTUAL TABLE search_fts_terms USING fts5vocab(search_fts, row)"
 _TRIGGERS = (
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
     "INSERT INTO search_fts(rowid, tokens) VALUES (new.certificate_id, new.tokens); END",
@@ -49,6 +51,7 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "sqlite":
         op.execute(_FTS)
+        op.execute(_VOCAB)
         for trigger in _TRIGGERS:
             op.execute(trigger)
     elif op.get_bind().dialect.name == "postgresql":
@@ -59,6 +62,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for name in ("ai", "ad", "au"):
             op.execute(f"DROP TRIGGER search_documents_{name}")
+        op.execute("DROP TABLE search_fts_terms")
         op.execute("DROP TABLE search_fts")
     op.drop_table("search_documents")  # (PostgreSQL drops its index with it)
     op.create_table(
