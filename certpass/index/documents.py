@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from certpass.index.fields import EXACT_FACTOR
 from certpass.index.tokens import Term
@@ -31,11 +32,16 @@ def stored(token: str) -> str:
     return token.replace(" ", _SPACE_IN_TOKEN)
 
 
+_MAX_WEIGHT = 10 ** WEIGHT_WIDTH - 1
+_DIGITS = tuple(f"{w:0{WEIGHT_WIDTH}d}" for w in range(_MAX_WEIGHT + 1))
+
+
 def document_row(tokens: Mapping[str, int]) -> tuple[str, str]:
-    """(tokens, weights) columns of a certificate's document."""
-    ordered = sorted(tokens.items(), key=lambda tw: (-tw[1], tw[0]))
-    return (" ".join(stored(t) for t, _ in ordered),
-            "".join(f"{min(w, 10 ** WEIGHT_WIDTH - 1):0{WEIGHT_WIDTH}d}" for _, w in ordered))
+    """(tokens, weights) columns of a certificate's document (heaviest first, equal
+    weights in token order: the same text for the same tokens, in any process)."""
+    ordered = sorted(sorted(tokens.items()), key=itemgetter(1), reverse=True)
+    return (" ".join([stored(t) if " " in t else t for t, _ in ordered]),
+            "".join([_DIGITS[min(w, _MAX_WEIGHT)] for _, w in ordered]))
 
 
 @dataclass(frozen=True)

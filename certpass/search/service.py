@@ -162,16 +162,18 @@ def _match(session: Session, terms: Sequence[Term]) -> Any:
     return _FTS.c[FTS_TABLE].op("MATCH")(fts5_query(terms, spelled))
 
 
-def _ids(session: Session, match: Any, flt: CertificateQuery, on: dt.date) -> Select:
+def _ids(session: Session, match: Any, flt: CertificateQuery, on: dt.date,
+         join: bool = False) -> Select:
     """select(id) of the certificates answering `match` (_match) and the filters, newest id
-    first: the full-text index, joined to certificates only for filters."""
+    first: the full-text index, joined to certificates only for filters (or `join`: to
+    order by their columns)."""
     certs = Certificate.__table__
     id_column = _id_column(session)
     if session.get_bind().dialect.name == "sqlite":
         source: Any = (_IndexFirst(_FTS, certs, Certificate.id == id_column)
-                       if _filters(flt) else _FTS)
+                       if join or _filters(flt) else _FTS)
     else:
-        source = _D.join(certs, Certificate.id == id_column) if _filters(flt) else _D
+        source = _D.join(certs, Certificate.id == id_column) if join or _filters(flt) else _D
     query = select(id_column.label("id")).select_from(source).where(match)
     return _filtered(query, flt, on).order_by(id_column.desc())
 
@@ -263,9 +265,25 @@ def _load(session: Session, ids: Sequence[int]) -> list[Certificate]:
     return [rows[i] for i in ids if i in rows]
 
 
-def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int = 0
-           ) -> Results:
-    """The certificates answering `flt`, best first (newest first without text)."""
+def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int = 0,
+           counted: bool = False) -> Results:
+    """The certificates answering `flt`, best first (newest first without text).
+
+    The total is counted up to COUNT_CAP past the page (exact=False beyond: a lower bound);
+    `counted`: exactly, once per database state (the pages that show a list's size)."""
+    found = _search(session, flt, limit, offset)
+    if not counted or found.exact:
+        return found
+    on = flt.on or dt.date.today()
+    txt = _text(flt)
+    listed = (_filtered(select(Certificate.id), flt, on) if txt is None
+              else _ids(session, _match(session, txt.terms), flt, on))
+    total = _totals.get(session, ("counted", flt, on), lambda: (session.scalar(
+        select(func.count()).select_from(listed.order_by(None).subquery())) or 0, True))[0]
+    return replace(found, total=total, exact=True)
+
+
+def _search(session: Session, flt: CertificateQuery, limit: int, offset: int) -> Results:
     if limit < 1 or offset < 0:
         raise InvalidInput("limit must be at least 1 and offset at least 0")
     on = flt.on or dt.date.today()
@@ -286,7 +304,8 @@ def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int
         order: tuple[Any, ...] = newest
     else:
         try:
-            listed = _ids(session, _match(session, txt.terms), flt, on).order_by(None)
+            listed = _ids(session, _match(session, txt.terms), flt, on,
+                          join=True).order_by(None)
         except _NoMatch:
             return Results([], 0, limit, offset)
         order = ()
@@ -311,8 +330,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
 
 def listing(session: Session, flt: CertificateQuery, limit: int, offset: int
             ) -> tuple[Sequence[Certificate], int]:
-    """(certificates, total): `search` for the pages that show a list and its count."""
-    found = search(session, flt, limit, offset)
+    """(certificates, total): `search` for the pages that show a list and its count
+    (counted exactly)."""
+    found = search(session, flt, limit, offset, counted=True)
     return found.items, found.total
 
 

@@ -78,3 +78,22 @@ def test_a_long_prefix_spelled_out_or_merged_finds_the_same(demo_db, monkeypatch
         monkeypatch.setattr(search, "SPELL_OUT", 0)  # every prefix asked as a prefix
         assert spelled and set(everything(s, "electric")) == spelled <= held
         assert everything(s, "electricz") == []
+
+
+def test_lists_that_show_their_size_count_exactly(demo_db, small):
+    with demo_db.read() as s:
+        every = s.scalar(select(func.count(Certificate.id)))
+        _items, total = search.listing(s, search.CertificateQuery(), limit=10, offset=0)
+        assert total == every
+        kettles = len(everything(s, "kettle"))
+        _items, total = search.listing(s, search.CertificateQuery(q="kettle"), 10, 0)
+        assert total == kettles > 10 + search.COUNT_CAP
+
+
+@pytest.mark.parametrize("sort", sorted(search.SORTS))
+def test_text_in_another_order_is_the_same_set(demo_db, sort):
+    with demo_db.read() as s:
+        ordered = everything(s, "kettle", sort=sort)
+        assert set(ordered) == set(everything(s, "kettle"))
+        if sort == "number" and demo_db.url.startswith("sqlite"):  # (PG: its collation)
+            assert ordered == sorted(ordered)
