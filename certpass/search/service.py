@@ -59,8 +59,8 @@ MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)
 RANK_POOL = 100
 # Counted at most (past the page asked for): a larger total is reported as this lower
 # bound with exact=False, and paging goes on (next_offset) to the last match.
-COUNT_CAP = 2_000
-FACET_CAP = 2_000  # facets count the newest FACET_CAP matches (exact below that)
+COUNT_CAP = 1_000
+FACET_CAP = 1_000  # facets count the newest FACET_CAP matches (exact below that)
 _D = SearchDocument.__table__
 _FTS = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 
@@ -132,8 +132,7 @@ def _id_column(session: Session) -> Any:
     return _FTS.c.rowid if session.get_bind().dialect.name == "sqlite" else _D.c.certificate_id
 
 
-SPELL_OUT = 16  # a prefix longer than the FTS5 prefix indexes, matching at most this many
-PREFIX_INDEXED = 4  # terms, is asked as those terms (the migration's prefix='1 2 3 4')
+SPELL_OUT = 64  # a prefix term matching at most this many index terms is asked as those
 _VOCAB = text("SELECT term FROM search_fts_terms WHERE term >= :start AND term < :end "
               "ORDER BY term LIMIT :n")
 
@@ -150,7 +149,7 @@ def _match(session: Session, terms: Sequence[Term]) -> Any:
     spelled: dict[str, list[str]] = {}
     for term in terms:
         token = stored(term.token)
-        if term.prefix and len(token) > PREFIX_INDEXED:
+        if term.prefix:
             # FTS5 merges every term of a prefix into one list before the first row;
             # a few terms, read one by one, stream (and stop at the LIMIT).
             words = list(session.scalars(_VOCAB, {"start": token, "end": prefix_end(token),
@@ -410,9 +409,15 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
         last = ids[-1]
         if progress:
             progress(done, total)
-    if sqlite:
-        conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+    optimize(session)
     return done
+
+
+def optimize(session: Session) -> None:
+    """Merge SQLite's FTS5 index into one segment (after a bulk load; PostgreSQL: nothing)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
 
 # (the migration's; made again after a rebuild emptied the table without it)

@@ -87,7 +87,7 @@ def test_expressions_quote_tokens_and_mark_prefixes():
 def _fts5() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE f USING fts5(tokens, tokenize=\"ascii tokenchars "
-                 "'=-_'\", prefix='1 2 3 4', detail=none, columnsize=0)")
+                 "'=-_'\", detail=none, columnsize=0)")
     return conn
 
 

@@ -17,11 +17,11 @@ down_revision = "search_0001"
 branch_labels = None
 depends_on = None
 
-# Prefix indexes of 1 to 4 characters: a CJK character, and Latin/digit beginnings, are
-# each one doclist; longer prefixes merge the few terms that begin with them.
+# No prefix indexes (each would add an entry per token to every write): a CJK character
+# is its own token, and a Latin prefix is asked as the few terms that begin with it.
 _FTS = ("CREATE VIRTUAL TABLE search_fts USING fts5(tokens, content='search_documents', "
         "content_rowid='certificate_id', tokenize=\"ascii tokenchars '=-_'\", "
-        "prefix='1 2 3 4', detail=none, columnsize=0)")
+        "detail=none, columnsize=0)")
 # Its terms, for spelling out a longer prefix (search.service).
 _VOCAB = "CREATE VIRTUAL TABLE search_fts_terms USING fts5vocab(search_fts, row)"
 _TRIGGERS = (
