@@ -67,8 +67,12 @@ def passport(request: Request, number: CertificateNumber, session: ReadSession,
     decisions = recognition_by_market(session, certificate, today)
     decisions.sort(key=lambda d: (engine.DECISION_RANK[d.decision], d.market))
     markets = economy_names(session, [d.market for d in decisions])
+    # Recognised and conditional markets first; the rest collapsed behind their count.
+    accepted = [d for d in decisions if d.decision != engine.NOT_RECOGNISED]
+    refused = [d for d in decisions if d.decision == engine.NOT_RECOGNISED]
     return render(request, "certificate.html", c=detail, cert=certificate,
                   accreditations=accreditations, decisions=decisions, markets=markets,
+                  accepted=accepted, refused=refused,
                   qr=qr_svg(session, settings, certificate))
 
 
