@@ -11,7 +11,9 @@ the writer's own function (index.writer.row_for, the rows rebuild and issuance w
 inserted with the batch, then the FTS5 index is merged (search.service.optimize): the same
 index. The build rate is the indexing time only. Then a mix of queries through
 search.service.search (first page of 20 and the total,
-as the search page asks), each run 5 times with the totals cache emptied before every run
+as the search page asks), each run 5 times with the totals cache emptied before every run (the
+terms a prefix stands for stay cached per database state, as in service: the first run of
+each query shows the cold cost)
 (wall-clock and this process's CPU time, reported both: the machine may be shared):
 1-character, 2-character and longer Chinese, English fragments, numbers, models, HS codes,
 standards, and queries with filters. p50/p95 over all runs, and per class.
@@ -212,7 +214,8 @@ def main() -> None:
                     median = statistics.median(times[cls][-5:])
                     print(f"  {cls:9} {q or '(no text)'!r:32} {filters or ''} "
                           f"total {found.total:>8}{'' if found.exact else '+'}  "
-                          f"median {median:7.1f} ms (cpu {statistics.median(cpu[cls][-5:]):.1f})")
+                          f"median {median:7.1f} ms (cpu {statistics.median(cpu[cls][-5:]):.1f}"
+                          f", first run {times[cls][-5]:.1f})")
         every = [t for ts in times.values() for t in ts]
         every_cpu = [t for ts in cpu.values() for t in ts]
         p50, p95 = pct(every, 50), pct(every, 95)

@@ -14,6 +14,7 @@ PostgreSQL, so both give the same answers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -124,6 +125,20 @@ def _cross_join(join: _IndexFirst, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
+def _spell(session: Session, token: str) -> tuple[bool, tuple[str, ...]]:
+    """(more than SPELL_OUT, the index terms that begin with `token`)."""
+    start = stored(token)
+    words = tuple(session.scalars(_VOCAB, {"start": start, "end": prefix_end(start),
+                                           "n": SPELL_OUT + 1}))
+    return len(words) > SPELL_OUT, words
+
+
+# The terms a prefix stands for, per database state: the FTS5 vocabulary counts each
+# term's documents as it lists it, so a prefix of common terms ("iec") costs a scan of
+# their lists; asked once per state, not once per request.
+_spelled: StampedCache[tuple[bool, tuple[str, ...]]] = StampedCache(limit=4096)
+
+
 def _filters(flt: CertificateQuery) -> bool:
     return any((flt.status, flt.scheme, flt.issuer, flt.economy, flt.hs_code, flt.category))
 
@@ -146,17 +161,16 @@ def _match(session: Session, terms: Sequence[Term]) -> Any:
     if session.get_bind().dialect.name != "sqlite":
         return text("array_to_tsvector(string_to_array(search_documents.tokens, ' ')) "
                     "@@ CAST(:tsq AS tsquery)").bindparams(tsq=tsquery(terms))
-    spelled: dict[str, list[str]] = {}
+    spelled: dict[str, tuple[str, ...]] = {}
     for term in terms:
-        token = stored(term.token)
         if term.prefix:
             # FTS5 merges every term of a prefix into one list before the first row;
             # a few terms, read one by one, stream (and stop at the LIMIT).
-            words = list(session.scalars(_VOCAB, {"start": token, "end": prefix_end(token),
-                                                  "n": SPELL_OUT + 1}))
+            many, words = _spelled.get(session, term.token,
+                                       functools.partial(_spell, session, term.token))
             if not words:
                 raise _NoMatch
-            if len(words) <= SPELL_OUT:
+            if not many:
                 spelled[term.token] = words
     return _FTS.c[FTS_TABLE].op("MATCH")(fts5_query(terms, spelled))
 
