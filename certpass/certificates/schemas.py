@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from certpass.certificates import gtin
 
 Kind = Literal[
     "product-certificate", "cb-test-certificate", "iecex-coc", "test-report", "inspection-report"
 ]
 TestingRoute = Literal["third-party", "TMP", "WMT", "SMT"]
 Status = Literal["valid", "suspended", "withdrawn", "cancelled", "expired", "superseded"]
+
+
+def check_number(number: str) -> str:
+    """A certificate number may hold slashes (``CN/NEP/ExTR24.0031/00``) but no empty, ``.``
+    or ``..`` segment: in a URL those would name another page (RFC 3986 dot segments)."""
+    if any(segment in ("", ".", "..") for segment in number.split("/")):
+        raise ValueError("a certificate number may not have an empty, '.' or '..' part "
+                         "between slashes, nor start or end with a slash")
+    return number
 
 
 class _Strict(BaseModel):
@@ -32,6 +43,19 @@ class Product(_Strict):
     trademark: str = Field(default="", max_length=120)
     ratings: str = Field(default="", max_length=300)
     hs_code: str = Field(default="", max_length=16, pattern=r"^(\d{4}(\.\d{2}){0,3})?$")
+    gtin: str = Field(default="", max_length=14,
+                      description="GS1 GTIN (8, 12, 13 or 14 digits); kept as GTIN-14")
+
+    @field_validator("gtin")
+    @classmethod
+    def _gtin(cls, value: str) -> str:
+        if value and not gtin.is_valid(value):
+            raise ValueError("not a GTIN: 8, 12, 13 or 14 digits, the last a GS1 check digit")
+        return value.rjust(14, "0") if value else ""
+
+    def row(self) -> dict[str, Any]:
+        """The product as an issue stores it (no `gtin` key when it has none)."""
+        return self.model_dump(exclude=None if self.gtin else {"gtin"})
 
 
 class Factory(_Strict):
@@ -64,6 +88,15 @@ class IssueRequest(_Strict):
     conditions: str = Field(default="", max_length=2000)
     issued_on: dt.date
     valid_until: dt.date | None = None
+    backdate_reason: str = Field(
+        default="", max_length=2000,
+        description="why an issue date beyond the back-dating window is recorded (operator "
+                    "only); written to the log entry")
+
+    @field_validator("number")
+    @classmethod
+    def _no_dot_segments(cls, v: str) -> str:
+        return check_number(v)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> IssueRequest:
@@ -95,6 +128,8 @@ class AmendRequest(_Strict):
     testing_route: TestingRoute | None = None
     conditions: str | None = Field(default=None, max_length=2000)
     valid_until: dt.date | None = None
+    backdate_reason: str = Field(default="", max_length=2000,
+                                 description="as for an issue (operator only)")
 
 
 class TransitionRequest(_Strict):
