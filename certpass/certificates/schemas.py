@@ -209,5 +209,7 @@ class CertificateDetail(CertificateSummary):
 class CertificatePage(BaseModel):
     items: list[CertificateSummary]
     total: int
+    # False: counting stopped (search.COUNT_CAP past the page); there are at least `total`
+    total_exact: bool = True
     limit: int
     offset: int

@@ -76,11 +76,6 @@ def certificate_tokens(certificate: Row, issues: Sequence[Row], issuer: Row,
     """token -> weight for a certificate with its issues (oldest first; the last is current)
     and its issuer's names."""
     out: dict[str, int] = {}
-
-    def put(token: str, weight: int) -> None:
-        if token and weight > out.get(token, 0):
-            out[token] = weight
-
     for n, issue in enumerate(issues):
         current = n == len(issues) - 1
         for field in fields:
@@ -91,10 +86,13 @@ def certificate_tokens(certificate: Row, issues: Sequence[Row], issuer: Row,
                 if not value:
                     continue
                 if field.words:
-                    for token in document_tokens(value):
-                        put(token, weight)
+                    for token in document_tokens(value):  # (never empty)
+                        if weight > out.get(token, 0):
+                            out[token] = weight
                 if field.exact:
-                    put(exact_token(value), weight * EXACT_FACTOR)
+                    whole = exact_token(value)
+                    if whole and weight * EXACT_FACTOR > out.get(whole, 0):
+                        out[whole] = weight * EXACT_FACTOR
     return out
 
 

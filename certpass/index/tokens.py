@@ -1,11 +1,11 @@
 """Search tokens: the one tokenisation used for indexed text and for queries (pure, no I/O).
 
 Chinese (and other CJK scripts) is written without spaces, so a run of CJK characters is
-indexed as its overlapping pairs (character bigrams) and its last character: 佛山盛世电器
-gives 佛山 山盛 盛世 世电 电器 and 器. A one-character query asks for the tokens that begin
-with it (every character begins a pair, or ends the run), a longer one for every pair it
-contains, so 电, 电器, 佛山 and the full name 佛山盛世电器有限公司 all find the holder, with
-half the tokens of indexing every single character too. No dictionary segmenter is needed,
+indexed as its single characters and its overlapping pairs (character bigrams): 佛山盛世
+gives 佛 山 盛 世 佛山 山盛 盛世. A one-character query asks for that character's token, a
+longer one for every pair it contains, so 电, 电器, 佛山 and the full name 佛山盛世电器有限公司
+all find the holder, each term one token matched whole: the full-text indexes (FTS5,
+tsvector) read one list per term, no prefix merges. No dictionary segmenter is needed,
 nothing depends on one's vocabulary (company and product names are mostly out of any
 dictionary), and the same rule runs on SQLite and PostgreSQL.
 
@@ -66,8 +66,8 @@ def document_tokens(text: str) -> frozenset[str]:
     out: set[str] = set()
     for cjk, group in _PIECES.findall(fold(text)):
         if cjk:
+            out.update(cjk)
             out.update(cjk[i:i + 2] for i in range(len(cjk) - 1))
-            out.add(cjk[-1])
         else:
             out.update(_group_tokens(group))
     return frozenset(out)
@@ -96,7 +96,7 @@ def query_terms(text: str) -> list[Term]:
     for cjk, group in _PIECES.findall(fold(text)):
         if cjk:
             if len(cjk) == 1:
-                terms.append(Term(cjk, True))  # the character, or a pair it begins
+                terms.append(Term(cjk, False))  # the character (every one is a token)
             else:
                 terms.extend(Term(cjk[i:i + 2], False) for i in range(len(cjk) - 1))
             continue

@@ -14,19 +14,33 @@ PostgreSQL, so both give the same answers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
+from sqlalchemy import (
+    Select,
+    column,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.errors import InvalidInput
 from certpass.index import writer as index
-from certpass.index.fields import EXACT_FACTOR, registry_tokens
-from certpass.index.models import SearchTerm
+from certpass.index.documents import fts5_query, needles, score, stored, tsquery
+from certpass.index.fields import registry_tokens
+from certpass.index.models import FTS_TABLE, SearchDocument
 from certpass.index.tokens import (
     Term,
     exact_token,
@@ -35,13 +49,21 @@ from certpass.index.tokens import (
     query_terms,
     term_matches,
 )
-from certpass.index.writer import KIND
 from certpass.ledger.stamped import StampedCache
 from certpass.registry.models import Body, Economy, Standard
 
 STATUSES = ("valid", "suspended", "withdrawn", "cancelled", "expired")
 MAX_TERMS = 12  # terms of one query (a pasted paragraph is cut, not refused)
-_T = SearchTerm.__table__
+# Ranked exactly: the newest RANK_POOL matches, and the newest RANK_POOL whose whole field
+# value the query is or begins (exact numbers and names, wherever they are in the list);
+# the matches after them follow newest first. A query matching fewer is ranked entirely.
+RANK_POOL = 100
+# Counted at most (past the page asked for): a larger total is reported as this lower
+# bound with exact=False, and paging goes on (next_offset) to the last match.
+COUNT_CAP = 1_000
+FACET_CAP = 1_000  # facets count the newest FACET_CAP matches (exact below that)
+_D = SearchDocument.__table__
+_FTS = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 
 
 @dataclass(frozen=True)
@@ -63,9 +85,10 @@ class CertificateQuery:
 @dataclass(frozen=True)
 class Results:
     items: Sequence[Certificate]
-    total: int
+    total: int  # exact, or (exact False) a lower bound: there are at least this many
     limit: int
     offset: int
+    exact: bool = True
 
     @property
     def next_offset(self) -> int | None:
@@ -73,69 +96,142 @@ class Results:
         return end if end < self.total else None
 
 
-def _match(kind: str, term: Term) -> ColumnElement[bool]:
-    if term.prefix:
-        return and_(_T.c.kind == kind, _T.c.token >= term.token,
-                    _T.c.token < prefix_end(term.token))
-    return and_(_T.c.kind == kind, _T.c.token == term.token)
+@dataclass(frozen=True)
+class _Text:
+    terms: list[Term]  # every one must match (q's and holder's)
+    whole: str  # q as a whole-value token ("" without q's words)
 
 
-def _term_scores(kind: str, term: Term, name: str, within: Any = None) -> Any:
-    """certificate id -> the term's best weight there (a whole token counts double);
-    `within`: only these ids (the rarest term's)."""
-    score = func.max(case((_T.c.token == term.token, _T.c.weight * 2), else_=_T.c.weight))
-    query = select(_T.c.object_id.label("id"), score.label("s")).where(_match(kind, term))
-    if within is not None:
-        query = query.where(_T.c.object_id.in_(select(within.c.id)))
-    return query.group_by(_T.c.object_id)
+def _text(flt: CertificateQuery) -> _Text | None:
+    terms = query_terms(flt.q or "")[:MAX_TERMS]
+    known = {t.token for t in terms}
+    every = terms + [t for t in query_terms(flt.holder or "")[:MAX_TERMS]
+                     if t.token not in known]
+    if not every:
+        return None
+    return _Text(every, exact_token(flt.q or "") if terms else "")
 
 
-ESTIMATE_CAP = 2_000  # index rows counted at most to tell a rare term from a common one
+class _IndexFirst(Join):
+    """A join whose left side (the full-text index) SQLite must run first (CROSS JOIN): it
+    streams matches newest first and stops at the LIMIT, where a filter's index on
+    certificates, chosen by the planner, would probe the index once per certificate."""
+
+    inherit_cache = True
 
 
-def _rows_at_most(session: Session, term: Term) -> int:
-    return session.scalar(select(func.count()).select_from(
-        select(_T.c.object_id).where(_match(KIND, term)).limit(ESTIMATE_CAP).subquery())) or 0
+@compiles(_IndexFirst, "sqlite")
+def _cross_join(join: _IndexFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def _spell(session: Session, token: str) -> tuple[bool, tuple[str, ...]]:
+    """(more than SPELL_OUT, the index terms that begin with `token`)."""
+    start = stored(token)
+    words = tuple(session.scalars(_VOCAB, {"start": start, "end": prefix_end(start),
+                                           "n": SPELL_OUT + 1}))
+    return len(words) > SPELL_OUT, words
+
+
+# The terms a prefix stands for, per database state: the FTS5 vocabulary counts each
+# term's documents as it lists it, so a prefix of common terms ("iec") costs a scan of
+# their lists; asked once per state, not once per request.
+_spelled: StampedCache[tuple[bool, tuple[str, ...]]] = StampedCache(limit=4096)
+
+
+def _filters(flt: CertificateQuery) -> bool:
+    return any((flt.status, flt.scheme, flt.issuer, flt.economy, flt.hs_code, flt.category))
+
+
+def _id_column(session: Session) -> Any:
+    return _FTS.c.rowid if session.get_bind().dialect.name == "sqlite" else _D.c.certificate_id
+
+
+SPELL_OUT = 64  # a prefix term matching at most this many index terms is asked as those
+_VOCAB = text("SELECT term FROM search_fts_terms WHERE term >= :start AND term < :end "
+              "ORDER BY term LIMIT :n")
 
 
 class _NoMatch(Exception):
-    """A term no certificate has: the answer is empty without asking further."""
+    """A prefix no indexed term begins with: the answer is empty without asking further."""
 
 
-def _matches(session: Session, q: str, holder: str) -> Any | None:
-    """Subquery (id, score) of the certificates answering the text, or None when the text
-    has no term (punctuation only: nothing matches).
+def _match(session: Session, terms: Sequence[Term]) -> Any:
+    """The WHERE clause of "every term matches" on this database's full-text index."""
+    if session.get_bind().dialect.name != "sqlite":
+        return text("array_to_tsvector(string_to_array(search_documents.tokens, ' ')) "
+                    "@@ CAST(:tsq AS tsquery)").bindparams(tsq=tsquery(terms))
+    spelled: dict[str, tuple[str, ...]] = {}
+    for term in terms:
+        if term.prefix:
+            # FTS5 merges every term of a prefix into one list before the first row;
+            # a few terms, read one by one, stream (and stop at the LIMIT).
+            many, words = _spelled.get(session, term.token,
+                                       functools.partial(_spell, session, term.token))
+            if not words:
+                raise _NoMatch
+            if not many:
+                spelled[term.token] = words
+    return _FTS.c[FTS_TABLE].op("MATCH")(fts5_query(terms, spelled))
 
-    The rarest term (fewest index rows, counted up to ESTIMATE_CAP) is looked up first; the
-    others are looked up among its certificates only, so a long name whose every pair is
-    common except one costs about that one. Raises _NoMatch when a term is in no row."""
-    terms = query_terms(q)[:MAX_TERMS]
-    holder_terms = query_terms(holder)[:MAX_TERMS]
-    if not terms and not holder_terms:
-        return None
-    known = {t.token for t in terms}
-    every = terms + [t for t in holder_terms if t.token not in known]
-    sizes = {t.token: _rows_at_most(session, t) for t in every} if len(every) > 1 else {}
-    if any(n == 0 for n in sizes.values()):
-        raise _NoMatch
-    every.sort(key=lambda t: sizes.get(t.token, 0))
-    first = _term_scores(KIND, every[0], "t0").cte("t0")
-    rest = [_term_scores(KIND, t, f"t{i}", within=first).subquery(f"t{i}")
-            for i, t in enumerate(every[1:], 1)]
-    joined: Any = first
-    score: Any = first.c.s
-    for part in rest:
-        joined = joined.join(part, part.c.id == first.c.id)
-        score = score + part.c.s
-    whole = exact_token(q) if terms else ""
-    if whole:
-        bonus = (select(_T.c.object_id.label("id"), func.max(case(
-            (_T.c.token == whole, _T.c.weight * 2), else_=_T.c.weight)).label("s"))
-            .where(_match(KIND, Term(whole, True)), _T.c.object_id.in_(select(first.c.id)))
-            .group_by(_T.c.object_id).subquery("x"))
-        joined = joined.outerjoin(bonus, bonus.c.id == first.c.id)
-        score = score + func.coalesce(bonus.c.s, 0) * EXACT_FACTOR
-    return select(first.c.id.label("id"), score.label("score")).select_from(joined).subquery("m")
+
+def _ids(session: Session, match: Any, flt: CertificateQuery, on: dt.date,
+         join: bool = False) -> Select:
+    """select(id) of the certificates answering `match` (_match) and the filters, newest id
+    first: the full-text index, joined to certificates only for filters (or `join`: to
+    order by their columns)."""
+    certs = Certificate.__table__
+    id_column = _id_column(session)
+    if session.get_bind().dialect.name == "sqlite":
+        source: Any = (_IndexFirst(_FTS, certs, Certificate.id == id_column)
+                       if join or _filters(flt) else _FTS)
+    else:
+        source = _D.join(certs, Certificate.id == id_column) if join or _filters(flt) else _D
+    query = select(id_column.label("id")).select_from(source).where(match)
+    return _filtered(query, flt, on).order_by(id_column.desc())
+
+
+def _capped_count(session: Session, query: Select, at_least: int) -> tuple[int, bool]:
+    """(count, exact) counting at most at_least + COUNT_CAP rows of `query`."""
+    bound = at_least + COUNT_CAP
+    n = session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(bound).subquery())) or 0
+    return n, n < bound
+
+
+def _ranked_ids(session: Session, txt: _Text, flt: CertificateQuery, on: dt.date,
+                limit: int, offset: int) -> tuple[list[int], int, bool]:
+    """(ids of the page, total, exact) for a text query in best-first order.
+
+    One read of the matches' ids, newest first, up to the page's end plus COUNT_CAP: the
+    total, and the RANK_POOL newest of them to rank; with the newest RANK_POOL whose field
+    value the query is or begins (a second read), they are ranked by score; the other
+    matches follow newest first."""
+    try:
+        match = _match(session, txt.terms)
+    except _NoMatch:
+        return [], 0, True
+    bound = offset + limit + COUNT_CAP
+    ids = list(session.scalars(_ids(session, match, flt, on).limit(bound)))
+    if not ids:
+        return [], 0, True
+    pool = set(ids[:RANK_POOL])
+    if txt.whole and len(ids) > RANK_POOL:
+        try:
+            exact = _match(session, [*txt.terms, Term(txt.whole, True)])
+            pool.update(session.scalars(_ids(session, exact, flt, on).limit(RANK_POOL)))
+        except _NoMatch:
+            pass
+    docs = session.execute(
+        select(_D.c.certificate_id, _D.c.tokens, _D.c.weights, Certificate.first_issued_on)
+        .join(Certificate.__table__, Certificate.id == _D.c.certificate_id)
+        .where(_D.c.certificate_id.in_(list(pool)))).all()
+    looked_for = needles(txt.terms, txt.whole)
+    keys = {i: (-score(tokens, weights, looked_for), -day.toordinal(), -i)
+            for i, tokens, weights, day in docs}
+    ranked = sorted(keys, key=keys.__getitem__)
+    ranked += [i for i in ids if i not in pool]
+    return ranked[offset:offset + limit], len(ids), len(ids) < bound
 
 
 def _filtered(query: Select, flt: CertificateQuery, on: dt.date) -> Select:
@@ -171,45 +267,69 @@ def _filtered(query: Select, flt: CertificateQuery, on: dt.date) -> Select:
 
 
 # Totals per (database state, query): paging through a long list counts it once.
-_totals: StampedCache[int] = StampedCache(limit=1024)
+_totals: StampedCache[tuple[int, bool]] = StampedCache(limit=1024)
 
 
-def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int = 0
-           ) -> Results:
-    """The certificates answering `flt`, best first (newest first without text)."""
+def _load(session: Session, ids: Sequence[int]) -> list[Certificate]:
+    if not ids:
+        return []
+    rows = {c.id: c for c in session.scalars(select(Certificate).where(
+        Certificate.id.in_(list(ids)))).unique()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def search(session: Session, flt: CertificateQuery, limit: int = 50, offset: int = 0,
+           counted: bool = False) -> Results:
+    """The certificates answering `flt`, best first (newest first without text).
+
+    The total is counted up to COUNT_CAP past the page (exact=False beyond: a lower bound);
+    `counted`: exactly, once per database state (the pages that show a list's size)."""
+    found = _search(session, flt, limit, offset)
+    if not counted or found.exact:
+        return found
+    on = flt.on or dt.date.today()
+    txt = _text(flt)
+    listed = (_filtered(select(Certificate.id), flt, on) if txt is None
+              else _ids(session, _match(session, txt.terms), flt, on))
+    total = _totals.get(session, ("counted", flt, on), lambda: (session.scalar(
+        select(func.count()).select_from(listed.order_by(None).subquery())) or 0, True))[0]
+    return replace(found, total=total, exact=True)
+
+
+def _search(session: Session, flt: CertificateQuery, limit: int, offset: int) -> Results:
     if limit < 1 or offset < 0:
         raise InvalidInput("limit must be at least 1 and offset at least 0")
     on = flt.on or dt.date.today()
     flt = replace(flt, q=(flt.q or "").strip()[:200] or None,
                   holder=(flt.holder or "").strip()[:200] or None)
-    try:
-        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
-            else None
-    except _NoMatch:
-        return Results([], 0, limit, offset)
-    if (flt.q or flt.holder) and text is None:
-        return Results([], 0, limit, offset)  # only punctuation: it matches nothing
-    newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
     if flt.sort and flt.sort not in SORTS:
         raise InvalidInput(f"unknown sort {flt.sort!r}", hint=f"use one of {sorted(SORTS)}")
-    if text is None:
-        base = select(Certificate)
-        counted = select(func.count(Certificate.id))
+    _filtered(select(Certificate.id), flt, on)  # bad filters are refused, text or not
+    txt = _text(flt)
+    if (flt.q or flt.holder) and txt is None:
+        return Results([], 0, limit, offset)  # only punctuation: it matches nothing
+    newest = (Certificate.first_issued_on.desc(), Certificate.id.desc())
+    if txt is not None and not flt.sort:
+        ids, total, exact = _ranked_ids(session, txt, flt, on, limit, offset)
+        return Results(_load(session, ids), total, limit, offset, exact)
+    if txt is None:
+        listed = _filtered(select(Certificate.id), flt, on)
         order: tuple[Any, ...] = newest
     else:
-        m = text
-        base = select(Certificate).join(m, m.c.id == Certificate.id)
-        counted = select(func.count(Certificate.id)).join(m, m.c.id == Certificate.id)
-        order = (m.c.score.desc(), *newest)
+        try:
+            listed = _ids(session, _match(session, txt.terms), flt, on,
+                          join=True).order_by(None)
+        except _NoMatch:
+            return Results([], 0, limit, offset)
+        order = ()
     if flt.sort:
         order = (*SORTS[flt.sort], Certificate.id.desc())
-    total = _totals.get(session, ("certificates", flt, on), lambda: session.scalar(
-        _filtered(counted, flt, on)) or 0)
+    total, exact = _totals.get(session, ("certificates", flt, on, offset + limit),
+                               lambda: _capped_count(session, listed, offset + limit))
     if offset >= total:
-        return Results([], total, limit, offset)
-    rows = session.scalars(_filtered(base, flt, on).order_by(*order).limit(limit)
-                           .offset(offset)).unique().all()
-    return Results(rows, total, limit, offset)
+        return Results([], total, limit, offset, exact)
+    ids = list(session.scalars(listed.order_by(*order).limit(limit).offset(offset)))
+    return Results(_load(session, ids), total, limit, offset, exact)
 
 
 # The orders a list can be asked for (a certification body's portal offers them).
@@ -223,28 +343,36 @@ SORTS: dict[str, tuple[Any, ...]] = {
 
 def listing(session: Session, flt: CertificateQuery, limit: int, offset: int
             ) -> tuple[Sequence[Certificate], int]:
-    """(certificates, total): `search` for the pages that show a list and its count."""
-    found = search(session, flt, limit, offset)
+    """(certificates, total): `search` for the pages that show a list and its count
+    (counted exactly)."""
+    found = search(session, flt, limit, offset, counted=True)
     return found.items, found.total
 
 
 def facets(session: Session, flt: CertificateQuery) -> dict[str, dict[str, int]]:
-    """Counts of the matching certificates by scheme and by issuer (for narrowing down)."""
+    """Counts of the matching certificates by scheme and by issuer (for narrowing down),
+    among the newest FACET_CAP matches (all of them when fewer match)."""
     on = flt.on or dt.date.today()
-    try:
-        text = _matches(session, flt.q or "", flt.holder or "") if (flt.q or flt.holder) \
-            else None
-    except _NoMatch:
-        return {"scheme": {}, "issuer": {}}
-    if (flt.q or flt.holder) and text is None:
-        return {"scheme": {}, "issuer": {}}
+    txt = _text(flt)
+    none: dict[str, dict[str, int]] = {"scheme": {}, "issuer": {}}
+    if (flt.q or flt.holder) and txt is None:
+        return none
+    columns = (Certificate.scheme_code.label("scheme"), Certificate.issuer_id.label("issuer"))
+    if txt is None:
+        sample = (_filtered(select(*columns), flt, on).order_by(Certificate.id.desc())
+                  .limit(FACET_CAP).subquery())
+    else:
+        try:
+            ids = _ids(session, _match(session, txt.terms), flt, on).limit(FACET_CAP)
+        except _NoMatch:
+            return none
+        newest = ids.subquery("m")
+        sample = (select(*columns).select_from(Certificate.__table__.join(
+            newest, newest.c.id == Certificate.id)).subquery())
     out: dict[str, dict[str, int]] = {}
-    for name, column in (("scheme", Certificate.scheme_code), ("issuer", Certificate.issuer_id)):
-        query = select(column, func.count(Certificate.id))
-        if text is not None:
-            query = query.join(text, text.c.id == Certificate.id)
-        query = _filtered(query, flt, on).group_by(column).order_by(func.count(
-            Certificate.id).desc(), column)
+    for name in ("scheme", "issuer"):
+        key = sample.c[name]
+        query = select(key, func.count()).group_by(key).order_by(func.count().desc(), key)
         out[name] = _totals_map(session, ("facet", name, flt, on), query)
     return out
 
@@ -262,9 +390,16 @@ REBUILD_BATCH = 2000  # certificates per round of a rebuild
 
 
 def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
-    """Recompute the index of every certificate; returns the number indexed."""
+    """Recompute the index of every certificate (the writer's rows, in batches); returns
+    the number indexed. On SQLite the FTS5 index is then merged into one segment."""
     conn = session.connection()
-    conn.execute(delete(_T).where(_T.c.kind == KIND))
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:  # emptied at once (row by row, the delete trigger would unindex each)
+        conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
+        conn.execute(text("DROP TRIGGER IF EXISTS search_documents_ad"))
+    conn.execute(delete(_D))
+    if sqlite:
+        conn.execute(text(_DELETE_TRIGGER))
     total = conn.execute(select(func.count()).select_from(Certificate.__table__)).scalar() or 0
     bodies = {b.id: index.issuer_row(b) for b in session.scalars(select(Body))}
     certs, issues_t = Certificate.__table__, CertificateIssue.__table__
@@ -280,22 +415,35 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
                                   .order_by(issues_t.c.certificate_id, issues_t.c.issue_no)
                                   ).mappings():
             by_cert[issue["certificate_id"]].append(dict(issue))
-        rows = [row for c in batch if by_cert[c["id"]]
-                for row in index.rows_for(dict(c), by_cert[c["id"]],
-                                          bodies.get(c["issuer_id"], {}))]
-        rows.sort(key=lambda r: r["token"])  # in key order: appends to the b-tree, not splits
+        rows = [index.row_for(dict(c), by_cert[c["id"]], bodies.get(c["issuer_id"], {}))
+                for c in batch if by_cert[c["id"]]]
         if rows:
-            conn.execute(insert(_T), rows)
+            conn.execute(insert(_D), rows)
         done += len(batch)
         last = ids[-1]
         if progress:
             progress(done, total)
+    optimize(session)
     return done
+
+
+def optimize(session: Session) -> None:
+    """Merge SQLite's FTS5 index into one segment (after a bulk load; PostgreSQL: nothing)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+
+# (the migration's; made again after a rebuild emptied the table without it)
+_DELETE_TRIGGER = (
+    "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) "
+    "VALUES ('delete', old.certificate_id, old.tokens); END")
 
 
 def is_empty(session: Session) -> bool:
     return session.connection().execute(
-        select(_T.c.object_id).where(_T.c.kind == KIND).limit(1)).first() is None
+        select(_D.c.certificate_id).limit(1)).first() is None
 
 
 def ensure(session: Session) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.index.fields import certificate_tokens
-from certpass.index.models import SearchTerm
+from certpass.index.models import SearchDocument
 from certpass.index.tokens import matches, query_terms
 from certpass.registry.models import Body
 from certpass.search import service as search
@@ -194,7 +194,7 @@ def test_holder_words_narrow_like_more_text(demo_db):
 
 
 def test_rebuild_gives_the_index_the_writes_kept(demo_db):
-    table = SearchTerm.__table__
+    table = SearchDocument.__table__
     with demo_db.read() as s:
         before = sorted(s.connection().execute(select(table)).all())
     with demo_db.write() as s:
@@ -238,10 +238,17 @@ def test_certificates_page_lists_everything_and_pages_to_the_end(web, demo_db):
         count = s.scalar(select(func.count(Certificate.id)))
         newest_last = everything(s)[-1]
     first = web.get("/certificates")
-    assert first.status_code == 200 and _total(first.text) == count
-    pages = int(re.search(r'data-pages="(\d+)"', first.text).group(1))
+    # Counting stops COUNT_CAP past the page: the first page says "at least", with a next
+    # page; the last page knows the exact count.
+    exact = count <= 20 + search.COUNT_CAP
+    assert first.status_code == 200 and _total(first.text) == min(count, 20 + search.COUNT_CAP)
+    assert ('data-exact="true"' in first.text) == exact
+    assert ("Counting stopped here" in first.text) == (not exact)
+    pages = -(-count // 20)
     last = web.get(f"/certificates?page={pages}")
     assert last.status_code == 200 and f">{newest_last}</a>" in last.text
+    assert _total(last.text) == count and 'data-exact="true"' in last.text
+    assert f'data-pages="{pages}"' in last.text
     assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
     beyond = web.get(f"/certificates?page={pages + 1}")
     assert beyond.status_code == 200 and _total(beyond.text) == count

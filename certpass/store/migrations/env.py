@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from certpass.index.models import is_unmodelled
 from certpass.store.models import metadata
 
 config = context.config
@@ -16,6 +17,9 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The search index's FTS5 tables (SQLite) and tsvector index (PostgreSQL) are no models.
+        include_name=lambda name, kind, _parent: not (
+            name and is_unmodelled(name)),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -44,7 +44,8 @@ def list_certificates(
     found = search.search(session, flt, page.limit, page.offset)
     today = dt.date.today()
     return {"items": [service.to_summary(c, today) for c in found.items],
-            "total": found.total, "limit": page.limit, "offset": page.offset}
+            "total": found.total, "total_exact": found.exact, "limit": page.limit,
+            "offset": page.offset}
 
 
 @router.get("/{number:path}", response_model=CertificateDetail, response_model_by_alias=True)

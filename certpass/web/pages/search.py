@@ -38,6 +38,7 @@ def _results(request: Request, session: ReadSession, template_title: str, q: str
     return render(
         request, "search.html", title_key=template_title, q=q.strip(), filters=filters,
         found=[certificates.to_summary(c) for c in found.items], total=found.total,
+        exact=found.exact,
         page=page, pages=pages, bodies=bodies, facets=search.facets(session, flt),
         schemes=session.scalars(select(Scheme.code).order_by(Scheme.code)).all(),
         issuer_body=session.get(Body, issuer) if issuer else None,
