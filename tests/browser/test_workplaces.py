@@ -1,6 +1,7 @@
 """Each role's main task in Chromium, its effect checked through the public API: an
 administrator records a body, an accreditation body grants and suspends an accreditation
-(after a preview), a certification body withdraws a certificate (only once confirmed)."""
+(after a preview), a certification body withdraws a certificate (only once confirmed), a
+relying party watches a certificate and reads its watch back with a token it made."""
 
 from __future__ import annotations
 
@@ -100,3 +101,34 @@ def test_certification_body_withdraws_only_when_confirmed(server, page):
     page.click(f"{form} button[type=submit]")
     page.wait_for_selector("#no-actions")
     assert _api(base, f"/api/certificates/{quote(number, safe='')}")["status"] == "withdrawn"
+
+
+def test_relying_party_watches_a_certificate_and_reads_it_back_with_a_token(server, page):
+    """An importer finds a certificate, watches it from its page, makes a read token on its
+    tokens page, and the API (with that token) lists the watch. The webhook address is a
+    public address literal that is never contacted: the delivery worker does not run."""
+    base, _, db = server
+    _user(db, "browser-importer", "relying-party", None)
+    with db.read() as s:
+        number = s.scalar(select(Certificate.number).where(Certificate.status == "valid")
+                          .order_by(Certificate.number).limit(1))
+    _sign_in(page, base, "browser-importer")
+    page.wait_for_selector("#add-watch")
+    assert page.url.endswith("/portal/watches")
+    page.goto(f"{base}/certificates/{quote(number, safe='')}")
+    page.click("#watch-links a[href^='/portal/watches']")
+    page.wait_for_selector("#add-watch")
+    assert page.input_value("#f-target") == number
+    page.fill("#f-url", "https://93.184.216.34/hooks/browser")
+    page.click("#add-watch button[type=submit]")
+    assert page.text_content("#watch-secret").startswith("whsec_")
+    page.click("#nav-tokens")
+    page.fill("#f-name", "browser read token")
+    page.fill("#f-password", PASSWORD)
+    page.click("#create-token button[type=submit]")
+    token = page.text_content("#token-secret")
+    request = urllib.request.Request(f"{base}/api/subscriptions",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as r:  # loopback only
+        [watch] = json.loads(r.read())
+    assert watch["target_kind"] == "certificate" and watch["target"] == number
