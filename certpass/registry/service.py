@@ -233,7 +233,9 @@ def _log(session: Session, kind: str, actor: Actor, **what: Any) -> None:
 
 
 def _accreditation_in(acc: Accreditation) -> dict[str, Any]:
-    return {k: getattr(acc, k) for k in AccreditationIn.model_fields}
+    """The stored accreditation as the input model reads it (the grant's back-dating reason
+    is in its history and log entry, not a column)."""
+    return {k: getattr(acc, k) for k in AccreditationIn.model_fields if k != "backdate_reason"}
 
 
 def _log_accreditation(session: Session, kind: str, acc: Accreditation, actor: Actor,
