@@ -138,7 +138,12 @@ def _rdfc(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
         missing = _find_cause(exc, DocumentNotAvailable)
         if missing is not None:
             raise missing from None
-        raise CanonicalizationFailed(f"RDF canonicalization failed: {exc}") from None
+        code = exc.code if isinstance(exc.code, str) and len(exc.code) < 60 else None
+        raise CanonicalizationFailed(
+            "RDF canonicalization failed" + (f" ({code})" if code else "")) from None
+    except Exception:
+        raise CanonicalizationFailed("RDF canonicalization failed (the @context cannot be "
+                                     "processed)") from None
     return nquads.encode("utf-8")
 
 

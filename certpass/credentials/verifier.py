@@ -5,7 +5,8 @@ a compact VC-JOSE JWT, an EnvelopedVerifiableCredential, or `{"credential": ...,
 "receipt": "..."}`, and runs these checks in order, each reported as {name, ok, detail}
 (ok None = not applicable or not reached):
 
-  format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 schemas
+  format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 schemas; JSON-LD expansion in
+             safe mode (nothing dropped, no processor error) whatever the proof
   integrity  the proof or JWS verifies
   issuer     issuer DID and key known; the key was the issuer's when it signed
   authority  a trusted accreditation body accredited the issuer, on the issue date, for
@@ -37,7 +38,7 @@ import jsonschema_rs
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
-from certpass.credentials import dcc, jose, proofs, schemas
+from certpass.credentials import dcc, jose, jsonld_safe, proofs, schemas, vc_model
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.trust_source import (
     IssueRecord,
@@ -320,6 +321,15 @@ def _check_format(inp: _Input, run: _Run) -> None:
         run.fail("format", "malformed",
                  f"does not meet the {what} schemas: " + "; ".join(errors[:3]) + more,
                  stop=True)
+    found = vc_model.problems(c)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        run.fail("format", "malformed", "breaks the VC 2.0 data model: "
+                 + "; ".join(found[:3]) + more, stop=True)
+    try:
+        jsonld_safe.check(c)
+    except jsonld_safe.InvalidJsonLd as exc:
+        run.fail("format", "malformed", exc.message, stop=True)
     if "DigitalConformityCredential" in types:
         try:
             inp.dcc = dcc.read_claims(c)
