@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import orjson
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +32,7 @@ from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import dcc, jose, keyring, proofs, status, validation
 from certpass.credentials.models import IssuedCredential
-from certpass.credentials.multikey import Ed25519KeyPair, b58encode
+from certpass.credentials.multikey import Ed25519KeyPair
 from certpass.credentials.vc_model import parse_datetime
 from certpass.errors import Forbidden, InvalidInput, NotFound
 from certpass.jcs import canonicalize
@@ -279,58 +278,6 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
 # --- the hooks the certificate service calls ----------------------------------------------
 
 
-def _jcs(value: Any) -> bytes:
-    """RFC 8785 bytes of a credential. Its values are strings, booleans and integers (no
-    floats), so orjson's sorted output is exact unless an astral-plane character appears
-    (UTF-16 key order), which the exact path handles."""
-    out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    return canonicalize(value) if _astral(out) else out
-
-
-def _astral(utf8: bytes) -> bool:
-    """Whether UTF-8 text holds a 4-byte sequence (lead bytes F0-F4); unrolled, as this runs
-    on every issued credential."""
-    return not utf8.isascii() and (b"\xf0" in utf8 or b"\xf1" in utf8 or b"\xf2" in utf8
-                                   or b"\xf3" in utf8 or b"\xf4" in utf8)
-
-
-def _jcs_members(document: dict[str, Any]) -> dict[str, bytes] | None:
-    """Each top-level member of `document` as `"key":value` bytes, or None for non-ASCII
-    keys (UTF-16 order). JCS sorts members, so a document with and without its proof share
-    every other member's bytes; the caller checks the joined bytes with _astral."""
-    if not all(k.isascii() for k in document):
-        return None
-    return {k: orjson.dumps(k) + b":" + orjson.dumps(v, option=orjson.OPT_SORT_KEYS)
-            for k, v in document.items()}
-
-
-def _join(members: dict[str, bytes]) -> bytes:
-    return b"{" + b",".join(members[k] for k in sorted(members)) + b"}"
-
-
-def sign_jcs(unsigned: dict[str, Any], signer: keyring.Signer, created: dt.datetime) -> bytes:
-    """The RFC 8785 bytes of `unsigned` signed with eddsa-jcs-2022 (as proofs.sign does),
-    serialising the document once."""
-    if "proof" in unsigned:
-        raise InvalidInput("the credential already has a proof")
-    proof: dict[str, Any] = {
-        "type": "DataIntegrityProof", "cryptosuite": proofs.JCS,
-        "created": proofs.format_created(created),
-        "verificationMethod": signer.verification_method,
-        "proofPurpose": "assertionMethod", "@context": unsigned["@context"],
-    }
-    members = _jcs_members(unsigned)
-    doc_bytes = _join(members) if members is not None else b""
-    if members is None or _astral(doc_bytes):  # the exact (slow) path
-        members, doc_bytes = None, canonicalize(unsigned)
-    signature = signer.pair.sign(proofs.hash_data(_jcs(proof), doc_bytes))
-    proof["proofValue"] = "z" + b58encode(signature)
-    if members is not None:
-        members["proof"] = b'"proof":' + _jcs(proof)
-        return _join(members)
-    return canonicalize(dict(unsigned, proof=proof))
-
-
 def jwt(settings: Settings, row: IssuedCredential) -> str:
     """The VC-JOSE JWT of a stored credential: its unsigned document signed by the key that
     signed its proof. Ed25519 signatures are deterministic, so this is the same token every
@@ -349,7 +296,8 @@ def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
     signer = _signer(ctx, certificate["issuer_id"])
     now = utcnow()
-    document = sign_jcs(unsigned, signer, now)
+    document = canonicalize(proofs.sign(unsigned, signer.pair, signer.verification_method,
+                                        proofs.JCS, now))
     digest = hashlib.sha256(document).hexdigest()
     pending.add(session, IssuedCredential.__table__, {
         "certificate_id": certificate["id"], "issue_no": issue["issue_no"],

@@ -256,14 +256,16 @@ def accreditation_facts(settings: Settings, row: Accreditation) -> Accreditation
 
 
 def signed_accreditations(session: Session, settings: Settings,
-                          body_id: str | None = None, *, create: bool = True
-                          ) -> list[dict[str, Any]]:
-    """Every accreditation (of `body_id`, or all) as a DIA signed by its accreditation body's
-    current key (made on first need, as the keyring does for issuers). Deterministic: the
-    proof's `created` is the accreditation's last change."""
+                          body_id: str | None = None, *, create: bool = True,
+                          number: str | None = None) -> list[dict[str, Any]]:
+    """Every accreditation (of `body_id`, the one numbered `number`, or all) as a DIA signed
+    by its accreditation body's current key (made on first need, as the keyring does for
+    issuers). Deterministic: the proof's `created` is the accreditation's last change."""
     query = select(Accreditation).order_by(Accreditation.id)
     if body_id is not None:
         query = query.where(Accreditation.body_id == body_id)
+    if number is not None:
+        query = query.where(Accreditation.number == number)
     out = []
     signers: dict[str, keyring.Signer] = {}
     for row in session.scalars(query):

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -83,7 +83,7 @@ MESSAGES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     name: str
     ok: bool | None
@@ -454,8 +454,11 @@ def _issuer_did(credential: Mapping[str, Any]) -> str | None:
 
 
 def _when(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
+    return _parse_when(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)  # a verifier sees the same few dates (issue, expiry) again and again
+def _parse_when(value: str) -> dt.datetime | None:
     try:
         out = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

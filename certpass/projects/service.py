@@ -42,7 +42,7 @@ from certpass.recognition.codes import NOT_RECOGNISED
 from certpass.recognition.engine import RegistrySnapshot, decide
 from certpass.recognition.models import ArrangementRecord
 from certpass.recognition.snapshot import facts_for, load_snapshot
-from certpass.registry.models import Body
+from certpass.registry.models import Body, Economy, ProductCategory
 from certpass.store.base import utcnow
 
 
@@ -329,3 +329,18 @@ def _outcomes(snap: RegistrySnapshot, project: CooperationProject, on: dt.date,
         "illustrative": project.illustrative,
     }
     return item, counted, recognitions
+
+
+def chart_names(session: Session, o: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(English, Chinese) names of the codes a project's outcomes count by (categories,
+    partner bodies, markets): the dashboards show names, not codes."""
+    wanted = [(ProductCategory.code, o["certificates"]["by_field"]),
+              (Body.id, o["certificates"]["by_partner"]),
+              (Economy.code, o["recognitions"]["by_market"])]
+    out: dict[str, tuple[str, str]] = {}
+    for key, counts in wanted:
+        if counts:
+            model = key.class_
+            query = select(key, model.name_en, model.name_zh).where(key.in_(list(counts)))
+            out.update({code: (en, zh) for code, en, zh in session.execute(query)})
+    return out

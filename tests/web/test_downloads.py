@@ -154,3 +154,23 @@ def test_a_downloaded_passport_verifies_offline_with_its_log_receipt(
         assert log["ok"] is True and "the register signed by the log's key" in log["detail"]
     finally:
         context.configure()
+
+
+def test_spreadsheet_cells_never_become_formulas():
+    import csv
+    import io
+
+    import openpyxl
+
+    from certpass.web.downloads import excel_csv, xlsx
+
+    hostile = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)",
+               "\tx"]
+    rows = [["name"], *([h] for h in hostile), ["-12"], ["3.5"], ["plain"]]
+    read = [r[0] for r in csv.reader(io.StringIO(excel_csv(rows).decode("utf-8-sig")))]
+    assert read[1:6] == ["'" + h for h in hostile]
+    assert read[6:] == ["-12", "3.5", "plain"]  # numbers and plain text as they were
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx(rows))).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)  # no formula cell at all
+    assert [c.value for c in cells][1:6] == ["'" + h for h in hostile]

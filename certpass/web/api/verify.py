@@ -1,5 +1,7 @@
 """Verification over HTTP: POST /api/verify, the W3C VC-API POST /credentials/verify, and
-the signed accreditation credentials of a body (GET /bodies/{id}/accreditations.json)."""
+the signed accreditation credentials (UNTP DIAs) of a body (GET
+/bodies/{id}/accreditations.json) and of one accreditation (GET
+/api/accreditations/{number}/credential.json)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Body as BodyRow
 from certpass.web.deps import DB, ReadSession, SettingsDep
+from certpass.web.downloads import certificate_file
 
 router = APIRouter(tags=["verify"])
 _SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} (with "
@@ -116,3 +119,24 @@ def accreditations(
                 f"an accreditation body of {body_id} has not signed its accreditations yet",
                 hint="an operator runs `certpass trust prepare` once (it makes their keys)",
             ) from exc
+
+
+@router.get("/api/accreditations/{number:path}/credential.json")
+def accreditation_credential(
+    db: DB, settings: SettingsDep,
+    number: Annotated[str, Path(min_length=1, max_length=80)],
+) -> JSONResponse:
+    """One accreditation as a UNTP DIA signed by its accreditation body, as a file to keep
+    (`{number}.dia.json`). A read, like the body's list: 409 until the accreditation body
+    has a key."""
+    with db.read() as session:
+        try:
+            dias = signed_accreditations(session, settings, create=False, number=number)
+        except NotFound as exc:
+            raise BundleNotReady(
+                f"the accreditation body of {number} has not signed its accreditations yet",
+                hint="an operator runs `certpass trust prepare` once (it makes their keys)",
+            ) from exc
+    if not dias:
+        raise NotFound(f"unknown accreditation {number!r}", details={"accreditation": number})
+    return JSONResponse(dias[0], headers=certificate_file(number, ".dia.json"))

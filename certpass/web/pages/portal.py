@@ -28,7 +28,7 @@ from certpass.store.database import Database
 from certpass.web import i18n
 from certpass.web import session as web_session
 from certpass.web.deps import DB, CertificateNumber, ReadSession, SettingsDep
-from certpass.web.downloads import csv_file, excel_csv
+from certpass.web.downloads import csv_file, excel_csv, xlsx, xlsx_file
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -139,11 +139,10 @@ EXPORT_COLUMNS = ("number", "scheme", "kind", "status", "holder_name", "holder_n
                   "issued_on", "first_issued_on", "valid_until", "issue")
 
 
-@router.get("/portal/certificates.csv")
-def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
-           sort: PortalSort = "") -> Response:
-    """The body's certificates (as filtered on the portal) as CSV, UTF-8 with a BOM so
-    Excel shows the Chinese names; the columns read back by the importer keep its names."""
+def _export_rows(actor: Actor, db: Database, q: str, status: str, sort: str
+                 ) -> list[list[Any]]:
+    """The body's certificates as filtered on the portal, a header row first; the columns
+    read back by the importer keep its names."""
     flt = _own_list(actor, q, status, sort)
     rows: list[list[Any]] = [list(EXPORT_COLUMNS)]
     with db.read() as session:
@@ -159,8 +158,27 @@ def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
                     c["first_issued_on"], c["valid_until"] or "", c["issue"]])
             if offset + 1000 >= total:
                 break
-    name = f"certificates-{actor.body_id or 'all'}-{dt.date.today().isoformat()}.csv"
-    return csv_file(excel_csv(rows), name)
+    return rows
+
+
+def _export_name(actor: Actor, suffix: str) -> str:
+    return f"certificates-{actor.body_id or 'all'}-{dt.date.today().isoformat()}{suffix}"
+
+
+@router.get("/portal/certificates.csv")
+def export(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
+           sort: PortalSort = "") -> Response:
+    """As CSV, UTF-8 with a BOM so Excel shows the Chinese names."""
+    return csv_file(excel_csv(_export_rows(actor, db, q, status, sort)),
+                    _export_name(actor, ".csv"))
+
+
+@router.get("/portal/certificates.xlsx")
+def export_xlsx(actor: SignedIn, db: DB, q: str = "", status: PortalStatus = "",
+                sort: PortalSort = "") -> Response:
+    """As an Excel workbook."""
+    return xlsx_file(xlsx(_export_rows(actor, db, q, status, sort), "certificates"),
+                     _export_name(actor, ".xlsx"))
 
 
 def _own_list(actor: Actor, q: str, status: str, sort: str) -> search.CertificateQuery:

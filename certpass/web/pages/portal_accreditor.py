@@ -47,6 +47,7 @@ def _home(request: Request, db: Any, actor: Any, *, values: dict[str, str] | Non
                   if "accreditation-body" not in b.roles]
         return render(request, "portal_accreditations.html", status_code=status_code,
                       actor=actor, granted=granted, bodies=bodies, standards=STANDARDS,
+                      me=session.get(Body, actor.body_id or "-"),
                       values=values or {"valid_from": dt.date.today().isoformat()},
                       errors=errors or {}, today_date=dt.date.today())
 

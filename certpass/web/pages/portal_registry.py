@@ -22,7 +22,7 @@ from certpass.projects.schemas import ProjectIn
 from certpass.recognition import preview as arrangement_preview
 from certpass.recognition import service as recognition
 from certpass.registry import service as registry
-from certpass.registry.schemas import BodyIn, ListingIn, SchemeIn, StandardIn
+from certpass.registry.schemas import BodyIn, CategoryIn, ListingIn, SchemeIn, StandardIn
 from certpass.web.deps import DB
 from certpass.web.pages import forms
 from certpass.web.pages.portal import Form, SignedIn
@@ -30,19 +30,22 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 
-Kind = Literal["body", "scheme", "standard", "listing", "project"]
+Kind = Literal["body", "scheme", "standard", "category", "listing", "project"]
 MODELS: dict[str, type[BaseModel]] = {"body": BodyIn, "scheme": SchemeIn,
-                                       "standard": StandardIn, "listing": ListingIn,
-                                       "project": ProjectIn}
+                                       "standard": StandardIn, "category": CategoryIn,
+                                       "listing": ListingIn, "project": ProjectIn}
 WRITERS: dict[str, Callable[[Session, Any, Actor], Any]] = {
     "body": registry.add_body, "scheme": registry.add_scheme,
-    "standard": registry.add_standard, "listing": registry.add_listing,
+    "standard": registry.add_standard, "category": registry.add_category,
+    "listing": registry.add_listing,
     "project": projects.record_project,
 }
+# Where a new record is seen (categories have no page of their own: back to the workplace).
 PUBLIC = {"body": "/bodies/{}", "scheme": "/schemes/{}", "standard": "/standards/{}",
-          "project": "/projects/{}", "listing": "/schemes/{}"}
+          "project": "/projects/{}", "listing": "/schemes/{}",
+          "category": "/portal/registry?done=category"}
 KEY = {"body": "id", "scheme": "code", "standard": "ref", "project": "id",
-       "listing": "scheme_code"}
+       "listing": "scheme_code", "category": "code"}
 
 
 def _admin(actor: Actor) -> Actor:

@@ -3,6 +3,7 @@ SVG drawn by pygal (inline, no script), each beside a table of the same figures.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import Annotated, Any
@@ -32,7 +33,7 @@ def _chart(kind: str, title: str, labels: tuple[str, ...], values: tuple[int, ..
     cls = pygal.Bar if kind == "bar" else pygal.HorizontalBar
     chart = cls(style=STYLE, js=[], show_legend=False, width=640, height=300,
                 disable_xml_declaration=True, explicit_size=False, print_values=True,
-                margin=12, title=title)
+                margin=12, print_values_position="top")  # the caption is the title
     chart.x_labels = list(labels)
     chart.add(title, list(values))
     # js=[] drops the tooltip script link, but pygal still inlines its config for that script:
@@ -54,14 +55,22 @@ def chart_css() -> str:
     sample.add("x", [1])
     svg = sample.render(is_unicode=True)
     found = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
-    css = "".join(re.findall(r"<style\b[^>]*>(.*?)</style>", svg, re.S))
+    # The SVG carries its CSS XML-escaped ("a &gt; b"): unescaped, or the selectors break.
+    css = html.unescape("".join(re.findall(r"<style\b[^>]*>(.*?)</style>", svg, re.S)))
     return css.replace(f"#{found.group(1)}", ".pygal-chart") if found else css
 
 
+def _short(label: str, most: int = 28) -> str:
+    return label if len(label) <= most else label[:most - 1].rstrip() + "…"
+
+
 def chart(kind: str, title: str, data: dict[str, Any]) -> Markup | None:
-    items = [(str(k), int(v or 0)) for k, v in data.items()]
+    # Names, shortened for the axis: the table beside the chart gives them in full.
+    items = [(_short(str(k)), int(v or 0)) for k, v in data.items()]
     if not items:
         return None
+    if kind != "bar":
+        items.reverse()  # pygal draws the first bar at the bottom; the table starts at the top
     labels, values = zip(*items, strict=True)
     return Markup(_chart(kind, title, labels, values))
 
@@ -80,5 +89,7 @@ def chart_stylesheet() -> Response:
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project(request: Request, project_id: Key, session: ReadSession) -> HTMLResponse:
     row = projects.get_project(session, project_id)
+    o = projects.outcomes(session, project_id)
     return render(request, "project.html", p=projects.project_detail(session, row), row=row,
-                  o=projects.outcomes(session, project_id), chart=chart)
+                  o=o, chart=chart, names=projects.chart_names(session, o))
+

@@ -4,6 +4,7 @@ withdraw (confirmed), every change logged; nobody else may touch its accreditati
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -54,6 +55,7 @@ def test_grant_suspend_and_withdraw(web, page_db):
     with page_db.read() as s:  # the accreditor's key came with its first grant
         assert s.scalar(select(LogEntry.event_type).order_by(LogEntry.index.desc())) == "key.added"
     assert event["accreditation"]["scope"]["standards"] == ["GB 4706.1-2005", "IEC 60335-2-*"]
+    _lists_names_and_its_signed_credential(web, page_db, GRANT["number"])
 
     page = web.get(manage).text
     assert 'value="GB 4706.1-2005; IEC 60335-2-*"' in page  # the form starts from the scope
@@ -76,6 +78,33 @@ def test_grant_suspend_and_withdraw(web, page_db):
         acc = s.scalar(select(Accreditation).where(Accreditation.number == "CNAS C999-P"))
         assert acc.status == "withdrawn" and acc.scope["schemes"] == ["CCC"]
     assert 'id="no-actions"' in web.get(manage).text
+
+
+def _lists_names_and_its_signed_credential(web, page_db, number: str) -> None:
+    """The list names the accredited body (not its id) and links the accreditation's UNTP
+    DIA, signed by the accreditation body: a file that verifies."""
+    from certpass.credentials import verifier
+    from certpass.credentials.trust import LiveTrust
+    from certpass.registry.models import Body
+    from tests.registry_fixture import SETTINGS
+
+    home = web.get("/portal/accreditations").text
+    with page_db.read() as s:
+        body, me = s.get(Body, GRANT["body_id"]), s.get(Body, "cnas")
+    row = re.search(r'<tr><td><a href="/portal/accreditations/CNAS%20C999-P">.*?</tr>', home)
+    assert row and f">{body.name_en}</a>" in row.group(0) and me.name_en in home
+    link = re.search(r'href="(/api/accreditations/[^"]+/credential\.json)"', row.group(0))
+    assert link, row.group(0)
+    r = web.get(link.group(1))
+    assert r.status_code == 200
+    assert r.headers["content-disposition"].startswith(
+        'attachment; filename="CNAS_C999-P.dia.json"')
+    dia = r.json()
+    assert "DigitalIdentityAnchor" in dia["type"] and GRANT["number"] in json.dumps(dia)
+    with page_db.read() as s:
+        result = verifier.verify(dia, LiveTrust(s, SETTINGS))
+    assert result.verdict == "valid", result.to_json()
+    assert web.get("/api/accreditations/NO-SUCH/credential.json").status_code == 404
 
 
 def test_others_cannot_use_it(web, page_db):

@@ -3,8 +3,10 @@ actions confirmed, the amend form starting from the current issue, a list that p
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 from sqlalchemy import select
 
 from certpass.accounts.actor import OPERATOR
@@ -95,6 +97,14 @@ def test_export_and_manage_link(web, page_db):
     assert lines[1].startswith("2024010701000001,CCC,product-certificate,valid,")
     assert "宁波示例电器有限公司" in lines[1] and "EK-17;EK-18" in lines[1]
     assert len(web.get("/portal/certificates.csv?status=withdrawn").text.splitlines()) == 1
+    # The same rows as an Excel workbook, read back by openpyxl.
+    r = web.get("/portal/certificates.xlsx?status=valid")
+    assert r.status_code == 200 and r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert r.headers["content-disposition"].endswith('.xlsx"')
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("number", "scheme", "kind", "status", "holder_name")
+    assert rows[1][0] == "2024010701000001" and "宁波示例电器有限公司" in rows[1]
     public = web.get("/certificates/2024010701000001").text
     assert 'id="manage-link"' in public
     web.post("/logout", data={"csrf_token": token})

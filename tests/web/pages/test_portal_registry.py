@@ -132,3 +132,22 @@ def test_preview_shows_the_decisions_an_arrangement_would_change(web, page_db):
     assert _last_type(page_db) == before  # a preview writes nothing
     with page_db.read() as s:
         assert s.get(ArrangementRecord, "test-ccc-to-th") is None
+
+
+def test_record_a_product_category(web, page_db):
+    from certpass.registry.models import ProductCategory
+
+    token = _admin(web, page_db)
+    form = web.get("/portal/registry/new/category").text
+    assert 'name="system"' in form and 'name="hs_codes"' in form
+    data = {"code": "HS-8516.71", "system": "HS", "name_en": "Coffee or tea makers",
+            "name_zh": "咖啡壶或茶壶", "hs_codes": "8516.71", "csrf_token": token}
+    r = web.post("/portal/registry/new/category", data={**data, "system": "XX"})
+    assert r.status_code == 422 and 'data-field="system"' in r.text
+    r = web.post("/portal/registry/new/category", data=data)
+    assert r.status_code == 303 and r.headers["location"] == "/portal/registry?done=category"
+    assert 'id="done"' in web.get(r.headers["location"]).text
+    assert _last_type(page_db) == "category.recorded"
+    with page_db.read() as s:
+        row = s.get(ProductCategory, "HS-8516.71")
+        assert row.name_zh == "咖啡壶或茶壶" and row.hs_codes == ["8516.71"]

@@ -164,3 +164,18 @@ def test_charts_are_inline_svg_without_scripts(site):
     assert "http" not in re.sub(r'xmlns(:xlink)?="[^"]+"', "", "".join(
         re.findall(r"<svg.*?</svg>", html, re.S)))
     assert 'class="data"' in html  # the table beside each chart
+
+
+def test_charts_are_styled_and_speak_in_names(site):
+    client, _ = site
+    css = client.get("/projects/chart.css").text
+    # pygal writes its CSS XML-escaped inside the SVG; served as CSS it must be plain, or the
+    # child selectors break and every chart paints a black background.
+    assert "&gt;" not in css and ".pygal-chart .plot > .background{fill:transparent" in css
+    html = client.get("/projects/cn-nz-eee-mra").text
+    partner = re.search(r'id="chart-partner".*?</figure>', html, re.S)
+    assert partner, "the partner chart is drawn"
+    labels = re.findall(r'<th scope="row">([^<]+)</th>', partner.group(0))
+    assert labels and all(" " in label for label in labels), labels  # names, not body ids
+    svg_text = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", partner.group(0)))
+    assert labels[0][:20] in svg_text
