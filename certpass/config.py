@@ -83,7 +83,9 @@ class Settings(BaseSettings):
         secret=True,
     )
     log_origin: str = _setting(
-        "certpass.example/log", "Origin line of the transparency log's checkpoints."
+        "", "Origin line of the transparency log's checkpoints (C2SP: a schema-less URL "
+        "naming the log); empty: derived from base_url (`<host>[:port][/path]/log`). Fixed "
+        "when the log's key is made (`init`) and kept in the database from then on."
     )
     checkpoint_every_entries: int = _setting(
         1000, "Sign a new checkpoint after this many new log entries."
@@ -296,6 +298,16 @@ class Settings(BaseSettings):
             return problem + " (fine for a local demo)"
         raise InvalidSetting(f"refusing to serve on {host}: {problem}",
                              hint=DID_WEB_HINT)
+
+    @property
+    def new_log_origin(self) -> str:
+        """The origin a new log gets: `log_origin`, or the base URL without its scheme
+        plus `/log` (C2SP signed-note origins are schema-less URLs without spaces or +)."""
+        if self.log_origin:
+            return self.log_origin
+        parts = urlsplit(self.base_url)
+        name = (parts.netloc.rsplit("@", 1)[-1] + parts.path).rstrip("/") or "certpass"
+        return (name + "/log").replace(" ", "").replace("+", "")
 
     @property
     def did_host(self) -> str:

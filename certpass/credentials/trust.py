@@ -308,7 +308,7 @@ def export_bundle(session: Session, settings: Settings,
     if create_keys or LiveTrust(session, settings).log_vkey() is not None:
         signer = ledger.note_signer(session, settings)  # the log's key signs the register
         checkpoint = ledger.latest_checkpoint(session)
-        log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
+        log = {"origin": signer.name, "vkey": signer.verifier.vkey,
                "checkpoint": checkpoint.note if checkpoint else None}
         register = signed_register(registered_certificates(session), signer)
     return assemble_bundle(
