@@ -50,4 +50,4 @@ bench: .stamp-install
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .stamp-* certpass.db certpass.db-wal certpass.db-shm certpass.db.secret
+	rm -rf $(VENV) .stamp-* certpass.db certpass.db-wal certpass.db-shm certpass.db.secret certpass.db.*.lock

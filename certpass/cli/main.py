@@ -70,18 +70,67 @@ def init(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes sharing the port (each serves requests; "
+        "their background jobs hold leases, so one publisher signs at a time).")] = 1,
+    jobs: Annotated[bool, typer.Option(
+        help="Run the background jobs in the server (--no-jobs: leave them to `certpass "
+        "worker`).")] = True,
 ) -> None:
     """Serve the web application and the JSON API."""
+    import os
+
     import uvicorn
 
     from certpass.web.app import create_app
 
+    if not jobs:
+        context.configure(log_publisher=False, alerts_worker=False)
     settings = context.settings()
     settings.check_secret_for_serving(host)
     if warning := settings.check_did_web_for_serving(host):
         err.print(f"[yellow]warning[/]: {warning}")
-    uvicorn.run(create_app(settings, context.database()), host=host, port=port,
-                log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings, context.database()), host=host, port=port,
+                    log_level="info")
+        return
+    # Each worker process builds the app from the environment: hand it what the flags set.
+    os.environ["CERTPASS_DATABASE_URL"] = settings.database_url
+    if not jobs:
+        os.environ.update(CERTPASS_LOG_PUBLISHER="false", CERTPASS_ALERTS_WORKER="false")
+    # A worker builds the whole app before it answers the supervisor's health check: on a
+    # busy machine that takes longer than uvicorn's 5-second default.
+    uvicorn.run("certpass.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="info", timeout_worker_healthcheck=60)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs in this process until stopped (SIGTERM or Ctrl-C): the
+    checkpoint publisher, webhook deliveries and the idempotency-key janitor. Run as many
+    as you like, on any machine: each job works in one process at a time and another
+    takes over within seconds when it stops."""
+    import logging
+    import signal
+    import threading
+
+    from certpass.web.app import background_jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+    settings, db = context.settings(), context.database()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    running = background_jobs(db, settings, every_job=True)
+    for job in running:
+        job.start()
+    err.print(f"worker running: {', '.join(job.name for job in running)} "
+              f"on {db.engine.url.render_as_string(hide_password=True)}")
+    stop.wait()
+    for job in running:
+        job.stop()
+    err.print("worker stopped")
 
 
 def _give_demo_a_secret(database_url: str) -> None:

@@ -1,7 +1,9 @@
 """Publishes checkpoints while the server runs: every N entries or T seconds, whichever first.
 
 The rule itself lives in ``service.maybe_checkpoint``; this job only asks it often enough
-(at least once a second).
+(at least once a second). One publisher runs per deployment: it holds the
+"checkpoint-publisher" lease, and a twin in another process (`serve --workers`, `certpass
+worker`, another machine) takes over within a round when the holder dies.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from certpass.background import RecurringJob
 from certpass.config import Settings
 from certpass.ledger import service
 from certpass.store.database import Database
+from certpass.store.lease import Lease
 
 log = logging.getLogger("certpass.ledger")
 
@@ -19,7 +22,8 @@ log = logging.getLogger("certpass.ledger")
 class CheckpointPublisher(RecurringJob):
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__("certpass-checkpoints", self._publish_and_log,
-                         min(1.0, max(0.05, settings.checkpoint_every_seconds)))
+                         min(1.0, max(0.05, settings.checkpoint_every_seconds)),
+                         lease=Lease(db, "checkpoint-publisher"))
         self.db = db
         self.settings = settings
 

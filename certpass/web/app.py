@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpass import __version__
+from certpass.background import RecurringJob
 from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
@@ -81,20 +82,32 @@ async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-@asynccontextmanager
-async def _background_jobs(app: FastAPI) -> AsyncIterator[None]:
-    """Jobs that run beside the server, each when its setting enables it: the checkpoint
-    publisher, the webhook delivery worker and the idempotency-key janitor."""
+def background_jobs(db: Database, settings: Settings, *, every_job: bool = False
+                    ) -> list[RecurringJob]:
+    """The jobs that run beside the server, each when its setting enables it (`certpass
+    worker`: all of them): the checkpoint publisher, the webhook delivery worker and the
+    idempotency-key janitor. The first two hold leases, so however many processes run
+    them, one of each works at a time."""
     from certpass.accounts.jobs import IdempotencyKeyJanitor
     from certpass.alerts.worker import DeliveryWorker
     from certpass.ledger.publisher import CheckpointPublisher
 
-    settings, db = app.state.settings, app.state.db
-    jobs = [job for job, on in (
+    return [job for job, on in (
         (CheckpointPublisher(db, settings), settings.log_publisher),
         (DeliveryWorker(db, settings), settings.alerts_worker),
         (IdempotencyKeyJanitor(db, settings), settings.idempotency_keep_hours > 0),
-    ) if on]
+    ) if on or every_job]
+
+
+def app_from_environment() -> FastAPI:
+    """The app each `serve --workers N` process builds (settings from the environment)."""
+    return create_app()
+
+
+@asynccontextmanager
+async def _background_jobs(app: FastAPI) -> AsyncIterator[None]:
+    settings, db = app.state.settings, app.state.db
+    jobs = background_jobs(db, settings)
     for job in jobs:
         job.start()
     if settings.warm_caches:
