@@ -176,8 +176,11 @@ def sign(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     document_loader: DocumentLoader | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of `document` with a DataIntegrityProof added.
+    """Return a copy of `document` with a DataIntegrityProof added (`challenge` and
+    `domain`: for a presentation's authentication proof).
 
     If the document already has proofs, the new one joins the set; `previous_proof` names the
     proofs it chains to (they are then covered by the new signature).
@@ -197,6 +200,10 @@ def sign(
     proof["proofPurpose"] = proof_purpose
     if previous_proof is not None:
         proof["previousProof"] = previous_proof
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     config = dict(proof)
     if "@context" in document:
         config["@context"] = document["@context"]

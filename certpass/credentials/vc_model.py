@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
@@ -41,7 +42,12 @@ _MAX = 50  # problems reported at most
 
 def is_url(value: Any) -> bool:
     """RFC 3986 URL syntax (what VC 2.0 asks of identifiers); http(s) needs a host."""
-    if not isinstance(value, str) or not _URL.match(value):
+    return isinstance(value, str) and _is_url(value)
+
+
+@lru_cache(maxsize=4096)  # the same DIDs and URLs recur in every credential of a kind
+def _is_url(value: str) -> bool:
+    if not _URL.match(value):
         return False
     scheme, rest = value.split(":", 1)
     if _HIERARCHICAL.match(scheme):
@@ -73,7 +79,7 @@ def problems(credential: Mapping[str, Any]) -> list[str]:
 
 
 def _problems(c: Mapping[str, Any]) -> Iterator[str]:
-    yield from _ids(c)
+    yield from _ids_and_values(c)
     if "issuer" in c:
         issuer = c["issuer"]
         if isinstance(issuer, Mapping):
@@ -98,7 +104,6 @@ def _problems(c: Mapping[str, Any]) -> Iterator[str]:
     yield from _subjects(c)
     yield from _validity(c)
     yield from _related(c)
-    yield from _value_objects(c, "")
 
 
 def _each(value: Any) -> Iterator[tuple[str, Any]]:
@@ -123,20 +128,40 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _ids(value: Any, where: str = "") -> Iterator[str]:
-    """Every `id` below `value` (JSON-LD contexts aside) must be a URL."""
-    if isinstance(value, Mapping):
+def _ids_and_values(c: Mapping[str, Any]) -> Iterator[str]:
+    """Every `id` below the credential (JSON-LD contexts aside) must be a URL, and every
+    language value object well formed. One walk; a path is spelled out only for a problem."""
+    found: list[tuple[str, Any, Mapping[str, Any]]] = []
+    _walk(c, None, found)
+    for kind, path, node in found:
+        where = _spell(path)
+        if kind == "id":
+            yield f"{where + '.' if where else ''}id must be a URL, not {_show(node['id'])}"
+        else:
+            yield from _value_object(node, where or "credential")
+
+
+def _walk(value: Any, path: Any, found: list[tuple[str, Any, Mapping[str, Any]]]) -> None:
+    if isinstance(value, dict):
+        if "id" in value and not is_url(value["id"]):
+            found.append(("id", path, value))
+        if "@value" in value and ("@language" in value or "@direction" in value):
+            found.append(("value", path, value))
         for k, v in value.items():
-            if k == "@context":
-                continue
-            path = f"{where}.{k}" if where else str(k)
-            if k == "id" and not is_url(v):
-                yield f"{path} must be a URL, not {_show(v)}"
-            elif isinstance(v, Mapping | list):
-                yield from _ids(v, path)
+            if k != "@context" and isinstance(v, dict | list):
+                _walk(v, (path, k), found)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _ids(v, f"{where}[{i}]")
+            if isinstance(v, dict | list):
+                _walk(v, (path, i), found)
+
+
+def _spell(path: Any) -> str:
+    parts: list[str] = []
+    while path is not None:
+        path, key = path
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".")
 
 
 def _names(holder: Mapping[str, Any], where: str) -> Iterator[str]:
@@ -151,26 +176,18 @@ def _names(holder: Mapping[str, Any], where: str) -> Iterator[str]:
                 break
 
 
-def _value_objects(value: Any, where: str) -> Iterator[str]:
-    if isinstance(value, Mapping):
-        if "@value" in value and ("@language" in value or "@direction" in value):
-            extra = sorted(set(value) - _VALUE_KEYS)
-            if extra:
-                yield (f"{where or 'credential'}: a language value object has only @value, "
-                       f"@language and @direction, not {', '.join(map(str, extra))}")
-            if not isinstance(value["@value"], str):
-                yield f"{where or 'credential'}: @value of a language value object is a string"
-            lang = value.get("@language")
-            if lang is not None and not (isinstance(lang, str) and _LANGUAGE.match(lang)):
-                yield f"{where or 'credential'}: {_show(lang)} is not a language tag (BCP 47)"
-            if "@direction" in value and value["@direction"] not in ("ltr", "rtl"):
-                yield f"{where or 'credential'}: @direction must be ltr or rtl"
-        for k, v in value.items():
-            if k != "@context" and isinstance(v, Mapping | list):
-                yield from _value_objects(v, f"{where}.{k}" if where else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _value_objects(v, f"{where}[{i}]")
+def _value_object(value: Mapping[str, Any], where: str) -> Iterator[str]:
+    extra = sorted(set(value) - _VALUE_KEYS)
+    if extra:
+        yield (f"{where}: a language value object has only @value, @language and "
+               f"@direction, not {', '.join(map(str, extra))}")
+    if not isinstance(value["@value"], str):
+        yield f"{where}: @value of a language value object is a string"
+    lang = value.get("@language")
+    if lang is not None and not (isinstance(lang, str) and _LANGUAGE.match(lang)):
+        yield f"{where}: {_show(lang)} is not a language tag (BCP 47)"
+    if "@direction" in value and value["@direction"] not in ("ltr", "rtl"):
+        yield f"{where}: @direction must be ltr or rtl"
 
 
 def _subjects(c: Mapping[str, Any]) -> Iterator[str]:
