@@ -125,6 +125,7 @@ class _NotBundled(Exception):
 
 
 _MAX_JUDGED = 512
+_CONTAINERS = (dict, list)
 _JUDGED: dict[tuple[Any, ...], tuple[str, str, Any] | None] = {}
 _KEPT = frozenset({"id", "type"})  # the bundled contexts' keyword aliases
 _OPEN, _CLOSE, _LIST, _END = object(), object(), object(), object()
@@ -138,7 +139,7 @@ def _walk(value: Any, key: str, out: list[Any]) -> None:
             if k == "@context" and not _bundled_only(v):
                 raise _NotBundled
             out.append(k)
-            if isinstance(v, dict | list):
+            if isinstance(v, _CONTAINERS):
                 _walk(v, k, out)
             elif k in _KEPT or k[:1] == "@":
                 out.append((type(v), v))
@@ -148,7 +149,7 @@ def _walk(value: Any, key: str, out: list[Any]) -> None:
     elif isinstance(value, list):
         out.append(_LIST)
         for v in value:
-            if isinstance(v, dict | list):
+            if isinstance(v, _CONTAINERS):
                 _walk(v, key, out)
             elif key in _KEPT or key[:1] == "@":
                 out.append((type(v), v))

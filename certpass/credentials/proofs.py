@@ -132,6 +132,9 @@ def _rdfc(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
                 "algorithm": "URDNA2015",
                 "format": "application/n-quads",
                 "documentLoader": loader,
+                # @direction becomes an i18n datatype instead of being dropped (what the
+                # Digital Bazaar suites do): flipping a text's direction breaks the proof.
+                "rdfDirection": "i18n-datatype",
             },
         )
     except jsonld.JsonLdError as exc:

@@ -38,6 +38,7 @@ _VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
 _TYPED = ("evidence", "termsOfUse", "refreshService", "credentialStatus", "credentialSchema")
 _NEEDS_ID = frozenset({"refreshService", "credentialSchema"})
 _MAX = 50  # problems reported at most
+_CONTAINERS = (dict, list)
 
 
 def is_url(value: Any) -> bool:
@@ -148,11 +149,11 @@ def _walk(value: Any, path: Any, found: list[tuple[str, Any, Mapping[str, Any]]]
         if "@value" in value and ("@language" in value or "@direction" in value):
             found.append(("value", path, value))
         for k, v in value.items():
-            if k != "@context" and isinstance(v, dict | list):
+            if k != "@context" and isinstance(v, _CONTAINERS):
                 _walk(v, (path, k), found)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, dict | list):
+            if isinstance(v, _CONTAINERS):
                 _walk(v, (path, i), found)
 
 
