@@ -376,7 +376,7 @@ def _same_as_registered(session: Any, request: IssueRequest) -> bool:
     first = existing.issues[0]
     return (existing.scheme_code == request.scheme and existing.issuer_id == request.issuer
             and first.issued_on == request.issued_on
-            and first.products == [p.model_dump() for p in request.products]
+            and first.products == [p.row() for p in request.products]
             and first.standards == list(request.standards))
 
 

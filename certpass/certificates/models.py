@@ -91,6 +91,18 @@ class CertificateIssue(Base):
     __table_args__ = (UniqueConstraint("certificate_id", "issue_no"),)
 
 
+class ProductGtin(Base):
+    """A GTIN (GTIN-14) a product of the certificate's current issue carries: the
+    resolver's GS1 Digital Link `/01/{gtin}` finds every certificate of the product."""
+
+    __tablename__ = "certificate_gtins"
+
+    gtin: Mapped[str] = mapped_column(String(14), primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class StatusEvent(Base):
     """One transition of a certificate: who did what, when and why."""
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from certpass.certificates import gtin
 
 Kind = Literal[
     "product-certificate", "cb-test-certificate", "iecex-coc", "test-report", "inspection-report"
@@ -32,6 +34,19 @@ class Product(_Strict):
     trademark: str = Field(default="", max_length=120)
     ratings: str = Field(default="", max_length=300)
     hs_code: str = Field(default="", max_length=16, pattern=r"^(\d{4}(\.\d{2}){0,3})?$")
+    gtin: str = Field(default="", max_length=14,
+                      description="GS1 GTIN (8, 12, 13 or 14 digits); kept as GTIN-14")
+
+    @field_validator("gtin")
+    @classmethod
+    def _gtin(cls, value: str) -> str:
+        if value and not gtin.is_valid(value):
+            raise ValueError("not a GTIN: 8, 12, 13 or 14 digits, the last a GS1 check digit")
+        return value.rjust(14, "0") if value else ""
+
+    def row(self) -> dict[str, Any]:
+        """The product as an issue stores it (no `gtin` key when it has none)."""
+        return self.model_dump(exclude=None if self.gtin else {"gtin"})
 
 
 class Factory(_Strict):

@@ -13,14 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
 from certpass.alerts import service as alerts
-from certpass.certificates import history, lifecycle
+from certpass.certificates import gtin, history, lifecycle
 from certpass.certificates.context import IssuingContext
-from certpass.certificates.models import Certificate, CertificateIssue, StatusEvent
+from certpass.certificates.models import (
+    Certificate,
+    CertificateIssue,
+    ProductGtin,
+    StatusEvent,
+)
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
 from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
 from certpass.index import writer as search_index
@@ -41,6 +46,7 @@ EVENT_TYPES = {
     "withdraw": "certificate.withdrawn", "cancel": "certificate.cancelled",
 }
 _CERTIFICATES = Certificate.__table__
+_GTINS = ProductGtin.__table__
 # How far ahead of today an issue date may lie (time zones), so nothing is pre-dated.
 _FUTURE_SLACK = dt.timedelta(days=1)
 
@@ -96,7 +102,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
         "certificate_id": certificate["id"], "issue_no": 0, "issued_on": req.issued_on,
         "valid_until": valid_until, "holder": req.holder.model_dump(),
         "manufacturer": (req.manufacturer or req.holder).model_dump(),
-        "products": [p.model_dump() for p in req.products],
+        "products": [p.row() for p in req.products],
         "factories": [f.model_dump() for f in req.factories],
         "standards": list(req.standards),
         "test_reports": [t.model_dump() for t in req.test_reports],
@@ -106,6 +112,8 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     }
     pending.add(session, _CERTIFICATES, certificate)
     pending.add(session, CertificateIssue.__table__, first)
+    for code in _gtins(first["products"]):
+        pending.add(session, _GTINS, {"gtin": code, "certificate_id": certificate_id})
     search_index.on_issue(session, certificate, first, issuer)
     documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
@@ -170,12 +178,36 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     certificate.holder_economy = new.holder["economy"]
     certificate.valid_until = new.valid_until
     certificate.hs_code = next((p["hs_code"] for p in new.products if p.get("hs_code")), "")
+    _replace_gtins(ctx.session, certificate.id, new.products)
     documents = ctx.passports.on_issue(ctx, row_of(certificate), row_of(new))
     search_index.on_amend(ctx.session, row_of(certificate),
                           [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
                    req.issued_on, documents)
     return certificate
+
+
+def _gtins(products: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The GTINs of an issue's products, once each, in order."""
+    return list(dict.fromkeys(p["gtin"] for p in products if p.get("gtin")))
+
+
+def _replace_gtins(session: Session, certificate_id: int,
+                   products: Sequence[Mapping[str, Any]]) -> None:
+    """The certificate's GTINs are those of its current issue's products."""
+    session.execute(delete(ProductGtin).where(ProductGtin.certificate_id == certificate_id))
+    rows = [{"gtin": g, "certificate_id": certificate_id} for g in _gtins(products)]
+    if rows:
+        session.execute(insert(ProductGtin), rows)
+
+
+def by_gtin(session: Session, code: str) -> list[Certificate]:
+    """Every certificate whose current issue covers a product with this GTIN (any length),
+    newest first."""
+    return list(session.scalars(
+        select(Certificate).join(ProductGtin, ProductGtin.certificate_id == Certificate.id)
+        .where(ProductGtin.gtin == gtin.normalise(code))
+        .order_by(Certificate.first_issued_on.desc(), Certificate.id.desc())))
 
 
 def transition(

@@ -15,6 +15,8 @@ from certpass.cli.output import emit_json, out, table
 from certpass.errors import InvalidInput
 from certpass.recognition import codes, service
 from certpass.recognition.engine import Decision
+from certpass.recognition.planner import plan_rows
+from certpass.web.downloads import excel_csv
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
@@ -71,12 +73,22 @@ def plan(
     category: Annotated[str, typer.Option("--category", help="Scheme category, e.g. HOUS.")] = "",
     date: DateOpt = None,
     as_json: Json = False,
+    csv_path: Annotated[Path | None, typer.Option(
+        "--csv", help="Also write the plan and its comparison with testing separately "
+                      "for each market as CSV to this file ('-': print it).")] = None,
 ) -> None:
-    """The cheapest route to several markets: which certificates, in what order, and why."""
+    """The cheapest route to several markets: which certificates, in what order, and why;
+    and what testing separately for each market would cost instead."""
     wanted = [m.strip() for m in markets.split(",") if m.strip()]
     with context.database().read() as session:
         result = service.plan_route(session, hs=hs, standards=standard, origin=origin,
                                     markets=wanted, on=parse_day(date), category=category)
+    if csv_path is not None:
+        data = excel_csv(plan_rows(result))
+        if str(csv_path) == "-":
+            typer.echo(data.decode("utf-8-sig"), nl=False)
+            return
+        csv_path.write_bytes(data)
     if as_json:
         emit_json(result)
         return
@@ -89,6 +101,15 @@ def plan(
                          f"{s['cost']} {result['currency']}, {s['days']} d{after}: {s['why']}"))
     for m, reasons in result["unopened"].items():
         out.print(f"  not opened: {m}: {', '.join(reasons)}")
+    c = result["comparison"]
+    if c:
+        out.print(f"one test, several certificates: {c['together']['cost']} {result['currency']}, "
+                  f"{c['together']['days']} d, {c['together']['tests']} test campaign(s); "
+                  f"each market separately: {c['separately']['cost']} {result['currency']}, "
+                  f"{c['separately']['days']} d, {c['separately']['tests']} test campaign(s); "
+                  f"difference {c['saving']} {result['currency']}")
+    if csv_path is not None:
+        out.print(f"CSV written to {escape(str(csv_path))}")
 
 
 arrangements = typer.Typer(help="List, show, record and amend arrangements.",

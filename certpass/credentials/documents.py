@@ -24,6 +24,7 @@ DID_V1 = "https://www.w3.org/ns/did/v1"
 STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1"
 UNTP_DCC_061 = "https://test.uncefact.org/vocabulary/untp/dcc/0.6.1/"
 UNTP_DIA_061 = "https://test.uncefact.org/vocabulary/untp/dia/0.6.1/"
+UNTP_070 = "https://vocabulary.uncefact.org/untp/0.7.0/context/"  # one context, every type
 
 # URL -> file in certpass/credentials/contexts/ (see contexts/SOURCE for provenance).
 BUNDLED_CONTEXTS: dict[str, str] = {
@@ -35,6 +36,7 @@ BUNDLED_CONTEXTS: dict[str, str] = {
     STATUS_V1: "status-v1.jsonld",
     UNTP_DCC_061: "untp-dcc-0.6.1.jsonld",
     UNTP_DIA_061: "untp-dia-0.6.1.jsonld",
+    UNTP_070: "untp-0.7.0.jsonld",
 }
 
 DocumentLoader = Callable[..., dict[str, Any]]

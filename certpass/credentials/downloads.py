@@ -67,7 +67,7 @@ def passport_facts(session: Session, settings: Settings, number: str,
                    for f in issue.factories],
         standards=list(issue.standards),
         sha256=row.sha256,
-        verify_url=service.verify_url(settings, certificate.number, row.sha256),
+        resolver_url=service.resolver_url(settings, certificate.number, row.sha256),
         credential_id=doc["id"],
         verification_method=doc["proof"]["verificationMethod"],
     )

@@ -56,7 +56,7 @@ class PassportFacts:
     factories: list[str] = field(default_factory=list)
     standards: list[str] = field(default_factory=list)
     sha256: str = ""
-    verify_url: str = ""
+    resolver_url: str = ""  # what the QR code carries (a browser lands on the verification)
     credential_id: str = ""
     verification_method: str = ""
 
@@ -94,7 +94,7 @@ def passport_pdf(facts: PassportFacts) -> bytes:
                    "本证书为可验证凭证，扫码或访问链接即可核验。", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
 
-    qr = qr_png(facts.verify_url, scale=8)
+    qr = qr_png(facts.resolver_url, scale=8)
     top = pdf.get_y() + 3
     pdf.image(io.BytesIO(qr), x=pdf.w - pdf.r_margin - 44, y=top, w=44, h=44)
     pdf.set_y(top)
@@ -130,7 +130,7 @@ def passport_pdf(facts: PassportFacts) -> bytes:
     pdf.set_text_color(60)
     integrity = [
         ("Credential SHA-256", "凭证哈希", facts.sha256),
-        ("Verify at", "核验地址", facts.verify_url),
+        ("Verify at", "核验地址", facts.resolver_url),
         ("Credential", "凭证", facts.credential_id),
         ("Signed by key", "签名密钥", facts.verification_method),
     ]

@@ -22,10 +22,14 @@ from certpass.credentials.documents import bundled_file
 VC2 = "https://www.w3.org/2022/credentials/v2/verifiable-credential-schema.json"
 UNTP_DCC = "urn:certpass:schema:untp-dcc-0.6.1"
 UNTP_DIA = "urn:certpass:schema:untp-dia-0.6.1"
+UNTP_DCC_070 = "https://untp.unece.org/artefacts/schema/v0.7.0/dcc/ConformityCredential.json"
+UNTP_DIA_070 = "https://untp.unece.org/artefacts/schema/v0.7.0/dia/DigitalIdentityAnchor.json"
 _FILES = {
     VC2: "vc2-verifiable-credential.schema.json",
     UNTP_DCC: "untp-dcc-0.6.1.schema.json",
     UNTP_DIA: "untp-dia-0.6.1.schema.json",
+    UNTP_DCC_070: "untp-dcc-0.7.0.schema.json",
+    UNTP_DIA_070: "untp-dia-0.7.0.schema.json",
 }
 
 
@@ -91,6 +95,13 @@ def validate_dcc(credential: Mapping[str, Any]) -> list[str]:
     """Errors against both the W3C VC 2.0 and the UNTP 0.6.1 DCC schemas."""
     return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
         f"UNTP DCC 0.6.1: {e}" for e in validate(credential, UNTP_DCC)
+    ]
+
+
+def validate_dcc_070(credential: Mapping[str, Any]) -> list[str]:
+    """Errors against both the W3C VC 2.0 and the UNTP 0.7.0 DCC schemas."""
+    return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
+        f"UNTP DCC 0.7.0: {e}" for e in validate(credential, UNTP_DCC_070)
     ]
 
 

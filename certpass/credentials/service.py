@@ -30,7 +30,7 @@ from certpass.certificates import lifecycle
 from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
-from certpass.credentials import dcc, jose, keyring, proofs, status, validation
+from certpass.credentials import dcc, dcc070, jose, keyring, proofs, status, validation
 from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair
 from certpass.credentials.vc_model import parse_datetime
@@ -41,6 +41,9 @@ from certpass.store import pending
 from certpass.store.base import utcnow
 
 MEDIA_TYPE = "application/vc+ld+json"
+# Issuance signs and registers the UNTP 0.6.1 DCC; 0.7.0 is its other form on request.
+UNTP_DEFAULT = "0.6.1"
+UNTP_VERSIONS = (UNTP_DEFAULT, "0.7.0")
 JWT_MEDIA_TYPE = "application/vc+jwt"
 _ATTESTATION_TYPES = {"test-report": "testing", "inspection-report": "inspection"}
 _GLOBAL_MRA = ("IAF MLA", "ILAC MRA")
@@ -86,9 +89,20 @@ def credential_id(settings: Settings, number: str, issue_no: int) -> str:
     return f"{_base(settings)}/api/certificates/{number}/credential?issue={issue_no}"
 
 
+RESOLVER_PATH = "/id/certificates/"  # the identity resolver's key for a certificate
+
+
 def verify_url(settings: Settings, number: str, sha256_hex: str) -> str:
-    """What the QR code carries: where to verify, and the hash of the credential."""
+    """The verification page of a certificate issue: its number and credential hash."""
     return f"{_base(settings)}/verify?number={quote(number, safe='')}&sha256={sha256_hex}"
+
+
+def resolver_url(settings: Settings, number: str, sha256_hex: str | None = None) -> str:
+    """The certificate's identity-resolver URL (ISO/IEC 18975); what the QR code carries,
+    with the hash of the credential of the issue it was printed for. A browser following
+    it lands on `verify_url`; a machine gets the certificate's linkset."""
+    url = f"{_base(settings)}{RESOLVER_PATH}{quote(number, safe='')}"
+    return f"{url}?sha256={sha256_hex}" if sha256_hex else url
 
 
 # --- mapping rows to the DCC --------------------------------------------------------------
@@ -278,13 +292,13 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
 # --- the hooks the certificate service calls ----------------------------------------------
 
 
-def jwt(settings: Settings, row: IssuedCredential) -> str:
-    """The VC-JOSE JWT of a stored credential: its unsigned document signed by the key that
-    signed its proof. Ed25519 signatures are deterministic, so this is the same token every
-    time it is asked for, and issuance signs once."""
+def jwt(settings: Settings, row: IssuedCredential, untp: str = UNTP_DEFAULT) -> str:
+    """The VC-JOSE JWT of a stored credential: its unsigned document (in the UNTP version
+    asked for) signed by the key that signed its proof. Ed25519 signatures are
+    deterministic, so this is the same token every time it is asked for."""
     unsigned = row.signed_document()
     vm = unsigned.pop("proof")["verificationMethod"]
-    return jose.sign(unsigned, _key_pair(settings, row), vm)
+    return jose.sign(in_version(unsigned, untp), _key_pair(settings, row), vm)
 
 
 def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str]:
@@ -331,19 +345,29 @@ def stored(session: Session, certificate: Certificate, issue_no: int | None = No
     return row
 
 
+def in_version(unsigned: dict[str, Any], untp: str) -> dict[str, Any]:
+    """A stored (0.6.1) credential's unsigned document in the UNTP version asked for."""
+    if untp == UNTP_DEFAULT:
+        return unsigned
+    if untp == dcc070.VERSION:
+        return dcc070.from_061(unsigned)
+    raise InvalidInput(f"unknown UNTP version {untp!r}",
+                       hint=f"use one of {', '.join(UNTP_VERSIONS)}")
+
+
 def resigned(session: Session, settings: Settings, row: IssuedCredential,
-             suite: str) -> dict[str, Any]:
-    """The stored credential's unsigned document signed with `suite`, by the same key and
-    with the same proof `created` as the stored proof."""
+             suite: str, untp: str = UNTP_DEFAULT) -> dict[str, Any]:
+    """The stored credential's unsigned document, in the UNTP version asked for, signed with
+    `suite` by the same key and with the same proof `created` as the stored proof."""
     signed = row.signed_document()
-    if suite == proofs.JCS:
+    if suite == proofs.JCS and untp == UNTP_DEFAULT:
         return signed
     if suite not in proofs.SUITES:
         raise InvalidInput(f"unknown cryptosuite {suite!r}",
                            hint=f"use one of {', '.join(proofs.SUITES)}")
     proof = signed.pop("proof")
-    return proofs.sign(signed, _key_pair(settings, row), proof["verificationMethod"], suite,
-                       proof["created"])
+    return proofs.sign(in_version(signed, untp), _key_pair(settings, row),
+                       proof["verificationMethod"], suite, proof["created"])
 
 
 def _key_pair(settings: Settings, row: IssuedCredential) -> Ed25519KeyPair:

@@ -5,8 +5,10 @@ a compact VC-JOSE JWT, an EnvelopedVerifiableCredential, or `{"credential": ...,
 "receipt": "..."}`, and runs these checks in order, each reported as {name, ok, detail}
 (ok None = not applicable or not reached):
 
-  format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 schemas; JSON-LD expansion in
-             safe mode (nothing dropped, no processor error) whatever the proof
+  format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 or 0.7.0 schemas (a 0.7.0 DCC
+             must be exactly the 0.7.0 form of a 0.6.1 issue: dcc070.read_070); the VC 2.0
+             data model (vc_model); JSON-LD expansion in safe mode (nothing dropped, no
+             processor error) whatever the proof
   integrity  the proof or JWS verifies
   issuer     issuer DID and key known; the key was the issuer's when it signed
   authority  a trusted accreditation body accredited the issuer, on the issue date, for
@@ -38,7 +40,7 @@ import jsonschema_rs
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
-from certpass.credentials import dcc, jose, jsonld_safe, proofs, schemas, vc_model
+from certpass.credentials import dcc, dcc070, jose, jsonld_safe, proofs, schemas, vc_model
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.trust_source import (
     IssueRecord,
@@ -100,6 +102,14 @@ class VerificationResult:
     certificate: dict[str, Any] | None = None
     credential: dict[str, Any] | None = field(default=None, repr=False)
     status_as_of: str | None = None  # offline: when the trust source's status was taken
+    # The DCC as dcc.read_dcc reads it: the credential, or the 0.6.1 issue a UNTP 0.7.0
+    # credential is the form of (what the register, the status and recognition read).
+    registered_form: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def readable(self) -> dict[str, Any] | None:
+        """The credential in the form dcc.read_dcc reads (see registered_form)."""
+        return self.registered_form if self.registered_form is not None else self.credential
 
     @property
     def valid(self) -> bool:
@@ -164,6 +174,7 @@ class _Input:
     receipt: str | None = None
     entry: bytes | None = None
     dcc: dcc.Claims | None = None  # what a conformity credential says (dcc.read_claims)
+    registered_form: dict[str, Any] | None = None  # a 0.7.0 DCC's 0.6.1 form (read_070)
     content_sha256: str | None = None  # of the credential without its proof, once known
 
 
@@ -187,7 +198,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
         registered = _check_register(inp, trust, run)
         issuer_did = _check_issuer(inp, trust, proof_times, registered, run)
         _check_authority(inp, issuer_did, trust, run)
-        _check_status(inp.credential, issuer_did, trust, run)
+        _check_status(_readable(inp), issuer_did, trust, run)
         _check_validity(inp.credential, on, run)
         _check_log(inp, registered, trust, run)
     except _Stop:
@@ -195,7 +206,12 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
     verdict = run.verdict()
     credential = inp.credential if inp else None
     return VerificationResult(verdict, run.finish(), _summary(inp, registered, verdict),
-                              credential, trust.status_as_of())
+                              credential, trust.status_as_of(),
+                              inp.registered_form if inp else None)
+
+
+def _readable(inp: _Input) -> dict[str, Any]:
+    return inp.registered_form if inp.registered_form is not None else inp.credential
 
 
 def verify_number(number: str, trust: TrustSource, *, on: dt.date | None = None,
@@ -310,7 +326,11 @@ def _check_format(inp: _Input, run: _Run) -> None:
     if inp.jwt is not None and "proof" in c:
         run.fail("format", "malformed", "a VC-JOSE payload must not carry a proof", stop=True)
     document = {k: v for k, v in c.items() if k != "proof"}
-    if "DigitalConformityCredential" in types:
+    untp_070 = dcc070.is_070(c)
+    if "DigitalConformityCredential" in types and untp_070:
+        errors, what = (_schema_errors(document, schemas.UNTP_DCC_070),
+                        "VC 2.0 and UNTP DCC 0.7.0")
+    elif "DigitalConformityCredential" in types:
         errors, what = _schema_errors(document, schemas.UNTP_DCC), "VC 2.0 and UNTP DCC 0.6.1"
     elif "DigitalIdentityAnchor" in types:
         errors, what = _schema_errors(document, schemas.UNTP_DIA), "VC 2.0 and UNTP DIA 0.6.1"
@@ -332,9 +352,12 @@ def _check_format(inp: _Input, run: _Run) -> None:
         run.fail("format", "malformed", exc.message, stop=True)
     if "DigitalConformityCredential" in types:
         try:
-            inp.dcc = dcc.read_claims(c)
+            if untp_070:
+                inp.registered_form = dcc070.read_070(c)
+            inp.dcc = dcc.read_claims(_readable(inp))
         except dcc.NotADcc as exc:
-            run.fail("format", "malformed", exc.message, stop=True)
+            run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
+                     stop=True)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
            f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas")
 
@@ -427,7 +450,9 @@ def _check_register(inp: _Input, trust: TrustSource, run: _Run) -> _Registered |
                     "not know it)" if trust.status_as_of() else "")
                  + ": this credential was never issued through the register")
         return None
-    record = certificate.by_content(inp.content_sha256 or content_sha256(inp.credential))
+    record = certificate.by_content(
+        content_sha256(inp.registered_form) if inp.registered_form is not None
+        else inp.content_sha256 or content_sha256(inp.credential))
     current = certificate.current
     if record is None:
         run.fail("register", "unregistered",
@@ -717,7 +742,7 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
     it is `valid`), and where it stands in the register."""
     if inp is None:
         return None
-    credential = inp.credential  # parsed JSON: plain dicts (isinstance(dict) is cheap)
+    credential = _readable(inp)  # parsed JSON: plain dicts (isinstance(dict) is cheap)
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
     issuer = credential.get("issuer")

@@ -737,12 +737,14 @@ def _transition(action: str, number: str, on: dt.date, reason: str) -> tuple[dt.
 
 def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
     """Certificates that exercise the worked examples; numbers are reserved in ``numbers``."""
+    # GTINs (GS1 check digits valid; illustrative numbers under GS1 China's 69 prefix): the
+    # kettle's resolves (/01/06951234001704) to its CB and CCC certificates alike.
     kettle_maker = {"name": "Foshan Meixin Electrical Appliance Co., Ltd.",
                     "name_zh": "佛山美欣电器有限公司", "economy": "CN",
                     "address": "Shunde District, Foshan, Guangdong"}
     kettle = {"name": "Electric kettle", "name_zh": "电水壶", "models": ["KE-1701", "KE-1702"],
               "trademark": "MEIXIN", "ratings": "220-240V~ 50/60Hz 1850-2200W",
-              "hs_code": "8516.79"}
+              "hs_code": "8516.79", "gtin": "6951234001704"}
     factory_cn = {"name": "Foshan Meixin Electrical Appliance Co., Ltd.",
                   "address": "Shunde District, Foshan, Guangdong", "economy": "CN"}
     factory_th = {"name": "Meixin Manufacturing (Rayong) Co., Ltd.",
@@ -784,7 +786,7 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
             manufacturer=None,
             products=[{"name": "Power adapter", "name_zh": "电源适配器", "models": ["PA-650"],
                        "trademark": "BOYUAN", "ratings": "Input 100-240V~; Output 20V⎓3.25A",
-                       "hs_code": "8504.40"}],
+                       "hs_code": "8504.40", "gtin": "6958765006505"}],
             factories=[{"name": "Shenzhen Boyuan Electronics Technology Co., Ltd.",
                         "address": "Bao'an District, Shenzhen, Guangdong", "economy": "CN"}],
             standards=["IEC 62368-1:2014"], category="OFF",
@@ -798,7 +800,7 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
             products=[{"name": "Flameproof three-phase induction motor",
                        "name_zh": "隔爆型三相异步电动机", "models": ["YBX3-160M-4"],
                        "trademark": "HENGTAI", "ratings": "380V 50Hz 11kW; Ex db IIB T4 Gb",
-                       "hs_code": "8501.52"}],
+                       "hs_code": "8501.52", "gtin": "6943210000160"}],
             factories=[{"name": motor_maker["name"], "address": motor_maker["address"],
                         "economy": "CN"}],
             standards=["IEC 60079-0:2017", "IEC 60079-1:2014"], category="EX",
@@ -818,7 +820,8 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
             issued_on="2024-05-06"),
         # Example 3b: the same kettle made in Thailand: the MRA's origin rule refuses it.
         req("2024010711900002", "CCC", "cqc", "product-certificate",
-            products=[{**kettle, "models": ["KE-1701T"]}], factories=[factory_th],
+            products=[{**kettle, "models": ["KE-1701T"], "gtin": "6951234001711"}],
+            factories=[factory_th],
             standards=["GB 4706.1-2005", "GB 4706.19-2008"], category="CCC-0711",
             test_reports=[{"number": "CVC2405-00002", "lab_id": "cvc",
                            "form": "CCC type test report"}],
@@ -828,7 +831,7 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
             holder=tableware_maker, manufacturer=tableware_maker,
             products=[{"name": "Porcelain tableware set", "name_zh": "日用陶瓷餐具",
                        "models": ["CZ-16A"], "trademark": "JIAHE", "ratings": "16-piece set",
-                       "hs_code": "6911.10"}],
+                       "hs_code": "6911.10", "gtin": "6976543001603"}],
             factories=[{"name": tableware_maker["name"], "address": tableware_maker["address"],
                         "economy": "CN"}],
             standards=["GB 4806.4-2016"], category="6911.10",
@@ -840,7 +843,7 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
         req("CN-00103", "IECEE-CB", "cqc", "cb-test-certificate",
             products=[{"name": "Blender", "name_zh": "搅拌机", "models": ["BL-880"],
                        "trademark": "MEIXIN", "ratings": "220-240V~ 50/60Hz 800W",
-                       "hs_code": "8509.40"}],
+                       "hs_code": "8509.40", "gtin": "6951234008802"}],
             standards=["IEC 60335-1:2020", "IEC 60335-2-14:2016"], category="HOUS",
             test_reports=[{"number": "CQC2509-00103", "lab_id": "cqc",
                            "form": "IECEE harmonised TRF"}],

@@ -56,6 +56,7 @@ CERTIFICATE_FIELDS: tuple[Field, ...] = (
     Field("model", 50, _models, exact=True),
     Field("trademark", 40, _products("trademark"), exact=True),
     Field("hs_code", 30, _products("hs_code"), exact=True),
+    Field("gtin", 30, _products("gtin"), exact=True),
     Field("standard", 30, lambda _c, issue, _b: issue.get("standards") or (), exact=True),
     # The issuer's id and short name; its full names only whole (every certificate of a
     # body would repeat the same 30 tokens; the search page lists matching bodies itself).

@@ -259,6 +259,9 @@ class _Rule:
     routes: frozenset[str]
     origin: frozenset[str]
     floors: dict[str, tuple[tuple[int, ...], str, str]]
+    # The checks this arrangement makes (CHECKS, in order, without those its rules leave
+    # nothing to check for); empty: all of them.
+    checks: tuple[Any, ...] = ()
 
 
 _EMPTY: tuple[_Rule, ...] = ()
@@ -305,6 +308,19 @@ class RegistrySnapshot:
                 self.listed[(li.scheme, li.kind)].append(li.body)
         # market -> source scheme ("*" for any) -> rules
         self._index: dict[str, dict[str, list[_Rule]]] = {}
+        # (scheme, kind, standard) -> bodies listed for it, (scheme, kind) -> bodies listed for
+        # every standard, and (scheme, kind) -> body -> its position in `listed`
+        self._listed_for: dict[tuple[str, str, str], set[str]] = {}
+        self._listed_all: dict[tuple[str, str], set[str]] = {}
+        self._listed_rank = {
+            key: {b: i for i, b in enumerate(bodies)} for key, bodies in self.listed.items()
+        }
+        for (scheme, kind, body), stds in self.listings.items():
+            if stds is None:
+                self._listed_all.setdefault((scheme, kind), set()).add(body)
+            else:
+                for std in stds:
+                    self._listed_for.setdefault((scheme, kind, std), set()).add(body)
         for a in [*arrangements, *(h.as_arrangement() for h in self.homes)]:
             self.add(a)
 
@@ -386,6 +402,22 @@ class RegistrySnapshot:
                 return ad
         return None
 
+    def first_listed(self, scheme: str, kind: str, standards: Iterable[str]) -> str:
+        """The first body (in listing order) the scheme lists as `kind` for every standard;
+        "" if none."""
+        bodies = self.listed.get((scheme, kind), [])
+        keep: set[str] | None = None
+        every: set[str] | frozenset[str] = self._listed_all.get((scheme, kind), frozenset())
+        for std in standards:
+            found = every | self._listed_for.get((scheme, kind, std), frozenset())
+            keep = set(found) if keep is None else keep & found
+            if not keep:
+                return ""
+        if keep is None:
+            return bodies[0] if bodies else ""
+        rank = self._listed_rank[(scheme, kind)]
+        return min(keep, key=rank.__getitem__)
+
     def is_listed(self, scheme: str, kind: str, body: str, standard: str) -> bool:
         key = (scheme, kind, body)
         if key not in self.listings:
@@ -394,6 +426,11 @@ class RegistrySnapshot:
         return stds is None or standard in stds
 
     def _compile(self, a: Arrangement) -> _Rule:
+        rule = self._expand_rule(a)
+        rule.checks = checks_for(rule)
+        return rule
+
+    def _expand_rule(self, a: Arrangement) -> _Rule:
         s = a.scope
         return _Rule(
             a=a,
@@ -428,17 +465,30 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
+def _valid_on(cert: CertificateFacts, on: dt.date) -> bool:
+    return (
+        cert.status in VALID_STATUSES
+        and (cert.valid_from or cert.issued_on) <= on
+        and not (cert.valid_until and on > cert.valid_until)
+    )
+
+
 def certificate_valid_on(cert: CertificateFacts, on: dt.date) -> tuple[bool, str]:
-    if cert.status not in VALID_STATUSES:
-        word = f" ({cert.status_word})" if cert.status_word else ""
-        return False, f"status on {on} is {cert.status}{word}"
+    if not _valid_on(cert, on):
+        return False, _invalid_because(cert, on)
     start = cert.valid_from or cert.issued_on
-    if on < start:
-        return False, f"not valid before {start}"
-    if cert.valid_until and on > cert.valid_until:
-        return False, f"expired on {cert.valid_until}"
     until = f"until {cert.valid_until}" if cert.valid_until else "with no expiry date"
     return True, f"status {cert.status}, valid from {start} {until}"
+
+
+def _invalid_because(cert: CertificateFacts, on: dt.date) -> str:
+    if cert.status not in VALID_STATUSES:
+        word = f" ({cert.status_word})" if cert.status_word else ""
+        return f"status on {on} is {cert.status}{word}"
+    start = cert.valid_from or cert.issued_on
+    if on < start:
+        return f"not valid before {start}"
+    return f"expired on {cert.valid_until}"
 
 
 def decide(
@@ -448,13 +498,15 @@ def decide(
     snapshot: RegistrySnapshot,
     *,
     explain: bool = True,
+    _validity: TraceStep | None = None,
 ) -> Decision:
     """Decide one certificate in one market. `explain=False` leaves each arrangement's passed
     and failed checks out of the trace (the reasons still carry every failure): the planner
-    and the project figures ask thousands of questions and read only the outcome."""
-    trace: list[TraceStep] = []
-    valid, why = certificate_valid_on(certificate, on)
-    trace.append(TraceStep("", "certificate-validity", "pass" if valid else "fail", why))
+    and the project figures ask thousands of questions and read only the outcome.
+    (`_validity`: the certificate's validity step, when `decide_markets` has made it once.)"""
+    validity = _validity or _validity_step(certificate, on)
+    valid, why = validity.outcome == "pass", validity.detail
+    trace: list[TraceStep] = [validity]
 
     outcomes: list[_Outcome] = []
     for rule in snapshot.rules_for(market, certificate.scheme):
@@ -530,7 +582,14 @@ def decide_markets(
     markets: Iterable[str] | None = None,
 ) -> dict[str, Decision]:
     """Every market (default: every market some arrangement names) for one certificate."""
-    return {m: decide(certificate, m, on, snapshot) for m in (markets or snapshot.markets)}
+    validity = _validity_step(certificate, on)  # the same on every market
+    return {m: decide(certificate, m, on, snapshot, _validity=validity)
+            for m in (markets or snapshot.markets)}
+
+
+def _validity_step(certificate: CertificateFacts, on: dt.date) -> TraceStep:
+    valid, why = certificate_valid_on(certificate, on)
+    return TraceStep("", "certificate-validity", "pass" if valid else "fail", why)
 
 
 @dataclass(slots=True)
@@ -607,7 +666,7 @@ def _evaluate(
     """One arrangement for one certificate: every check, in order; all failures reported.
     A check returning False ends the evaluation (nothing more can be said)."""
     chk = _Checks(rule, cert, market, on, snap, trace, explain)
-    for check in CHECKS:
+    for check in rule.checks or CHECKS:
         if not check(chk):
             return _Outcome(rule, NOT_RECOGNISED, chk.conditions, chk.reasons)
     if chk.reasons:
@@ -620,10 +679,11 @@ def _evaluate(
 def _in_force(chk: _Checks) -> bool:
     """In force on the date?"""
     a, on, fail, ok = chk.a, chk.on, chk.fail, chk.ok
-    status = a.status_on(on) or "not yet signed"
     if a.in_force_on(on):
         ok("status", "in force on {}", on)
-    elif status == "in-force":
+        return True
+    status = a.status_on(on) or "not yet signed"
+    if status == "in-force":
         fail(
             "status",
             "arrangement-not-in-force",
@@ -666,8 +726,7 @@ def _product_scope(chk: _Checks) -> bool:
             f"category {cert.category or '(none)'} not in {', '.join(sorted(rule.categories))}",
         )
     if rule.hs_prefixes:
-        hs = cert.hs_code.replace(".", "")
-        if not any(hs.startswith(p) for p in rule.hs_prefixes):
+        if not _hs_in_scope(rule, cert.hs_code):
             fail(
                 "scope.hs",
                 "outside-scope",
@@ -676,10 +735,10 @@ def _product_scope(chk: _Checks) -> bool:
         else:
             ok("scope.hs", "HS {} in scope", cert.hs_code)
     if rule.scope_standards:
-        outside = [
-            s.designation for s in cert.standards if s.designation not in rule.scope_standards
-        ]
-        if outside or not cert.standards:
+        if not _standards_in_scope(rule, cert.standards):
+            outside = [
+                s.designation for s in cert.standards if s.designation not in rule.scope_standards
+            ]
             fail(
                 "scope.standards",
                 "outside-scope",
@@ -735,7 +794,7 @@ def _issuer(chk: _Checks) -> bool:
 def _labs(chk: _Checks) -> bool:
     """Labs."""
     a, rule, cert, snap, fail = chk.a, chk.rule, chk.cert, chk.snap, chk.fail
-    if rule.labs or rule.labs_by_std or a.require_scheme_listed_labs:
+    if _labs_checked(rule):
         if not cert.labs:
             fail("labs", "lab-not-listed", "the certificate names no testing laboratory")
         for lab in cert.labs:
@@ -760,7 +819,7 @@ def _testing_route(chk: _Checks) -> bool:
     """Testing route."""
     a, rule, cert, fail, ok = chk.a, chk.rule, chk.cert, chk.fail, chk.ok
     if rule.routes:
-        if cert.testing_route not in rule.routes:
+        if not _route_accepted(rule, cert):
             fail(
                 "testing-route",
                 "testing-route-not-accepted",
@@ -778,17 +837,17 @@ def _origin(chk: _Checks) -> bool:
     reasons, fail, ok = chk.reasons, chk.fail, chk.ok
     if a.origin:
         before = len(reasons)
-        if rule.origin and cert.origin not in rule.origin:
+        if not _origin_listed(rule, cert):
             fail(
                 "origin",
                 "origin-not-eligible",
                 f"made in {cert.origin or '(unknown)'}; eligible: {', '.join(a.origin.economies)}",
             )
-        if a.origin.direct_trade and not cert.direct_trade:
+        if not _traded_directly(rule, cert):
             fail("origin", "origin-not-eligible", "goods not traded directly between the parties")
         # The rule is about the goods, not the issuer: goods made in the market itself are
         # not traded from the other party, whoever certified them.
-        if (a.origin.direct_trade or a.foreign_only) and cert.origin == market:
+        if not _from_the_other_party(rule, cert, market):
             fail(
                 "origin",
                 "origin-not-eligible",
@@ -857,6 +916,100 @@ def _freshness(chk: _Checks) -> bool:
     return True
 
 
+# --- the issuer-free checks as predicates ----------------------------------------------------
+# The checks above read these, and so does `refused_whoever_issues`: one truth for both.
+
+
+def _hs_in_scope(rule: _Rule, hs_code: str) -> bool:
+    if not rule.hs_prefixes:
+        return True
+    hs = hs_code.replace(".", "")
+    return any(hs.startswith(p) for p in rule.hs_prefixes)
+
+
+def _standards_in_scope(rule: _Rule, standards: tuple[StandardApplied, ...]) -> bool:
+    scope = rule.scope_standards
+    return not scope or (bool(standards) and all(s.designation in scope for s in standards))
+
+
+def _labs_checked(rule: _Rule) -> bool:
+    return bool(rule.labs or rule.labs_by_std or rule.a.require_scheme_listed_labs)
+
+
+def _labs_pass(rule: _Rule, cert: CertificateFacts, snap: RegistrySnapshot) -> bool:
+    if not _labs_checked(rule):
+        return True
+    if not cert.labs:
+        return False
+    for lab in cert.labs:
+        if rule.labs and lab not in rule.labs:
+            return False
+        for s in cert.standards:
+            per = rule.labs_by_std.get(s.designation)
+            if per is not None and lab not in per:
+                return False
+            if rule.a.require_scheme_listed_labs and not snap.is_listed(
+                cert.scheme, "lab", lab, s.designation
+            ):
+                return False
+    return True
+
+
+def _route_accepted(rule: _Rule, cert: CertificateFacts) -> bool:
+    return not rule.routes or cert.testing_route in rule.routes
+
+
+def _origin_listed(rule: _Rule, cert: CertificateFacts) -> bool:
+    return not (rule.a.origin and rule.origin and cert.origin not in rule.origin)
+
+
+def _traded_directly(rule: _Rule, cert: CertificateFacts) -> bool:
+    return not (rule.a.origin and rule.a.origin.direct_trade and not cert.direct_trade)
+
+
+def _from_the_other_party(rule: _Rule, cert: CertificateFacts, market: str) -> bool:
+    a = rule.a
+    return not (a.origin and (a.origin.direct_trade or a.foreign_only) and cert.origin == market)
+
+
+def _fails_issuer_free(
+    rule: _Rule, cert: CertificateFacts, market: str, on: dt.date, snap: RegistrySnapshot
+) -> bool:
+    """Some check that does not read the issuer fails: the rule refuses the document
+    whoever issued it (edition floors and freshness are left to `decide`)."""
+    a = rule.a
+    return not (  # the cheapest and most selective first
+        cert.kind in rule.kinds
+        and _hs_in_scope(rule, cert.hs_code)
+        and _standards_in_scope(rule, cert.standards)
+        and (not rule.categories or cert.category in rule.categories)
+        and a.in_force_on(on)
+        and not any(x in a.scope.excluded_suffixes for x in cert.suffixes)
+        and _labs_pass(rule, cert, snap)
+        and _route_accepted(rule, cert)
+        and _origin_listed(rule, cert)
+        and _traded_directly(rule, cert)
+        and _from_the_other_party(rule, cert, market)
+    )
+
+
+def refused_whoever_issues(
+    certificate: CertificateFacts, market: str, on: dt.date, snapshot: RegistrySnapshot
+) -> bool:
+    """A quick, sufficient test for "not recognised, whoever issues it": True when the
+    certificate is not valid on the date or every granting rule for its scheme in the
+    market fails a check that does not read the issuer (its scope, labs, route, origin,
+    status), so `decide` answers not-recognised for this document from any body. False
+    means: ask `decide`. The planner screens its thousands of questions with it."""
+    if not _valid_on(certificate, on):
+        return True
+    return all(
+        _fails_issuer_free(rule, certificate, market, on, snapshot)
+        for rule in snapshot.rules_for(market, certificate.scheme)
+        if rule.kinds
+    )
+
+
 # The checks an arrangement makes, in the order the trace shows them.
 CHECKS = (
     _in_force,
@@ -869,6 +1022,32 @@ CHECKS = (
     _edition_floors,
     _freshness,
 )
+
+
+def checks_for(rule: _Rule) -> tuple[Any, ...]:
+    """The checks of CHECKS that can say something about this arrangement: a check whose rule
+    fields are all empty adds no reason, condition or trace line, so it is left out."""
+    a = rule.a
+    scope = bool(rule.categories or rule.hs_prefixes or rule.scope_standards
+                 or a.scope.excluded_suffixes)
+    issuer = bool(rule.issuer_economies or rule.designated or rule.designated_by_std
+                  or a.require_scheme_listed_issuer)
+    # Floors come from the rule, the market's adoptions or the scope's editions; adoptions
+    # also name the national differences a "national-differences-test" condition lists.
+    floors = bool(
+        rule.floors or a.derive_edition_floors or any(rule.scope_standards.values())
+        or any(c.code == "national-differences-test" and not c.items for c in a.conditions)
+    )
+    wanted = {
+        _product_scope: scope,
+        _issuer: issuer,
+        _labs: _labs_checked(rule),
+        _testing_route: bool(rule.routes),
+        _origin: a.origin is not None,
+        _edition_floors: floors,
+        _freshness: a.freshness_months is not None,
+    }
+    return tuple(c for c in CHECKS if wanted.get(c, True))
 
 
 def _attached_conditions(chk: _Checks) -> bool:

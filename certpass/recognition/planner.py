@@ -26,6 +26,7 @@ from certpass.recognition.engine import (
     RegistrySnapshot,
     StandardApplied,
     decide,
+    refused_whoever_issues,
 )
 from certpass.recognition.rules import KINDS_RECOGNISED
 
@@ -177,15 +178,61 @@ def route_schemes(
     return sorted(out, key=lambda c: c[0].builds_on is not None)
 
 
+class Refusals:
+    """The reason codes the engine gave per market. A refusal that no issuer could turn
+    around (`engine.refused_whoever_issues`) is recorded as the question alone: its codes
+    are asked of `decide` only if the market stays unopened, the one place they are read."""
+
+    def __init__(self, markets: Iterable[str], on: dt.date, snapshot: RegistrySnapshot) -> None:
+        self._codes: dict[str, set[str]] = {m: set() for m in markets}
+        self._asked: dict[str, list[CertificateFacts]] = {}
+        self._on, self._snapshot = on, snapshot
+
+    def add(self, market: str, codes: Iterable[str]) -> None:
+        self._codes[market].update(codes)
+
+    def defer(self, market: str, certificate: CertificateFacts) -> None:
+        self._asked.setdefault(market, []).append(certificate)
+
+    def __getitem__(self, market: str) -> set[str]:
+        for cert in self._asked.pop(market, ()):
+            d = decide(cert, market, self._on, self._snapshot, explain=False)
+            self._codes[market].update(d.reason_codes)
+        return self._codes[market]
+
+
+def _route_certificate(
+    costs: SchemeCosts, kind: str, issuer: str, lab: str, product: ProductFacts, on: dt.date,
+    snapshot: RegistrySnapshot,
+) -> CertificateFacts:
+    """The certificate a route would produce."""
+    return CertificateFacts(
+        number=f"plan:{costs.scheme}:{issuer}",
+        scheme=costs.scheme,
+        kind=kind,
+        issuer=issuer,
+        issuer_economy=snapshot.body_economies.get(issuer, ""),
+        status="valid",
+        issued_on=on,
+        standards=product.standards,
+        hs_code=product.hs_code,
+        category=product.category,
+        labs=(lab,) if lab else (),
+        test_report_attached=True,
+        origin=product.origin,
+        direct_trade=product.direct_trade,
+    )
+
+
 def candidates(
     product: ProductFacts,
     markets: Sequence[str],
     on: dt.date,
     snapshot: RegistrySnapshot,
     catalogue: Catalogue,
-) -> tuple[list[Assessment], dict[str, set[str]]]:
+) -> tuple[list[Assessment], Refusals]:
     """Every distinct assessment worth considering, and the refusals seen per market."""
-    refusals: dict[str, set[str]] = {m: set() for m in markets}
+    refusals = Refusals(markets, on, snapshot)
     out: list[Assessment] = []
     by_scheme: dict[str, list[Assessment]] = {}
     for costs, kind in route_schemes(markets, snapshot, catalogue):
@@ -196,28 +243,29 @@ def candidates(
         signatures: dict[str, _Signature] = {}  # built for a market once a 2nd issuer asks
         first: dict[str, tuple[str, Opening | None]] = {}  # the first issuer's answer
         answers: dict[tuple, Opening | None] = {}
-        for issuer in _issuers_for(costs, markets, snapshot, product):
-            cert = CertificateFacts(
-                number=f"plan:{costs.scheme}:{issuer}",
-                scheme=costs.scheme,
-                kind=kind,
-                issuer=issuer,
-                issuer_economy=snapshot.body_economies.get(issuer, ""),
-                status="valid",
-                issued_on=on,
-                standards=product.standards,
-                hs_code=product.hs_code,
-                category=product.category,
-                labs=(lab,) if lab else (),
-                test_report_attached=True,
-                origin=product.origin,
-                direct_trade=product.direct_trade,
+        issuers = _issuers_for(costs, markets, snapshot, product)
+        # The markets that refuse this document whoever issues it: no issuer need ask again.
+        # (Rules for documents from the other party only skip some issuers: those ask.)
+        template = _route_certificate(costs, kind, issuers[0], lab, product, on, snapshot)
+        for m, rules in market_rules.items():
+            if (
+                rules
+                and not any(r.a.foreign_only for r in rules)
+                and refused_whoever_issues(template, m, on, snapshot)
+            ):
+                answers[(m, "any issuer")] = None
+                refusals.defer(m, template)
+        for issuer in issuers:
+            cert = (
+                template
+                if issuer == issuers[0]
+                else _route_certificate(costs, kind, issuer, lab, product, on, snapshot)
             )
             opens: dict[str, Opening] = {}
             for m in markets:
                 rules = market_rules[m]
                 if not rules:
-                    refusals[m].add("no-arrangement")  # nothing to ask the engine
+                    refusals.add(m, ("no-arrangement",))  # nothing to ask the engine
                     continue
                 if (m, "any issuer") in answers:
                     continue  # refused whoever issues it
@@ -234,7 +282,7 @@ def candidates(
                 if key not in answers:
                     d = decide(cert, m, on, snapshot, explain=False)
                     if d.decision == NOT_RECOGNISED:
-                        refusals[m].update(d.reason_codes)
+                        refusals.add(m, d.reason_codes)
                         answers[key] = None
                         if _refused_whoever_issues(d):
                             answers[(m, "any issuer")] = None
@@ -320,17 +368,20 @@ class _Signature:
                 per = r.designated_by_std.get(st.designation)
                 if per is not None:
                     sets.append(per)
-        self.sets = sets
-        self.named = frozenset().union(*sets) if sets else frozenset()
-        self.nobody = (False,) * len(sets)
+        # body -> the lists naming it (by position): equal for two bodies exactly when every
+        # list tells them alike; bodies no list names share the empty tuple.
+        member: dict[str, list[int]] = {}
+        for k, x in enumerate(sets):
+            for body in x:
+                member.setdefault(body, []).append(k)
+        self.member = {body: tuple(ks) for body, ks in member.items()}
+        self.named = frozenset(self.member)
         self.economy = any(r.issuer_economies or r.a.foreign_only for r in rules)
         self.listing = any(r.a.require_scheme_listed_issuer for r in rules)
         self.snapshot, self.scheme, self.standards = snapshot, scheme, product.standards
 
     def __call__(self, body: str) -> tuple:
-        designated = (
-            tuple(body in x for x in self.sets) if body in self.named else self.nobody
-        )
+        designated = self.member.get(body, ())
         economy = self.snapshot.body_economies.get(body, "") if self.economy else ""
         listed = (
             tuple(
@@ -377,10 +428,8 @@ def _issuers_for(
 
 
 def _lab_for(scheme: str, product: ProductFacts, snapshot: RegistrySnapshot) -> str:
-    for lab in snapshot.listed.get((scheme, "lab"), ()):
-        if all(snapshot.is_listed(scheme, "lab", lab, s.designation) for s in product.standards):
-            return lab
-    return ""
+    """The first lab the scheme lists for every standard of the product."""
+    return snapshot.first_listed(scheme, "lab", [s.designation for s in product.standards])
 
 
 def _opening(d: Decision, snapshot: RegistrySnapshot, catalogue: Catalogue, scheme: str) -> Opening:
@@ -444,9 +493,16 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
 
     own = [a.fixed_cost for a in cands]
     opts = [[i for i in alive if cost[i][j] < INF] for j in range(k)]
+    # Per market, its possible openings as (candidate, cost) pairs: the bound reads them at
+    # every node. With no negative figure, a partial bound already past the best ends a node.
+    columns = [[(i, cost[i][j]) for i in opts[j]] for j in range(k)]
+    nonnegative = all(c >= 0 for row in cost for c in row) and all(f >= 0 for f in own)
     best_total, best_set = _greedy(cands, cost, closures, alive, k)
+    single = [len(c) == 1 for c in closures]
 
     def extra_fixed(i: int, included: set[int]) -> float:
+        if single[i]:
+            return 0 if i in included else 0 + own[i]
         return sum(cands[x].fixed_cost for x in closures[i] if x not in included)
 
     def search(included: set[int], fixed: float, assigned: list[float], undecided: set[int]):
@@ -459,12 +515,20 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
         fewest = n + 1
         uncovered: list[tuple[float, frozenset[int], int, float]] = []
         for j in range(k):
-            options = [i for i in opts[j] if i in undecided]
-            low = min([assigned[j], *(cost[i][j] for i in options)])
+            here = assigned[j]
+            low = here
+            options = []
+            for i, c in columns[j]:
+                if i in undecided:
+                    options.append(i)
+                    if c < low:
+                        low = c
             if low == INF:
                 return
             bound += low
-            if assigned[j] == INF:
+            if nonnegative and bound >= best_total:
+                return  # the rest only adds: bound + forced >= best_total below
+            if here == INF:
                 forced = max(forced, min(extra_fixed(i, included) for i in options))
                 uncovered.append((min(own[i] for i in options), frozenset(options), j, low))
                 if len(options) < fewest:
@@ -492,6 +556,13 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             forced = max(forced, disjoint, shared)
         if bound + forced >= best_total:
             return
+        if (
+            target >= 0
+            and nonnegative
+            and fixed + _dual_bound(columns, assigned, (undecided | needed) - included, own)
+            > best_total * (1 + 1e-9) + 1e-9  # past the best beyond any rounding
+        ):
+            return
         if target < 0:  # every market covered: a complete plan
             total = fixed + sum(assigned)
             if total < best_total:
@@ -506,8 +577,7 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             slack = 0.0
             worth: set[int] = set()
             for i in undecided:
-                row = cost[i]
-                saving = sum(assigned[j] - row[j] for j in range(k) if row[j] < assigned[j])
+                saving = sum(a - c for a, c in zip(assigned, cost[i], strict=True) if c < a)
                 if saving > own[i] or (saving > 0 and i in needed):
                     worth.add(i)
                     gains.append((saving - extra_fixed(i, included), i))
@@ -526,7 +596,12 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
         for i in branch:
             remaining.discard(i)
             add = [x for x in closures[i] if x not in included]
-            new_assigned = [min(assigned[j], *(cost[x][j] for x in add)) for j in range(k)]
+            if len(add) == 1:
+                new_assigned = [
+                    a if a <= c else c for a, c in zip(assigned, cost[add[0]], strict=True)
+                ]
+            else:
+                new_assigned = [min(assigned[j], *(cost[x][j] for x in add)) for j in range(k)]
             search(
                 included | set(add),
                 fixed + sum(cands[x].fixed_cost for x in add),
@@ -538,6 +613,57 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
 
     search(set(), 0.0, [INF] * k, set(alive))
     return best_total, best_set
+
+
+def _dual_bound(
+    columns: Sequence[Sequence[tuple[int, float]]],
+    assigned: Sequence[float],
+    open_to: set[int],
+    own: Sequence[float],
+    passes: int = 4,
+) -> float:
+    """A lower bound on what the markets still cost, whatever is bought of `open_to`: the
+    dual of the facility-location relaxation (prerequisites dropped), raised by dual ascent.
+    Market j pays v_j, at most what it already pays (assigned[j]); a candidate i bounds the
+    v_j it could serve by its own fixed cost: sum of max(0, v_j - cost_ij) <= own_i. Any
+    such v is a lower bound (weak duality), so a bounded number of passes is enough."""
+    k = len(assigned)
+    options: list[list[tuple[int, float]]] = []
+    v: list[float] = []
+    for j in range(k):
+        here = [(i, c) for i, c in columns[j] if i in open_to]
+        low = assigned[j]
+        for _, c in here:
+            if c < low:
+                low = c
+        if low == INF:
+            return INF
+        options.append(here)
+        v.append(low)
+    slack = {i: own[i] for i in open_to}
+    for _ in range(passes):  # bounded; each pass raises each market at most to a breakpoint
+        raised = False
+        for j in range(k):
+            vj = v[j]
+            step = assigned[j] - vj
+            tight = []
+            for i, c in options[j]:
+                if c <= vj:
+                    tight.append(i)
+                    room = slack[i]
+                else:
+                    room = c - vj
+                if room < step:
+                    step = room
+            if step <= 0 or step == INF:
+                continue
+            v[j] = vj + step
+            for i in tight:
+                slack[i] -= step
+            raised = True
+        if not raised:
+            break
+    return sum(v)
 
 
 def _greedy(cands, cost, closures, alive, k) -> tuple[float, list[int]]:
@@ -627,6 +753,94 @@ class PlanStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SeparateRoute:
+    """One market planned on its own: its cheapest route, tests included, as if it were the
+    only market asked."""
+
+    market: str
+    scheme: str
+    body: str
+    cost: float
+    days: int
+    tests: int  # test campaigns the route runs (its prerequisites' included)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """"One test, several certificates" (the plan) against testing separately for each
+    market the plan opens. Separately, each market pays its own cheapest route in full
+    (tests, certificate, the market's conditions); the routes run side by side, so the
+    separate lead time is the longest of them."""
+
+    together_cost: float
+    together_days: int
+    together_tests: int
+    separate_cost: float
+    separate_days: int
+    separate_tests: int
+    markets: tuple[SeparateRoute, ...]
+
+    @property
+    def saving(self) -> float:
+        return round(self.separate_cost - self.together_cost, 2)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "together": {"cost": self.together_cost, "days": self.together_days,
+                         "tests": self.together_tests},
+            "separately": {"cost": self.separate_cost, "days": self.separate_days,
+                           "tests": self.separate_tests},
+            "saving": self.saving,
+            "days_difference": self.together_days - self.separate_days,
+            "markets": [
+                {"market": r.market, "scheme": r.scheme, "body": r.body, "cost": r.cost,
+                 "days": r.days, "tests": r.tests}
+                for r in self.markets
+            ],
+        }
+
+
+def separate_route(market: str, cands: Sequence[Assessment]) -> SeparateRoute | None:
+    """The cheapest route to one market alone: an assessment that opens it, with its chain
+    of prerequisites (fixed costs and lead times add up along the chain), plus what the
+    market itself asks. Ties: fewer days, then the earlier candidate."""
+    ids = {a.id: i for i, a in enumerate(cands)}
+    best: tuple[float, int, int] | None = None
+    for i, a in enumerate(cands):
+        o = a.opens.get(market)
+        if o is None:
+            continue
+        chain = closure(i, cands, ids)
+        key = (
+            sum(cands[x].fixed_cost for x in chain) + o.cost,
+            sum(cands[x].days for x in chain) + o.days,
+            i,
+        )
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return None
+    cost, days, i = best
+    a = cands[i]
+    return SeparateRoute(market, a.scheme, a.issuer,
+                         round(cost, 2), days, len(closure(i, cands, ids)))
+
+
+def compare(opened: Iterable[str], cands: Sequence[Assessment], together_cost: float,
+            together_days: int, together_tests: int) -> Comparison:
+    routes = tuple(r for m in opened if (r := separate_route(m, cands)) is not None)
+    return Comparison(
+        together_cost,
+        together_days,
+        together_tests,
+        round(sum(r.cost for r in routes), 2),
+        max((r.days for r in routes), default=0),
+        sum(r.tests for r in routes),
+        routes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     markets: tuple[str, ...]
     date: dt.date
@@ -639,6 +853,8 @@ class Plan:
     candidates_considered: int
     # The certificate each opened market rests on: the one the engine confirmed it with.
     certificates: Mapping[str, CertificateFacts] = field(default_factory=dict)
+    # The plan against testing separately for each market it opens.
+    comparison: Comparison | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -678,6 +894,7 @@ class Plan:
             },
             "unopened": {m: list(r) for m, r in self.unopened.items()},
             "candidates_considered": self.candidates_considered,
+            "comparison": self.comparison.to_json() if self.comparison else None,
         }
 
 
@@ -686,7 +903,7 @@ def _unconfirmed(
     cands: Sequence[Assessment],
     on: dt.date,
     snapshot: RegistrySnapshot,
-    refusals: dict[str, set[str]],
+    refusals: Refusals,
 ) -> list[tuple[str, int]]:
     """The (market, assessment) pairs whose opening `engine.decide` does not confirm."""
     out = []
@@ -696,7 +913,7 @@ def _unconfirmed(
             continue  # a hand-made candidate (solver tests): nothing to ask the engine
         d = decide(cert, m, on, snapshot, explain=False)
         if d.decision != o.decision or tuple(d.condition_codes) != o.conditions:
-            refusals[m].update(d.reason_codes)
+            refusals.add(m, d.reason_codes)
             out.append((m, i))
     return out
 
@@ -805,15 +1022,66 @@ def plan(
             )
         )
         lead = max(lead, finish[i] + o.days)
+    total = round(total, 2)
+    tests = sum(1 for s in steps if s.kind == "test")
     return Plan(
         tuple(markets),
         on,
         tuple(steps),
         {m: cands[i].opens[m] for m, i in served.items()},
         unopened,
-        round(total, 2),
+        total,
         lead,
         catalogue.currency,
         len(cands),
         {m: c for m, i in served.items() if (c := cands[i].certificate) is not None},
+        compare(served, cands, total, lead, tests),
     )
+
+
+# --- the plan as a table (CSV downloads) ------------------------------------------------------
+
+PLAN_COLUMNS = ("section", "order", "kind", "markets", "scheme", "body", "cost", "currency",
+                "days", "tests", "note")
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def plan_rows(doc: Mapping[str, Any]) -> list[list[Any]]:
+    """A plan (`Plan.to_json`, with the service's "product") as one table: the steps, the
+    comparison with testing separately for each market, and the markets not opened."""
+    cur = doc.get("currency", "")
+    product = doc.get("product") or {}
+    rows: list[list[Any]] = [list(PLAN_COLUMNS)]
+    if product:
+        rows.append(["product", "", "", ";".join(doc.get("markets", [])), "", "", "", cur, "",
+                     "", f"HS {product.get('hs', '')}; {'; '.join(product.get('standards', []))}; "
+                     f"made in {product.get('origin', '')}; on {doc.get('date', '')}"])
+    for s in doc.get("steps", []):
+        rows.append(["step", s["order"], s["kind"], ";".join(s["markets"]), s["scheme"],
+                     s["body"], s["cost"], cur, s["days"], "", s["why"]])
+    c = doc.get("comparison")
+    if c:
+        opened = ";".join(r["market"] for r in c["markets"])
+        rows.append(["together", "", "", opened, "", "", c["together"]["cost"], cur,
+                     c["together"]["days"], c["together"]["tests"],
+                     "one test, several certificates (this plan)"])
+        rows.append(["separately", "", "", opened, "", "", c["separately"]["cost"], cur,
+                     c["separately"]["days"], c["separately"]["tests"],
+                     "each market tested separately, the routes side by side"])
+        for r in c["markets"]:
+            rows.append(["separately-market", "", "", r["market"], r["scheme"], r["body"],
+                         r["cost"], cur, r["days"], r["tests"], "the market on its own"])
+        rows.append(["difference", "", "", "", "", "", c["saving"], cur,
+                     -c["days_difference"], c["separately"]["tests"] - c["together"]["tests"],
+                     "separately minus this plan"])
+    for m, reasons in doc.get("unopened", {}).items():
+        rows.append(["not-opened", "", "", m, "", "", "", "", "", "", "; ".join(reasons)])
+    rows.append(["note", "", "", "", "", "", "", "", "", "",
+                 doc.get("estimate_note", "")])
+    return [[_cell(v) for v in row] for row in rows]

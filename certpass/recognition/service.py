@@ -329,11 +329,11 @@ def for_verified(result: VerificationResult, market: str, on: dt.date,
                 "skipped": "recognition needs the registry (arrangements, schemes, bodies); "
                            "verify against the live database to get a decision"}
     code = check_market(snapshot, market)
-    if not result.valid or result.credential is None:
+    if not result.valid or result.readable is None:
         return {"market": code, "decision": None,
                 "skipped": f"the credential did not verify ({result.verdict}): no decision "
                            "is made for it"}
-    return decide_for_verified(result.credential, code, on, snapshot).to_json()
+    return decide_for_verified(result.readable, code, on, snapshot).to_json()
 
 
 # --- plans ----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def facts(**overrides) -> passport.PassportFacts:
         holder="Macao Example Ltd.", holder_zh="澳門示例有限公司",
         manufacturer="Example / 示例", products=["电水壶 kettle: EK-1, EK-2"],
         factories=["Factory, Foshan, CN"], standards=["GB 4706.1-2005"], sha256="ab" * 32,
-        verify_url=URL, credential_id="https://certpass.example/c", verification_method="k",
+        resolver_url=URL, credential_id="https://certpass.example/c", verification_method="k",
     )
     values.update(overrides)
     return passport.PassportFacts(**values)

@@ -28,6 +28,7 @@ const BUNDLED = {
   'https://www.w3.org/ns/credentials/status/v1': 'status-v1.jsonld',
   'https://test.uncefact.org/vocabulary/untp/dcc/0.6.1/': 'untp-dcc-0.6.1.jsonld',
   'https://test.uncefact.org/vocabulary/untp/dia/0.6.1/': 'untp-dia-0.6.1.jsonld',
+  'https://vocabulary.uncefact.org/untp/0.7.0/context/': 'untp-0.7.0.jsonld',
 };
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));

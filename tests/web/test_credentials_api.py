@@ -54,7 +54,7 @@ def test_credential_download_verifies_against_the_served_did_document(client, is
     png = client.get(f"/api/certificates/{NUMBER}/qr.png")
     assert png.headers["content-type"] == "image/png"
     [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
-    assert code.text == f"http://127.0.0.1:8000/verify?number={NUMBER}&sha256={digest}"
+    assert code.text == f"http://127.0.0.1:8000/id/certificates/{NUMBER}?sha256={digest}"
     svg = client.get(f"/api/certificates/{NUMBER}/qr.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
 
@@ -115,7 +115,7 @@ def test_passport_pdf_is_bilingual_and_carries_the_qr(client, issued):
     assert dark > 0.02 * image.width * image.height  # not blank
     codes = zxingcpp.read_barcodes(image)
     assert [c.text for c in codes] == [
-        f"http://127.0.0.1:8000/verify?number={NUMBER}&sha256={digest}"]
+        f"http://127.0.0.1:8000/id/certificates/{NUMBER}?sha256={digest}"]
 
 
 def test_did_documents(client, issued):

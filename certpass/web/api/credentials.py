@@ -97,23 +97,31 @@ def status_list_credential(
     return _json(status.list_credential(session, settings, body_id, purpose, list_id), LD)
 
 
+Untp = Annotated[Literal["0.6.1", "0.7.0"], Query(
+    description="UNTP version of the Digital Conformity Credential: 0.6.1 (the registered, "
+                "logged form) or 0.7.0 (the same issue in the 0.7.0 model, signed by the same "
+                "key; it verifies as that issue)")]
+
+
 @router.get("/api/certificates/{number:path}/credential")
 def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
+    untp: Untp = "0.6.1",
 ) -> Response:
     _, row = downloads.find(session, number, issue)
-    if suite == proofs.JCS:  # the stored bytes, exactly as hashed
+    if suite == proofs.JCS and untp == credentials.UNTP_DEFAULT:  # stored bytes, as hashed
         return Response(row.document, media_type=LD)
-    return _json(credentials.resigned(session, settings, row, suite), LD)
+    return _json(credentials.resigned(session, settings, row, suite, untp), LD)
 
 
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-                   issue: IssueNo = None) -> Response:
+                   issue: IssueNo = None, untp: Untp = "0.6.1") -> Response:
     _, row = downloads.find(session, number, issue)
-    return Response(credentials.jwt(settings, row), media_type=credentials.JWT_MEDIA_TYPE,
-                    headers=_named(number, issue, ".jwt"))
+    suffix = ".jwt" if untp == credentials.UNTP_DEFAULT else f"-untp{untp}.jwt"
+    return Response(credentials.jwt(settings, row, untp),
+                    media_type=credentials.JWT_MEDIA_TYPE, headers=_named(number, issue, suffix))
 
 
 @router.get("/api/certificates/{number:path}/credential.json")
@@ -128,9 +136,9 @@ def credential_file(number: CertificateNumber, session: ReadSession,
 
 
 def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
-    """What the QR code carries: the verify URL with the issue's credential hash."""
+    """What the QR code carries: the resolver URL with the issue's credential hash."""
     certificate, row = downloads.find(session, number, issue)
-    return credentials.verify_url(settings, certificate.number, row.sha256)
+    return credentials.resolver_url(settings, certificate.number, row.sha256)
 
 
 @router.get("/api/certificates/{number:path}/qr.svg")

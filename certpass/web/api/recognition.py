@@ -12,13 +12,17 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from certpass.calendar import parse_day
 from certpass.errors import InvalidInput
 from certpass.recognition import service
+from certpass.recognition.planner import plan_rows
 from certpass.recognition.rules import KINDS, STATUSES
+from certpass.recognition.schemas import EstimateIn
 from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, Writer
+from certpass.web.downloads import csv_file, excel_csv, safe_name
 
 router = APIRouter(tags=["recognition"])
 ArrangementId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -54,23 +58,20 @@ class PlanRequest(BaseModel):
     date: dt.date | None = None
 
 
-@router.post("/api/plan")
-def plan(request: PlanRequest, session: ReadSession) -> dict[str, Any]:
-    return service.plan_route(session, hs=request.hs, standards=request.standards,
-                              origin=request.origin, markets=request.markets,
-                              on=request.date or dt.date.today(), category=request.category)
-
-
-class EstimateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    kind: Literal["scheme", "condition"]
-    code: str = Field(min_length=1, max_length=64)
-    figures: dict[str, Any]
-    source: str = Field(min_length=1, max_length=2000)
-    currency: str = Field(default="USD", min_length=3, max_length=3)
-    illustrative: bool = False
-    reason: str = Field(default="", max_length=2000)
+@router.post("/api/plan", response_model=None)
+def plan(
+    request: PlanRequest,
+    session: ReadSession,
+    format: Annotated[Literal["json", "csv"], Query(
+        description="csv: the steps, the comparison with testing separately for each "
+                    "market, and the markets not opened, as one table")] = "json",
+) -> dict[str, Any] | Response:
+    result = service.plan_route(session, hs=request.hs, standards=request.standards,
+                                origin=request.origin, markets=request.markets,
+                                on=request.date or dt.date.today(), category=request.category)
+    if format == "csv":
+        return csv_file(excel_csv(plan_rows(result)), f"plan-{safe_name(request.hs)}.csv")
+    return result
 
 
 @router.get("/api/estimates")

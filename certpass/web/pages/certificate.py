@@ -44,13 +44,13 @@ def economy_names(session: Session, codes: list[str]) -> dict[str, Economy]:
 
 
 def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Markup | None:
-    """The passport's QR code (the credentials service's verify URL, drawn by its passport
-    module) inline, or None when the certificate has no signed credential."""
+    """The passport's QR code (the certificate's resolver URL with its credential's hash,
+    drawn by the passport module) inline, or None when it has no signed credential."""
     try:
         _, row = downloads.find(session, certificate.number, None)
     except CertpassError:
         return None
-    url = credentials.verify_url(settings, certificate.number, row.sha256)
+    url = credentials.resolver_url(settings, certificate.number, row.sha256)
     svg = passport_doc.qr_svg(url).decode("utf-8")
     return Markup(svg[svg.find("<svg"):])  # drop the XML declaration: it is inline HTML
 
@@ -67,8 +67,12 @@ def passport(request: Request, number: CertificateNumber, session: ReadSession,
     decisions = recognition_by_market(session, certificate, today)
     decisions.sort(key=lambda d: (engine.DECISION_RANK[d.decision], d.market))
     markets = economy_names(session, [d.market for d in decisions])
+    # Recognised and conditional markets first; the rest collapsed behind their count.
+    accepted = [d for d in decisions if d.decision != engine.NOT_RECOGNISED]
+    refused = [d for d in decisions if d.decision == engine.NOT_RECOGNISED]
     return render(request, "certificate.html", c=detail, cert=certificate,
                   accreditations=accreditations, decisions=decisions, markets=markets,
+                  accepted=accepted, refused=refused,
                   qr=qr_svg(session, settings, certificate))
 
 

@@ -1,7 +1,8 @@
 """The administrator's workplace: record bodies, schemes, standards, scheme listings,
-cooperation projects and arrangements, and amend projects and arrangements, in the browser.
-Each form is drawn from the same pydantic model the API validates with, and each POST calls
-the one service that writes (and logs) that record."""
+cooperation projects, planning estimates (the planner's costs and lead times, each with its
+source) and arrangements, and amend projects and arrangements, in the browser. Each form is
+drawn from the same pydantic model the API validates with, and each POST calls the one
+service that writes (and logs) that record."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
-from certpass.errors import CertpassError
+from certpass.errors import CertpassError, NotFound
 from certpass.projects import service as projects
 from certpass.projects.schemas import ProjectIn
 from certpass.recognition import preview as arrangement_preview
 from certpass.recognition import service as recognition
+from certpass.recognition.schemas import EstimateIn
 from certpass.registry import service as registry
 from certpass.registry.schemas import BodyIn, CategoryIn, ListingIn, SchemeIn, StandardIn
 from certpass.web.deps import DB
@@ -30,22 +32,33 @@ from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 
-Kind = Literal["body", "scheme", "standard", "category", "listing", "project"]
+Kind = Literal["body", "scheme", "standard", "category", "listing", "project", "estimate"]
+
+
+def _record_estimate(session: Session, e: EstimateIn, actor: Actor) -> Any:
+    return recognition.record_estimate(session, e.kind, e.code, e.figures, actor,
+                                       source=e.source, currency=e.currency,
+                                       illustrative=e.illustrative, reason=e.reason)
+
+
 MODELS: dict[str, type[BaseModel]] = {"body": BodyIn, "scheme": SchemeIn,
                                        "standard": StandardIn, "category": CategoryIn,
-                                       "listing": ListingIn, "project": ProjectIn}
+                                       "listing": ListingIn, "project": ProjectIn,
+                                       "estimate": EstimateIn}
 WRITERS: dict[str, Callable[[Session, Any, Actor], Any]] = {
     "body": registry.add_body, "scheme": registry.add_scheme,
     "standard": registry.add_standard, "category": registry.add_category,
     "listing": registry.add_listing,
-    "project": projects.record_project,
+    "project": projects.record_project, "estimate": _record_estimate,
 }
-# Where a new record is seen (categories have no page of their own: back to the workplace).
+# Where a new record is seen (categories and estimates have no page of their own: back to
+# the workplace).
 PUBLIC = {"body": "/bodies/{}", "scheme": "/schemes/{}", "standard": "/standards/{}",
           "project": "/projects/{}", "listing": "/schemes/{}",
-          "category": "/portal/registry?done=category"}
+          "category": "/portal/registry?done=category",
+          "estimate": "/portal/registry?done={}#estimates"}
 KEY = {"body": "id", "scheme": "code", "standard": "ref", "project": "id",
-       "listing": "scheme_code", "category": "code"}
+       "listing": "scheme_code", "category": "code", "estimate": "code"}
 
 
 def _admin(actor: Actor) -> Actor:
@@ -65,7 +78,7 @@ def overview(request: Request, db: DB, actor: SignedIn, done: str = "") -> HTMLR
         project_rows, _ = projects.list_projects(session, limit=1000)
         return render(request, "portal_registry.html", kinds=list(MODELS), done=done,
                       arrangements=[recognition.arrangement_summary(a) for a in arrangements],
-                      projects=project_rows)
+                      projects=project_rows, estimates=recognition.list_estimates(session))
 
 
 def _form(request: Request, kind: str, *, values: dict[str, str], errors: dict[str, str],
@@ -97,6 +110,24 @@ def create(request: Request, kind: Kind, db: DB, actor: SignedIn, form: Form) ->
                      action=f"/portal/registry/new/{kind}", status_code=exc.http_status)
     key = getattr(record, KEY[kind])
     return _see_other(PUBLIC[kind].format(quote(str(key), safe="")))
+
+
+@router.get("/portal/registry/estimates/{kind}/{code}", response_class=HTMLResponse)
+def estimate_form(request: Request, kind: Literal["scheme", "condition"], code: str, db: DB,
+                  actor: SignedIn) -> HTMLResponse:
+    """A recorded estimate in the form, to record it again with new figures and their source
+    (the service replaces it and logs the new figures)."""
+    _admin(actor)
+    with db.read() as session:
+        row = next((e for e in recognition.list_estimates(session)
+                    if e.kind == kind and e.code == code), None)
+    if row is None:
+        raise NotFound(f"no {kind} estimate {code!r}",
+                       hint="see the estimates on /portal/registry")
+    values = forms.shown_values(EstimateIn, row)
+    values["reason"] = ""
+    return _form(request, "estimate", values=values, errors={},
+                 action="/portal/registry/new/estimate")
 
 
 @router.get("/portal/registry/projects/{project_id}", response_class=HTMLResponse)

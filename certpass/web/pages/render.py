@@ -26,10 +26,15 @@ API_PREFIXES = ("/api/", "/log/", "/.well-known/", "/static/", "/docs", "/openap
 # Documents served beside the pages (DID documents, accreditation lists, downloads) answer
 # errors in JSON like the API, whatever their path.
 DOCUMENT_SUFFIXES = (".json", ".jwt", ".txt", ".svg", ".png", ".pdf")
+# The identity resolver's paths serve browsers and machines alike: a page for a client that
+# accepts HTML, JSON for the others.
+RESOLVER_PREFIXES = ("/id/", "/01/")
 
 
 def wants_html(request: Request) -> bool:
     path = request.url.path
+    if path.startswith(RESOLVER_PREFIXES):
+        return "text/html" in request.headers.get("accept", "")
     return not (path.startswith(API_PREFIXES) or path.endswith(DOCUMENT_SUFFIXES))
 
 

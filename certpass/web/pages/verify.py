@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from certpass.config import Settings
 from certpass.credentials import verifier
+from certpass.credentials.service import RESOLVER_PATH
 from certpass.credentials.trust import LiveTrust
 from certpass.errors import Busy, CertpassError
 from certpass.recognition import service as recognition
@@ -39,14 +40,21 @@ def markets(session: Session) -> list[Economy]:
 
 
 def number_from_qr(text: str) -> tuple[str, str]:
-    """(number, sha256) from a passport QR code's verify URL."""
+    """(number, sha256) from a passport QR code: its resolver URL
+    (`.../id/certificates/{number}?sha256=...`), or the verify URL earlier passports carry
+    (`.../verify?number=...&sha256=...`)."""
     from certpass.errors import InvalidInput
 
-    query = parse_qs(urlsplit(text.strip()).query)
+    url = urlsplit(text.strip())
+    query = parse_qs(url.query)
     number = (query.get("number") or [""])[0]
+    head, sep, tail = url.path.partition(RESOLVER_PATH)
+    if sep and not head.strip("/") and tail:
+        number = unquote(tail)
     if not number:
         raise InvalidInput("this QR code is not a certpass passport code",
-                           hint="it should link to /verify?number=...", details={"text": text})
+                           hint=f"it should link to {RESOLVER_PATH}... or /verify?number=...",
+                           details={"text": text})
     return number, (query.get("sha256") or [""])[0]
 
 
@@ -55,8 +63,8 @@ def _decision(session: Session, market: str, result: verifier.VerificationResult
     if not market:
         return None
     on = dt.date.today()
-    if result is not None and result.credential is not None:
-        return recognition.decide_for_verified(result.credential, market, on,
+    if result is not None and result.readable is not None:
+        return recognition.decide_for_verified(result.readable, market, on,
                                                load_snapshot(session))
     return recognition.recognise(session, number, market, on)
 

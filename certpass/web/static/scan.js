@@ -91,7 +91,13 @@
   function found(text) {
     var url = null;
     try { url = new URL(text, window.location.href); } catch (e) { url = null; }
+    // A resolver URL (/id/certificates/{number}?sha256=...), or an earlier passport's
+    // verify URL (/verify?number=...&sha256=...).
     var number = url && url.searchParams.get("number");
+    var resolver = url && url.pathname.match(/^\/id\/certificates\/(.+)$/);
+    if (resolver) {
+      try { number = decodeURIComponent(resolver[1]); } catch (e) { number = null; }
+    }
     if (!number) {
       say("not-passport", text);
       return false;

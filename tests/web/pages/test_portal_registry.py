@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certpass.accounts import service as accounts
 from certpass.accounts.actor import OPERATOR
@@ -132,6 +132,53 @@ def test_preview_shows_the_decisions_an_arrangement_would_change(web, page_db):
     assert _last_type(page_db) == before  # a preview writes nothing
     with page_db.read() as s:
         assert s.get(ArrangementRecord, "test-ccc-to-th") is None
+
+
+def test_planning_estimates_recorded_in_the_workplace(web, page_db):
+    """Scheme costs and lead times are registry data: an administrator records them with
+    their source in a form, each change is logged, and the planner reads them."""
+    from certpass.recognition import service as recognition
+    from certpass.recognition.models import PlanningEstimate
+
+    token = _admin(web, page_db)
+    overview = web.get("/portal/registry").text
+    assert 'id="estimates"' in overview and 'href="/portal/registry/new/estimate"' in overview
+    form = web.get("/portal/registry/new/estimate").text
+    assert '<textarea id="f-figures" name="figures"' in form
+    assert '<option value="scheme"' in form and '<option value="condition"' in form
+    figures = {"certificate_kind": "cb-test-certificate", "test_cost": 9000,
+               "certificate_fee": 800, "test_days": 35, "certificate_days": 7}
+    data = {"kind": "scheme", "code": "IECEE-CB", "figures": json.dumps(figures),
+            "currency": "USD", "csrf_token": token}
+    r = web.post("/portal/registry/new/estimate", data=data)  # no source: refused
+    assert r.status_code == 422 and 'id="err-source"' in r.text
+    r = web.post("/portal/registry/new/estimate", data={
+        **data, "figures": json.dumps({**figures, "test_cost": -1}), "source": "a quote"})
+    assert r.status_code == 422 and "at least 0" in r.text
+    r = web.post("/portal/registry/new/estimate", data={
+        **data, "source": "CQC fee schedule 2025", "reason": "first figures"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/portal/registry?done=IECEE-CB#estimates"
+    assert _last_type(page_db) == "estimate.recorded"
+    with page_db.read() as s:
+        row = s.get(PlanningEstimate, ("scheme", "IECEE-CB"))
+        assert row.source == "CQC fee schedule 2025" and row.updated_by
+        assert recognition.catalogue(s).schemes["IECEE-CB"].test_cost == 9000
+    page = web.get("/portal/registry?done=IECEE-CB").text
+    assert 'id="estimate-saved"' in page and 'data-estimate="scheme:IECEE-CB"' in page
+    # Recorded again from its own form, with new figures: replaced, logged again.
+    edit = web.get("/portal/registry/estimates/scheme/IECEE-CB").text
+    assert "CQC fee schedule 2025" in edit and "9000" in edit
+    r = web.post("/portal/registry/new/estimate", data={
+        **data, "figures": json.dumps({**figures, "test_cost": 9500}),
+        "source": "CQC fee schedule 2026", "reason": "new schedule"})
+    assert r.status_code == 303
+    with page_db.read() as s:
+        assert recognition.catalogue(s).schemes["IECEE-CB"].test_cost == 9500
+        n = s.scalar(select(func.count()).select_from(LogEntry)
+                     .where(LogEntry.event_type == "estimate.recorded"))
+        assert n == 2
+    assert web.get("/portal/registry/estimates/scheme/NO-SUCH").status_code == 404
 
 
 def test_record_a_product_category(web, page_db):

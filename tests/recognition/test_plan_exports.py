@@ -1,0 +1,99 @@
+"""The plan's comparison with testing separately for each market: on the page (in every
+language), as CSV from the page, the API and the CLI, with the same figures everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from certpass.web.app import create_app
+from tests.conftest import cli_runner
+from tests.registry_fixture import SETTINGS
+
+ASK = {"hs": "8516.60", "standards": ["IEC 60335-1:2020"], "origin": "CN",
+       "markets": ["NZ", "AU", "SG", "DE", "FR"], "date": "2025-10-01"}
+PAGE = {"hs": "8516.60", "standards": "IEC 60335-1:2020", "origin": "CN",
+        "markets": ["NZ", "AU", "SG", "DE", "FR"]}
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db):
+    with TestClient(create_app(SETTINGS, demo_db), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _table(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 with its BOM
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _by_section(rows: list[dict[str, str]], section: str) -> list[dict[str, str]]:
+    return [r for r in rows if r["section"] == section]
+
+
+def test_api_plan_carries_the_comparison_and_exports_it_as_csv(demo):
+    r = demo.post("/api/plan", json=ASK)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    c = doc["comparison"]
+    assert [m["market"] for m in c["markets"]] == list(doc["opened"])
+    assert c["together"]["cost"] == doc["total_cost"]
+    assert c["together"]["days"] == doc["lead_time_days"]
+    assert c["separately"]["cost"] == sum(m["cost"] for m in c["markets"])
+    assert c["together"]["cost"] <= c["separately"]["cost"]
+    out = demo.post("/api/plan", params={"format": "csv"}, json=ASK)
+    assert out.status_code == 200 and out.headers["content-type"].startswith("text/csv")
+    assert "attachment" in out.headers["content-disposition"]
+    rows = _table(out.content)
+    (together,) = _by_section(rows, "together")
+    (separately,) = _by_section(rows, "separately")
+    assert float(together["cost"]) == c["together"]["cost"]
+    assert float(separately["cost"]) == c["separately"]["cost"]
+    assert int(separately["days"]) == c["separately"]["days"]
+    alone = {r["markets"]: float(r["cost"]) for r in _by_section(rows, "separately-market")}
+    assert alone == {m["market"]: m["cost"] for m in c["markets"]}
+    assert len(_by_section(rows, "step")) == len(doc["steps"])
+    assert demo.post("/api/plan", params={"format": "pdf"}, json=ASK).status_code == 422
+
+
+def test_page_shows_the_comparison_and_links_the_csv(demo):
+    page = demo.get("/plan", params=PAGE)
+    assert page.status_code == 200
+    html = page.text
+    assert 'id="plan-comparison"' in html and 'data-route="separately"' in html
+    assert "One test, several certificates (this plan)" in html
+    assert 'id="plan-csv"' in html and "/plan.csv?" in html
+    zh = demo.get("/plan", params=PAGE, headers={"Accept-Language": "zh-CN"}).text
+    assert "一次检测、多国认证（本方案）" in zh and "各市场分别检测" in zh
+    ru = demo.get("/plan", params=PAGE, headers={"Accept-Language": "ru"}).text
+    assert "Каждый рынок испытывается отдельно" in ru
+    download = demo.get("/plan.csv", params=PAGE)
+    assert download.status_code == 200
+    rows = _table(download.content)
+    doc = demo.post("/api/plan", json={**ASK, "date": None}).json()
+    assert float(_by_section(rows, "together")[0]["cost"]) == doc["comparison"]["together"]["cost"]
+
+
+def test_page_csv_refuses_bad_or_missing_input_with_4xx(demo):
+    assert demo.get("/plan.csv").status_code == 422
+    bad = demo.get("/plan.csv", params={**PAGE, "hs": "abc"})
+    assert bad.status_code == 422 and "is not an HS code" in bad.text
+
+
+def test_cli_writes_the_csv_and_prints_the_comparison(demo_db, capsys, tmp_path):
+    cli = cli_runner(demo_db, capsys)
+    target = tmp_path / "plan.csv"
+    args = ["plan", "--hs", "8516.60", "--standard", "IEC 60335-1:2020", "--origin", "CN",
+            "--markets", "NZ,AU,SG,DE,FR", "--date", "2025-10-01"]
+    code, out, _ = cli(*args, "--csv", str(target))
+    assert code == 0
+    assert "one test, several certificates:" in out and "each market separately:" in out
+    rows = _table(target.read_bytes())
+    code, printed, _ = cli(*args, "--csv", "-")
+    assert code == 0
+    assert list(csv.DictReader(io.StringIO(printed))) == rows
+    assert {r["section"] for r in rows} >= {"step", "together", "separately",
+                                            "separately-market", "difference"}
