@@ -152,6 +152,15 @@ class Settings(BaseSettings):
         "", "Comma-separated networks (CIDR) webhooks may reach although they are loopback, "
         "private or link-local, e.g. 127.0.0.1/32 for local testing; empty: none."
     )
+    backdate_days: int = _setting(
+        7, "Days before today a certificate's issue date (or an amendment's) may lie; "
+        "further back only the operator's command line may record it, and the log entry "
+        "says so (`backdated`)."
+    )
+    accreditation_backdate_days: int = _setting(
+        30, "Days before today an accreditation's valid_from may lie without a reason; "
+        "further back the grant needs a `backdate_reason`, which the log entry records."
+    )
     status_list_size: int = _setting(
         131_072, "Entries per Bitstring Status List (W3C minimum 131,072)."
     )

@@ -44,6 +44,25 @@ class InvalidInput(CertpassError):
     http_status = 422
 
 
+class ValidityTooLong(InvalidInput):
+    """valid_until lies beyond what the scheme's validity allows."""
+
+    code = "validity-too-long"
+
+
+class BackdateReasonNeeded(InvalidInput):
+    """An accreditation starting far in the past needs a reason, which the log records."""
+
+    code = "backdate-reason-needed"
+
+
+class UnofferedDate(InvalidInput):
+    """A date the public outcome figures are not computed for (only a bounded set is)."""
+
+    code = "date-not-offered"
+    http_status = 400
+
+
 class InvalidSetting(CertpassError):
     code = "invalid-setting"
     http_status = 500
@@ -65,6 +84,13 @@ class Conflict(CertpassError):
 
 class DuplicateCertificate(Conflict):
     code = "duplicate-certificate"
+
+
+class NumberOfAnotherIssuer(DuplicateCertificate):
+    """The number is registered by another issuer: numbers are unique across issuers, so a
+    body cannot take (squat) a number another body already holds."""
+
+    code = "number-of-another-issuer"
 
 
 class IllegalTransition(Conflict):
@@ -96,6 +122,12 @@ class Unauthenticated(CertpassError):
 class Forbidden(CertpassError):
     code = "forbidden"
     http_status = 403
+
+
+class Backdated(Forbidden):
+    """A date further back than the back-dating window, from an actor without the privilege."""
+
+    code = "backdated"
 
 
 class RateLimited(CertpassError):

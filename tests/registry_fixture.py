@@ -100,7 +100,8 @@ def seed(db: Database) -> None:
             registry.accredit(s, AccreditationIn(
                 number=number, accreditor_id=ab, body_id=body, standard="ISO/IEC 17065",
                 scope={"schemes": schemes, "categories": cats, "standards": stds},
-                valid_from=start, valid_until=end, status=status), a)
+                valid_from=start, valid_until=end, status=status,
+                backdate_reason="test registry: an accreditation on record"), a)
 
 
 def request(number: str = "2024010701000001", **overrides: Any) -> IssueRequest:

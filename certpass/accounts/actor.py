@@ -7,7 +7,8 @@ from typing import Literal
 
 from certpass.errors import Forbidden
 
-Role = Literal["admin", "accreditation-body", "certification-body", "operator"]
+Role = Literal["admin", "accreditation-body", "certification-body", "relying-party",
+               "operator"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,12 @@ class Actor:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.body_id})" if self.body_id else self.name
+
+    @property
+    def may_backdate(self) -> bool:
+        """Recording dates beyond the back-dating window (a register migration) is the
+        operator's privilege: the local command line that owns the database."""
+        return self.role == "operator"
 
     def require_admin(self, what: str) -> None:
         if self.role not in ("admin", "operator"):

@@ -15,7 +15,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(120), unique=True)
-    # admin, accreditation-body, certification-body.
+    # admin, accreditation-body, certification-body, relying-party (watches, writes nothing).
     role: Mapped[str] = mapped_column(String(32))
     body_id: Mapped[str | None] = mapped_column(ForeignKey("bodies.id"), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(200), default="")

@@ -32,8 +32,11 @@ from certpass.errors import (
 from certpass.store.base import referenced_row, utcnow
 from certpass.store.database import Database
 
+# role → the body role its user's body must have (None: no body needed). A relying party
+# (an importer, a buyer, a customs office) belongs to no body: it reads, and watches
+# certificates it does not own (webhook subscriptions; Atom feeds need no account).
 ROLES = {"admin": None, "accreditation-body": "accreditation-body",
-         "certification-body": "certification-body"}
+         "certification-body": "certification-body", "relying-party": None}
 TOKEN_PREFIX = "cpt"
 _hasher = PasswordHasher()
 
@@ -55,6 +58,9 @@ def add_user(session: Session, username: str, role: str, body_id: str | None,
     if check:
         check_strength(password, username)
     needed = ROLES[role]
+    if role == "relying-party" and body_id:
+        raise InvalidInput("a relying-party user belongs to no body",
+                           hint="leave the body out: a relying party watches, it writes nothing")
     if needed:
         body = (referenced_row(session, User.__table__.c.body_id, body_id,
                                column("roles", JSON)) if body_id else None)

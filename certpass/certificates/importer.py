@@ -18,6 +18,7 @@ product_name*          product;  product_name_zh optional
 models*                model numbers, ``;``-separated
 trademark, ratings     free text
 hs_code                HS code, e.g. 8516.60
+gtin                   the product's GS1 GTIN (8 to 14 digits, check digit checked)
 factory_name           factory;  factory_address, factory_economy with it
 standards*             standard editions, ``;``-separated, e.g. IEC 60335-1:2020
 category               IECEE or CCC category code
@@ -60,7 +61,7 @@ from certpass.store.database import Database
 COLUMNS = (
     "number", "scheme", "issuer", "kind", "holder_name", "holder_name_zh", "holder_economy",
     "holder_address", "manufacturer_name", "manufacturer_economy", "product_name",
-    "product_name_zh", "models", "trademark", "ratings", "hs_code", "factory_name",
+    "product_name_zh", "models", "trademark", "ratings", "hs_code", "gtin", "factory_name",
     "factory_address", "factory_economy", "standards", "category", "test_report_number",
     "test_lab", "testing_route", "conditions", "issued_on", "valid_until",
 )
@@ -198,7 +199,8 @@ COLUMN_ZH = {
     "holder_economy": "持证人所在经济体", "holder_address": "持证人地址",
     "manufacturer_name": "制造商", "manufacturer_economy": "制造商所在经济体",
     "product_name": "产品名称", "product_name_zh": "产品中文名称", "models": "型号",
-    "trademark": "商标", "ratings": "额定值", "hs_code": "HS编码", "factory_name": "生产厂",
+    "trademark": "商标", "ratings": "额定值", "hs_code": "HS编码", "gtin": "商品条码（GTIN）",
+    "factory_name": "生产厂",
     "factory_address": "生产厂地址", "factory_economy": "生产厂所在经济体", "standards": "标准",
     "category": "产品类别", "test_report_number": "检测报告编号", "test_lab": "检测实验室",
     "testing_route": "检测途径", "conditions": "使用条件", "issued_on": "发证日期",
@@ -268,7 +270,7 @@ def to_request(row: dict[str, Any]) -> IssueRequest:
         "products": [{"name": v.get("product_name", ""),
                       "name_zh": v.get("product_name_zh", ""), "models": split("models"),
                       "trademark": v.get("trademark", ""), "ratings": v.get("ratings", ""),
-                      "hs_code": v.get("hs_code", "")}],
+                      "hs_code": v.get("hs_code", ""), "gtin": v.get("gtin", "")}],
         "standards": split("standards"), "category": v.get("category", ""),
         "conditions": v.get("conditions", ""), "issued_on": v.get("issued_on", ""),
     }
@@ -296,7 +298,8 @@ def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
         name = "_".join(loc) if loc else "row"
         name = {"holder_name": "holder_name", "holder_economy": "holder_economy",
                 "products_models": "models", "products_name": "product_name",
-                "products_hs_code": "hs_code", "test_reports_lab_id": "test_lab",
+                "products_hs_code": "hs_code", "products_gtin": "gtin",
+                "test_reports_lab_id": "test_lab",
                 "test_reports_number": "test_report_number"}.get(name, name)
         out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, "),
                             err["type"]))

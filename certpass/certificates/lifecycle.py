@@ -12,7 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from certpass.errors import IllegalTransition, NotAccredited, OutOfScope
+from certpass.errors import (
+    Backdated,
+    IllegalTransition,
+    NotAccredited,
+    OutOfScope,
+    ValidityTooLong,
+)
 
 STORED_STATUSES = ("valid", "suspended", "withdrawn", "cancelled")
 STATUSES = (*STORED_STATUSES, "expired", "superseded")
@@ -75,6 +81,39 @@ def default_valid_until(issued_on: dt.date, validity_years: int | None) -> dt.da
         return issued_on.replace(year=issued_on.year + validity_years)
     except ValueError:  # 29 February
         return issued_on.replace(year=issued_on.year + validity_years, day=28)
+
+
+def backdated_days(day: dt.date, today: dt.date, window_days: int, privileged: bool) -> int:
+    """How many days `day` lies before today beyond the back-dating window (0: within it).
+    Beyond the window only a privileged actor (the operator) may record it; its log entry
+    says so."""
+    days = (today - day).days
+    if days <= window_days:
+        return 0
+    if not privileged:
+        raise Backdated(
+            f"date {day} is {days} days before today; certification bodies may record dates "
+            f"at most {window_days} days back",
+            hint="record certificates when they are issued; an older record (a register "
+                 "migration) is for the operator's command line, which logs it as back-dated",
+            details={"date": day.isoformat(), "days": days, "window_days": window_days},
+        )
+    return days
+
+
+def check_validity(issued_on: dt.date, valid_until: dt.date | None,
+                   validity_years: int | None) -> None:
+    """valid_until may not lie beyond the scheme's validity from the issue date (CCC: 5 years);
+    a scheme without expiry (validity_years None) sets no bound."""
+    longest = default_valid_until(issued_on, validity_years)
+    if longest is not None and valid_until is not None and valid_until > longest:
+        raise ValidityTooLong(
+            f"valid_until {valid_until} is beyond the scheme's {validity_years}-year validity "
+            f"(at most {longest} for an issue dated {issued_on})",
+            hint="leave valid_until empty for the scheme's full validity, or give an earlier date",
+            details={"valid_until": valid_until.isoformat(), "longest": longest.isoformat(),
+                     "validity_years": validity_years},
+        )
 
 
 @dataclass(frozen=True)

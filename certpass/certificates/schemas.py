@@ -16,6 +16,15 @@ TestingRoute = Literal["third-party", "TMP", "WMT", "SMT"]
 Status = Literal["valid", "suspended", "withdrawn", "cancelled", "expired", "superseded"]
 
 
+def check_number(number: str) -> str:
+    """A certificate number may hold slashes (``CN/NEP/ExTR24.0031/00``) but no empty, ``.``
+    or ``..`` segment: in a URL those would name another page (RFC 3986 dot segments)."""
+    if any(segment in ("", ".", "..") for segment in number.split("/")):
+        raise ValueError("a certificate number may not have an empty, '.' or '..' part "
+                         "between slashes, nor start or end with a slash")
+    return number
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -79,6 +88,15 @@ class IssueRequest(_Strict):
     conditions: str = Field(default="", max_length=2000)
     issued_on: dt.date
     valid_until: dt.date | None = None
+    backdate_reason: str = Field(
+        default="", max_length=2000,
+        description="why an issue date beyond the back-dating window is recorded (operator "
+                    "only); written to the log entry")
+
+    @field_validator("number")
+    @classmethod
+    def _no_dot_segments(cls, v: str) -> str:
+        return check_number(v)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> IssueRequest:
@@ -110,6 +128,8 @@ class AmendRequest(_Strict):
     testing_route: TestingRoute | None = None
     conditions: str | None = Field(default=None, max_length=2000)
     valid_until: dt.date | None = None
+    backdate_reason: str = Field(default="", max_length=2000,
+                                 description="as for an issue (operator only)")
 
 
 class TransitionRequest(_Strict):

@@ -27,7 +27,7 @@ from certpass.certificates.models import (
     StatusEvent,
 )
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
-from certpass.errors import DuplicateCertificate, InvalidInput, NotFound
+from certpass.errors import DuplicateCertificate, InvalidInput, NotFound, NumberOfAnotherIssuer
 from certpass.index import writer as search_index
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
@@ -74,11 +74,10 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     if "certification-body" not in issuer.roles and "testing-lab" not in issuer.roles:
         raise InvalidInput(f"{issuer.id} is not a certification body or laboratory")
     _check_issue_date(req.issued_on)
+    backdated = _backdating(ctx, req.issued_on, req.backdate_reason, actor)
     if ctx.taken(req.number):
-        raise DuplicateCertificate(
-            f"certificate {req.number} already exists",
-            hint="to change a certificate, amend it; numbers are never reused",
-        )
+        _refuse_taken(ctx, req.number, issuer.id)
+    lifecycle.check_validity(req.issued_on, req.valid_until, scheme.validity_years)
     accreditation = lifecycle.check_scope(
         issuer.id, ctx.scopes(issuer.id), scheme.code, req.category, req.standards, req.issued_on
     )
@@ -117,7 +116,7 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     search_index.on_issue(session, certificate, first, issuer)
     documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
-                    now, documents)
+                    now, documents, backdated)
     ctx.issued.add(req.number)
     return Issued(req.number, certificate_id, index)
 
@@ -136,12 +135,13 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     lifecycle.next_status("amend", certificate.status, certificate.valid_until, req.issued_on)
     current = certificate.current
     _check_issue_date(req.issued_on)
+    backdated = _backdating(ctx, req.issued_on, req.backdate_reason, actor)
     if req.issued_on < current.issued_on:
         raise InvalidInput(
             f"issue date {req.issued_on} is before the current issue's ({current.issued_on})",
             hint="an amendment cannot be backdated before the issue it replaces",
         )
-    changes = req.model_dump(exclude_unset=True, exclude={"issued_on", "reason"})
+    changes = req.model_dump(exclude_unset=True, exclude={"issued_on", "reason", "backdate_reason"})
     if not changes:
         raise InvalidInput("the amendment changes nothing",
                            hint="give at least one of holder, products, standards, ...")
@@ -171,6 +171,7 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
             ctx.get(Economy, economy)
     if new.valid_until is not None and new.valid_until <= new.issued_on:
         raise InvalidInput("valid_until must be after the new issue date")
+    lifecycle.check_validity(new.issued_on, new.valid_until, certificate.scheme.validity_years)
     current.superseded_at = utcnow()
     certificate.issues.append(new)
     certificate.current_issue = new.issue_no
@@ -183,7 +184,7 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> 
     search_index.on_amend(ctx.session, row_of(certificate),
                           [row_of(i) for i in certificate.issues], certificate.issuer)
     _record_change(ctx, certificate, "amend", "valid", "valid", actor, req.reason,
-                   req.issued_on, documents)
+                   req.issued_on, documents, backdated)
     return certificate
 
 
@@ -263,6 +264,36 @@ def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:
         ctx.get(Body, report.lab_id)
 
 
+def _backdating(ctx: IssuingContext, day: dt.date, reason: str, actor: Actor
+                ) -> dict[str, Any] | None:
+    """What the log entry records of a date beyond the back-dating window (None: within it);
+    refused unless the actor holds the privilege."""
+    window = ctx.settings.backdate_days
+    days = lifecycle.backdated_days(day, dt.date.today(), window, actor.may_backdate)
+    if not days:
+        return None
+    return {"days": days, "window_days": window, "by": actor.label,
+            "reason": reason or "recorded by the operator"}
+
+
+def _refuse_taken(ctx: IssuingContext, number: str, issuer_id: str) -> None:
+    """A taken number: 409, saying whether it is this issuer's or another's (numbers are
+    unique across issuers, so a body cannot take a number another already holds)."""
+    holder = ctx.session.connection().execute(
+        select(_CERTIFICATES.c.issuer_id).where(_CERTIFICATES.c.number == number)).scalar()
+    if holder is not None and holder != issuer_id:
+        raise NumberOfAnotherIssuer(
+            f"certificate number {number} is registered by another issuer ({holder})",
+            hint="certificate numbers are unique across issuers; use your own numbering "
+                 "(e.g. with your body's prefix)",
+            details={"number": number, "issuer": holder},
+        )
+    raise DuplicateCertificate(
+        f"certificate {number} already exists",
+        hint="to change a certificate, amend it; numbers are never reused",
+    )
+
+
 def _check_issue_date(day: dt.date) -> None:
     if day > dt.date.today() + _FUTURE_SLACK:
         raise InvalidInput(f"date {day} is in the future",
@@ -273,6 +304,7 @@ def _record(
     ctx: IssuingContext, certificate: Mapping[str, Any], issue_no: int, action: str,
     before: str, after: str, actor: Actor, reason: str, effective_on: dt.date,
     at: dt.datetime, documents: dict[str, str] | None = None,
+    backdated: dict[str, Any] | None = None,
 ) -> int:
     """The status event and its transparency-log entry, in the caller's transaction
     (`documents`: hashes of the issue's signed documents, e.g. its credential); returns the
@@ -290,6 +322,8 @@ def _record(
     }
     if documents:
         event["documents"] = documents
+    if backdated:
+        event["backdated"] = backdated
     index = append_event(ctx.session, event)
     alerts.on_certificate_event(ctx.session, certificate, event, index)
     words = ctx.get(Scheme, certificate["scheme_code"]).status_words
@@ -305,11 +339,12 @@ def _record(
 
 def _record_change(ctx: IssuingContext, certificate: Certificate, action: str, before: str,
                    after: str, actor: Actor, reason: str, effective_on: dt.date,
-                   documents: dict[str, str] | None = None) -> None:
+                   documents: dict[str, str] | None = None,
+                   backdated: dict[str, Any] | None = None) -> None:
     """_record for a loaded certificate (amend, transitions)."""
     now = certificate.updated_at = utcnow()
     _record(ctx, row_of(certificate), certificate.current_issue, action, before, after, actor,
-            reason, effective_on, now, documents)
+            reason, effective_on, now, documents, backdated)
     ctx.session.expire(certificate, ["events"])  # the event row is written with the batch
 
 

@@ -31,7 +31,8 @@ def _password(from_stdin: bool) -> str:
 @users.command("add")
 def add_user(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, accreditation-body or certification-body.")],
+    role: Annotated[str, typer.Option(
+        help="admin, accreditation-body, certification-body or relying-party.")],
     body: Annotated[str | None, typer.Option("--body", help="Body the user belongs to.")] = None,
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Read the password from the first line of stdin.")] = False,

@@ -44,21 +44,30 @@ class AccreditationFacts:
     body_did: str  # the accredited body
     standard: str  # ISO/IEC 17065 or ISO/IEC 17025
     scope: AccreditedScope
-    status_since: dt.date | None = None  # when `scope.status` took effect
+    status_since: dt.datetime | None = None  # the instant `scope.status` took effect (UTC)
 
-    def status_on(self, day: dt.date) -> str:
-        """The accreditation's status on `day`: a change after `day` does not reach back."""
-        if self.scope.status != "active" and self.status_since and day < self.status_since:
+    def status_on(self, at: dt.datetime) -> str:
+        """The accreditation's status at the instant `at`: a change takes effect at its own
+        instant, so a suspension at 15:00 does not reach back to a certificate issued at
+        10:00 the same day, and reaches one issued at 15:01."""
+        if self.scope.status != "active" and self.status_since and at < self.status_since:
             return "active"
         return self.scope.status
 
-    def scope_on(self, day: dt.date) -> AccreditedScope:
+    def scope_on(self, at: dt.datetime) -> AccreditedScope:
         s = self.scope
-        status = self.status_on(day)
+        status = self.status_on(at)
         if status == s.status:
             return s
         return AccreditedScope(s.number, status, s.valid_from, s.valid_until,
                                s.schemes, s.categories, s.standards, s.accreditor)
+
+
+def status_instant(value: str) -> dt.datetime:
+    """An `accreditation-status-since` value: an instant (``2026-12-02T15:00:00+00:00``); a
+    bare date (older credentials) is its first instant, UTC."""
+    at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -82,7 +91,9 @@ def build_accreditation_credential(
              for v in sorted(getattr(s, attr))]
     scope.append(scope_uri("accreditation-status", s.status))
     if facts.status_since:
-        scope.append(scope_uri("accreditation-status-since", facts.status_since.isoformat()))
+        since = facts.status_since.astimezone(dt.UTC)
+        scope.append(scope_uri("accreditation-status-since",
+                               since.isoformat().replace("+00:00", "Z")))
     return build_dia(AccreditationInput(
         credential_id=credential_id(base_url, facts.number),
         accreditation_body=Party(facts.accreditor_did, accreditor_name),
@@ -129,7 +140,7 @@ def parse_accreditation_credential(credential: Mapping[str, Any]) -> Accreditati
             elif kind == "accreditation-status":
                 status = value
             elif kind == "accreditation-status-since":
-                since = dt.date.fromisoformat(value)
+                since = status_instant(value)
         valid_from = dt.datetime.fromisoformat(credential["validFrom"]).date()
         until = credential.get("validUntil")
         valid_until = (dt.datetime.fromisoformat(until) - dt.timedelta(days=1)).date() \

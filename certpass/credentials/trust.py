@@ -248,7 +248,7 @@ def accreditation_facts(settings: Settings, row: Accreditation) -> Accreditation
         body_did=keyring.did(settings, row.body_id), standard=row.standard,
         scope=AccreditedScope.from_scope(row.number, row.status, row.valid_from, row.valid_until,
                                          row.scope, keyring.did(settings, row.accreditor_id)),
-        status_since=since.date() if since else None,
+        status_since=since.astimezone(dt.UTC) if since else None,
     )
 
 

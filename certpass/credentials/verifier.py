@@ -197,7 +197,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
         proof_times = _check_integrity(inp, trust, run)
         registered = _check_register(inp, trust, run)
         issuer_did = _check_issuer(inp, trust, proof_times, registered, run)
-        _check_authority(inp, issuer_did, trust, run)
+        _check_authority(inp, issuer_did, trust, run, _issued_at(inp, registered, proof_times))
         _check_status(_readable(inp), issuer_did, trust, run)
         _check_validity(inp.credential, on, run)
         _check_log(inp, registered, trust, run)
@@ -547,7 +547,20 @@ def _dcc_facts(claims: dcc.Claims) -> tuple[str, str, list[str]]:
     return claims.scheme, "", list(claims.standards)
 
 
-def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run) -> None:
+def _issued_at(inp: _Input, registered: _Registered | None,
+               proof_times: list[tuple[str, str | None]]) -> dt.datetime | None:
+    """The instant the credential was issued, for the accreditation's status then: the log's
+    own time when the register knows the issue, else the signing time (proof created), else
+    validFrom."""
+    logged = registered.issue.logged_at if registered and registered.issue else None
+    if logged is not None:
+        return logged
+    signed = [t for _, text in proof_times if (t := _when(text)) is not None]
+    return min(signed) if signed else _when(inp.credential.get("validFrom"))
+
+
+def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run,
+                     at: dt.datetime | None = None) -> None:
     if inp.dcc is None:
         if trust.is_anchor(did):
             run.ok("authority", "issued by a trusted accreditation body")
@@ -555,6 +568,7 @@ def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run) -> No
             run.skip("authority", "not a conformity credential: no accreditation needed")
         return
     day = inp.dcc.valid_from.date()
+    at = at or inp.dcc.valid_from
     scheme, category, standards = _dcc_facts(inp.dcc)
     anchored = [f for f in trust.accreditations(did)
                 if trust.is_anchor(f.accreditor_did) and f.standard != "ISO/IEC 17025"]
@@ -564,7 +578,7 @@ def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run) -> No
                  "accreditation body")
         return
     try:
-        acc = check_scope(did, [f.scope_on(day) for f in anchored], scheme, category,
+        acc = check_scope(did, [f.scope_on(at) for f in anchored], scheme, category,
                           standards, day)
     except (NotAccredited, OutOfScope) as exc:
         run.fail("authority", "unauthorised-issuer", exc.message)

@@ -76,7 +76,8 @@ def load_registry(session: Session, actor: Actor = DEMO_ACTOR) -> dict[str, int]
         registry.add_listing(session, ListingIn(**row), actor)
     accreditations = read_items("accreditations.json")
     for row in accreditations:
-        granted = AccreditationIn(**{k: v for k, v in row.items() if k != "history"})
+        granted = AccreditationIn(**{k: v for k, v in row.items() if k != "history"},
+                                  backdate_reason="demo dataset: an accreditation on record")
         # Granted active, then changed, so the log shows the suspension as its own event.
         registry.accredit(session, granted.model_copy(update={"status": "active"}), actor)
         if granted.status != "active":

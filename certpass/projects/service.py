@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from certpass.accounts.actor import Actor
 from certpass.certificates.models import Certificate
-from certpass.errors import Conflict, InvalidInput, NotFound
+from certpass.errors import Conflict, InvalidInput, NotFound, UnofferedDate
 from certpass.ledger.service import append_event
 from certpass.ledger.stamped import StampedCache
 from certpass.projects.models import CooperationProject
@@ -181,6 +181,36 @@ def project_arrangements(snap: RegistrySnapshot, project: CooperationProject,
 # One computation per state of the database and date (see ledger.stamped) serves the home
 # page, the projects pages and the API, so they show the same figures.
 _figures: StampedCache[dict[str, Any]] = StampedCache(limit=64)
+
+
+def offered_dates(session: Session, today: dt.date | None = None) -> list[dt.date]:
+    """The dates the public outcome figures are given for: today, each year-end (31
+    December) from the first project's start to last year, and each project's end date
+    before today. A handful, so every one of them stays cached (`_figures`) and no reader
+    can make the server recompute for date after date."""
+    today = today or dt.date.today()
+    periods = list(session.execute(select(CooperationProject.started_on,
+                                          CooperationProject.ended_on)))
+    if not periods:
+        return [today]
+    first = min(start for start, _ in periods)
+    days = {dt.date(year, 12, 31) for year in range(first.year, today.year)}
+    days |= {end for _, end in periods if end is not None and first <= end < today}
+    return sorted(days | {today})
+
+
+def check_offered_date(session: Session, on: dt.date) -> dt.date:
+    """`on`, if the figures are offered for it (offered_dates), else InvalidInput naming
+    the dates that are."""
+    offered = offered_dates(session)
+    if on not in offered:
+        raise UnofferedDate(
+            f"outcome figures are not given for {on}",
+            hint="ask for today, a year-end (YYYY-12-31) within the projects' periods or a "
+                 "project's end date; see details.dates",
+            details={"dates": [d.isoformat() for d in offered]},
+        )
+    return on
 
 
 def outcomes(session: Session, id_: str, on: dt.date | None = None) -> dict[str, Any]:

@@ -406,7 +406,10 @@ def _issuers_for(
     rules = list({id(r): r for m in markets for r in snapshot.rules_for(m, costs.scheme)}.values())
     designations: dict[str, int] = {}
     for r in rules:
-        for body in {*r.designated, *(b for v in r.designated_by_std.values() for b in v)}:
+        # Sorted: set order follows PYTHONHASHSEED, and the body first met stands for its
+        # signature, so the same plan must not name another body after a restart.
+        for body in sorted({*r.designated, *(b for v in r.designated_by_std.values()
+                                             for b in v)}):
             designations[body] = designations.get(body, 0) + 1
     signature = _Signature(rules, snapshot, costs.scheme, product)
     listed = snapshot.listed.get((costs.scheme, "issuer"), [])

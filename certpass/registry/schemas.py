@@ -84,6 +84,10 @@ class AccreditationIn(_In):
     valid_from: dt.date
     valid_until: dt.date
     status: Literal["active", "suspended", "withdrawn"] = "active"
+    backdate_reason: str = Field(
+        default="", max_length=2000,
+        description="why valid_from lies further back than the back-dating window (e.g. a "
+                    "register migration); required then, and written to the log entry")
 
     @model_validator(mode="after")
     def _check(self) -> AccreditationIn:

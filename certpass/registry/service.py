@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from certpass.accounts.actor import Actor
-from certpass.errors import Conflict, InvalidInput, NotFound
+from certpass.config import Settings
+from certpass.errors import BackdateReasonNeeded, Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.registry.models import (
     Accreditation,
@@ -141,9 +142,25 @@ def add_listing(session: Session, data: ListingIn, actor: Actor) -> SchemeListin
     return listing
 
 
-def accredit(session: Session, data: AccreditationIn, actor: Actor) -> Accreditation:
-    """An accreditation body grants an accreditation within its own name."""
+def accredit(session: Session, data: AccreditationIn, actor: Actor,
+             backdate_days: int | None = None) -> Accreditation:
+    """An accreditation body grants an accreditation within its own name. One starting more
+    than `backdate_days` (setting accreditation_backdate_days) ago needs a reason, which its
+    history and log entry record."""
     actor.require_accreditor(data.accreditor_id, "grant this accreditation")
+    window = Settings().accreditation_backdate_days if backdate_days is None else backdate_days
+    days = (dt.date.today() - data.valid_from).days
+    backdated = None
+    if days > window:
+        if not data.backdate_reason:
+            raise BackdateReasonNeeded(
+                f"valid_from {data.valid_from} is {days} days ago (more than {window})",
+                hint="give backdate_reason: why an accreditation starting this far back is "
+                     "recorded now (it is written to the transparency log)",
+                details={"valid_from": data.valid_from.isoformat(), "days": days,
+                         "window_days": window},
+            )
+        backdated = {"days": days, "window_days": window, "reason": data.backdate_reason}
     accreditor = get(session, Body, data.accreditor_id)
     body = get(session, Body, data.body_id)
     if "accreditation-body" not in accreditor.roles:
@@ -155,12 +172,13 @@ def accredit(session: Session, data: AccreditationIn, actor: Actor) -> Accredita
         raise Conflict(f"accreditation {data.number!r} already exists")
     for code in data.scope.get("schemes", []):
         get(session, Scheme, code)
-    acc = Accreditation(**data.model_dump())
+    acc = Accreditation(**data.model_dump(exclude={"backdate_reason"}))
     acc.history = [{"at": utcnow().isoformat(), "status": data.status, "actor": actor.label,
-                    "reason": "granted"}]
+                    "reason": "granted" + (f" (back-dated: {data.backdate_reason})"
+                                           if backdated else "")}]
     session.add(acc)
     session.flush()
-    _log_accreditation(session, "accreditation.granted", acc, actor, body)
+    _log_accreditation(session, "accreditation.granted", acc, actor, body, backdated)
     return acc
 
 
@@ -219,8 +237,9 @@ def _accreditation_in(acc: Accreditation) -> dict[str, Any]:
 
 
 def _log_accreditation(session: Session, kind: str, acc: Accreditation, actor: Actor,
-                       body: Body) -> None:
-    _log(session, kind, actor, accreditation={
+                       body: Body, backdated: dict[str, Any] | None = None) -> None:
+    extra = {"backdated": backdated} if backdated else {}
+    _log(session, kind, actor, **extra, accreditation={
             "number": acc.number, "accreditor": acc.accreditor_id, "body": body.id,
             "standard": acc.standard, "scope": acc.scope, "status": acc.status,
             "valid_from": acc.valid_from.isoformat(), "valid_until": acc.valid_until.isoformat(),

@@ -7,21 +7,28 @@ unless forced, so a mistyped URL cannot wipe a live registry.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import StaticPool
 
 from certpass.errors import CertpassError, Conflict, InvalidInput
-from certpass.store.database import Database
+from certpass.store.database import Database, alembic_config, migrate
 
 
 class BackupFailed(CertpassError):
     code = "backup-failed"
     http_status = 500
+
+
+class InvalidBackup(InvalidInput):
+    code = "invalid-backup"
 
 
 def backup(db: Database, path: Path) -> int:
@@ -47,14 +54,11 @@ def restore(db: Database, path: Path, force: bool = False) -> None:
         raise Conflict("the target database is not empty; restoring would overwrite it",
                        hint="restore into a new database, or pass --force to overwrite")
     if db.dialect == "sqlite":
-        with sqlite3.connect(path) as probe:
-            try:
-                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError as exc:
-                raise InvalidInput(f"{path.name} is not an SQLite backup: {exc}") from exc
+        check_sqlite_backup(path)
         db.dispose()
         _sqlite_copy(path, _sqlite_path(db))
     elif db.dialect == "postgresql":
+        _check_pg_backup(path)
         db.dispose()
         schema = _pg_schema(db)
         with db.engine.begin() as conn:
@@ -67,6 +71,90 @@ def restore(db: Database, path: Path, force: bool = False) -> None:
     else:
         raise InvalidInput(f"restoring {db.dialect} databases is not supported")
     db.dispose()
+
+
+def check_sqlite_backup(path: Path) -> None:
+    """Refuse, before anything is replaced, a file that is not a certpass SQLite database:
+    not SQLite, no schema revision (alembic_version), a revision this certpass does not know
+    (a newer release wrote it), or tables missing."""
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in probe.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revisions = ({str(r[0]) for r in probe.execute(
+                "SELECT version_num FROM alembic_version")}
+                if "alembic_version" in tables else set())
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidBackup(f"{path.name} is not an SQLite backup: {exc}",
+                            hint="give a file written by `certpass backup`") from exc
+    check_schema(path.name, revisions, tables)
+
+
+def check_schema(name: str, revisions: set[str], tables: set[str]) -> None:
+    """The backup's schema revisions and tables against this certpass's migrations."""
+    if not revisions:
+        raise InvalidBackup(
+            f"{name} has no certpass schema revision (no alembic_version rows)",
+            hint="give a file written by `certpass backup`; nothing was changed",
+            details={"tables": sorted(tables)[:20]})
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {r.revision for r in script.walk_revisions()}
+    unknown = sorted(revisions - known)
+    if unknown:
+        raise InvalidBackup(
+            f"{name} is at schema revision(s) {', '.join(unknown)}, which this certpass does "
+            "not know (a newer release wrote it)",
+            hint="restore it with the certpass release that wrote it; nothing was changed",
+            details={"unknown": unknown})
+    wanted = expected_tables() if revisions == set(script.get_heads()) else CORE_TABLES
+    missing = sorted(wanted - tables)
+    if missing:
+        raise InvalidBackup(
+            f"{name} lacks tables a certpass database has: {', '.join(missing[:10])}",
+            hint="give a complete file written by `certpass backup`; nothing was changed",
+            details={"missing": missing})
+
+
+# Tables every certpass database has had since its first migration.
+CORE_TABLES = frozenset({"alembic_version", "economies", "bodies", "schemes", "certificates",
+                         "log_entries"})
+
+
+@functools.cache
+def expected_tables() -> frozenset[str]:
+    """The tables of a database migrated to this release's heads (migrated in memory once)."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        migrate(engine)
+        with engine.connect() as conn:
+            return frozenset(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _check_pg_backup(path: Path) -> None:
+    """A pg_dump archive's table of contents must hold certpass's tables (its revision is
+    only readable once restored; `pg_restore --exit-on-error` then stops at the first
+    mismatch)."""
+    if shutil.which("pg_restore") is None:
+        return  # _run says so
+    listed = subprocess.run(["pg_restore", "-l", str(path)], capture_output=True, text=True,
+                            check=False)
+    if listed.returncode != 0:
+        raise InvalidBackup(f"{path.name} is not a pg_dump archive: "
+                            f"{listed.stderr.strip()[-500:]}",
+                            hint="give a file written by `certpass backup`; nothing was changed")
+    tables = {parts[-2] for line in listed.stdout.splitlines()
+              if " TABLE " in line and (parts := line.split()) and len(parts) >= 2}
+    missing = sorted(CORE_TABLES - tables)
+    if missing:
+        raise InvalidBackup(f"{path.name} lacks tables a certpass database has: "
+                            f"{', '.join(missing)}",
+                            hint="give a file written by `certpass backup`; nothing was changed",
+                            details={"missing": missing})
 
 
 def has_data(db: Database) -> bool:

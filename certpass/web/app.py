@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +22,7 @@ from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.store.database import Database
 from certpass.web import session as web_session
+from certpass.web.deps import ERROR_TEXT, WRITE_ERRORS
 from certpass.web.edge import HostileInput
 from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
@@ -159,6 +161,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
     _include_routers(app)
+    _document_errors(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     docs.mount_assets(app)
     return app
@@ -187,6 +190,37 @@ def _include_routers(app: FastAPI) -> None:
                 (last if tail else first).routes.append(route)
             app.include_router(first)
     app.include_router(last)
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Every documented operation lists the error statuses it can give, with the one error
+    shape: 400 from the edge (NUL, lone surrogates, deep JSON; web/edge.py), 404 where a
+    path names something, and a write's 401/403/404/409/413/422/429/503; FastAPI's default
+    422 shape is replaced by the one certpass sends. An operation's own `responses=` win.
+    Added to the generated document, however the routers are included."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                statuses = {400}
+                if "{" in path:
+                    statuses.add(404)
+                if method in ("post", "put", "patch", "delete"):
+                    statuses |= {int(status) for status in WRITE_ERRORS}
+                responses = operation.setdefault("responses", {})
+                if "HTTPValidationError" in str(responses.get("422", "")):
+                    del responses["422"]  # FastAPI's default; certpass answers ErrorResponse
+                    statuses.add(422)
+                for status in sorted(statuses):
+                    responses.setdefault(str(status), {
+                        "description": ERROR_TEXT.get(status, "Error"),
+                        "content": {"application/json": {"schema": {
+                            "$ref": "#/components/schemas/ErrorResponse"}}}})
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _install_error_handlers(app: FastAPI) -> None:

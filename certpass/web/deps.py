@@ -105,7 +105,7 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-_ERROR_TEXT = {400: "Bad request", 401: "No valid credentials", 403: "Not allowed",
+ERROR_TEXT = {400: "Bad request", 401: "No valid credentials", 403: "Not allowed",
                404: "Not found", 409: "Conflict with the current state",
                413: "Too large", 422: "Invalid input", 429: "Too many requests",
                503: "Not committed; retry"}
@@ -113,7 +113,7 @@ _ERROR_TEXT = {400: "Bad request", 401: "No valid credentials", 403: "Not allowe
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: the documented error statuses and their shape."""
-    return {s: {"model": ErrorResponse, "description": _ERROR_TEXT.get(s, "Error")}
+    return {s: {"model": ErrorResponse, "description": ERROR_TEXT.get(s, "Error")}
             for s in statuses}
 
 

@@ -4,6 +4,7 @@ and bulk-upload as a certification body. Each test leaves a screenshot of its la
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import urllib.request
 from urllib.parse import quote
@@ -118,9 +119,10 @@ def test_bulk_upload_with_one_bad_row(server, page, tmp_path):
     csv = tmp_path / "certificates.csv"
     head = ("number,scheme,issuer,holder_name,holder_economy,product_name,models,standards,"
             "category,issued_on\n")
-    rows = [f"WEB-2025-{i},CCC,cqc,Maker {i},CN,Kettle,K{i},GB 4706.1-2005,CCC-0701,2025-03-01"
+    today = dt.date.today().isoformat()  # a certification body records today's issues
+    rows = [f"WEB-2025-{i},CCC,cqc,Maker {i},CN,Kettle,K{i},GB 4706.1-2005,CCC-0701,{today}"
             for i in (1, 2, 4)]
-    rows.insert(2, "WEB-2025-3,CCC,cqc,Maker 3,ZZ,Kettle,K3,GB 4706.1-2005,CCC-0701,2025-03-01")
+    rows.insert(2, f"WEB-2025-3,CCC,cqc,Maker 3,ZZ,Kettle,K3,GB 4706.1-2005,CCC-0701,{today}")
     csv.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
     page.set_input_files("#f-file", str(csv))
     page.click("#import-form button[type=submit]")

@@ -68,6 +68,7 @@ def test_accreditation_body_grants_previews_and_suspends(server, page):
     page.select_option("#f-body_id", "cqc")
     page.fill("#f-valid_from", "2025-01-01")
     page.fill("#f-valid_until", "2029-12-31")
+    page.fill("#f-backdate_reason", "browser test: an accreditation on paper since 2025")
     page.fill("#f-schemes", "CCC")
     page.click("#grant-form button[type=submit]")
     page.wait_for_selector("#change-form")

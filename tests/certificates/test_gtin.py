@@ -72,3 +72,18 @@ def test_the_gtin_index_follows_the_current_issue(registry_db):
         assert [c.number for c in service.by_gtin(s, "96385074")] == ["2024010701000001"]
         assert service.get(s, "2024010701000001").current.products[0]["gtin"] == \
             "00000096385074"
+
+
+def test_an_imported_row_with_a_gtin_is_found_by_it(registry_db):
+    from certpass.certificates import importer
+    from certpass.credentials import service as credentials
+    from tests.certificates.test_importer import GOOD
+    from tests.registry_fixture import SETTINGS
+
+    rows = [{**GOOD, "number": "IMP-GTIN-1", "gtin": "4006381333931"}]
+    report = importer.import_rows(registry_db, SETTINGS, rows, OPERATOR, passports=credentials)
+    assert report.imported == 1, report
+    with registry_db.read() as s:
+        assert [c.number for c in service.by_gtin(s, "4006381333931")] == ["IMP-GTIN-1"]
+    again = importer.import_rows(registry_db, SETTINGS, rows, OPERATOR, passports=credentials)
+    assert again.already_present == 1  # the same row again: nothing new

@@ -108,6 +108,7 @@ def test_a_row_failing_after_its_rows_were_buffered_leaves_none_of_them(seeded, 
     ({"models": ""}, "models"),
     ({"scheme": "NOPE"}, "scheme"),
     ({"hs_code": "85x6"}, "hs_code"),
+    ({"gtin": "4006381333932"}, "gtin"),  # GS1 check digit wrong
     ({"testing_route": "magic"}, "testing_route"),
 ])
 def test_field_errors_name_the_field(seeded, bad, field):

@@ -173,9 +173,9 @@ def test_only_the_issuing_body_writes_its_certificates(registry_db):
     other = Actor(name="someone", role="certification-body", body_id="paused-cb")
     with pytest.raises(Forbidden), registry_db.write() as s:
         service.issue(ctx(s), request(), other)
-    with registry_db.write() as s:
-        service.issue(ctx(s), request(), Actor(name="cqc-user", role="certification-body",
-                                          body_id="cqc"))
+    with registry_db.write() as s:  # a certification body records today's issue
+        service.issue(ctx(s), request(issued_on=dt.date.today()),
+                      Actor(name="cqc-user", role="certification-body", body_id="cqc"))
     for actor in (other, Actor(name="ab", role="accreditation-body", body_id="cnas")):
         with pytest.raises(Forbidden), registry_db.write() as s:
             service.transition(ctx(s), "2024010701000001", "suspend",

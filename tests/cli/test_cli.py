@@ -64,3 +64,24 @@ def test_import_reports_rows(cli, tmp_path):
 def test_bodies(cli):
     code, out, _ = cli("bodies", "--role", "accreditation-body", "--json")
     assert code == 0 and {b["id"] for b in json.loads(out)["items"]} == {"cnas", "ianz"}
+
+
+def test_issuance_rules_on_the_command_line(cli, sqlite_db, tmp_path):
+    """Issue 12: the operator may record an old certificate (a register migration), and the
+    log says so; validity beyond the scheme's is refused with its code."""
+    from sqlalchemy import select
+
+    from certpass.ledger.models import LogEntry
+
+    long = tmp_path / "long.json"
+    long.write_text(json.dumps(request_data(valid_until="9999-12-31")))
+    code, _, err = cli("certificates", "issue", str(long))
+    assert code == 1 and "validity-too-long" in err and "5-year" in err
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(request_data(backdate_reason="paper register, 2024")))
+    code, _, err = cli("certificates", "issue", str(old))
+    assert code == 0, err
+    with sqlite_db.read() as s:
+        entry = json.loads(s.scalars(select(LogEntry.entry).where(
+            LogEntry.event_type == "certificate.issued")).one())
+    assert entry["backdated"]["reason"] == "paper register, 2024"

@@ -21,9 +21,10 @@ TAKEN = "lease checkpoint-publisher taken"
 
 
 class Worker:
-    def __init__(self, url: str) -> None:
-        env = {**os.environ, "PYTHONPATH": os.getcwd(),
-               "CERTPASS_SECRET_KEY": "worker-test-secret-0123456789abcdef",
+    """`certpass worker` in its own process, its stderr lines collected as they come."""
+
+    def __init__(self, url: str, secret: str = "worker-test-secret-0123456789abcdef") -> None:
+        env = {**os.environ, "PYTHONPATH": os.getcwd(), "CERTPASS_SECRET_KEY": secret,
                "CERTPASS_CHECKPOINT_EVERY_SECONDS": "0.2"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "certpass.cli.main", "--database", url, "worker"],
@@ -51,7 +52,8 @@ class Worker:
         self.proc.wait(10)
 
 
-def _checkpointed(db: Database, size: int, seconds: float) -> bool:
+def checkpointed(db: Database, size: int, seconds: float) -> bool:
+    """Whether a checkpoint of `size` entries is signed within `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with db.read() as s:
@@ -66,7 +68,7 @@ def test_one_publisher_and_failover_after_kill_9(db: Database):
     second = None
     try:
         assert first.saw(TAKEN, 60), "the first worker takes the publisher's lease"
-        assert _checkpointed(db, 0, 30)  # the empty log's first checkpoint
+        assert checkpointed(db, 0, 30)  # the empty log's first checkpoint
         second = Worker(db.url)
         assert second.saw("worker running", 60)
         assert not second.saw(TAKEN, 2)  # it stands by
@@ -75,7 +77,7 @@ def test_one_publisher_and_failover_after_kill_9(db: Database):
         assert second.saw(TAKEN, 15), "the standby takes over within seconds"
         with db.write() as s:
             ledger.append_event(s, {"type": "test.event", "n": 1})
-        assert _checkpointed(db, 1, 30), "the new publisher signs the grown tree"
+        assert checkpointed(db, 1, 30), "the new publisher signs the grown tree"
         with db.read() as s:
             sizes = list(s.scalars(select(LogCheckpoint.size).order_by(LogCheckpoint.id)))
         assert sizes == sorted(set(sizes)), sizes  # no checkpoint signed twice

@@ -121,6 +121,29 @@ def test_accreditation_suspended_before_issue_date_is_unauthorised_but_not_after
     assert verify(GOOD, after, on=ON).verdict == "valid"
 
 
+def test_an_accreditation_change_takes_effect_at_its_instant_not_its_day() -> None:
+    """Issue 12: a suspension at 12:00 reached back to a certificate signed at 08:00 the
+    same day (status changes took effect by the day). GOOD is signed 2024-03-01T08:00Z."""
+    suspended = WORLD.scope.__class__(**{**WORLD.scope.__dict__, "status": "suspended"})
+    noon = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+    dawn = dt.datetime(2024, 3, 1, 7, tzinfo=dt.UTC)
+    later = WORLD.trust(accreditations=[WORLD.accreditation(suspended, noon)])
+    earlier = WORLD.trust(accreditations=[WORLD.accreditation(suspended, dawn)])
+    assert verify(GOOD, later, on=ON).verdict == "valid"
+    assert verify(GOOD, earlier, on=ON).verdict == "unauthorised-issuer"
+
+
+def test_the_status_instant_survives_the_accreditation_credential() -> None:
+    from certpass.credentials.accreditation import parse_accreditation_credential
+
+    suspended = WORLD.scope.__class__(**{**WORLD.scope.__dict__, "status": "suspended"})
+    at = dt.datetime(2024, 3, 1, 12, 30, 5, 250000, tzinfo=dt.UTC)
+    facts = parse_accreditation_credential(WORLD.accreditation(suspended, at))
+    assert facts.status_since == at
+    assert facts.status_on(at - dt.timedelta(seconds=1)) == "active"
+    assert facts.status_on(at) == "suspended"
+
+
 def test_no_accreditation_from_a_trusted_ab_is_unauthorised() -> None:
     assert verify(GOOD, WORLD.trust(accreditations=[]), on=ON).verdict == "unauthorised-issuer"
 

@@ -177,7 +177,9 @@ class World:
     # --- trust ------------------------------------------------------------------------
 
     def accreditation(self, scope: AccreditedScope | None = None,
-                      since: dt.date | None = None) -> dict[str, Any]:
+                      since: dt.date | dt.datetime | None = None) -> dict[str, Any]:
+        if since is not None and not isinstance(since, dt.datetime):  # a day: its first instant
+            since = dt.datetime(since.year, since.month, since.day, tzinfo=UTC)
         facts = AccreditationFacts("CNAS-C001", self.ab.did, self.cb.did, "ISO/IEC 17065",
                                    scope or self.scope, since)
         unsigned = build_accreditation_credential(facts, accreditor_name=self.ab.name,

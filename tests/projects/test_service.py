@@ -63,7 +63,7 @@ def test_outcomes_of_the_nz_mra(demo_db):
 
 def test_all_outcomes_over_http(demo_db):
     with TestClient(create_app(SETTINGS, demo_db), raise_server_exceptions=False) as c:
-        r = c.get("/api/projects/outcomes", params={"date": "2025-10-01"})
+        r = c.get("/api/projects/outcomes", params={"date": "2024-12-31"})
         assert r.status_code == 200
         body = r.json()
         assert body["totals"]["projects"] == len(body["projects"]) >= 12
@@ -74,3 +74,34 @@ def test_all_outcomes_over_http(demo_db):
         assert c.get("/api/projects/cn-nz-eee-mra/outcomes",
                      params={"date": "x"}).status_code == 422
         assert c.post("/api/projects", json=PROJECT.model_dump(mode="json")).status_code == 401
+
+
+def test_outcomes_only_for_offered_dates(demo_db, monkeypatch):
+    """Issue 12: anonymous readers could make the server recompute for date after date (8-14 s
+    each); now only a handful of dates are offered, each computed once per database state."""
+    computed: list[dt.date] = []
+    real = service._all_outcomes
+
+    def counting(session, on):
+        computed.append(on)
+        return real(session, on)
+
+    monkeypatch.setattr(service, "_all_outcomes", counting)
+    service._figures.clear()
+    with TestClient(create_app(SETTINGS.replace(warm_caches=False), demo_db),
+                    raise_server_exceptions=False) as c:
+        r = c.get("/api/projects/outcomes", params={"date": "2025-10-01"})
+        assert r.status_code == 400, r.text
+        error = r.json()["error"]
+        assert error["code"] == "date-not-offered" and "2025-10-01" in error["message"]
+        assert "2024-12-31" in error["details"]["dates"]
+        r = c.get("/api/projects/cn-nz-eee-mra/outcomes", params={"date": "2025-10-01"})
+        assert r.status_code == 400
+        assert computed == []  # refused before any work
+        dates = c.get("/api/projects/outcomes/dates").json()["dates"]
+        assert dt.date.today().isoformat() in dates and "2024-12-31" in dates
+        assert len(dates) < service._figures._limit  # all of them stay cached
+        for _ in range(3):
+            assert c.get("/api/projects/outcomes",
+                         params={"date": "2024-12-31"}).status_code == 200
+        assert computed == [dt.date(2024, 12, 31)]

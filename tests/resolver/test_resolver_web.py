@@ -210,3 +210,17 @@ def test_the_verifier_reads_resolver_and_earlier_qr_codes(text, expected):
 def test_other_qr_codes_are_refused(text):
     with pytest.raises(InvalidInput):
         number_from_qr(text)
+
+
+def test_the_070_form_gets_the_same_recognition_decision(site):
+    """Recognition reads a verified 0.7.0 credential through the issue it is the form of."""
+    _, client = site
+    number = "2024010711900001"
+    v061 = client.get(f"/api/certificates/{number}/credential").json()
+    v070 = client.get(f"/api/certificates/{number}/credential", params={"untp": "0.7.0"}).json()
+    assert v070["credentialSubject"]["referenceScheme"]["name"]
+    answers = [client.post("/api/verify", params={"market": "NZ"}, json=c).json()
+               for c in (v061, v070)]
+    assert [a["verdict"] for a in answers] == ["valid", "valid"]
+    assert answers[1]["recognition"] == answers[0]["recognition"]
+    assert answers[1]["certificate"] == answers[0]["certificate"]

@@ -69,3 +69,58 @@ def test_a_file_that_is_not_a_backup_is_refused(sqlite_db, tmp_path):
 
     with pytest.raises(InvalidInput):
         backups.restore(sqlite_db, bad, force=True)
+
+
+def _sqlite_file(path, *statements: str):
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+    return path
+
+
+def _unchanged(db) -> tuple:
+    with db.read() as s:
+        return tuple(sorted(inspect(s.connection()).get_table_names())), tree_size(s)
+
+
+@pytest.mark.parametrize("statements, words", [
+    (["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
+      "INSERT INTO notes (body) VALUES ('hello')"], "no certpass schema revision"),
+    (["CREATE TABLE alembic_version (version_num VARCHAR(32))",
+      "INSERT INTO alembic_version VALUES ('zz_9999')"], "does not know"),
+    (["CREATE TABLE alembic_version (version_num VARCHAR(32))",
+      "INSERT INTO alembic_version VALUES ('0001')"], "lacks tables"),
+])
+def test_a_random_sqlite_file_is_refused_before_anything_is_replaced(
+        sqlite_db, tmp_path, statements, words):
+    """Issue 12: restore accepted any SQLite file and replaced the database with it."""
+    from certpass.errors import InvalidInput
+
+    seed(sqlite_db)
+    before = _unchanged(sqlite_db)
+    random_file = _sqlite_file(tmp_path / "random.db", *statements)
+    with pytest.raises(InvalidInput, match=words) as caught:
+        backups.restore(sqlite_db, random_file, force=True)
+    assert caught.value.code == "invalid-backup"
+    assert _unchanged(sqlite_db) == before
+
+
+def test_a_backup_at_the_current_revision_missing_a_table_is_refused(sqlite_db, tmp_path):
+    from certpass.errors import InvalidInput
+
+    path = tmp_path / "b.db"
+    backups.backup(sqlite_db, path)
+    _sqlite_file(path, "DROP TABLE certificate_issues")
+    with pytest.raises(InvalidInput, match="certificate_issues"):
+        backups.restore(sqlite_db, path, force=True)
+
+
+def test_the_cli_restore_of_a_random_file_prints_the_code(sqlite_db, tmp_path, capsys):
+    from tests.conftest import cli_runner
+
+    random_file = _sqlite_file(tmp_path / "random.db", "CREATE TABLE t (x)")
+    code, _out, err = cli_runner(sqlite_db, capsys)("restore", str(random_file), "--force")
+    assert code != 0 and "invalid-backup" in err and "Traceback" not in err

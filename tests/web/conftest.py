@@ -20,9 +20,17 @@ def app_db(db):
 
 @pytest.fixture
 def settings_for(tmp_path):
+    """Settings for an app under test. The seeded registry's tests issue certificates and
+    grant accreditations dated 2024 over HTTP, so the back-dating windows are wide here
+    unless a test sets them (tests/web/pages/test_issuance_rules.py checks the defaults)."""
     def make(**overrides):
-        return Settings.load(environ={}, secret_key="test-secret-key-0123456789", **overrides)
+        given = {"backdate_days": HISTORY_WINDOW_DAYS,
+                 "accreditation_backdate_days": HISTORY_WINDOW_DAYS, **overrides}
+        return Settings.load(environ={}, secret_key="test-secret-key-0123456789", **given)
     return make
+
+
+HISTORY_WINDOW_DAYS = 36_500
 
 
 @pytest.fixture

@@ -260,7 +260,7 @@ def test_an_accreditor_without_a_key_is_a_409_not_a_write(client, app_db):
         registry.accredit(s, AccreditationIn(
             number="NEW-1", accreditor_id="new-ab", body_id="cqc", standard="ISO/IEC 17065",
             scope={"schemes": ["CCC"]}, valid_from=dt.date(2024, 1, 1),
-            valid_until=dt.date(2030, 1, 1)), OPERATOR)
+            valid_until=dt.date(2030, 1, 1), backdate_reason="test: on record"), OPERATOR)
         before = ledger.tree_size(s)
     r = client.get("/bodies/cqc/accreditations.json")
     assert r.status_code == 409 and "trust prepare" in r.text

@@ -44,15 +44,25 @@ def _json(value: Any, media_type: str = "application/json", status_code: int = 2
                         headers=headers)
 
 
-@router.get("/.well-known/did.json", include_in_schema=True)
+class DidDocumentResponse(JSONResponse):
+    """A DID document, served and documented (OpenAPI) as application/did+json (DID Core
+    §6.2.1 / the did:web method)."""
+
+    media_type = DID_JSON
+
+
+@router.get("/.well-known/did.json", include_in_schema=True,
+            response_class=DidDocumentResponse, responses=error_responses(404))
 def platform_did(session: ReadSession, settings: SettingsDep) -> Response:
-    return _json(keyring.did_document(session, settings, None), DID_JSON)
+    """The platform's DID document (did:web)."""
+    return DidDocumentResponse(keyring.did_document(session, settings, None))
 
 
-@router.get("/bodies/{body_id}/did.json")
+@router.get("/bodies/{body_id}/did.json", response_class=DidDocumentResponse)
 def body_did(body_id: Annotated[str, Path(max_length=64)], session: ReadSession,
              settings: SettingsDep) -> Response:
-    return _json(keyring.did_document(session, settings, body_id), DID_JSON)
+    """A body's DID document (did:web), with every key it has signed with."""
+    return DidDocumentResponse(keyring.did_document(session, settings, body_id))
 
 
 @router.get("/api/bodies/{body_id}/keys")

@@ -33,7 +33,14 @@ def list_projects(
 
 @router.get("/outcomes")
 def all_outcomes(session: ReadSession, date: DateQ = None) -> dict[str, Any]:
-    return service.all_outcomes(session, parse_day(date))
+    """The figures for today, or for one of the dates `dates` lists (400 for another)."""
+    return service.all_outcomes(session, service.check_offered_date(session, parse_day(date)))
+
+
+@router.get("/outcomes/dates")
+def outcome_dates(session: ReadSession) -> dict[str, Any]:
+    """The dates the outcome figures are given for."""
+    return {"dates": [d.isoformat() for d in service.offered_dates(session)]}
 
 
 @router.get("/{id}")
@@ -43,7 +50,7 @@ def get_project(id: ProjectId, session: ReadSession) -> dict[str, Any]:
 
 @router.get("/{id}/outcomes")
 def project_outcomes(id: ProjectId, session: ReadSession, date: DateQ = None) -> dict[str, Any]:
-    return service.outcomes(session, id, parse_day(date))
+    return service.outcomes(session, id, service.check_offered_date(session, parse_day(date)))
 
 
 @router.post("", status_code=201)

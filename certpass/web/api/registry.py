@@ -156,7 +156,8 @@ def accreditation(number: Key, session: ReadSession) -> dict[str, Any]:
 def grant_accreditation(data: AccreditationIn, db: DB, settings: SettingsDep,
                         actor: Writer) -> dict[str, Any]:
     with db.write() as session:
-        granted = as_dict(service.accredit(session, data, actor))
+        granted = as_dict(service.accredit(session, data, actor,
+                                           settings.accreditation_backdate_days))
         bundle.ensure_accreditor_key(session, settings, data.accreditor_id)
         return granted
 

@@ -229,7 +229,7 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
                 certificates.issue(credentials.issuing(session, settings), req, actor)
             return _done(req.number, "issue")
         except CertpassError as exc:
-            errors = {service_field(exc): exc.message}
+            errors = {service_field(exc): service_message(exc)}
     with db.read() as session:
         return render(request, "portal_issue.html", status_code=422, values=values,
                       errors=errors, schemes=_schemes(session))
@@ -320,7 +320,7 @@ def amend(request: Request, number: CertificateNumber, actor: SignedIn, form: Fo
                                    actor)
             return _done(number, "amend")
         except CertpassError as exc:
-            errors = {service_field(exc, default="reason"): exc.message}
+            errors = {service_field(exc, default="reason"): service_message(exc)}
     return _manage_again(request, db, number, actor, "amend", values, errors)
 
 
@@ -348,7 +348,7 @@ def change_status(request: Request, number: CertificateNumber,
                                         action, req, actor)
             return _done(number, action)
         except CertpassError as exc:
-            errors = {service_field(exc, default="reason"): exc.message}
+            errors = {service_field(exc, default="reason"): service_message(exc)}
     return _manage_again(request, db, number, actor, action, values, errors)
 
 
@@ -382,12 +382,21 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return out
 
 
+def service_message(exc: CertpassError) -> str:
+    """A service error for a form: the catalogue's key for its code where the catalogues
+    translate it (err.<code>), else the service's own English message."""
+    key = f"err.{exc.code}"
+    return key if key in i18n.catalogue("en") else exc.message
+
+
 def service_field(exc: CertpassError, default: str = "number") -> str:
     """The form field a service error is about, from its code and details."""
     details = exc.details if isinstance(exc.details, dict) else {}
     kind = details.get("kind", "")
-    if exc.code == "duplicate-certificate":
+    if exc.code in ("duplicate-certificate", "number-of-another-issuer"):
         return "number"
+    if exc.code == "validity-too-long":
+        return "valid_until"
     if exc.code in ("out-of-scope", "not-accredited") or "standard" in exc.message:
         return "standards"
     if "unknown" in details:

@@ -21,14 +21,15 @@ from certpass.registry import service as registry
 from certpass.registry.models import Body
 from certpass.registry.schemas import AccreditationIn
 from certpass.web.deps import DB, SettingsDep
-from certpass.web.pages.portal import Form, SignedIn, field_errors, form_text
+from certpass.web.pages.portal import Form, SignedIn, field_errors, form_text, service_message
 from certpass.web.pages.registry import PathKey
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 STANDARDS = ("ISO/IEC 17065", "ISO/IEC 17025", "ISO/IEC 17020", "ISO/IEC 17021-1")
 SCOPE = ("schemes", "categories", "standards")
-GRANT_FIELDS = ("number", "body_id", "standard", "valid_from", "valid_until", *SCOPE)
+GRANT_FIELDS = ("number", "body_id", "standard", "valid_from", "valid_until", "backdate_reason",
+                *SCOPE)
 
 
 def _list(text: str) -> list[str]:
@@ -67,18 +68,19 @@ def grant(request: Request, db: DB, settings: SettingsDep, actor: SignedIn,
             "number": values["number"], "accreditor_id": actor.body_id or "",
             "body_id": values["body_id"], "standard": values["standard"],
             "valid_from": values["valid_from"], "valid_until": values["valid_until"],
-            "scope": _scope(values)})
+            "backdate_reason": values["backdate_reason"], "scope": _scope(values)})
     except ValidationError as exc:
         errors = {("schemes" if k in ("scope", "valid_until") and "scope" in v else k): v
                   for k, v in field_errors(exc).items()}
         return _home(request, db, actor, values=values, errors=errors, status_code=422)
     try:
         with db.write() as session:
-            registry.accredit(session, data, actor)
+            registry.accredit(session, data, actor, settings.accreditation_backdate_days)
             bundle.ensure_accreditor_key(session, settings, data.accreditor_id)
     except CertpassError as exc:
-        field = "schemes" if "scheme" in exc.message else "number"
-        return _home(request, db, actor, values=values, errors={field: exc.message},
+        field = ("valid_from" if exc.code == "backdate-reason-needed"
+                 else "schemes" if "scheme" in exc.message else "number")
+        return _home(request, db, actor, values=values, errors={field: service_message(exc)},
                      status_code=422)
     return _manage_redirect(data.number, "grant")
 

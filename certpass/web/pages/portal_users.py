@@ -17,7 +17,7 @@ from certpass.web.pages.portal import Form, SignedIn, form_text
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
-ROLES = ("admin", "accreditation-body", "certification-body")
+ROLES = ("admin", "accreditation-body", "certification-body", "relying-party")
 
 
 def _page(request: Request, db: Any, *, done: str = "", errors: dict[str, str] | None = None,

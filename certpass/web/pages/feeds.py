@@ -1,0 +1,56 @@
+"""Atom feeds of status changes, for anyone watching certificates they do not own:
+``/feeds/certificates/{number}.atom``, ``/feeds/bodies/{id}.atom``,
+``/feeds/holders/{name}.atom``. Accounts get the same changes by webhook (/api/subscriptions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from certpass.certificates import atom, feed
+from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep
+
+router = APIRouter(tags=["feeds"])
+Target = Annotated[str, Path(min_length=1, max_length=300)]
+
+
+class AtomResponse(Response):
+    media_type = atom.MEDIA_TYPE
+
+
+def _feed(session: ReadSession, settings: SettingsDep, kind: feed.Kind, target: str,
+          path: str, title: str, alternate: str) -> Response:
+    base = settings.base_url.rstrip("/")
+    items = feed.items(session, kind, target, base)
+    body = atom.feed(feed_id=f"{base}{path}", title=title, self_url=f"{base}{path}",
+                     alternate=f"{base}{alternate}", items=items,
+                     generated=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    return AtomResponse(body, headers={"Cache-Control": "public, max-age=60"})
+
+
+@router.get("/feeds/certificates/{number:path}.atom", response_class=AtomResponse,
+            summary="Status changes of one certificate (Atom)")
+def certificate_feed(number: CertificateNumber, session: ReadSession,
+                     settings: SettingsDep) -> Response:
+    return _feed(session, settings, "certificate", number,
+                 f"/feeds/certificates/{quote(number)}.atom",
+                 f"certpass: certificate {number}", f"/certificates/{quote(number)}")
+
+
+@router.get("/feeds/bodies/{body_id}.atom", response_class=AtomResponse,
+            summary="Status changes of the certificates a body issued (Atom)")
+def body_feed(body_id: Annotated[str, Path(min_length=1, max_length=64)],
+              session: ReadSession, settings: SettingsDep) -> Response:
+    return _feed(session, settings, "body", body_id, f"/feeds/bodies/{quote(body_id)}.atom",
+                 f"certpass: certificates issued by {body_id}", f"/bodies/{quote(body_id)}")
+
+
+@router.get("/feeds/holders/{name}.atom", response_class=AtomResponse,
+            summary="Status changes of a holder's certificates (exact name; Atom)")
+def holder_feed(name: Target, session: ReadSession, settings: SettingsDep) -> Response:
+    return _feed(session, settings, "holder", name, f"/feeds/holders/{quote(name)}.atom",
+                 f"certpass: certificates held by {name}", f"/search?q={quote(name)}")

@@ -1,0 +1,56 @@
+"""The OpenAPI document says what routes answer (issue 12): error statuses where routes give
+them, with the one error shape, and DID documents under the media type they are served as."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def openapi(client) -> dict:
+    return client.get("/openapi.json").json()
+
+
+def _responses(openapi: dict, path: str, method: str) -> dict:
+    return openapi["paths"][path][method]["responses"]
+
+
+@pytest.mark.parametrize("path, method, statuses", [
+    ("/api/certificates", "post", {"400", "401", "403", "409", "422"}),
+    ("/api/certificates/{number}/{action}", "post", {"400", "403", "404", "409"}),
+    ("/api/certificates/{number}", "get", {"400", "404"}),
+    ("/api/accreditations", "post", {"400", "403", "409"}),
+    ("/api/projects/outcomes", "get", {"400"}),
+    ("/bodies/{body_id}/did.json", "get", {"400", "404"}),
+])
+def test_error_statuses_are_documented(openapi, path, method, statuses):
+    responses = _responses(openapi, path, method)
+    assert statuses <= set(responses), sorted(responses)
+    for status in statuses:
+        schema = responses[status]["content"]["application/json"]["schema"]
+        assert schema.get("$ref", "").endswith("/ErrorResponse") or "ErrorResponse" in str(schema)
+    assert "ErrorResponse" in openapi["components"]["schemas"]
+
+
+def test_every_write_documents_403_and_409(openapi):
+    writes = [(p, m) for p, ops in openapi["paths"].items() for m in ops
+              if m in ("post", "put", "patch", "delete")]
+    assert writes
+    missing = [(p, m) for p, m in writes
+               if not {"403", "409"} <= set(_responses(openapi, p, m))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", ["/.well-known/did.json", "/bodies/{body_id}/did.json"])
+def test_did_documents_are_documented_as_served(openapi, client, tokens, path):
+    content = _responses(openapi, path, "get")["200"]["content"]
+    assert list(content) == ["application/did+json"]
+
+
+def test_did_document_is_served_with_the_documented_type(client, tokens):
+    client.post("/api/certificates", json=__import__(
+        "tests.registry_fixture", fromlist=["request_data"]).request_data(),
+        headers={"Authorization": f"Bearer {tokens['cqc']}"})
+    r = client.get("/bodies/cqc/did.json")
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == "application/did+json"
