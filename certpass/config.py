@@ -83,7 +83,9 @@ class Settings(BaseSettings):
         secret=True,
     )
     log_origin: str = _setting(
-        "certpass.example/log", "Origin line of the transparency log's checkpoints."
+        "", "Origin line of the transparency log's checkpoints (C2SP: a schema-less URL "
+        "naming the log); empty: derived from base_url (`<host>[:port][/path]/log`). Fixed "
+        "when the log's key is made (`init`) and kept in the database from then on."
     )
     checkpoint_every_entries: int = _setting(
         1000, "Sign a new checkpoint after this many new log entries."
@@ -271,12 +273,61 @@ class Settings(BaseSettings):
             hint=SECRET_HINT + "; or serve only locally (--host 127.0.0.1 and a loopback "
                  "CERTPASS_BASE_URL)")
 
+    def did_web_problem(self) -> str | None:
+        """Why the DIDs this instance builds are not proper did:web identifiers (a did:web
+        names a domain served over https), or None."""
+        if self.did_web_host:
+            host = self.did_web_host.replace("%3A", ":").replace("%3a", ":")
+            host = host.split(":", 1)[0] if host.count(":") == 1 else host
+            scheme = "https"
+        else:
+            parts = urlsplit(self.base_url)
+            host, scheme = parts.hostname or "", parts.scheme.lower()
+        problems = []
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            problems.append(f"the IP address {host}")
+        except ValueError:
+            pass
+        if scheme != "https":
+            problems.append(f"plain {scheme or 'no scheme'} ({self.base_url})")
+        if not problems:
+            return None
+        return (f"did:web identifiers would be built on {' and '.join(problems)}: did:web "
+                "needs a domain name served over https, so other verifiers cannot resolve "
+                "these DIDs")
+
+    def check_did_web_for_serving(self, host: str) -> str | None:
+        """Refuse to serve beyond this machine with DIDs on an IP address or plain http;
+        for a local demo, return the warning to print (None: nothing to say)."""
+        problem = self.did_web_problem()
+        if problem is None:
+            return None
+        if is_loopback(host) and self.is_local:
+            return problem + " (fine for a local demo)"
+        raise InvalidSetting(f"refusing to serve on {host}: {problem}",
+                             hint=DID_WEB_HINT)
+
+    @property
+    def new_log_origin(self) -> str:
+        """The origin a new log gets: `log_origin`, or the base URL without its scheme
+        plus `/log` (C2SP signed-note origins are schema-less URLs without spaces or +)."""
+        if self.log_origin:
+            return self.log_origin
+        parts = urlsplit(self.base_url)
+        name = (parts.netloc.rsplit("@", 1)[-1] + parts.path).rstrip("/") or "certpass"
+        return (name + "/log").replace(" ", "").replace("+", "")
+
     @property
     def did_host(self) -> str:
         if self.did_web_host:
             return self.did_web_host
         host = self.base_url.split("://", 1)[-1].rstrip("/")
         return host.replace(":", "%3A")
+
+
+DID_WEB_HINT = ("set CERTPASS_BASE_URL to the instance's public https URL on a domain name "
+                "(e.g. https://certpass.example.org), or CERTPASS_DID_WEB_HOST")
 
 
 def _kind(cls: type[Settings], name: str) -> str:

@@ -178,3 +178,38 @@ def test_replace_makes_a_validated_copy():
     assert (t.max_page_size, t.secret_key, s.max_page_size) == (20, STRONG, 500)
     with pytest.raises(ValueError):
         s.replace(max_page_size="many")
+
+
+@pytest.mark.parametrize("base_url, did_host, problem", [
+    ("http://127.0.0.1:8000", "", "IP address"),
+    ("https://192.0.2.10", "", "IP address"),
+    ("https://[2001:db8::1]:8443", "", "IP address"),
+    ("http://certs.example", "", "plain http"),
+    ("http://certs.example", "certs.example", None),  # the DID host is given explicitly
+    ("https://certs.example", "", None),
+    ("https://certs.example", "192.0.2.10%3A8443", "IP address"),
+])
+def test_did_web_needs_a_domain_over_https(base_url, did_host, problem):
+    found = Settings.load(environ={}, base_url=base_url, did_web_host=did_host
+                          ).did_web_problem()
+    assert (found is None) if problem is None else (problem in found and "did:web" in found)
+
+
+def test_serve_refuses_did_web_on_an_ip_beyond_loopback_and_warns_locally():
+    public = Settings.load(environ={}, secret_key=STRONG, base_url="http://192.0.2.10:8000")
+    with pytest.raises(InvalidSetting) as refused:
+        public.check_did_web_for_serving("0.0.0.0")
+    assert "did:web" in refused.value.message and "CERTPASS_BASE_URL" in refused.value.hint
+    local = Settings.load(environ={}, base_url="http://127.0.0.1:8000")
+    warning = local.check_did_web_for_serving("127.0.0.1")
+    assert warning and "local demo" in warning
+    proper = Settings.load(environ={}, secret_key=STRONG, base_url="https://certs.example")
+    assert proper.check_did_web_for_serving("0.0.0.0") is None
+
+
+def test_init_and_serve_print_the_did_web_warning(sqlite_db, capsys, monkeypatch):
+    monkeypatch.delenv("CERTPASS_BASE_URL", raising=False)
+    monkeypatch.delenv("CERTPASS_DID_WEB_HOST", raising=False)
+    cli = cli_runner(sqlite_db, capsys)
+    code, _, err = cli("init")
+    assert code == 0 and "did:web" in err and "IP address" in err

@@ -82,9 +82,16 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
         got.raise_for_status()
         doc = got.json()
         documents[doc["id"]] = doc
+        # A DID document says nothing of when a key was made or retired (no `created`, and
+        # `expires` would disown what it signed): the public key list does.
+        listed = client.get(f"{base}/api/platform/keys" if body_id is None else
+                            f"{base}/api/bodies/{quote(body_id, safe='')}/keys")
+        dates = {k["id"]: k for k in listed.json()} if listed.status_code == 200 else {}
         for vm in doc.get("verificationMethod") or []:
+            known = dates.get(vm["id"]) or {}
             keys[vm["id"]] = {"body": body_id, "publicKeyMultibase": vm["publicKeyMultibase"],
-                              "created": vm.get("created"), "retired": vm.get("expires"),
+                              "created": known.get("created", vm.get("created")),
+                              "retired": known.get("retired", vm.get("expires")),
                               "compromised_at": vm.get("revoked")}
     accreditations = {a["number"]: {
         "body": a["body_id"], "accreditor": a["accreditor_id"], "standard": a["standard"],

@@ -11,7 +11,7 @@ from typer.exceptions import TyperException
 
 from certpass.cli import context
 from certpass.cli.output import err, show_error
-from certpass.config import DEFAULT_SECRET_KEY, secret_file, write_secret_file
+from certpass.config import DEFAULT_SECRET_KEY, DID_WEB_HINT, secret_file, write_secret_file
 from certpass.errors import CertpassError
 
 app = typer.Typer(
@@ -50,6 +50,9 @@ def init(
         keyring.signer(session, settings, None)
         ledger.checkpoint_now(session, settings)
     err.print(f"schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
+    if problem := settings.did_web_problem():
+        err.print(f"[yellow]warning[/]: {problem}; `serve` refuses this beyond loopback "
+                  f"({DID_WEB_HINT})")
     if demo:
         from certpass.demo.loader import load_demo
 
@@ -85,6 +88,8 @@ def serve(
         context.configure(log_publisher=False, alerts_worker=False)
     settings = context.settings()
     settings.check_secret_for_serving(host)
+    if warning := settings.check_did_web_for_serving(host):
+        err.print(f"[yellow]warning[/]: {warning}")
     if workers == 1:
         uvicorn.run(create_app(settings, context.database()), host=host, port=port,
                     log_level="info")

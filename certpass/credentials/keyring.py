@@ -8,8 +8,11 @@ key's identity (body and fragment) as associated data, so a sealed seed cannot b
 another key's row. Seeds leave this module only as an ``Ed25519KeyPair`` for signing; no
 endpoint or command ever prints one.
 
-A retired key stays in the DID document with ``expires`` = its retirement time: it verifies
-what it signed before then (proof ``created`` < ``retired_at``) and nothing after.
+A retired key stays in the DID document as it was (no ``expires``: under W3C Controlled
+Identifiers that would reject everything it ever signed); certpass's verifier knows the
+retirement time from the register or the trust bundle (``key_dates``) and takes the key to
+speak for the body for what it signed before then (proof ``created`` < ``retired_at``).
+Verification methods carry no ``created`` either: no published context defines it for them.
 
 A revoked key (``revoke``: compromised, e.g. its seed leaked) stays listed with ``revoked`` =
 the time of compromise (W3C Controlled Identifiers' ``revoked`` property) and leaves
@@ -158,9 +161,10 @@ def public_info(settings: Settings, row: SigningKey) -> dict[str, Any]:
 
 
 def did_document(session: Session, settings: Settings, body_id: str | None) -> dict[str, Any]:
-    """The DID document: every key as a Multikey verificationMethod; retired ones carry
-    `expires` (their retirement time) and are still listed so older signatures verify;
-    revoked ones carry `revoked` (the time of compromise) and are not in assertionMethod."""
+    """The DID document: every key as a Multikey verificationMethod (retired ones still
+    listed, unchanged, so older signatures verify); revoked ones carry `revoked` (the time
+    of compromise) and are not in assertionMethod. Every term is defined by the DID v1 and
+    Multikey v1 contexts (strict JSON-LD processing drops nothing)."""
     if body_id is not None:
         body = session.get(Body, body_id)
         if body is None:
@@ -174,15 +178,22 @@ def did_document(session: Session, settings: Settings, body_id: str | None) -> d
         multikey.DidKeyEntry(
             fragment=k.fragment,
             public_key=multikey.decode_public_key(k.public_multibase),
-            expires=_xsd(k.retired_at, up=True) if k.retired_at else None,
             revoked=_xsd(k.compromised_at) if k.compromised_at else None,
         )
         for k in rows
     ]
-    doc = multikey.did_web_document(subject, entries, also_known_as=[did_url(settings, body_id)])
-    for vm, k in zip(doc["verificationMethod"], rows, strict=True):
-        vm["created"] = _xsd(k.created_at)
-    return doc
+    return multikey.did_web_document(subject, entries,
+                                     also_known_as=[did_url(settings, body_id)])
+
+
+def key_dates(session: Session, settings: Settings, body_id: str | None
+              ) -> dict[str, dict[str, str | None]]:
+    """verification method → {"created", "retired"} of every key of the body: what the DID
+    document does not say (see the module doc), for the trust bundle."""
+    return {verification_method(settings, k): {
+        "created": _xsd(k.created_at),
+        "retired": _xsd(k.retired_at, up=True) if k.retired_at else None}
+        for k in keys(session, body_id)}
 
 
 # --- writing ------------------------------------------------------------------------------

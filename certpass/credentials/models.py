@@ -68,8 +68,11 @@ class StatusList(Base):
     size: Mapped[int] = mapped_column(Integer)
     # The raw bitstring (size / 8 bytes); index 0 is the most significant bit of byte 0.
     bits: Mapped[bytes] = mapped_column(LargeBinary)
-    # Next unallocated index: indexes are handed out once and never reused.
+    # How many indexes were handed out (each once, never reused); the list is full at size.
     next_index: Mapped[int] = mapped_column(Integer, default=0)
+    # Key of the list's index permutation (status_list.shuffled_index): the n-th certificate
+    # gets a pseudorandom index. Null for lists made before shuffling, which go on in order.
+    shuffle_key: Mapped[bytes | None] = mapped_column(LargeBinary(16), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -224,12 +224,14 @@ def url_to_did_web(url: str) -> str:
 
 @dataclass(frozen=True)
 class DidKeyEntry:
-    """One key in a did:web document. Retired keys stay listed so credentials signed before
-    `expires` still verify; revoked keys (compromise) carry `revoked` and must be refused."""
+    """One key in a did:web document. Retired (rotated) keys stay listed as they were, so
+    what they signed keeps verifying: under W3C Controlled Identifiers `expires` would tell
+    verifiers to reject everything the key signed, so a rotation never sets it (when a key
+    was retired is published with the key list, /api/bodies/{id}/keys, and in the trust
+    bundle). Revoked keys (compromise) carry `revoked` and leave assertionMethod."""
 
     fragment: str
     public_key: bytes
-    expires: str | None = None  # XMLSchema dateTime: rotated out, signatures before stay good
     revoked: str | None = None  # XMLSchema dateTime: compromised, nothing after is trusted
 
 
@@ -247,8 +249,6 @@ def did_web_document(
             "controller": did,
             "publicKeyMultibase": encode_public_key(k.public_key),
         }
-        if k.expires:
-            vm["expires"] = k.expires
         if k.revoked:
             vm["revoked"] = k.revoked
         methods.append(vm)

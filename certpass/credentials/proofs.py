@@ -132,13 +132,21 @@ def _rdfc(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
                 "algorithm": "URDNA2015",
                 "format": "application/n-quads",
                 "documentLoader": loader,
+                # @direction becomes an i18n datatype instead of being dropped (what the
+                # Digital Bazaar suites do): flipping a text's direction breaks the proof.
+                "rdfDirection": "i18n-datatype",
             },
         )
     except jsonld.JsonLdError as exc:
         missing = _find_cause(exc, DocumentNotAvailable)
         if missing is not None:
             raise missing from None
-        raise CanonicalizationFailed(f"RDF canonicalization failed: {exc}") from None
+        code = exc.code if isinstance(exc.code, str) and len(exc.code) < 60 else None
+        raise CanonicalizationFailed(
+            "RDF canonicalization failed" + (f" ({code})" if code else "")) from None
+    except Exception:
+        raise CanonicalizationFailed("RDF canonicalization failed (the @context cannot be "
+                                     "processed)") from None
     return nquads.encode("utf-8")
 
 
@@ -171,8 +179,11 @@ def sign(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     document_loader: DocumentLoader | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of `document` with a DataIntegrityProof added.
+    """Return a copy of `document` with a DataIntegrityProof added (`challenge` and
+    `domain`: for a presentation's authentication proof).
 
     If the document already has proofs, the new one joins the set; `previous_proof` names the
     proofs it chains to (they are then covered by the new signature).
@@ -192,6 +203,10 @@ def sign(
     proof["proofPurpose"] = proof_purpose
     if previous_proof is not None:
         proof["previousProof"] = previous_proof
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     config = dict(proof)
     if "@context" in document:
         config["@context"] = document["@context"]

@@ -2,6 +2,10 @@
 
 A certificate gets one index in each list on its first issue and keeps it for all its
 issues; an index is handed out once and never again (a full list is followed by a new one).
+Indexes are random, as the spec says they SHOULD be (herd privacy: an index says nothing of
+when or in what order a certificate was issued): the n-th allocation of a list takes the
+n-th value of a keyed permutation of its indexes, so none repeats and nothing is retried.
+Lists made before that go on handing out indexes in order.
 Lifecycle transitions flip the certificate's bits in the caller's transaction:
 withdrawn/cancelled → revocation bit set, suspended → suspension bit set, restored →
 suspension bit cleared.
@@ -15,6 +19,7 @@ index.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -47,7 +52,15 @@ class _Cursor:
 
     list_id: int
     size: int
-    next_index: int
+    next_index: int  # allocations so far
+    shuffle_key: bytes | None = None
+
+    def take(self) -> int:
+        n = self.next_index
+        self.next_index = n + 1
+        if self.shuffle_key is None:
+            return n  # a list from before shuffling
+        return status_list.shuffled_index(self.shuffle_key, self.size, n)
 
 
 _CURSORS = "certpass.status.cursors"
@@ -81,7 +94,8 @@ def _open_list(session: Session, settings: Settings, body_id: str, purpose: str)
         _save(session, [cursor])  # full: recorded before the next list is looked for
     with session.no_autoflush:  # columns: the cursor, not an ORM row, carries next_index
         row = session.execute(
-            select(StatusList.id, StatusList.size, StatusList.next_index)
+            select(StatusList.id, StatusList.size, StatusList.next_index,
+                   StatusList.shuffle_key)
             .where(StatusList.body_id == body_id, StatusList.purpose == purpose,
                    StatusList.next_index < StatusList.size)
             .order_by(StatusList.id.desc()).limit(1).with_for_update()
@@ -90,11 +104,13 @@ def _open_list(session: Session, settings: Settings, body_id: str, purpose: str)
         cursor = _Cursor(*row)
     else:
         size = settings.status_list_size
+        key = secrets.token_bytes(status_list.SHUFFLE_KEY_BYTES)
         lst = StatusList(body_id=body_id, purpose=purpose, size=size,
-                         bits=bytes(status_list.new(size)), next_index=0, updated_at=utcnow())
+                         bits=bytes(status_list.new(size)), next_index=0, updated_at=utcnow(),
+                         shuffle_key=key)
         session.add(lst)
         session.flush([lst])  # its id is part of the URL every credential carries
-        cursor = _Cursor(lst.id, size, 0)
+        cursor = _Cursor(lst.id, size, 0, key)
     cursors[(body_id, purpose)] = cursor
     return cursor
 
@@ -117,8 +133,7 @@ def allocate(session: Session, settings: Settings, certificate_id: int, issuer_i
         if purpose in have:
             continue
         cursor = _open_list(session, settings, issuer_id, purpose)
-        index = cursor.next_index
-        cursor.next_index = index + 1
+        index = cursor.take()
         pending.add(session, StatusSlot.__table__, {
             "certificate_id": certificate_id, "list_id": cursor.list_id, "index": index,
             "purpose": purpose})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import hashlib
 import zlib
 from typing import Any
 
@@ -152,3 +153,38 @@ def status_entry(
 def _check_purpose(purpose: str) -> None:
     if purpose not in PURPOSES:
         raise InvalidStatusList(f"statusPurpose must be one of {PURPOSES}, not {purpose!r}")
+
+
+# --- where the n-th certificate of a list sits ---------------------------------------------
+
+SHUFFLE_KEY_BYTES = 16
+_ROUNDS = 4
+
+
+def shuffled_index(key: bytes, size: int, n: int) -> int:
+    """The index of the `n`-th allocation (0-based) in a list of `size` entries shuffled by
+    `key`: a keyed pseudorandom permutation of 0..size-1 (a 4-round Feistel network over
+    the smallest even power of two ≥ size, cycle-walked into range), so indexes are spread
+    over the whole list in no order (the spec's SHOULD: herd privacy) and, the permutation
+    being one-to-one, the n-th and m-th allocations never share an index."""
+    if not 0 <= n < size:
+        raise ValueError(f"allocation {n} is outside a list of {size}")
+    bits = max(2, (size - 1).bit_length())
+    bits += bits % 2
+    half = bits // 2
+    mask = (1 << half) - 1
+    x = n
+    for _ in range(4 * size + 1):  # cycle walking ends in a few steps (domain < 4 × size)
+        left, right = x >> half, x & mask
+        for r in range(_ROUNDS):
+            left, right = right, left ^ (_round(key, r, right) & mask)
+        x = (left << half) | right
+        if x < size:
+            return x
+    raise AssertionError("cycle walking did not end")  # impossible for a permutation
+
+
+def _round(key: bytes, r: int, value: int) -> int:
+    digest = hashlib.blake2b(value.to_bytes(8, "big"), digest_size=8, key=key,
+                             person=b"certpass-slot" + bytes([r])).digest()  # keyed PRF
+    return int.from_bytes(digest, "big")

@@ -292,11 +292,13 @@ def export_bundle(session: Session, settings: Settings,
     accreditations = signed_accreditations(session, settings, create=create_keys)
     bodies = [body_info(settings, b) for b in session.scalars(select(Body).order_by(Body.id))]
     documents: dict[str, dict[str, Any]] = {}
+    dates: dict[str, dict[str, str | None]] = {}
     for b in bodies:
         try:
             documents[b.did] = keyring.did_document(session, settings, b.id)
         except NotFound:
             continue  # a body with no key has signed nothing
+        dates |= keyring.key_dates(session, settings, b.id)
     anchors = [b for b in bodies if "accreditation-body" in b.roles and b.did in documents]
     anchor_keys = {a.did: [k for k in keys_of_did_document(documents[a.did])
                            if k.revoked is None] for a in anchors}
@@ -306,10 +308,10 @@ def export_bundle(session: Session, settings: Settings,
     if create_keys or LiveTrust(session, settings).log_vkey() is not None:
         signer = ledger.note_signer(session, settings)  # the log's key signs the register
         checkpoint = ledger.latest_checkpoint(session)
-        log = {"origin": settings.log_origin, "vkey": signer.verifier.vkey,
+        log = {"origin": signer.name, "vkey": signer.verifier.vkey,
                "checkpoint": checkpoint.note if checkpoint else None}
         register = signed_register(registered_certificates(session), signer)
     return assemble_bundle(
         created=now or dt.datetime.now(dt.UTC), anchors=anchors, anchor_keys=anchor_keys,
         bodies=bodies, did_documents=documents, accreditations=accreditations,
-        status_lists=lists, log=log, register=register)
+        status_lists=lists, log=log, register=register, key_dates=dates)

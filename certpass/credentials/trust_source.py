@@ -158,16 +158,21 @@ def when(value: Any) -> dt.datetime | None:
     return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
 
 
-def keys_of_did_document(document: Mapping[str, Any]) -> list[KeyInfo]:
+def keys_of_did_document(document: Mapping[str, Any],
+                         dates: Mapping[str, Mapping[str, Any]] | None = None) -> list[KeyInfo]:
     """Every Multikey verification method of a DID document (retired and revoked included,
-    so a verifier can say why a key is refused rather than "unknown")."""
+    so a verifier can say why a key is refused rather than "unknown"). `dates`: vm →
+    {"created", "retired"} the document itself does not carry (keyring.key_dates); older
+    documents that had `created` / `expires` on their methods still read the same."""
     did = document["id"]
     out = []
     for vm in document.get("verificationMethod") or []:
         if vm.get("type") != "Multikey" or vm.get("controller", did) != did:
             continue
+        known = (dates or {}).get(vm["id"]) or {}
         out.append(KeyInfo(vm["id"], did, decode_public_key(vm["publicKeyMultibase"]),
-                           when(vm.get("created")), when(vm.get("expires")),
+                           when(known.get("created") or vm.get("created")),
+                           when(known.get("retired") or vm.get("expires")),
                            when(vm.get("revoked"))))
     return out
 
@@ -186,9 +191,12 @@ def assemble_bundle(
     status_lists: Iterable[Mapping[str, Any]],
     log: Mapping[str, Any] | None,
     register: Mapping[str, Any] | None = None,
+    key_dates: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The bundle JSON. `anchor_keys`: AB DID → the keys trusted to sign accreditations;
-    `register`: the certificate register signed by the log's key (`signed_register`)."""
+    `register`: the certificate register signed by the log's key (`signed_register`);
+    `key_dates`: vm → {"created", "retired"} (what DID documents do not say)."""
+    dates = key_dates or {}
     return {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
@@ -196,7 +204,10 @@ def assemble_bundle(
         "anchors": [_body_json(a) | {"keys": [
             {"id": k.verification_method, "publicKeyMultibase": encode_public_key(k.public_key)}
             for k in anchor_keys.get(a.did, [])]} for a in anchors],
-        "bodies": [_body_json(b) | {"did_document": dict(did_documents[b.did])}
+        "bodies": [_body_json(b) | {"did_document": dict(did_documents[b.did]), "keys": [
+            {"id": vm["id"], **dates[vm["id"]]}
+            for vm in did_documents[b.did].get("verificationMethod") or []
+            if vm.get("id") in dates]}
                    for b in bodies if b.did in did_documents],
         "accreditations": [dict(c) for c in accreditations],
         "status_lists": [dict(c) for c in status_lists],
@@ -342,7 +353,8 @@ class BundleTrust:
             if doc.get("id") != body.did:
                 raise InvalidTrustBundle(f"DID document of {body.id} is for {doc.get('id')!r}")
             self._bodies[body.did] = body
-            for k in keys_of_did_document(doc):
+            dates = {str(d.get("id")): d for d in b.get("keys") or [] if isinstance(d, dict)}
+            for k in keys_of_did_document(doc, dates):
                 self._keys[k.verification_method] = k
         for did, a in self._anchors.items():
             self._bodies.setdefault(did, a)

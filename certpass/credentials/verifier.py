@@ -6,7 +6,9 @@ a compact VC-JOSE JWT, an EnvelopedVerifiableCredential, or `{"credential": ...,
 (ok None = not applicable or not reached):
 
   format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 or 0.7.0 schemas (a 0.7.0 DCC
-             must be exactly the 0.7.0 form of a 0.6.1 issue: dcc070.read_070)
+             must be exactly the 0.7.0 form of a 0.6.1 issue: dcc070.read_070); the VC 2.0
+             data model (vc_model); JSON-LD expansion in safe mode (nothing dropped, no
+             processor error) whatever the proof
   integrity  the proof or JWS verifies
   issuer     issuer DID and key known; the key was the issuer's when it signed
   authority  a trusted accreditation body accredited the issuer, on the issue date, for
@@ -38,7 +40,7 @@ import jsonschema_rs
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
-from certpass.credentials import dcc, dcc070, jose, proofs, schemas
+from certpass.credentials import dcc, dcc070, jose, jsonld_safe, proofs, schemas, vc_model
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.trust_source import (
     IssueRecord,
@@ -339,6 +341,15 @@ def _check_format(inp: _Input, run: _Run) -> None:
         run.fail("format", "malformed",
                  f"does not meet the {what} schemas: " + "; ".join(errors[:3]) + more,
                  stop=True)
+    found = vc_model.problems(c)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        run.fail("format", "malformed", "breaks the VC 2.0 data model: "
+                 + "; ".join(found[:3]) + more, stop=True)
+    try:
+        jsonld_safe.check(c)
+    except jsonld_safe.InvalidJsonLd as exc:
+        run.fail("format", "malformed", exc.message, stop=True)
     if "DigitalConformityCredential" in types:
         try:
             if untp_070:

@@ -270,9 +270,19 @@ def checkpoint_summary(session: Session) -> CheckpointSummary:
     return CheckpointSummary(count or 0, first, last, size, head, since)
 
 
+def origin(session: Session, settings: Settings) -> str:
+    """The log's origin: the one its key was made with (kept in the database from `init`
+    on, whatever the settings say later: a log's name never changes), else the one a new
+    log would get (Settings.new_log_origin). A database from before derived origins keeps
+    the fixed `certpass.example/log` its key was made with."""
+    stored = session.scalar(select(LogKey.name).order_by(LogKey.id).limit(1))
+    return stored if stored is not None else settings.new_log_origin
+
+
 def verifier(session: Session, settings: Settings) -> Verifier:
     """The log's public verifier key (vkey via ``.vkey``); never the private half."""
-    row = session.execute(select(LogKey).where(LogKey.name == settings.log_origin)).scalar()
+    row = session.execute(select(LogKey).where(LogKey.name == origin(session, settings))
+                          ).scalar()
     if row is None:
         raise NotFound(
             "the log has no signing key yet", hint="it is made with the first checkpoint"
@@ -281,7 +291,7 @@ def verifier(session: Session, settings: Settings) -> Verifier:
 
 
 def _signer(session: Session, settings: Settings) -> Signer:
-    name = settings.log_origin
+    name = origin(session, settings)
     row = session.execute(select(LogKey).where(LogKey.name == name)).scalar()
     if row is None:
         signer = Signer.generate(name)
@@ -357,7 +367,8 @@ def _sign(
                 "the stored tree does not extend the last checkpoint; refusing to sign",
                 hint="run certpass log verify",
             ) from exc
-    note = sign_checkpoint(Checkpoint(settings.log_origin, size, root), _signer(session, settings))
+    signer = _signer(session, settings)
+    note = sign_checkpoint(Checkpoint(signer.name, size, root), signer)
     row = LogCheckpoint(size=size, root=root, note=note, created_at=now or utcnow())
     session.add(row)
     session.flush()

@@ -18,7 +18,8 @@ from certpass.errors import error_body
 from certpass.web.idempotency import _send_json
 
 # The public verify endpoints and the certificate look-up by number the verify page uses.
-LIMITED = re.compile(r"^(/api/verify|/credentials/verify|/verify)(/|$)|^/api/certificates/[^/]+$")
+LIMITED = re.compile(r"^(/api/verify|/credentials/verify|/presentations/verify|/verify)(/|$)"
+                     r"|^/api/certificates/[^/]+$")
 _MAX_CLIENTS = 100_000  # forget idle buckets beyond this many clients
 
 

@@ -168,7 +168,7 @@ TAMPERS: list[tuple[Callable, set[str]]] = [
     (backdate_history, {"accreditation-history"}),
     (replace_public_key, {"key-public-key", "did-document"}),
     (unrevoke_key, {"key-revocation", "did-document"}),
-    (unretire_key, {"key-dates", "did-document"}),
+    (unretire_key, {"key-dates"}),  # retirement is not in the DID document
     (change_holder, {"issue-content"}),
     (add_recalled_model, {"issue-content"}),
     (replace_credential, {"credential-hash"}),

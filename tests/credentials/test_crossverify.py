@@ -51,3 +51,20 @@ def test_js_verifies_rdfc(tmp_path: Path) -> None:
         "https://certpass.example/x.pdf", "Certificate", "ab" * 32))
     for result in run_js(world, [world.credential(proofs.RDFC), linked], tmp_path):
         assert result["verified"] is True, result
+
+
+@pytest.mark.parametrize("suite", proofs.SUITES)
+def test_js_verifies_the_suite_style_inputs_the_issuer_accepts(suite: str, tmp_path: Path
+                                                               ) -> None:
+    """Language value objects with @direction included (rdfc: i18n-datatype)."""
+    from certpass.credentials import validation
+    from tests.credentials.vc2_cases import GOOD
+
+    world = World()
+    credentials = []
+    for make in GOOD.values():
+        unsigned = make(world.cb.did)
+        validation.ensure_valid(unsigned)
+        credentials.append(world.sign(unsigned, suite=suite))
+    results = run_js(world, credentials, tmp_path)
+    assert [r["verified"] for r in results] == [True] * len(GOOD), results

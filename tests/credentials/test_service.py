@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 
 import orjson
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
+from certpass.certificates.models import Certificate
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.credentials import jose, keyring, multikey, proofs, schemas, status, status_list
 from certpass.credentials import service as credentials
@@ -203,21 +205,63 @@ def test_slots_are_never_reused_and_a_full_list_is_followed_by_a_new_one(registr
         lists = {lst.id: lst for lst in s.scalars(select(StatusList))}
     assert len(slots) == 43 * 2
     assert len({(lid, idx) for lid, idx, _ in slots}) == len(slots)
+    size = SETTINGS.status_list_size
     for purpose in ("revocation", "suspension"):
         mine = sorted((lid, idx) for lid, idx, p in slots if p == purpose)
         first_list = mine[0][0]
-        assert [idx for lid, idx in mine if lid == first_list] == [*range(40),
-                                                                   SETTINGS.status_list_size - 1]
+        key = lists[first_list].shuffle_key
+        assert key is not None  # a new list: indexes from its permutation
+        assert sorted(idx for lid, idx in mine if lid == first_list) == sorted(
+            status_list.shuffled_index(key, size, n) for n in [*range(40), size - 1])
         later = [(lid, idx) for lid, idx in mine if lid != first_list]
-        assert [idx for _, idx in later] == [0, 1]
+        [later_list] = {lid for lid, _ in later}
+        later_key = lists[later_list].shuffle_key
+        assert later_key is not None and later_key != key
+        assert sorted(idx for _, idx in later) == sorted(
+            status_list.shuffled_index(later_key, size, n) for n in (0, 1))
         # Each list's next_index, written at commit, follows what was handed out.
-        assert lists[first_list].next_index == SETTINGS.status_list_size
-        assert {lists[lid].next_index for lid, _ in later} == {2}
+        assert lists[first_list].next_index == size
+        assert lists[later_list].next_index == 2
         assert all(lists[lid].purpose == purpose for lid, _ in mine)
     # Every credential names its own slot.
     _, row = stored(registry_db, "B-0042")
     doc = row.signed_document()
-    assert doc["credentialStatus"][0]["statusListIndex"] == "1"
+    [slot] = [idx for lid, idx, p in slots if p == doc["credentialStatus"][0]["statusPurpose"]
+              and lid == int(doc["credentialStatus"][0]["statusListCredential"].rsplit("/", 1)[1])
+              and str(idx) == doc["credentialStatus"][0]["statusListIndex"]]
+    assert doc["credentialStatus"][0]["statusListIndex"] == str(slot)
+
+
+def test_status_indexes_are_random_never_sequential_and_never_collide(registry_db):
+    with registry_db.write() as s:
+        certificates.issue_many(ctx(s), [request(f"R-{i:04d}") for i in range(120)], OPERATOR)
+    with registry_db.read() as s:
+        slots = s.execute(select(StatusSlot.list_id, StatusSlot.index, StatusSlot.purpose,
+                                 StatusSlot.certificate_id)
+                          .order_by(StatusSlot.certificate_id)).all()
+    assert len(slots) == 240 and len({(lid, idx) for lid, idx, _, _ in slots}) == 240
+    for purpose in ("revocation", "suspension"):
+        order = [idx for _, idx, p, _ in slots if p == purpose]  # in issuance order
+        assert order != sorted(order)  # not handed out in order
+        steps = [b - a for a, b in itertools.pairwise(order)]
+        assert sum(1 for d in steps if d == 1) < 5  # hardly ever the next index
+        assert max(order) - min(order) > SETTINGS.status_list_size // 2  # spread over it
+
+
+def test_a_list_from_before_shuffling_goes_on_in_order(registry_db):
+    with registry_db.write() as s:
+        certificates.issue(ctx(s), request("L-0000"), OPERATOR)
+    with registry_db.write() as s:  # as credentials_0004 leaves an existing list
+        for lst in s.scalars(select(StatusList)):
+            lst.shuffle_key = None
+            lst.next_index = 7
+    with registry_db.write() as s:
+        certificates.issue_many(ctx(s), [request(f"L-{i:04d}") for i in (1, 2)], OPERATOR)
+    with registry_db.read() as s:
+        later = s.execute(select(StatusSlot.index).join(
+            Certificate, Certificate.id == StatusSlot.certificate_id)
+            .where(Certificate.number.in_(["L-0001", "L-0002"]))).scalars().all()
+    assert sorted(later) == [7, 7, 8, 8]  # both purposes, in order, after what was taken
 
 
 def test_a_failed_issue_leaves_no_credential_slot_or_key(registry_db):
@@ -247,9 +291,13 @@ def test_rotation_keeps_old_credentials_verifiable(registry_db):
                  if k.startswith(("key.", "certificate."))]
     methods = {vm["id"].split("#")[1]: vm for vm in did_doc["verificationMethod"]}
     assert set(methods) == {"key-1", "key-2"}
-    assert "expires" in methods["key-1"] and "expires" not in methods["key-2"]
-    # The old credential was signed before the retirement; the new one by the new key.
-    assert old_doc["proof"]["created"] <= methods["key-1"]["expires"]
+    assert "expires" not in methods["key-1"] and "expires" not in methods["key-2"]
+    # The old credential was signed before the retirement (the key list says when).
+    with registry_db.read() as s:
+        dates = keyring.key_dates(s, SETTINGS, "cqc")
+    retired = dates[methods["key-1"]["id"]]["retired"]
+    assert retired and dates[methods["key-2"]["id"]]["retired"] is None
+    assert old_doc["proof"]["created"] <= retired
     proofs.verify(old_doc, resolver(did_doc))
     [v] = proofs.verify(new_doc, resolver(did_doc))
     assert v.verification_method.endswith("#key-2")

@@ -88,3 +88,14 @@ def test_credential_and_entry_shapes():
     }
     with pytest.raises(InvalidStatusList):
         status_list.status_entry(list_credential="x", index=1, status_purpose="expiry")
+
+
+@pytest.mark.parametrize("size", [8, 24, 1000, 4096])
+def test_shuffled_indexes_are_a_permutation_keyed_per_list(size):
+    key, other = b"\x01" * 16, b"\x02" * 16
+    order = [status_list.shuffled_index(key, size, n) for n in range(size)]
+    assert sorted(order) == list(range(size))  # every index once: none ever repeats
+    assert order != list(range(size))
+    assert order != [status_list.shuffled_index(other, size, n) for n in range(size)]
+    with pytest.raises(ValueError):
+        status_list.shuffled_index(key, size, size)

@@ -70,11 +70,16 @@ class Party:
 
     def did_document(self) -> dict[str, Any]:
         entries = [DidKeyEntry(frag, k.public_key,
-                               expires=retired.strftime("%Y-%m-%dT%H:%M:%SZ") if retired else None,
                                revoked=self.revoked[frag].strftime("%Y-%m-%dT%H:%M:%SZ")
                                if frag in self.revoked else None)
                    for frag, k, retired in self.keys]
         return did_web_document(self.did, entries)
+
+    def key_dates(self) -> dict[str, dict[str, str | None]]:
+        return {f"{self.did}#{frag}": {
+            "created": None,
+            "retired": retired.strftime("%Y-%m-%dT%H:%M:%SZ") if retired else None}
+            for frag, _, retired in self.keys}
 
 
 RETIRED_AT = dt.datetime(2024, 1, 1, tzinfo=UTC)
@@ -206,6 +211,7 @@ class World:
             ],
             log=self.log,
             register=signed_register(self.register(), self.log_signer) if register else None,
+            key_dates=self.ab.key_dates() | self.cb.key_dates(),
         )
 
     def trust(self, **kw: Any) -> BundleTrust:

@@ -72,6 +72,12 @@ def body_keys(body_id: Annotated[str, Path(max_length=64)], session: ReadSession
     return [keyring.public_info(settings, k) for k in keyring.keys(session, body_id)]
 
 
+@router.get("/api/platform/keys")
+def platform_keys(session: ReadSession, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every key of the platform (the VC-API signer), as /api/bodies/{id}/keys."""
+    return [keyring.public_info(settings, k) for k in keyring.keys(session, None)]
+
+
 class KeyRevocation(BaseModel):
     compromised_at: dt.datetime = Field(
         description="From when the key may be in other hands (ISO 8601 with a zone); "

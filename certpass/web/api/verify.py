@@ -1,4 +1,5 @@
-"""Verification over HTTP: POST /api/verify, the W3C VC-API POST /credentials/verify, and
+"""Verification over HTTP: POST /api/verify, the W3C VC-API POST /credentials/verify and
+POST /presentations/verify, and
 the signed accreditation credentials (UNTP DIAs) of a body (GET
 /bodies/{id}/accreditations.json) and of one accreditation (GET
 /api/accreditations/{number}/credential.json)."""
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 
-from certpass.credentials import verifier
+from certpass.credentials import presentation, verifier
 from certpass.credentials.bundle import BundleNotReady
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
@@ -99,6 +100,30 @@ def vc_api_verify(
     if result.verdict != "valid":
         body["warnings"] = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
     return JSONResponse(body | {"verified": True, "errors": []})
+
+
+@router.post("/presentations/verify")
+def vc_api_verify_presentation(
+    session: ReadSession,
+    settings: SettingsDep,
+    payload: Annotated[Any, Body()],
+) -> JSONResponse:
+    """W3C VC-API: `{"verifiablePresentation": {...}, "options": {"challenge", "domain"}}`
+    → 200 verified, or 400 `{"verified": false, "errors": [...]}`. Every check is always
+    run (`options.checks` is accepted and ignored: see credentials/presentation.py)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("verifiablePresentation"),
+                                                       dict):
+        return JSONResponse({"verified": False, "checks": [], "errors": [
+            "verifiablePresentation (a JSON object) is required"]}, status_code=400)
+    options = payload.get("options") or {}
+    if not isinstance(options, dict) or any(
+            k in options and not isinstance(options[k], str) for k in ("challenge", "domain")):
+        return JSONResponse({"verified": False, "checks": [], "errors": [
+            "options must be a JSON object; challenge and domain strings"]}, status_code=400)
+    result = presentation.verify_presentation(
+        payload["verifiablePresentation"], LiveTrust(session, settings),
+        challenge=options.get("challenge"), domain=options.get("domain"))
+    return JSONResponse(result.to_json(), status_code=200 if result.verified else 400)
 
 
 @router.get("/bodies/{body_id}/accreditations.json")

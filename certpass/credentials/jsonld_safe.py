@@ -1,0 +1,192 @@
+"""JSON-LD expansion in "safe mode": any data that JSON-LD processing would drop is an error.
+
+VC Data Integrity says an implementation MUST raise an error when JSON-LD processing drops
+data, whatever the cryptosuite (an eddsa-jcs-2022 proof signs the JSON, but a verifier
+that reads it as linked data must read what was signed). pyld has no safe mode, so the
+expansion here records every key or type that does not expand to an absolute IRI or a
+keyword (an undefined term with no `@vocab`, a term mapped to null, a relative type) and
+turns every processor failure (a protected term redefined, a context that is not a URL or
+an object, `{"@vocab": null}`, ...) into one `InvalidJsonLd` whose message names the JSON-LD
+error code, never the processor's internals.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from pyld import jsonld
+
+from certpass.credentials.documents import (
+    BUNDLED_CONTEXTS,
+    DocumentLoader,
+    DocumentNotAvailable,
+    offline_loader,
+)
+from certpass.errors import InvalidInput
+
+_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*|_):\S*$")
+_SAFE_CODE = re.compile(r"^[a-z @]{3,60}$")  # JSON-LD error codes: "invalid IRI mapping"
+_MAX_DROPPED = 5
+
+
+class InvalidJsonLd(InvalidInput):
+    """The document is not JSON-LD that expands without losing data."""
+
+    code = "invalid-jsonld"
+
+
+class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor, noting each term or type that expansion would drop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped: list[str] = []
+
+    def _expand_iri(self, active_ctx: Any, value: Any, base: Any = None, vocab: bool = False,
+                    local_ctx: Any = None, defined: Any = None) -> Any:
+        out = super()._expand_iri(active_ctx, value, base=base, vocab=vocab,
+                                  local_ctx=local_ctx, defined=defined)
+        # Only where an object's keys and types are expanded (not context processing, not
+        # pyld's look-ahead for type-scoped contexts) and only in vocabulary positions:
+        # there a value that is not an absolute IRI or a keyword is silently dropped, or
+        # kept as a relative IRI no one can interpret.
+        if vocab and local_ctx is None and isinstance(value, str) \
+                and sys._getframe(1).f_code.co_name == "_expand_object" and not (
+                isinstance(out, str) and (out.startswith("@") or _ABSOLUTE.match(out))):
+            self.dropped.append(value)
+        return out
+
+
+def expand(document: Mapping[str, Any], loader: DocumentLoader | None = None,
+           what: str = "the credential") -> list[Any]:
+    """The expanded form of `document`; raise InvalidJsonLd if processing fails or would
+    drop a term. `loader` defaults to the offline one (bundled contexts only)."""
+    processor = _SafeProcessor()
+    try:
+        expanded = processor.expand(dict(document), {
+            "documentLoader": loader or offline_loader(), "base": None})
+    except (jsonld.JsonLdError, DocumentNotAvailable) as exc:
+        missing = _cause(exc, DocumentNotAvailable)
+        if isinstance(missing, DocumentNotAvailable):
+            raise InvalidJsonLd(f"{what} uses a JSON-LD context that is not available: "
+                                f"{missing.message}", hint=missing.hint) from None
+        raise InvalidJsonLd(f"{what} is not valid JSON-LD ({_code(exc)})",
+                            hint="check its @context: every entry must be a bundled context "
+                            "URL or an object, and protected terms may not be redefined"
+                            ) from None
+    except Exception:
+        raise InvalidJsonLd(f"{what} is not valid JSON-LD (its @context cannot be "
+                            "processed)", hint="check its @context") from None
+    if processor.dropped:
+        names = sorted(set(processor.dropped))
+        more = f" and {len(names) - _MAX_DROPPED} more" if len(names) > _MAX_DROPPED else ""
+        raise InvalidJsonLd(
+            f"{what} uses terms its @context does not define, which JSON-LD processing would "
+            f"drop: {', '.join(repr(n[:80]) for n in names[:_MAX_DROPPED])}{more}",
+            hint="define each term in a context (or use full IRIs)",
+            details={"undefined": names[:20]})
+    return list(expanded)
+
+
+def check(document: Mapping[str, Any], what: str = "the credential") -> None:
+    """`expand` with the offline loader, for its verdict only. Documents whose every
+    @context is a bundled URL are judged once per *shape* (keys, types, keyword values and
+    the kind of every other value: all that decides what expansion drops or refuses under
+    those contexts), so the verifier does not run pyld for every credential of a kind."""
+    try:
+        out: list[Any] = []
+        _walk(document, "", out)
+    except _NotBundled:
+        expand(document, None, what)
+        return
+    shape = (what, *out)
+    if shape in _JUDGED:
+        failure = _JUDGED[shape]
+    else:
+        try:
+            expand(document, None, what)
+            failure = None
+        except InvalidJsonLd as exc:
+            failure = (exc.message, exc.hint, exc.details)
+        if len(_JUDGED) >= _MAX_JUDGED:
+            _JUDGED.clear()
+        _JUDGED[shape] = failure
+    if failure is not None:
+        message, hint, details = failure
+        raise InvalidJsonLd(message, hint=hint, details=details)
+
+
+class _NotBundled(Exception):
+    """Some @context is not all bundled URLs: an object there can alias any term to a
+    keyword, so only the whole document decides."""
+
+
+_MAX_JUDGED = 512
+_CONTAINERS = (dict, list)
+_JUDGED: dict[tuple[Any, ...], tuple[str, str, Any] | None] = {}
+_KEPT = frozenset({"id", "type"})  # the bundled contexts' keyword aliases
+_OPEN, _CLOSE, _LIST, _END = object(), object(), object(), object()
+
+
+def _walk(value: Any, key: str, out: list[Any]) -> None:
+    """Append the shape of `value` (under `key`) to `out` (flat tokens)."""
+    if isinstance(value, dict):
+        out.append(_OPEN)
+        for k, v in value.items():
+            if k == "@context" and not _bundled_only(v):
+                raise _NotBundled
+            out.append(k)
+            if isinstance(v, _CONTAINERS):
+                _walk(v, k, out)
+            elif k in _KEPT or k[:1] == "@":
+                out.append((type(v), v))
+            else:
+                out.append(type(v))
+        out.append(_CLOSE)
+    elif isinstance(value, list):
+        out.append(_LIST)
+        for v in value:
+            if isinstance(v, _CONTAINERS):
+                _walk(v, key, out)
+            elif key in _KEPT or key[:1] == "@":
+                out.append((type(v), v))
+            else:
+                out.append(type(v))
+        out.append(_END)
+    else:
+        out.append((type(value), value))
+
+
+def _bundled_only(context: Any) -> bool:
+    entries = context if isinstance(context, list) else [context]
+    return all(isinstance(e, str) and e in BUNDLED_CONTEXTS for e in entries)
+
+
+def _code(exc: BaseException) -> str:
+    seen = 0
+    current: Any = exc
+    while current is not None and seen < 10:
+        code = getattr(current, "code", None)
+        if isinstance(code, str) and _SAFE_CODE.match(code):
+            return code
+        current = getattr(current, "cause", None)
+        seen += 1
+    return "processing error"
+
+
+def _cause(exc: Any, kind: type[Exception]) -> Exception | None:
+    """pyld wraps loader errors several levels deep (in .cause and .details['cause'])."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return exc
+        details = getattr(exc, "details", None)
+        nested = details.get("cause") if isinstance(details, dict) else None
+        if isinstance(nested, kind):
+            return nested
+        exc = getattr(exc, "cause", None) or nested or exc.__cause__
+        seen += 1
+    return None

@@ -1,0 +1,58 @@
+"""JSON-LD expansion in safe mode: processor failures and dropped terms are one clear error."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from certpass.credentials import jsonld_safe
+from tests.credentials.hostile import EXAMPLES, HOSTILE, V2, credential, hostile, leaks
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_every_hostile_context_is_one_clean_error(name):
+    with pytest.raises(jsonld_safe.InvalidJsonLd) as caught:
+        jsonld_safe.check(hostile(name))
+    assert caught.value.http_status == 422
+    assert not leaks(caught.value.message + caught.value.hint), caught.value.message
+
+
+@pytest.mark.parametrize("doc", [
+    credential([V2]),
+    credential([V2, EXAMPLES], {"credentialSubject": {"id": "did:example:s",
+                                                       "alumniOf": "Example University"}}),
+    credential([V2, {"nickname": "https://example.org/nickname"}], {"nickname": "x"}),
+    credential([V2], {"description": {"@value": "Hallo", "@language": "de"}}),
+], ids=["plain", "examples", "own-term", "language-object"])
+def test_well_formed_documents_expand(doc):
+    assert jsonld_safe.expand(doc)
+    jsonld_safe.check(doc)
+
+
+def test_a_dropped_term_is_named():
+    doc = credential([V2, {"nickname": "https://schema.org/alternateName"}])
+    doc["credentialSubject"] = {"id": "did:example:s", "lostTerm": 1}
+    with pytest.raises(jsonld_safe.InvalidJsonLd, match="lostTerm"):
+        jsonld_safe.expand(doc)
+
+
+def test_the_shape_cache_judges_like_a_full_expansion():
+    """check() caches verdicts per shape for bundled-only contexts; the same shape with a
+    different type value or a different key must be judged afresh."""
+    good = credential([V2, EXAMPLES])
+    jsonld_safe.check(good)
+    jsonld_safe.check(copy.deepcopy(good))  # cached: still fine
+    # Same shape except a JSON-LD keyword value: @direction "up" is invalid.
+    bad = copy.deepcopy(good)
+    bad["credentialSubject"]["name"] = {"@value": "Alice", "@direction": "up"}
+    with pytest.raises(jsonld_safe.InvalidJsonLd):
+        jsonld_safe.check(bad)
+    again = copy.deepcopy(bad)
+    with pytest.raises(jsonld_safe.InvalidJsonLd):
+        jsonld_safe.check(again)  # cached failure is raised again
+    # A free value's kind matters too: an id that is a number is refused by the processor.
+    odd = copy.deepcopy(good)
+    odd["credentialSubject"]["id"] = 7
+    with pytest.raises(jsonld_safe.InvalidJsonLd):
+        jsonld_safe.check(odd)
