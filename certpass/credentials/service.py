@@ -308,6 +308,9 @@ def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str
     slots = status.allocate(session, ctx.settings, certificate["id"], certificate["issuer_id"],
                             first_issue=issue["issue_no"] == 0)
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
+    # Checked once here, so the verifier need not repeat it for this registered issue.
+    validation.ensure_data_model(unsigned, f"the credential of certificate "
+                                           f"{certificate['number']}")
     signer = _signer(ctx, certificate["issuer_id"])
     now = utcnow()
     document = canonicalize(proofs.sign(unsigned, signer.pair, signer.verification_method,

@@ -49,7 +49,7 @@ from certpass.credentials.trust_source import (
     content_sha256,
 )
 from certpass.errors import CertpassError, NotAccredited, OutOfScope
-from certpass.jcs import canonicalize
+from certpass.jcs import canonicalize, canonicalize_unchecked
 from certpass.ledger.errors import InvalidNote, InvalidProof
 from certpass.ledger.receipt import parse_receipt, verify_receipt
 
@@ -193,7 +193,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
     registered: _Registered | None = None
     try:
         inp = _parse(data, run)
-        _check_format(inp, run)
+        _check_format(inp, trust, run)
         proof_times = _check_integrity(inp, trust, run)
         registered = _check_register(inp, trust, run)
         issuer_did = _check_issuer(inp, trust, proof_times, registered, run)
@@ -313,7 +313,7 @@ def _types(credential: Mapping[str, Any]) -> list[str]:
     return t if isinstance(t, list) else ([t] if isinstance(t, str) else [])
 
 
-def _check_format(inp: _Input, run: _Run) -> None:
+def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
     c = inp.credential
     context = c.get("@context")
     if not isinstance(context, list) or not context or context[0] != VC_V2:
@@ -341,6 +341,35 @@ def _check_format(inp: _Input, run: _Run) -> None:
         run.fail("format", "malformed",
                  f"does not meet the {what} schemas: " + "; ".join(errors[:3]) + more,
                  stop=True)
+    if "DigitalConformityCredential" in types:
+        try:
+            if untp_070:
+                inp.registered_form = dcc070.read_070(c)
+            inp.dcc = dcc.read_claims(_readable(inp))
+        except dcc.NotADcc as exc:
+            run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
+                     stop=True)
+    inp.content_sha256 = hashlib.sha256(canonicalize_unchecked(document)).hexdigest()
+    if _issued_by_the_register(inp, trust):
+        model = "; the data model and JSON-LD were checked when the register issued it"
+    else:
+        _check_data_model(c, run)
+        model = ", the VC 2.0 data model and JSON-LD safe mode"
+    run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
+           f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas{model}")
+
+
+def _issued_by_the_register(inp: _Input, trust: TrustSource) -> bool:
+    """Whether this content (without its proof) is a registered issue's, byte for byte. The
+    register ran the data-model and safe-mode checks on it when it issued it (credentials
+    service), so they need not run again; any other content gets them here."""
+    if inp.dcc is None or inp.registered_form is not None or inp.content_sha256 is None:
+        return False
+    certificate = trust.register(inp.dcc.number)
+    return certificate is not None and certificate.by_content(inp.content_sha256) is not None
+
+
+def _check_data_model(c: Mapping[str, Any], run: _Run) -> None:
     found = vc_model.problems(c)
     if found:
         more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
@@ -350,16 +379,8 @@ def _check_format(inp: _Input, run: _Run) -> None:
         jsonld_safe.check(c)
     except jsonld_safe.InvalidJsonLd as exc:
         run.fail("format", "malformed", exc.message, stop=True)
-    if "DigitalConformityCredential" in types:
-        try:
-            if untp_070:
-                inp.registered_form = dcc070.read_070(c)
-            inp.dcc = dcc.read_claims(_readable(inp))
-        except dcc.NotADcc as exc:
-            run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
-                     stop=True)
-    run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
-           f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas")
+
+
 
 
 @cache
