@@ -257,8 +257,12 @@ def verify(
     *,
     expected_purpose: str = "assertionMethod",
     document_loader: DocumentLoader | None = None,
+    unsecured_sha256: bytes | None = None,
 ) -> list[VerifiedProof]:
-    """Verify every proof on `signed_document`; raise a ProofFailure at the first failure."""
+    """Verify every proof on `signed_document`; raise a ProofFailure at the first failure.
+    `unsecured_sha256`: SHA-256 of `canonicalize_unchecked` of the document without its
+    proofs, when the caller has it already (the verifier does): a jcs proof that chains to
+    no other then needs no second serialisation of the document."""
     if not isinstance(signed_document, Mapping):
         raise MalformedProof("a secured document must be a JSON object")
     proofs = _proof_list(signed_document.get("proof"))
@@ -272,7 +276,8 @@ def verify(
         if proof.get("cryptosuite") == RDFC and loader is None:
             loader = offline_loader()
         results.append(
-            _verify_one(signed_document, proofs, proof, resolve_key, expected_purpose, loader)
+            _verify_one(signed_document, proofs, proof, resolve_key, expected_purpose, loader,
+                        unsecured_sha256)
         )
     return results
 
@@ -284,6 +289,7 @@ def _verify_one(
     resolve_key: KeyResolver,
     expected_purpose: str,
     loader: DocumentLoader | None,
+    unsecured_sha256: bytes | None = None,
 ) -> VerifiedProof:
     if proof.get("type") != "DataIntegrityProof":
         raise MalformedProof(f"proof type must be DataIntegrityProof, not {proof.get('type')!r}")
@@ -334,7 +340,10 @@ def _verify_one(
     if suite == JCS:
         # Fast bytes first; on a mismatch retry with exact RFC 8785 (jcs.py explains why the
         # shortcut can wrongly reject, then retried, but never wrongly accept).
-        data = hash_data(canonicalize_unchecked(config), canonicalize_unchecked(unsecured))
+        doc_hash = unsecured_sha256 if unsecured_sha256 is not None and \
+            proof.get("previousProof") is None else \
+            hashlib.sha256(canonicalize_unchecked(unsecured)).digest()
+        data = hashlib.sha256(canonicalize_unchecked(config)).digest() + doc_hash
         ok = _signature_ok(verifier, data, signature)
         if not ok:
             exact = hash_data(canonicalize(config), canonicalize(unsecured))

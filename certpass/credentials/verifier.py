@@ -176,6 +176,7 @@ class _Input:
     dcc: dcc.Claims | None = None  # what a conformity credential says (dcc.read_claims)
     registered_form: dict[str, Any] | None = None  # a 0.7.0 DCC's 0.6.1 form (read_070)
     content_sha256: str | None = None  # of the credential without its proof, once known
+    content_digest: bytes | None = None  # the same, as bytes, from its unchecked JCS form
 
 
 @cache
@@ -341,22 +342,40 @@ def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
         run.fail("format", "malformed",
                  f"does not meet the {what} schemas: " + "; ".join(errors[:3]) + more,
                  stop=True)
-    if "DigitalConformityCredential" in types:
-        try:
-            if untp_070:
-                inp.registered_form = dcc070.read_070(c)
-            inp.dcc = dcc.read_claims(_readable(inp))
-        except dcc.NotADcc as exc:
-            run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
-                     stop=True)
-    inp.content_sha256 = hashlib.sha256(canonicalize_unchecked(document)).hexdigest()
-    if _issued_by_the_register(inp, trust):
+    try:
+        digest = hashlib.sha256(canonicalize_unchecked(document)).digest()
+    except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+        # e.g. an integer beyond ±2^53: no signer could have canonicalized it either.
+        run.fail("format", "malformed", f"the credential has no canonical form: {exc}",
+                 stop=True)
+        raise  # not reached: the failure stops the run
+    inp.content_digest, inp.content_sha256 = digest, digest.hex()
+    # A 0.6.1 DCC's claims first: content byte-identical to a registered issue was checked
+    # when the register issued it. Anything else gets the data-model checks before its
+    # claims are read (a 0.7.0 form is never stored, so never registered as such).
+    checked_at_issue = False
+    if "DigitalConformityCredential" in types and not untp_070:
+        _read_claims(inp, what, run)
+        checked_at_issue = _issued_by_the_register(inp, trust)
+    if checked_at_issue:
         model = "; the data model and JSON-LD were checked when the register issued it"
     else:
         _check_data_model(c, run)
         model = ", the VC 2.0 data model and JSON-LD safe mode"
+    if "DigitalConformityCredential" in types and untp_070:
+        _read_claims(inp, what, run)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
            f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas{model}")
+
+
+def _read_claims(inp: _Input, what: str, run: _Run) -> None:
+    try:
+        if dcc070.is_070(inp.credential):
+            inp.registered_form = dcc070.read_070(inp.credential)
+        inp.dcc = dcc.read_claims(_readable(inp))
+    except dcc.NotADcc as exc:
+        run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
+                 stop=True)
 
 
 def _issued_by_the_register(inp: _Input, trust: TrustSource) -> bool:
@@ -428,7 +447,8 @@ def _check_integrity(inp: _Input, trust: TrustSource, run: _Run) -> list[tuple[s
         run.ok("integrity", f"VC-JOSE EdDSA signature by {kid} verifies")
         return [(kid, None)]
     try:
-        verified = proofs.verify(inp.credential, resolve, document_loader=_loader())
+        verified = proofs.verify(inp.credential, resolve, document_loader=_loader(),
+                                 unsecured_sha256=inp.content_digest)
     except proofs.UnknownKey as exc:
         run.skip("integrity", f"cannot be checked: {exc.message}")
         run.fail("issuer", "unknown-issuer", exc.message, stop=True)
