@@ -90,3 +90,20 @@ def offline_loader(documents: Mapping[str, Mapping[str, Any]] | None = None) -> 
         return {"contextUrl": None, "documentUrl": url, "document": document}
 
     return load
+
+
+def missing_document(exc: BaseException | None) -> DocumentNotAvailable | None:
+    """The DocumentNotAvailable behind a pyld error: pyld wraps loader errors several levels
+    deep (in .cause and .details['cause'])."""
+    current: Any = exc
+    for _ in range(20):
+        if current is None:
+            return None
+        if isinstance(current, DocumentNotAvailable):
+            return current
+        details = getattr(current, "details", None)
+        nested = details.get("cause") if isinstance(details, dict) else None
+        if isinstance(nested, DocumentNotAvailable):
+            return nested
+        current = getattr(current, "cause", None) or nested or current.__cause__
+    return None

@@ -23,6 +23,7 @@ from certpass.credentials.documents import (
     BUNDLED_CONTEXTS,
     DocumentLoader,
     DocumentNotAvailable,
+    missing_document,
     offline_loader,
 )
 from certpass.errors import InvalidInput
@@ -69,7 +70,7 @@ def expand(document: Mapping[str, Any], loader: DocumentLoader | None = None,
         expanded = processor.expand(dict(document), {
             "documentLoader": loader or offline_loader(), "base": None})
     except (jsonld.JsonLdError, DocumentNotAvailable) as exc:
-        missing = _cause(exc, DocumentNotAvailable)
+        missing = missing_document(exc)
         if isinstance(missing, DocumentNotAvailable):
             raise InvalidJsonLd(f"{what} uses a JSON-LD context that is not available: "
                                 f"{missing.message}", hint=missing.hint) from None
@@ -177,16 +178,3 @@ def _code(exc: BaseException) -> str:
     return "processing error"
 
 
-def _cause(exc: Any, kind: type[Exception]) -> Exception | None:
-    """pyld wraps loader errors several levels deep (in .cause and .details['cause'])."""
-    seen = 0
-    while exc is not None and seen < 20:
-        if isinstance(exc, kind):
-            return exc
-        details = getattr(exc, "details", None)
-        nested = details.get("cause") if isinstance(details, dict) else None
-        if isinstance(nested, kind):
-            return nested
-        exc = getattr(exc, "cause", None) or nested or exc.__cause__
-        seen += 1
-    return None

@@ -24,7 +24,7 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from pyld import jsonld
 
-from certpass.credentials.documents import DocumentLoader, DocumentNotAvailable, offline_loader
+from certpass.credentials.documents import DocumentLoader, missing_document, offline_loader
 from certpass.credentials.multikey import (
     Ed25519KeyPair,
     b58decode,
@@ -138,7 +138,7 @@ def _rdfc(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
             },
         )
     except jsonld.JsonLdError as exc:
-        missing = _find_cause(exc, DocumentNotAvailable)
+        missing = missing_document(exc)
         if missing is not None:
             raise missing from None
         code = exc.code if isinstance(exc.code, str) and len(exc.code) < 60 else None
@@ -150,19 +150,6 @@ def _rdfc(document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
     return nquads.encode("utf-8")
 
 
-def _find_cause(exc: BaseException | None, kind: type[Exception]) -> Exception | None:
-    """pyld wraps loader errors several levels deep (in .cause and .details['cause'])."""
-    seen = 0
-    while exc is not None and seen < 20:
-        if isinstance(exc, kind):
-            return exc
-        details = getattr(exc, "details", None)
-        nested = details.get("cause") if isinstance(details, dict) else None
-        if isinstance(nested, kind):
-            return nested
-        exc = getattr(exc, "cause", None) or nested or exc.__cause__
-        seen += 1
-    return None
 
 
 # --- signing ------------------------------------------------------------------------------
