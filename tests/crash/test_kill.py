@@ -50,8 +50,11 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        # The seeded requests are dated 2024: the back-dating window is widened as for the
+        # other web tests (tests/web/conftest.py), the rule itself has its own tests.
         env = {**os.environ, "CERTPASS_SECRET_KEY": "test-secret-key-0123456789",
-               "CERTPASS_VERIFY_RATE_PER_MINUTE": "100000", "PYTHONPATH": str(ROOT)}
+               "CERTPASS_VERIFY_RATE_PER_MINUTE": "100000", "PYTHONPATH": str(ROOT),
+               "CERTPASS_BACKDATE_DAYS": "36500"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "certpass.cli.main", "--database", self.url, "serve",
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,

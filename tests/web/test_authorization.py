@@ -67,6 +67,7 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/plan"): PUBLIC,
     ("post", "/api/verify"): PUBLIC,
     ("post", "/credentials/verify"): PUBLIC,
+    ("post", "/presentations/verify"): PUBLIC,
     # VC-API issue (also for the W3C test suites): a certification body signs with its own
     # key, an administrator with the platform key; nobody else may sign.
     ("post", "/credentials/issue"): only("admin") | {"cb-own": "allow", "cb-other": "allow"},
@@ -102,6 +103,7 @@ BODIES: dict[tuple[str, str], Any] = {
                             "origin": "CN", "markets": ["NZ"]},
     ("post", "/api/verify"): {},
     ("post", "/credentials/verify"): {},
+    ("post", "/presentations/verify"): {},
     ("post", "/credentials/issue"): {},
 }
 PATH_PARAMS = {("post", "/api/accreditations/{number}/change"): {"number": "CNAS-C001"},

@@ -15,7 +15,8 @@ from tests.web.conftest import bearer
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Public POSTs that write nothing: verification and route planning take a document or a
 # question in the body, for anyone.
-PUBLIC = {("POST", "/api/verify"), ("POST", "/credentials/verify"), ("POST", "/api/plan"),
+PUBLIC = {("POST", "/api/verify"), ("POST", "/credentials/verify"),
+          ("POST", "/presentations/verify"), ("POST", "/api/plan"),
           ("POST", "/verify")}
 
 

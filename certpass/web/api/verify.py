@@ -73,7 +73,20 @@ _VC_API_FAILS = {"malformed", "tampered", "unknown-issuer", "unregistered", "rev
                  "suspended", "expired", "not-yet-valid"}
 
 
-@router.post("/credentials/verify")
+# The VC-API answers "not verified" with 400 and its own result shape; the edge's refusals
+# (NUL bytes, deep JSON, ...) keep certpass's error shape. Both are documented.
+VC_API_NOT_VERIFIED: dict[int | str, dict[str, Any]] = {400: {
+    "description": "Not verified: the VC-API result with `verified: false` and its errors "
+                   "(or a request the edge refused, in certpass's error shape)",
+    "content": {"application/json": {"schema": {"anyOf": [
+        {"type": "object", "required": ["verified", "errors"],
+         "properties": {"verified": {"type": "boolean", "const": False},
+                        "errors": {"type": "array", "items": {"type": "string"}},
+                        "checks": {"type": "array"}}},
+        {"$ref": "#/components/schemas/ErrorResponse"}]}}}}}
+
+
+@router.post("/credentials/verify", responses=VC_API_NOT_VERIFIED)
 def vc_api_verify(
     session: ReadSession,
     settings: SettingsDep,
@@ -102,7 +115,7 @@ def vc_api_verify(
     return JSONResponse(body | {"verified": True, "errors": []})
 
 
-@router.post("/presentations/verify")
+@router.post("/presentations/verify", responses=VC_API_NOT_VERIFIED)
 def vc_api_verify_presentation(
     session: ReadSession,
     settings: SettingsDep,
