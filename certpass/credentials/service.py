@@ -30,7 +30,16 @@ from certpass.certificates import lifecycle
 from certpass.certificates.context import IssuingContext
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
-from certpass.credentials import dcc, dcc070, jose, keyring, proofs, status, validation
+from certpass.credentials import (
+    dcc,
+    dcc070,
+    jose,
+    keyring,
+    proofs,
+    schemas,
+    status,
+    validation,
+)
 from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair
 from certpass.credentials.vc_model import parse_datetime
@@ -309,8 +318,8 @@ def on_issue(ctx: IssuingContext, certificate: Row, issue: Row) -> dict[str, str
                             first_issue=issue["issue_no"] == 0)
     unsigned = dcc.build_dcc(attestation(ctx, certificate, issue, slots))
     # Checked once here, so the verifier need not repeat it for this registered issue.
-    validation.ensure_data_model(unsigned, f"the credential of certificate "
-                                           f"{certificate['number']}")
+    validation.ensure_registrable(unsigned, schemas.UNTP_DCC, f"the credential of "
+                                  f"certificate {certificate['number']}")
     signer = _signer(ctx, certificate["issuer_id"])
     now = utcnow()
     document = canonicalize(proofs.sign(unsigned, signer.pair, signer.verification_method,

@@ -31,11 +31,13 @@ def ensure_valid(credential: Mapping[str, Any], what: str = "the credential") ->
     jsonld_safe.check(credential, what)
 
 
-def ensure_data_model(credential: Mapping[str, Any], what: str = "the credential") -> None:
-    """`ensure_valid` without the JSON Schema step, for a credential certpass built itself
-    (its builder's output is schema-tested): what the verifier then need not check again
-    for a registered issue."""
-    _refuse(vc_model.problems(credential), what)
+def ensure_registrable(credential: Mapping[str, Any], untp: str,
+                       what: str = "the credential") -> None:
+    """`ensure_valid` with the compiled schema check (VC 2.0 and the UNTP schema `untp`),
+    for a credential the register issues: what the verifier then need not check again for
+    content byte-identical to a registered issue."""
+    _refuse([f"schema: {e}" for e in schemas.errors_against(credential, untp)]
+            + vc_model.problems(credential), what)
     jsonld_safe.check(credential, what)
 
 

@@ -36,7 +36,6 @@ from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import unquote
 
-import jsonschema_rs
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
@@ -328,15 +327,24 @@ def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
         run.fail("format", "malformed", "a VC-JOSE payload must not carry a proof", stop=True)
     document = {k: v for k, v in c.items() if k != "proof"}
     untp_070 = dcc070.is_070(c)
+    if "DigitalConformityCredential" in types and not untp_070 \
+            and _registered_issue_fast_path(inp, document, trust):
+        run.ok("format", "DigitalConformityCredential"
+               f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) is a registered issue byte for byte:"
+               " its VC 2.0 and UNTP DCC 0.6.1 schemas,"
+               " data model and JSON-LD were checked when the register issued it")
+        return
     if "DigitalConformityCredential" in types and untp_070:
-        errors, what = (_schema_errors(document, schemas.UNTP_DCC_070),
+        errors, what = (schemas.errors_against(document, schemas.UNTP_DCC_070),
                         "VC 2.0 and UNTP DCC 0.7.0")
     elif "DigitalConformityCredential" in types:
-        errors, what = _schema_errors(document, schemas.UNTP_DCC), "VC 2.0 and UNTP DCC 0.6.1"
+        errors, what = (schemas.errors_against(document, schemas.UNTP_DCC),
+                        "VC 2.0 and UNTP DCC 0.6.1")
     elif "DigitalIdentityAnchor" in types:
-        errors, what = _schema_errors(document, schemas.UNTP_DIA), "VC 2.0 and UNTP DIA 0.6.1"
+        errors, what = (schemas.errors_against(document, schemas.UNTP_DIA),
+                        "VC 2.0 and UNTP DIA 0.6.1")
     else:
-        errors, what = _schema_errors(document, None), "VC 2.0"
+        errors, what = schemas.errors_against(document, None), "VC 2.0"
     if errors:
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         run.fail("format", "malformed",
@@ -350,22 +358,34 @@ def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
                  stop=True)
         raise  # not reached: the failure stops the run
     inp.content_digest, inp.content_sha256 = digest, digest.hex()
-    # A 0.6.1 DCC's claims first: content byte-identical to a registered issue was checked
-    # when the register issued it. Anything else gets the data-model checks before its
-    # claims are read (a 0.7.0 form is never stored, so never registered as such).
-    checked_at_issue = False
-    if "DigitalConformityCredential" in types and not untp_070:
-        _read_claims(inp, what, run)
-        checked_at_issue = _issued_by_the_register(inp, trust)
-    if checked_at_issue:
-        model = "; the data model and JSON-LD were checked when the register issued it"
-    else:
-        _check_data_model(c, run)
-        model = ", the VC 2.0 data model and JSON-LD safe mode"
-    if "DigitalConformityCredential" in types and untp_070:
+    # Content byte-identical to a registered issue took the fast path above; anything else
+    # gets the data-model checks before its claims are read.
+    _check_data_model(c, run)
+    if "DigitalConformityCredential" in types:
         _read_claims(inp, what, run)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
-           f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas{model}")
+           f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas, the VC 2.0"
+           " data model and JSON-LD safe mode")
+
+
+def _registered_issue_fast_path(inp: _Input, document: Mapping[str, Any],
+                                trust: TrustSource) -> bool:
+    """Whether this content is a registered issue's byte for byte, found before any schema
+    runs: the register checked that content (schemas, data model, safe mode) when it built
+    and issued it. Anything that cannot be read this way takes the full path, which explains
+    what is wrong with it."""
+    try:
+        digest = hashlib.sha256(canonicalize_unchecked(document)).digest()
+        inp.dcc = dcc.read_claims(_readable(inp))
+    except Exception:  # hostile content: the full path below reports what is wrong
+        inp.dcc = None
+        return False
+    inp.content_digest, inp.content_sha256 = digest, digest.hex()
+    if _issued_by_the_register(inp, trust):
+        return True
+    inp.dcc = None
+    inp.content_digest = inp.content_sha256 = None
+    return False
 
 
 def _read_claims(inp: _Input, what: str, run: _Run) -> None:
@@ -379,9 +399,7 @@ def _read_claims(inp: _Input, what: str, run: _Run) -> None:
 
 
 def _issued_by_the_register(inp: _Input, trust: TrustSource) -> bool:
-    """Whether this content (without its proof) is a registered issue's, byte for byte. The
-    register ran the data-model and safe-mode checks on it when it issued it (credentials
-    service), so they need not run again; any other content gets them here."""
+    """Whether this content (without its proof) is a registered issue's, byte for byte."""
     if inp.dcc is None or inp.registered_form is not None or inp.content_sha256 is None:
         return False
     certificate = trust.register(inp.dcc.number)
@@ -400,28 +418,6 @@ def _check_data_model(c: Mapping[str, Any], run: _Run) -> None:
         run.fail("format", "malformed", exc.message, stop=True)
 
 
-
-
-@cache
-def _compiled(untp: str | None) -> Any:
-    """A compiled (Rust) validator of the VC 2.0 schema and, all at once, a UNTP one: it
-    answers "valid?" about a hundred times faster than jsonschema, which then only runs to
-    explain a failure. It checks formats too, so it is never more lenient than the reference;
-    where it is stricter (a format the reference does not check) the reference has the last
-    word."""
-    contents = schemas._registry().contents
-    schema = contents(schemas.VC2) if untp is None else {
-        "allOf": [contents(schemas.VC2), contents(untp)]}
-    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
-
-
-def _schema_errors(document: Mapping[str, Any], untp: str | None) -> list[str]:
-    if _compiled(untp).is_valid(document):
-        return []
-    errors = [f"VC 2.0: {e}" for e in schemas.validate_vc2(document)]
-    if untp is not None:
-        errors += [f"UNTP: {e}" for e in schemas.validate(document, untp)]
-    return errors
 
 
 def _check_integrity(inp: _Input, trust: TrustSource, run: _Run) -> list[tuple[str, str | None]]:

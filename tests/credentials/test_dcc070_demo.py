@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from certpass.credentials import dcc070, schemas, verifier
+from certpass.credentials import dcc070, schemas
 from certpass.credentials.models import IssuedCredential
 from tests.conftest import sqlite_copy
 
@@ -21,7 +21,7 @@ def test_every_demo_dcc_has_a_valid_070_form(demo_file, tmp_path):
                 unsigned.pop("proof")
                 c = dcc070.from_061(unsigned)
                 count += 1
-                if verifier._schema_errors(c, schemas.UNTP_DCC_070):
+                if schemas.errors_against(c, schemas.UNTP_DCC_070):
                     problems.append(f"{c['id']}: {schemas.validate_dcc_070(c)[:3]}")
                 elif dcc070.read_070(c) != unsigned:
                     problems.append(f"{c['id']}: does not map back")
