@@ -1,4 +1,4 @@
-"""The data-model and JSON-LD safe-mode checks run once per registered issue: at issuance
+"""The schema, data-model and JSON-LD safe-mode checks run once per registered issue: at issuance
 (refusing a credential that would break them, nothing written) and then never again for
 that exact content; any other content (unregistered, altered, foreign) gets them in the
 verifier."""
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from certpass.accounts.actor import OPERATOR
 from certpass.certificates import service as certificates
 from certpass.certificates.models import Certificate
-from certpass.credentials import dcc, jsonld_safe, vc_model
+from certpass.credentials import dcc, jsonld_safe, schemas, validation, vc_model
 from certpass.credentials import service as credentials
 from certpass.credentials.verifier import verify
 from tests.credentials.test_verifier_world import World
@@ -21,7 +21,10 @@ from tests.registry_fixture import ctx, request, seed
 def _spy(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = vc_model.problems
+    real_schemas = schemas.errors_against
     monkeypatch.setattr(vc_model, "problems", lambda c: calls.append("model") or real(c))
+    monkeypatch.setattr(schemas, "errors_against",
+                        lambda c, u: calls.append("schema") or real_schemas(c, u))
     return calls
 
 
@@ -40,7 +43,7 @@ def test_other_content_with_a_genuine_key_is_checked(monkeypatch):
     unsigned = world.unsigned()
     unsigned["credentialSubject"]["undefinedTerm"] = "not in any context"
     result = verify(world.sign(unsigned), world.trust())
-    assert calls == ["model"] and result.verdict == "malformed", result.to_json()
+    assert calls == ["schema", "model"] and result.verdict == "malformed", result.to_json()
     [fmt] = [c for c in result.checks if c.name == "format"]
     assert "undefinedTerm" in fmt.detail
 
@@ -57,3 +60,18 @@ def test_issuance_refuses_a_credential_that_would_break_them(db, monkeypatch):
         certificates.issue(ctx(s), request("2024010701000077"), OPERATOR)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Certificate)) == 0  # nothing kept
+
+
+def test_issuance_refuses_a_credential_that_breaks_the_schemas(db, monkeypatch):
+    seed(db)
+    real = dcc.build_dcc
+
+    def off_schema(inp):  # as if the builder wrote a date no schema accepts
+        return {**real(inp), "validFrom": "the first of May"}
+
+    monkeypatch.setattr(credentials.dcc, "build_dcc", off_schema)
+    with pytest.raises(validation.InvalidCredential) as refused, db.write() as s:
+        certificates.issue(ctx(s), request("2024010701000078"), OPERATOR)
+    assert any(p.startswith("schema: ") for p in refused.value.details["problems"])
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Certificate)) == 0
