@@ -21,16 +21,13 @@ import statistics
 import time
 from array import array
 
-from certpass.recognition.engine import (
-    CertificateFacts,
+from certpass.recognition.engine import CertificateFacts, StandardApplied, decide, decide_markets
+from certpass.recognition.planner import Catalogue, ConditionCost, ProductFacts, SchemeCosts, plan
+from certpass.recognition.registry_snapshot import (
     RegistrySnapshot,
     SchemeListing,
     StandardAdoption,
-    StandardApplied,
-    decide,
-    decide_markets,
 )
-from certpass.recognition.planner import Catalogue, ConditionCost, ProductFacts, SchemeCosts, plan
 from certpass.recognition.rules import (
     Arrangement,
     ConditionRule,

@@ -39,8 +39,9 @@ from certpass.ledger.stamped import StampedCache
 from certpass.projects.models import CooperationProject
 from certpass.projects.schemas import ProjectIn
 from certpass.recognition.codes import NOT_RECOGNISED
-from certpass.recognition.engine import RegistrySnapshot, decide
+from certpass.recognition.engine import decide
 from certpass.recognition.models import ArrangementRecord
+from certpass.recognition.registry_snapshot import RegistrySnapshot
 from certpass.recognition.snapshot import facts_for, load_snapshot
 from certpass.registry.models import Body, Economy, ProductCategory
 from certpass.store.base import utcnow

@@ -9,10 +9,8 @@ reason; the most favourable outcome wins and the others are shown beside it.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from certpass.recognition import codes
@@ -22,13 +20,8 @@ from certpass.recognition.codes import (
     RECOGNISED,
     RECOGNISED_WITH_CONDITIONS,
 )
-from certpass.recognition.rules import (
-    Arrangement,
-    ConditionRule,
-    Scope,
-    StatusChange,
-    load_arrangements,
-)
+from certpass.recognition.registry_snapshot import RegistrySnapshot, Rule, edition_key
+from certpass.recognition.rules import Arrangement
 
 # Normalised certificate statuses that mean "valid on the date"; the service maps the
 # scheme's own words (有效, Current, Active) onto "valid" and keeps the original in status_word.
@@ -66,55 +59,6 @@ class CertificateFacts:
     holder: str = ""
     suffixes: tuple[str, ...] = ()  # IECEx "X" (specific conditions of use), "U" (component)
     status_word: str = ""  # the scheme's own status word, for display
-
-
-@dataclass(frozen=True, slots=True)
-class SchemeListing:
-    """A body listed by a scheme (IECEE NCB/CBTL, IECEx ExCB/ExTL) for some standards."""
-
-    scheme: str
-    body: str
-    kind: str  # "issuer" or "lab"
-    role: str = ""  # the scheme's own word: NCB, CBTL, ExCB, ExTL
-    standards: tuple[str, ...] = ()  # empty: every standard of the scheme
-
-
-@dataclass(frozen=True, slots=True)
-class StandardAdoption:
-    """A national standard based on an international one, with its national differences."""
-
-    national: str  # "GB 4706.1"
-    national_edition: str  # "2005"
-    economy: str  # "CN"
-    international: str  # "IEC 60335-1"
-    international_edition: str  # "2001"
-    differences: tuple[str, ...] = ()
-    effective_from: dt.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SchemeHome:
-    """A scheme's own market(s): its certificates are accepted there by its own rules."""
-
-    scheme: str
-    markets: tuple[str, ...]
-    title_en: str = ""
-    title_zh: str = ""
-    certificate_kinds: tuple[str, ...] = ("product-certificate",)
-    conditions: tuple[ConditionRule, ...] = ()
-
-    def as_arrangement(self) -> Arrangement:
-        return Arrangement(
-            id=f"home:{self.scheme}",
-            title_en=self.title_en or f"{self.scheme} in its own market",
-            title_zh=self.title_zh or f"{self.scheme} 本国市场",
-            kind="home-scheme",
-            markets=self.markets,
-            recognises=("certificates",),
-            scope=Scope(source_schemes=(self.scheme,), certificate_kinds=self.certificate_kinds),
-            conditions=self.conditions,
-            status_history=(StatusChange(dt.date.min, "in-force"),),
-        )
 
 
 # --- outputs --------------------------------------------------------------------------------
@@ -233,227 +177,6 @@ class Decision:
 
 
 # --- the snapshot ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65536)
-def edition_key(edition: str) -> tuple[int, ...]:
-    """Editions compare by their numbers: "2010+A1:2013" -> (2010, 1, 2013)."""
-    return tuple(int(n) for n in re.findall(r"\d+", edition))
-
-
-@dataclass(slots=True)
-class _Rule:
-    """An arrangement with its sets expanded and indexed once, when the snapshot is built."""
-
-    a: Arrangement
-    markets: frozenset[str]
-    kinds: frozenset[str]
-    categories: frozenset[str]
-    hs_prefixes: tuple[str, ...]
-    scope_standards: dict[str, tuple[int, ...] | None]
-    issuer_economies: frozenset[str]
-    designated: frozenset[str]
-    designated_by_std: dict[str, frozenset[str]]
-    labs: frozenset[str]
-    labs_by_std: dict[str, frozenset[str]]
-    routes: frozenset[str]
-    origin: frozenset[str]
-    floors: dict[str, tuple[tuple[int, ...], str, str]]
-    # The checks this arrangement makes (CHECKS, in order, without those its rules leave
-    # nothing to check for); empty: all of them.
-    checks: tuple[Any, ...] = ()
-
-
-_EMPTY: tuple[_Rule, ...] = ()
-
-
-class RegistrySnapshot:
-    """Everything the engine reads, indexed for speed. Build once; treat as immutable."""
-
-    def __init__(
-        self,
-        arrangements: Iterable[Arrangement],
-        *,
-        blocs: Mapping[str, Iterable[str]] | None = None,
-        adoptions: Iterable[StandardAdoption] = (),
-        listings: Iterable[SchemeListing] = (),
-        homes: Iterable[SchemeHome] = (),
-        body_economies: Mapping[str, str] | None = None,
-    ) -> None:
-        self.blocs = {b: frozenset(m) for b, m in (blocs or {}).items()}
-        # Every economy and bloc code the registry knows (empty: not checked).
-        self.economies: frozenset[str] = frozenset()
-        # Every standard the registry records: designation -> editions (empty: not checked).
-        self.standards: dict[str, frozenset[str]] = {}
-        self.body_economies = dict(body_economies or {})
-        self.arrangements: dict[str, Arrangement] = {}
-        self.homes = tuple(homes)
-        # (economy, international designation) -> adoptions, newest national edition first
-        self.adoptions: dict[tuple[str, str], list[StandardAdoption]] = {}
-        for ad in adoptions:
-            self.adoptions.setdefault((ad.economy, ad.international), []).append(ad)
-        for lst in self.adoptions.values():
-            lst.sort(key=lambda x: edition_key(x.national_edition), reverse=True)
-        # (scheme, kind, body) -> standards listed (None: all)
-        self.listings: dict[tuple[str, str, str], frozenset[str] | None] = {}
-        self.listed: dict[tuple[str, str], list[str]] = {}  # (scheme, kind) -> bodies
-        for li in listings:
-            key = (li.scheme, li.kind, li.body)
-            prev = self.listings.get(key, frozenset())
-            if not li.standards or prev is None:
-                self.listings[key] = None
-            else:
-                self.listings[key] = prev | frozenset(li.standards)
-            if li.body not in self.listed.setdefault((li.scheme, li.kind), []):
-                self.listed[(li.scheme, li.kind)].append(li.body)
-        # market -> source scheme ("*" for any) -> rules
-        self._index: dict[str, dict[str, list[_Rule]]] = {}
-        # (scheme, kind, standard) -> bodies listed for it, (scheme, kind) -> bodies listed for
-        # every standard, and (scheme, kind) -> body -> its position in `listed`
-        self._listed_for: dict[tuple[str, str, str], set[str]] = {}
-        self._listed_all: dict[tuple[str, str], set[str]] = {}
-        self._listed_rank = {
-            key: {b: i for i, b in enumerate(bodies)} for key, bodies in self.listed.items()
-        }
-        for (scheme, kind, body), stds in self.listings.items():
-            if stds is None:
-                self._listed_all.setdefault((scheme, kind), set()).add(body)
-            else:
-                for std in stds:
-                    self._listed_for.setdefault((scheme, kind, std), set()).add(body)
-        for a in [*arrangements, *(h.as_arrangement() for h in self.homes)]:
-            self.add(a)
-
-    @classmethod
-    def from_document(cls, doc: Mapping[str, Any]) -> RegistrySnapshot:
-        """Build from the JSON shape of certpass/demo/data/arrangements.json."""
-
-        def dated(d: Mapping[str, Any], key: str) -> dt.date | None:
-            return dt.date.fromisoformat(d[key]) if d.get(key) else None
-
-        return cls(
-            load_arrangements(doc.get("arrangements", [])),
-            blocs=doc.get("blocs", {}),
-            body_economies=doc.get("body_economies", {}),
-            adoptions=[
-                StandardAdoption(
-                    **{
-                        **ad,
-                        "differences": tuple(ad.get("differences", ())),
-                        "effective_from": dated(ad, "effective_from"),
-                    }
-                )
-                for ad in doc.get("standard_adoptions", [])
-            ],
-            listings=[
-                SchemeListing(**{**li, "standards": tuple(li.get("standards", ()))})
-                for li in doc.get("scheme_listings", [])
-            ],
-            homes=[
-                SchemeHome(
-                    **{
-                        **h,
-                        "markets": tuple(h["markets"]),
-                        "certificate_kinds": tuple(
-                            h.get("certificate_kinds", ("product-certificate",))
-                        ),
-                        "conditions": tuple(ConditionRule(**c) for c in h.get("conditions", ())),
-                    }
-                )
-                for h in doc.get("scheme_homes", [])
-            ],
-        )
-
-    def expand(self, names: Iterable[str]) -> frozenset[str]:
-        out: set[str] = set()
-        for n in names:
-            out |= self.blocs.get(n, {n})
-        return frozenset(out)
-
-    def add(self, a: Arrangement) -> None:
-        rule = self._compile(a)
-        self.arrangements[a.id] = a
-        for market in rule.markets:
-            by_scheme = self._index.setdefault(market, {})
-            for scheme in a.scope.source_schemes or ("*",):
-                by_scheme.setdefault(scheme, []).append(rule)
-
-    @property
-    def markets(self) -> list[str]:
-        return sorted(self._index)
-
-    def schemes_accepted_in(self, market: str) -> list[str]:
-        """Source schemes some granting rule (arrangement or home scheme) names for a market."""
-        by_scheme = self._index.get(market, {})
-        return [s for s, rules in by_scheme.items() if s != "*" and any(r.kinds for r in rules)]
-
-    def home_of(self, scheme: str) -> SchemeHome | None:
-        return next((h for h in self.homes if h.scheme == scheme), None)
-
-    def rules_for(self, market: str, scheme: str) -> list[_Rule]:
-        by_scheme = self._index.get(market)
-        if not by_scheme:
-            return []
-        return [*by_scheme.get(scheme, _EMPTY), *by_scheme.get("*", _EMPTY)]
-
-    def adoption(self, economy: str, standard: str, on: dt.date) -> StandardAdoption | None:
-        for ad in self.adoptions.get((economy, standard), ()):
-            if ad.effective_from is None or ad.effective_from <= on:
-                return ad
-        return None
-
-    def first_listed(self, scheme: str, kind: str, standards: Iterable[str]) -> str:
-        """The first body (in listing order) the scheme lists as `kind` for every standard;
-        "" if none."""
-        bodies = self.listed.get((scheme, kind), [])
-        keep: set[str] | None = None
-        every: set[str] | frozenset[str] = self._listed_all.get((scheme, kind), frozenset())
-        for std in standards:
-            found = every | self._listed_for.get((scheme, kind, std), frozenset())
-            keep = set(found) if keep is None else keep & found
-            if not keep:
-                return ""
-        if keep is None:
-            return bodies[0] if bodies else ""
-        rank = self._listed_rank[(scheme, kind)]
-        return min(keep, key=rank.__getitem__)
-
-    def is_listed(self, scheme: str, kind: str, body: str, standard: str) -> bool:
-        key = (scheme, kind, body)
-        if key not in self.listings:
-            return False
-        stds = self.listings[key]
-        return stds is None or standard in stds
-
-    def _compile(self, a: Arrangement) -> _Rule:
-        rule = self._expand_rule(a)
-        rule.checks = checks_for(rule)
-        return rule
-
-    def _expand_rule(self, a: Arrangement) -> _Rule:
-        s = a.scope
-        return _Rule(
-            a=a,
-            markets=self.expand(a.markets),
-            kinds=frozenset(a.accepted_kinds()),
-            categories=frozenset(s.categories),
-            hs_prefixes=tuple(p.replace(".", "") for p in s.hs_prefixes),
-            scope_standards={
-                st.designation: edition_key(st.edition) if st.edition else None
-                for st in s.standards
-            },
-            issuer_economies=self.expand(a.issuer_economies),
-            designated=frozenset(a.designated_bodies),
-            designated_by_std={k: frozenset(v) for k, v in a.designated_bodies_by_standard.items()},
-            labs=frozenset(a.listed_labs),
-            labs_by_std={k: frozenset(v) for k, v in a.listed_labs_by_standard.items()},
-            routes=frozenset(a.testing_routes),
-            origin=self.expand(a.origin.economies) if a.origin else frozenset(),
-            floors={
-                f.standard: (edition_key(f.min_edition), f.min_edition, f.basis)
-                for f in a.edition_floors
-            },
-        )
 
 
 # --- deciding -------------------------------------------------------------------------------
@@ -594,7 +317,7 @@ def _validity_step(certificate: CertificateFacts, on: dt.date) -> TraceStep:
 
 @dataclass(slots=True)
 class _Outcome:
-    rule: _Rule
+    rule: Rule
     decision: str
     conditions: list[Condition] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
@@ -626,7 +349,7 @@ def _condition(code: str, detail: str, arrangement: str, items: tuple[str, ...] 
 class _Checks:
     """What the checks of one arrangement share: the question, and what they found."""
 
-    rule: _Rule
+    rule: Rule
     cert: CertificateFacts
     market: str
     on: dt.date
@@ -655,7 +378,7 @@ class _Checks:
 
 
 def _evaluate(
-    rule: _Rule,
+    rule: Rule,
     cert: CertificateFacts,
     market: str,
     on: dt.date,
@@ -666,7 +389,9 @@ def _evaluate(
     """One arrangement for one certificate: every check, in order; all failures reported.
     A check returning False ends the evaluation (nothing more can be said)."""
     chk = _Checks(rule, cert, market, on, snap, trace, explain)
-    for check in rule.checks or CHECKS:
+    if rule.checks is None:
+        rule.checks = checks_for(rule)
+    for check in rule.checks:
         if not check(chk):
             return _Outcome(rule, NOT_RECOGNISED, chk.conditions, chk.reasons)
     if chk.reasons:
@@ -920,23 +645,23 @@ def _freshness(chk: _Checks) -> bool:
 # The checks above read these, and so does `refused_whoever_issues`: one truth for both.
 
 
-def _hs_in_scope(rule: _Rule, hs_code: str) -> bool:
+def _hs_in_scope(rule: Rule, hs_code: str) -> bool:
     if not rule.hs_prefixes:
         return True
     hs = hs_code.replace(".", "")
     return any(hs.startswith(p) for p in rule.hs_prefixes)
 
 
-def _standards_in_scope(rule: _Rule, standards: tuple[StandardApplied, ...]) -> bool:
+def _standards_in_scope(rule: Rule, standards: tuple[StandardApplied, ...]) -> bool:
     scope = rule.scope_standards
     return not scope or (bool(standards) and all(s.designation in scope for s in standards))
 
 
-def _labs_checked(rule: _Rule) -> bool:
+def _labs_checked(rule: Rule) -> bool:
     return bool(rule.labs or rule.labs_by_std or rule.a.require_scheme_listed_labs)
 
 
-def _labs_pass(rule: _Rule, cert: CertificateFacts, snap: RegistrySnapshot) -> bool:
+def _labs_pass(rule: Rule, cert: CertificateFacts, snap: RegistrySnapshot) -> bool:
     if not _labs_checked(rule):
         return True
     if not cert.labs:
@@ -955,25 +680,25 @@ def _labs_pass(rule: _Rule, cert: CertificateFacts, snap: RegistrySnapshot) -> b
     return True
 
 
-def _route_accepted(rule: _Rule, cert: CertificateFacts) -> bool:
+def _route_accepted(rule: Rule, cert: CertificateFacts) -> bool:
     return not rule.routes or cert.testing_route in rule.routes
 
 
-def _origin_listed(rule: _Rule, cert: CertificateFacts) -> bool:
+def _origin_listed(rule: Rule, cert: CertificateFacts) -> bool:
     return not (rule.a.origin and rule.origin and cert.origin not in rule.origin)
 
 
-def _traded_directly(rule: _Rule, cert: CertificateFacts) -> bool:
+def _traded_directly(rule: Rule, cert: CertificateFacts) -> bool:
     return not (rule.a.origin and rule.a.origin.direct_trade and not cert.direct_trade)
 
 
-def _from_the_other_party(rule: _Rule, cert: CertificateFacts, market: str) -> bool:
+def _from_the_other_party(rule: Rule, cert: CertificateFacts, market: str) -> bool:
     a = rule.a
     return not (a.origin and (a.origin.direct_trade or a.foreign_only) and cert.origin == market)
 
 
 def _fails_issuer_free(
-    rule: _Rule, cert: CertificateFacts, market: str, on: dt.date, snap: RegistrySnapshot
+    rule: Rule, cert: CertificateFacts, market: str, on: dt.date, snap: RegistrySnapshot
 ) -> bool:
     """Some check that does not read the issuer fails: the rule refuses the document
     whoever issued it (edition floors and freshness are left to `decide`)."""
@@ -1024,7 +749,7 @@ CHECKS = (
 )
 
 
-def checks_for(rule: _Rule) -> tuple[Any, ...]:
+def checks_for(rule: Rule) -> tuple[Any, ...]:
     """The checks of CHECKS that can say something about this arrangement: a check whose rule
     fields are all empty adds no reason, condition or trace line, so it is left out."""
     a = rule.a

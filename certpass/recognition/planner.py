@@ -23,11 +23,11 @@ from certpass.recognition.codes import NOT_RECOGNISED
 from certpass.recognition.engine import (
     CertificateFacts,
     Decision,
-    RegistrySnapshot,
     StandardApplied,
     decide,
     refused_whoever_issues,
 )
+from certpass.recognition.registry_snapshot import RegistrySnapshot
 from certpass.recognition.rules import KINDS_RECOGNISED
 
 INF = float("inf")

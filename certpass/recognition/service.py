@@ -23,8 +23,9 @@ from certpass.errors import Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
 from certpass.ledger.stamped import StampedCache
 from certpass.recognition import inputs, planner
-from certpass.recognition.engine import Decision, RegistrySnapshot, decide
+from certpass.recognition.engine import Decision, decide
 from certpass.recognition.models import ArrangementRecord, ArrangementVersion, PlanningEstimate
+from certpass.recognition.registry_snapshot import RegistrySnapshot
 from certpass.recognition.rules import STATUSES, Arrangement, InvalidArrangement, StatusChange
 from certpass.recognition.snapshot import (
     facts_for,

@@ -21,15 +21,14 @@ from certpass.certificates.lifecycle import effective_status
 from certpass.certificates.models import Certificate
 from certpass.credentials import dcc
 from certpass.ledger.stamped import StampedCache
-from certpass.recognition.engine import (
-    CertificateFacts,
+from certpass.recognition.engine import CertificateFacts, StandardApplied
+from certpass.recognition.models import ArrangementRecord
+from certpass.recognition.registry_snapshot import (
     RegistrySnapshot,
     SchemeHome,
     SchemeListing,
     StandardAdoption,
-    StandardApplied,
 )
-from certpass.recognition.models import ArrangementRecord
 from certpass.recognition.rules import Arrangement
 from certpass.registry.models import Body, Economy, Scheme, Standard
 from certpass.registry.models import SchemeListing as ListingRow

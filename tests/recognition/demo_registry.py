@@ -8,7 +8,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from certpass.recognition.engine import CertificateFacts, RegistrySnapshot, StandardApplied
+from certpass.recognition.engine import CertificateFacts, StandardApplied
+from certpass.recognition.registry_snapshot import RegistrySnapshot
 from certpass.recognition.rules import load_arrangements
 from certpass.recognition.snapshot import build_snapshot
 

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpass.recognition.codes import NOT_RECOGNISED
-from certpass.recognition.engine import RegistrySnapshot, decide, refused_whoever_issues
+from certpass.recognition.engine import CHECKS, decide, refused_whoever_issues
 from certpass.recognition.planner import _refused_whoever_issues
+from certpass.recognition.registry_snapshot import RegistrySnapshot
 
 from .test_recognition_properties import (
     ADOPTIONS,
@@ -85,5 +86,5 @@ def test_an_arrangements_own_checks_decide_as_all_checks_do(snap, cert, market, 
     for by_scheme in snap._index.values():
         for rules in by_scheme.values():
             for rule in rules:
-                rule.checks = ()  # every check, in order
+                rule.checks = CHECKS  # every check, in order
     assert decide(cert, market, ON, snap, explain=explain).to_json() == fast

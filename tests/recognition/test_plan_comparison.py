@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certpass.recognition.engine import RegistrySnapshot, SchemeHome, StandardApplied
+from certpass.recognition.engine import StandardApplied
 from certpass.recognition.planner import (
     Catalogue,
     ConditionCost,
@@ -17,6 +17,7 @@ from certpass.recognition.planner import (
     SchemeCosts,
     plan,
 )
+from certpass.recognition.registry_snapshot import RegistrySnapshot, SchemeHome
 from certpass.recognition.rules import Arrangement, ConditionRule, Scope, StatusChange
 
 from .test_planner_engine import products, registries

@@ -16,13 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpass.recognition.codes import NOT_RECOGNISED
-from certpass.recognition.engine import (
-    RegistrySnapshot,
-    SchemeHome,
-    SchemeListing,
-    StandardApplied,
-    decide,
-)
+from certpass.recognition.engine import StandardApplied, decide
 from certpass.recognition.planner import (
     Catalogue,
     ConditionCost,
@@ -32,6 +26,7 @@ from certpass.recognition.planner import (
     candidates,
     plan,
 )
+from certpass.recognition.registry_snapshot import RegistrySnapshot, SchemeHome, SchemeListing
 
 from .demo_registry import (
     CCC_KETTLE,

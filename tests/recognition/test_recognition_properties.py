@@ -9,13 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpass.recognition.codes import DECISION_RANK, NOT_RECOGNISED
-from certpass.recognition.engine import (
-    CertificateFacts,
+from certpass.recognition.engine import CertificateFacts, StandardApplied, decide
+from certpass.recognition.registry_snapshot import (
     RegistrySnapshot,
     SchemeListing,
     StandardAdoption,
-    StandardApplied,
-    decide,
 )
 from certpass.recognition.rules import (
     Arrangement,
