@@ -15,6 +15,7 @@ from certpass.cli.output import emit_json, out, table
 from certpass.errors import InvalidInput
 from certpass.recognition import codes, service
 from certpass.recognition.engine import Decision
+from certpass.recognition.plan_pdf import plan_pdf
 from certpass.recognition.planner import plan_rows
 from certpass.web.downloads import excel_csv
 
@@ -76,6 +77,9 @@ def plan(
     csv_path: Annotated[Path | None, typer.Option(
         "--csv", help="Also write the plan and its comparison with testing separately "
                       "for each market as CSV to this file ('-': print it).")] = None,
+    pdf_path: Annotated[Path | None, typer.Option(
+        "--pdf", help="Also write the plan and its comparison as a bilingual PDF "
+                      "(English / 简体中文) to this file.")] = None,
 ) -> None:
     """The cheapest route to several markets: which certificates, in what order, and why;
     and what testing separately for each market would cost instead."""
@@ -83,6 +87,8 @@ def plan(
     with context.database().read() as session:
         result = service.plan_route(session, hs=hs, standards=standard, origin=origin,
                                     markets=wanted, on=parse_day(date), category=category)
+    if pdf_path is not None:
+        pdf_path.write_bytes(plan_pdf(result))
     if csv_path is not None:
         data = excel_csv(plan_rows(result))
         if str(csv_path) == "-":
@@ -108,6 +114,8 @@ def plan(
                   f"each market separately: {c['separately']['cost']} {result['currency']}, "
                   f"{c['separately']['days']} d, {c['separately']['tests']} test campaign(s); "
                   f"difference {c['saving']} {result['currency']}")
+    if pdf_path is not None:
+        out.print(f"PDF written to {escape(str(pdf_path))}")
     if csv_path is not None:
         out.print(f"CSV written to {escape(str(csv_path))}")
 

@@ -90,6 +90,12 @@ def xlsx_file(data: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": content_disposition(filename)})
 
 
+def pdf_file(data: bytes, filename: str) -> Response:
+    """A PDF download named `filename`."""
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": content_disposition(filename)})
+
+
 def csv_file(data: bytes, filename: str) -> Response:
     """A CSV download named `filename`."""
     return Response(data, media_type="text/csv; charset=utf-8",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pypdfium2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -56,7 +57,48 @@ def test_api_plan_carries_the_comparison_and_exports_it_as_csv(demo):
     alone = {r["markets"]: float(r["cost"]) for r in _by_section(rows, "separately-market")}
     assert alone == {m["market"]: m["cost"] for m in c["markets"]}
     assert len(_by_section(rows, "step")) == len(doc["steps"])
-    assert demo.post("/api/plan", params={"format": "pdf"}, json=ASK).status_code == 422
+    assert demo.post("/api/plan", params={"format": "xlsx"}, json=ASK).status_code == 422
+
+
+def _pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF-")
+    pdf = pypdfium2.PdfDocument(data)
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def test_api_plan_as_pdf_prints_the_same_steps_comparison_and_unopened_markets(demo):
+    ask = {**ASK, "markets": [*ASK["markets"], "RU"]}  # RU: not opened from this product
+    doc = demo.post("/api/plan", json=ask).json()
+    out = demo.post("/api/plan", params={"format": "pdf"}, json=ask)
+    assert out.status_code == 200 and out.headers["content-type"] == "application/pdf"
+    assert out.headers["content-disposition"] == 'attachment; filename="plan-8516.60.pdf"'
+    text = _pdf_text(out.content)
+    assert "Certification route plan" in text and "认证路线方案" in text
+    for s in doc["steps"]:
+        assert s["scheme"] in text and s["body"] in text
+    c = doc["comparison"]
+    for figure in (c["together"]["cost"], c["separately"]["cost"], c["saving"]):
+        assert f"{_money(figure)} {doc['currency']}" in text
+    assert "一次检测、多国认证（本方案）" in text and "各市场分别检测" in text
+    assert doc["unopened"], "the question should leave a market unopened"
+    for market in doc["unopened"]:
+        assert market in text
+    assert "本方案无法进入的市场" in text
+
+
+def test_page_links_the_pdf_and_refuses_a_bad_question(demo):
+    page = demo.get("/plan", params=PAGE, headers={"Accept-Language": "zh-CN"}).text
+    assert 'id="plan-pdf"' in page and "/plan.pdf?" in page and "下载方案 PDF" in page
+    download = demo.get("/plan.pdf", params=PAGE)
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert "NZ" in _pdf_text(download.content)
+    assert demo.get("/plan.pdf").status_code == 422
+    bad = demo.get("/plan.pdf", params={**PAGE, "hs": "abc"})
+    assert bad.status_code == 422 and "is not an HS code" in bad.text
 
 
 def test_page_shows_the_comparison_and_links_the_csv(demo):
@@ -97,3 +139,9 @@ def test_cli_writes_the_csv_and_prints_the_comparison(demo_db, capsys, tmp_path)
     assert list(csv.DictReader(io.StringIO(printed))) == rows
     assert {r["section"] for r in rows} >= {"step", "together", "separately",
                                             "separately-market", "difference"}
+    pdf = tmp_path / "plan.pdf"
+    code, out, _ = cli(*args, "--pdf", str(pdf))
+    assert code == 0 and "PDF written to" in out
+    text = _pdf_text(pdf.read_bytes())
+    together = next(r for r in rows if r["section"] == "together")
+    assert f"{_money(float(together['cost']))} {together['currency']}" in text

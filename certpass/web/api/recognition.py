@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from certpass.calendar import parse_day
 from certpass.errors import InvalidInput
 from certpass.recognition import service
+from certpass.recognition.plan_pdf import plan_pdf
 from certpass.recognition.planner import plan_rows
 from certpass.recognition.rules import KINDS, STATUSES
 from certpass.recognition.schemas import EstimateIn
 from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, Writer
-from certpass.web.downloads import csv_file, excel_csv, safe_name
+from certpass.web.downloads import csv_file, excel_csv, pdf_file, safe_name
 
 router = APIRouter(tags=["recognition"])
 ArrangementId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -62,15 +63,18 @@ class PlanRequest(BaseModel):
 def plan(
     request: PlanRequest,
     session: ReadSession,
-    format: Annotated[Literal["json", "csv"], Query(
+    format: Annotated[Literal["json", "csv", "pdf"], Query(
         description="csv: the steps, the comparison with testing separately for each "
-                    "market, and the markets not opened, as one table")] = "json",
+                    "market, and the markets not opened, as one table; pdf: the same, "
+                    "bilingual (English / 简体中文), to print or attach")] = "json",
 ) -> dict[str, Any] | Response:
     result = service.plan_route(session, hs=request.hs, standards=request.standards,
                                 origin=request.origin, markets=request.markets,
                                 on=request.date or dt.date.today(), category=request.category)
     if format == "csv":
         return csv_file(excel_csv(plan_rows(result)), f"plan-{safe_name(request.hs)}.csv")
+    if format == "pdf":
+        return pdf_file(plan_pdf(result), f"plan-{safe_name(request.hs)}.pdf")
     return result
 
 

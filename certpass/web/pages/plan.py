@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from certpass.errors import CertpassError, InvalidInput
 from certpass.recognition import codes
 from certpass.recognition import service as recognition
+from certpass.recognition.plan_pdf import plan_pdf
 from certpass.recognition.planner import plan_rows
 from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Economy
 from certpass.web.deps import ReadSession
-from certpass.web.downloads import csv_file, excel_csv, safe_name
+from certpass.web.downloads import csv_file, excel_csv, pdf_file, safe_name
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -74,21 +75,32 @@ def plan_page(request: Request, session: ReadSession,
     result, error, status = _plan(session, q)
     names = {e.code: e for e in origins + choices}
     csv_link = "/plan.csv?" + str(request.query_params) if result else ""
+    pdf_link = "/plan.pdf?" + str(request.query_params) if result else ""
     return render(request, "plan.html", status_code=status, hs=q["hs"],
                   standards=q["standards"], origin=q["origin"], asked=q["asked"],
                   category=q["category"], choices=choices, origins=origins, result=result,
-                  error=error, names=names, csv_link=csv_link,
+                  error=error, names=names, csv_link=csv_link, pdf_link=pdf_link,
                   condition_text=_texts(codes.CONDITIONS), reason_text=_texts(codes.REASONS))
+
+
+def _download(session: Session, q: PlanQuery) -> dict[str, Any]:
+    if not _asked(q):
+        raise InvalidInput("fill in the plan form first",
+                           hint="the same fields as /plan: hs, standards, origin, markets")
+    return _plan_route(session, q)  # bad input: the service's own 4xx error
 
 
 @router.get("/plan.csv")
 def plan_csv(session: ReadSession, q: Annotated[PlanQuery, Depends(_query)]) -> Response:
     """The plan, its comparison with testing separately and the markets not opened, as CSV."""
-    if not _asked(q):
-        raise InvalidInput("fill in the plan form first",
-                           hint="the same fields as /plan: hs, standards, origin, markets")
-    result = _plan_route(session, q)  # bad input: the service's own 4xx error
-    return csv_file(excel_csv(plan_rows(result)), f"plan-{safe_name(q['hs'])}.csv")
+    return csv_file(excel_csv(plan_rows(_download(session, q))), f"plan-{safe_name(q['hs'])}.csv")
+
+
+@router.get("/plan.pdf")
+def plan_pdf_download(session: ReadSession,
+                      q: Annotated[PlanQuery, Depends(_query)]) -> Response:
+    """The same plan and comparison as a bilingual PDF to print or attach."""
+    return pdf_file(plan_pdf(_download(session, q)), f"plan-{safe_name(q['hs'])}.pdf")
 
 
 def _texts(table: dict[str, codes.Code]) -> dict[str, dict[str, str]]:
