@@ -18,13 +18,22 @@ router = APIRouter(tags=["feeds"])
 Target = Annotated[str, Path(min_length=1, max_length=300)]
 
 
+_PATHS = {"certificate": "/feeds/certificates/{}.atom", "body": "/feeds/bodies/{}.atom",
+          "holder": "/feeds/holders/{}.atom"}
+
+
+def feed_path(kind: str, target: str) -> str:
+    """The feed of a certificate, a body or a holder (its target quoted as a path segment)."""
+    return _PATHS[kind].format(quote(target, safe=""))
+
+
 class AtomResponse(Response):
     media_type = atom.MEDIA_TYPE
 
 
 def _feed(session: ReadSession, settings: SettingsDep, kind: feed.Kind, target: str,
-          path: str, title: str, alternate: str) -> Response:
-    base = settings.base_url.rstrip("/")
+          title: str, alternate: str) -> Response:
+    base, path = settings.base_url.rstrip("/"), feed_path(kind, target)
     items = feed.items(session, kind, target, base)
     body = atom.feed(feed_id=f"{base}{path}", title=title, self_url=f"{base}{path}",
                      alternate=f"{base}{alternate}", items=items,
@@ -36,21 +45,20 @@ def _feed(session: ReadSession, settings: SettingsDep, kind: feed.Kind, target: 
             summary="Status changes of one certificate (Atom)")
 def certificate_feed(number: CertificateNumber, session: ReadSession,
                      settings: SettingsDep) -> Response:
-    return _feed(session, settings, "certificate", number,
-                 f"/feeds/certificates/{quote(number)}.atom",
-                 f"certpass: certificate {number}", f"/certificates/{quote(number)}")
+    return _feed(session, settings, "certificate", number, f"certpass: certificate {number}",
+                 f"/certificates/{quote(number)}")
 
 
 @router.get("/feeds/bodies/{body_id}.atom", response_class=AtomResponse,
             summary="Status changes of the certificates a body issued (Atom)")
 def body_feed(body_id: Annotated[str, Path(min_length=1, max_length=64)],
               session: ReadSession, settings: SettingsDep) -> Response:
-    return _feed(session, settings, "body", body_id, f"/feeds/bodies/{quote(body_id)}.atom",
-                 f"certpass: certificates issued by {body_id}", f"/bodies/{quote(body_id)}")
+    return _feed(session, settings, "body", body_id, f"certpass: certificates issued by {body_id}",
+                 f"/bodies/{quote(body_id)}")
 
 
 @router.get("/feeds/holders/{name}.atom", response_class=AtomResponse,
             summary="Status changes of a holder's certificates (exact name; Atom)")
 def holder_feed(name: Target, session: ReadSession, settings: SettingsDep) -> Response:
-    return _feed(session, settings, "holder", name, f"/feeds/holders/{quote(name)}.atom",
-                 f"certpass: certificates held by {name}", f"/search?q={quote(name)}")
+    return _feed(session, settings, "holder", name, f"certpass: certificates held by {name}",
+                 f"/search?q={quote(name)}")

@@ -6,7 +6,6 @@ the signing secret, which the page shows once."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,25 +14,18 @@ from certpass.accounts.actor import Actor
 from certpass.alerts import service as alerts
 from certpass.errors import CertpassError
 from certpass.web.deps import DB, SettingsDep
+from certpass.web.pages.feeds import feed_path
 from certpass.web.pages.portal import Form, SignedIn, form_text
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
-FEEDS = {"certificate": "/feeds/certificates/{}.atom", "holder": "/feeds/holders/{}.atom",
-         "body": "/feeds/bodies/{}.atom"}
-
-
-def feed_url(kind: str, target: str) -> str:
-    return FEEDS[kind].format(quote(target, safe=""))
-
-
 def _page(request: Request, db: Any, actor: Actor, *, done: str = "",
           secret: str = "", errors: dict[str, str] | None = None,
           values: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     with db.read() as session:
         watches = [{"id": w.id, "kind": w.target_kind, "target": w.target, "url": w.url,
                     "state": w.state, "last_error": w.last_error,
-                    "feed": feed_url(w.target_kind, w.target)}
+                    "feed": feed_path(w.target_kind, w.target)}
                    for w in alerts.list_subscriptions(session, actor)]
     response = render(request, "portal_watches.html", status_code=status_code,
                       watches=watches, kinds=alerts.TARGET_KINDS, done=done, secret=secret,
