@@ -150,21 +150,22 @@ def route_schemes(
     arrangements and home schemes the engine reads), plus the schemes they build on; each with
     the catalogue's figures or an estimate, and the document kind to produce (the recorded
     one, and also the one its home market accepts). Prerequisites come first."""
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, dict[str, None]] = {}  # scheme -> kinds, first seen first
     for m in markets:
         for scheme in snapshot.schemes_accepted_in(m):
+            seen = kinds.setdefault(scheme, {})
             for r in snapshot.rules_for(m, scheme):
                 # the arrangement's own order (r.kinds is a set: its order varies by process)
-                kinds.setdefault(scheme, []).extend(r.a.accepted_kinds())
+                seen.update(dict.fromkeys(r.kind_order))
     pending = list(kinds)
     while pending:  # bounded: each scheme is added once
         builds_on = catalogue.schemes.get(pending.pop())
         if builds_on and builds_on.builds_on and builds_on.builds_on not in kinds:
-            kinds[builds_on.builds_on] = []
+            kinds[builds_on.builds_on] = {}
             pending.append(builds_on.builds_on)
     out: list[tuple[SchemeCosts, str]] = []
     for scheme in sorted(kinds):
-        accepted = kinds[scheme]
+        accepted = list(kinds[scheme])
         home = snapshot.home_of(scheme)
         derived = (
             home.certificate_kinds[0]

@@ -84,6 +84,7 @@ class Rule:
     a: Arrangement
     markets: frozenset[str]
     kinds: frozenset[str]
+    kind_order: tuple[str, ...]  # the same kinds in the arrangement's own order
     categories: frozenset[str]
     hs_prefixes: tuple[str, ...]
     scope_standards: dict[str, tuple[int, ...] | None]
@@ -263,11 +264,12 @@ class RegistrySnapshot:
         return stds is None or standard in stds
 
     def _compile(self, a: Arrangement) -> Rule:
-        s = a.scope
+        s, kinds = a.scope, a.accepted_kinds()
         return Rule(
             a=a,
             markets=self.expand(a.markets),
-            kinds=frozenset(a.accepted_kinds()),
+            kinds=frozenset(kinds),
+            kind_order=kinds,
             categories=frozenset(s.categories),
             hs_prefixes=tuple(p.replace(".", "") for p in s.hs_prefixes),
             scope_standards={
