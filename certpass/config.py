@@ -153,7 +153,8 @@ class Settings(BaseSettings):
         "private or link-local, e.g. 127.0.0.1/32 for local testing; empty: none."
     )
     backdate_days: int = _setting(
-        7, "Days before today a certificate's issue date (or an amendment's) may lie; "
+        7, "Days before today a certificate's issue date (or an amendment's, or the "
+        "effective date of a suspension, restoration, withdrawal or cancellation) may lie; "
         "further back only the operator's command line may record it, and the log entry "
         "says so (`backdated`)."
     )

@@ -222,12 +222,16 @@ def transition(
     if on < certificate.current.issued_on:
         raise InvalidInput(f"effective date {on} is before the current issue "
                            f"({certificate.current.issued_on})")
+    # A suspension or withdrawal dated back rewrites what verifiers were told in between:
+    # bounded by the same window as an issue date, beyond it the operator's alone, logged.
+    backdated = _backdating(ctx, on, req.reason, actor)
     before = certificate.status
     after = lifecycle.next_status(action, before, certificate.valid_until, on)
     certificate.status = after
     certificate.status_word = lifecycle.status_word(after, certificate.scheme.status_words)
     ctx.passports.on_status_change(ctx, certificate, before, after)
-    _record_change(ctx, certificate, action, before, after, actor, req.reason, on)
+    _record_change(ctx, certificate, action, before, after, actor, req.reason, on,
+                   backdated=backdated)
     return certificate
 
 

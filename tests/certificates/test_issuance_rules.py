@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.certificates import service
 from certpass.certificates.models import Certificate
-from certpass.certificates.schemas import AmendRequest
+from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.errors import (
     Backdated,
     BackdateReasonNeeded,
@@ -88,6 +88,34 @@ def test_an_amendment_cannot_be_backdated_by_a_certification_body(registry_db):
         service.amend(ctx(s), "2024010701000001", AmendRequest(
             issued_on=TODAY - dt.timedelta(days=20), reason="x",
             holder={"name": "New name", "economy": "CN"}), CQC)
+
+
+@pytest.mark.parametrize("action", ["suspend", "withdraw"])
+def test_a_suspension_or_withdrawal_cannot_be_dated_back_beyond_the_window(registry_db, action):
+    with registry_db.write() as s:
+        service.issue(ctx(s), request(issued_on=TODAY - dt.timedelta(days=30)), OPERATOR)
+    before = _last_entry(registry_db)
+    far_back = TransitionRequest(reason="x", effective_on=TODAY - dt.timedelta(days=8))
+    with pytest.raises(Backdated) as caught, registry_db.write() as s:
+        service.transition(ctx(s), "2024010701000001", action, far_back, CQC)
+    assert caught.value.details["window_days"] == 7
+    assert _last_entry(registry_db) == before  # nothing recorded
+    with registry_db.read() as s:
+        assert service.get(s, "2024010701000001").status == "valid"
+    within = TransitionRequest(reason="x", effective_on=TODAY - dt.timedelta(days=7))
+    with registry_db.write() as s:
+        service.transition(ctx(s), "2024010701000001", action, within, CQC)
+    assert "backdated" not in _last_entry(registry_db)
+
+
+def test_the_operator_may_date_a_withdrawal_back_and_the_log_says_so(registry_db):
+    with registry_db.write() as s:
+        service.issue(ctx(s), request(issued_on=TODAY - dt.timedelta(days=30)), OPERATOR)
+        service.transition(ctx(s), "2024010701000001", "withdraw", TransitionRequest(
+            reason="register migration", effective_on=TODAY - dt.timedelta(days=20)), OPERATOR)
+    entry = _last_entry(registry_db)
+    assert entry["type"] == "certificate.withdrawn"
+    assert entry["backdated"]["days"] == 20 and entry["backdated"]["window_days"] == 7
 
 
 def test_valid_until_is_bounded_by_the_scheme_validity(registry_db):
