@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,11 +24,18 @@ class Actor:
     def label(self) -> str:
         return f"{self.name} ({self.body_id})" if self.body_id else self.name
 
+    # Last day of a back-dating grant (accounts.service.grant_backdating); None: none.
+    backdating_until: dt.date | None = None
+
     @property
     def may_backdate(self) -> bool:
         """Recording dates beyond the back-dating window (a register migration) is the
-        operator's privilege: the local command line that owns the database."""
-        return self.role == "operator"
+        operator's privilege (the local command line that owns the database), or a
+        certification-body user's while an administrator's dated grant lasts."""
+        if self.role == "operator":
+            return True
+        until = self.backdating_until
+        return until is not None and dt.date.today() <= until
 
     def require_admin(self, what: str) -> None:
         if self.role not in ("admin", "operator"):

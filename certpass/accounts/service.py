@@ -78,7 +78,8 @@ def add_user(session: Session, username: str, role: str, body_id: str | None,
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(name=user.username, role=user.role, body_id=user.body_id)  # type: ignore[arg-type]
+    return Actor(name=user.username, role=user.role, body_id=user.body_id,  # type: ignore[arg-type]
+                 backdating_until=user.backdating_until)
 
 
 @functools.cache
@@ -290,7 +291,8 @@ def _digest(secret: str) -> str:
 
 def list_users(session: Session) -> list[dict[str, Any]]:
     return [{"username": u.username, "role": u.role, "body_id": u.body_id,
-             "disabled": u.disabled, "created_at": u.created_at}
+             "disabled": u.disabled, "created_at": u.created_at,
+             "backdating_until": u.backdating_until}
             for u in session.scalars(select(User).order_by(User.username))]
 
 
@@ -383,6 +385,36 @@ def set_disabled(session: Session, username: str, disabled: bool, actor: Actor) 
     user.disabled = disabled
     if disabled:
         end_sessions_of(session, user.id)
+    return user
+
+
+# A grant is for a migration, not a standing power: it ends by itself.
+MAX_BACKDATING_GRANT_DAYS = 92
+
+
+def grant_backdating(session: Session, username: str, until: dt.date | None,
+                     actor: Actor) -> User:
+    """Let a certification-body user record dates beyond the back-dating window until a day
+    at most MAX_BACKDATING_GRANT_DAYS ahead (a register migration), or end the grant
+    (``until`` None). Every such record's log entry still says it was back-dated, and by
+    whom."""
+    actor.require_admin("grant the back-dating privilege")
+    user = user_by_name(session, username)
+    if until is not None:
+        if user.role != "certification-body":
+            raise InvalidInput(f"{username} is a {user.role} user; only certification-body "
+                               "users record certificates",
+                               hint="grant it to the certification body's user who migrates "
+                                    "the register")
+        today = dt.date.today()
+        if not today <= until <= today + dt.timedelta(days=MAX_BACKDATING_GRANT_DAYS):
+            raise InvalidInput(
+                f"a grant ends between today and {MAX_BACKDATING_GRANT_DAYS} days from now, "
+                f"not on {until}",
+                hint="grant it for the migration's weeks; grant again if it takes longer",
+                details={"until": until.isoformat(),
+                         "max_days": MAX_BACKDATING_GRANT_DAYS})
+    user.backdating_until = until
     return user
 
 

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from certpass.accounts import service
+from certpass.calendar import parse_day
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
 from certpass.errors import InvalidInput
 
-users = typer.Typer(help="Add, list, disable and enable users; set passwords.",
+users = typer.Typer(help="Add, list, disable and enable users; set passwords; grant "
+                    "back-dating for a register migration.",
                     no_args_is_help=True)
 tokens = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -52,9 +54,31 @@ def list_users(as_json: Json = False) -> None:
     if as_json:
         emit_json(rows)
         return
-    table("users", ["username", "role", "body", "disabled", "created"],
-          [[r["username"], r["role"], r["body_id"], r["disabled"], r["created_at"]]
-           for r in rows])
+    table("users", ["username", "role", "body", "disabled", "created", "back-dating until"],
+          [[r["username"], r["role"], r["body_id"], r["disabled"], r["created_at"],
+            r["backdating_until"] or ""] for r in rows])
+
+
+@users.command("grant-backdating")
+def grant_backdating(
+    username: Annotated[str, typer.Argument(help="Login name (a certification-body user).")],
+    until: Annotated[str, typer.Option(
+        "--until", help="Last day of the grant (YYYY-MM-DD), at most "
+                        f"{service.MAX_BACKDATING_GRANT_DAYS} days ahead.")],
+) -> None:
+    """Let a certification body's user record dates beyond the back-dating window (a
+    register migration) until a day; each such record is logged as back-dated."""
+    with context.database().write() as session:
+        service.grant_backdating(session, username, parse_day(until), context.actor())
+    err.print(f"{username} may record back-dated certificates until {until}")
+
+
+@users.command("revoke-backdating")
+def revoke_backdating(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """End a back-dating grant now."""
+    with context.database().write() as session:
+        service.grant_backdating(session, username, None, context.actor())
+    err.print(f"{username} may no longer record back-dated certificates")
 
 
 @users.command("disable")

@@ -49,6 +49,7 @@ RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/subscriptions/{subscription_id}/resume"): WRITERS,
     ("post", "/api/users/{username}/disable"): only("admin"),
     ("post", "/api/users/{username}/enable"): only("admin"),
+    ("put", "/api/users/{username}/backdating"): only("admin"),
     # Users set their own password only with the current one (HTTP Basic, not a token).
     ("put", "/api/users/{username}/password"): only("admin"),
     ("post", "/api/certificates"): only("cb"),
@@ -78,6 +79,7 @@ PARAMS = {"key_id": "abcdef012345", "subscription_id": "sub_missing", "number": 
 BODIES: dict[tuple[str, str], Any] = {
     ("post", "/api/tokens"): {"scope": "read", "days": 1},
     ("put", "/api/users/{username}/password"): {"password": "a long new passphrase"},
+    ("put", "/api/users/{username}/backdating"): {"until": None},
     ("post", "/api/subscriptions"): {"target_kind": "certificate", "target": CERT,
                                      "url": "http://127.0.0.1:9/hook"},
     ("post", "/api/certificates"): request_data("2024010701000099"),

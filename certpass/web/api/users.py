@@ -3,10 +3,11 @@ their own password after giving the current one (HTTP Basic)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from certpass.accounts import service
 from certpass.accounts.models import User
@@ -21,6 +22,16 @@ class UserOut(BaseModel):
     role: str
     body_id: str | None
     disabled: bool
+    backdating_until: dt.date | None = Field(
+        None, description="last day this user may record dates beyond the back-dating window")
+
+
+class BackdatingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    until: dt.date | None = Field(
+        description="last day of the grant (at most "
+                    f"{service.MAX_BACKDATING_GRANT_DAYS} days ahead); null ends it now")
 
 
 class PasswordRequest(BaseModel):
@@ -31,7 +42,7 @@ class PasswordRequest(BaseModel):
 
 def _out(user: User) -> dict:
     return {"username": user.username, "role": user.role, "body_id": user.body_id,
-            "disabled": user.disabled}
+            "disabled": user.disabled, "backdating_until": user.backdating_until}
 
 
 @router.post("/{username}/disable", response_model=UserOut, responses=WRITE_ERRORS)
@@ -46,6 +57,15 @@ def enable(username: Username, db: DB, actor: Writer) -> dict:
     """Enable a disabled user again (administrators)."""
     with db.write() as session:
         return _out(service.set_disabled(session, username, False, actor))
+
+
+@router.put("/{username}/backdating", response_model=UserOut, responses=WRITE_ERRORS)
+def backdating(username: Username, body: BackdatingRequest, db: DB, actor: Writer) -> dict:
+    """Grant a certification body's user, until a day, the recording of dates beyond the
+    back-dating window (a register migration), or end the grant (administrators). Each
+    record made under it is logged as back-dated, with its author."""
+    with db.write() as session:
+        return _out(service.grant_backdating(session, username, body.until, actor))
 
 
 @router.put("/{username}/password", status_code=204,

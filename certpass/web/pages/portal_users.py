@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from certpass.accounts import service as accounts
+from certpass.calendar import parse_day
 from certpass.errors import CertpassError
 from certpass.web.deps import DB
 from certpass.web.pages.portal import Form, SignedIn, form_text
@@ -50,13 +51,18 @@ def add(request: Request, db: DB, actor: SignedIn, form: Form) -> Response:
 
 
 @router.post("/portal/users/{username}/{action}", response_class=HTMLResponse)
-def change(request: Request, username: str, action: Literal["disable", "enable", "password"],
+def change(request: Request, username: str,
+           action: Literal["disable", "enable", "password", "backdating"],
            db: DB, actor: SignedIn, form: Form) -> Response:
     actor.require_admin("manage users")
     try:
         with db.write() as session:
             if action == "password":
                 accounts.set_password(session, username, str(form.get("password", "")), actor)
+            elif action == "backdating":  # an empty date ends the grant
+                until = form_text(form, "until")
+                accounts.grant_backdating(session, username,
+                                          parse_day(until) if until else None, actor)
             else:
                 accounts.set_disabled(session, username, action == "disable", actor)
     except CertpassError as exc:

@@ -47,3 +47,26 @@ def test_add_disable_and_reset(web, page_db, settings_for):
 def test_only_administrators(web):
     sign_in(web)
     assert web.get("/portal/users").status_code == 403
+
+
+def test_the_back_dating_grant_from_the_user_list(web, page_db):
+    import datetime as dt
+
+    token = _admin(web, page_db)
+    with page_db.write() as s:
+        accounts.add_user(s, "migrator", "certification-body", "cqc", PASSWORD, OPERATOR)
+    page = web.get("/portal/users").text
+    assert 'data-backdating="migrator"' in page
+    assert 'data-backdating="user-admin"' not in page  # only certification-body users
+    until = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    r = web.post("/portal/users/migrator/backdating", data={"until": until, "csrf_token": token})
+    assert r.status_code == 303
+    assert f'value="{until}"' in web.get("/portal/users").text
+    too_far = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    r = web.post("/portal/users/migrator/backdating", data={"until": too_far,
+                                                          "csrf_token": token})
+    assert r.status_code == 422 and 'data-field="migrator"' in r.text
+    r = web.post("/portal/users/migrator/backdating", data={"until": "", "csrf_token": token})
+    assert r.status_code == 303
+    with page_db.read() as s:
+        assert accounts.user_by_name(s, "migrator").backdating_until is None
