@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from certpass.credentials.passport import FONT
+from certpass.recognition import codes
 
 _HEAD = FontFace(fill_color=(230, 236, 242))  # the one face has no bold: headings by fill
 
@@ -94,7 +95,8 @@ def plan_pdf(doc: Mapping[str, Any]) -> bytes:
     if unopened:
         _heading(pdf, "Markets this plan cannot open", "本方案无法进入的市场")
         _table(pdf, ("Market / 市场", "Why not / 原因"),
-               [(m, "; ".join(reasons)) for m, reasons in unopened.items()], (25, 157))
+               [(m, "\n".join(_reason(r) for r in reasons)) for m, reasons in unopened.items()],
+               (25, 157))
 
     if doc.get("estimate_note"):
         pdf.ln(3)
@@ -102,6 +104,11 @@ def plan_pdf(doc: Mapping[str, Any]) -> bytes:
         pdf.set_text_color(70)
         pdf.multi_cell(0, 4, f"Estimates / 估算说明: {doc['estimate_note']}")
     return bytes(pdf.output())
+
+
+def _reason(code: str) -> str:
+    known = codes.REASONS.get(code)
+    return f"{known.en} / {known.zh}" if known else code
 
 
 def _heading(pdf: FPDF, en: str, zh: str) -> None:

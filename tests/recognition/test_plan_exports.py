@@ -10,6 +10,7 @@ import pypdfium2
 import pytest
 from fastapi.testclient import TestClient
 
+from certpass.recognition.codes import REASONS
 from certpass.web.app import create_app
 from tests.conftest import cli_runner
 from tests.registry_fixture import SETTINGS
@@ -88,6 +89,9 @@ def test_api_plan_as_pdf_prints_the_same_steps_comparison_and_unopened_markets(d
     for market in doc["unopened"]:
         assert market in text
     assert "本方案无法进入的市场" in text
+    reasons = {code for codes_ in doc["unopened"].values() for code in codes_}
+    for code in reasons:  # in words, both languages, as on the page
+        assert f"{REASONS[code].en} / {REASONS[code].zh}" in text.replace("\r\n", " ")
 
 
 def test_page_links_the_pdf_and_refuses_a_bad_question(demo):
