@@ -65,7 +65,18 @@ _STATUS_ZH = {"valid": "有效", "suspended": "暂停", "withdrawn": "撤销", "
               "expired": "过期"}
 
 
-class _Passport(FPDF):
+class CertpassPdf(FPDF):
+    """An A4 certpass document: the bundled font as "cjk", numbered pages, one page begun."""
+
+    def __init__(self, title: str, margin: float) -> None:
+        super().__init__(format="A4")
+        self.set_title(title)
+        self.set_creator("certpass")
+        self.add_font("cjk", fname=str(FONT))
+        self.set_margins(margin, 14, margin)
+        self.set_auto_page_break(True, margin=16)
+        self.add_page()
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("cjk", size=7)
@@ -75,14 +86,8 @@ class _Passport(FPDF):
 
 def passport_pdf(facts: PassportFacts) -> bytes:
     """An A4 passport of one or two pages."""
-    pdf = _Passport(format="A4")
-    pdf.set_title(f"Certificate {facts.number} / 证书 {facts.number}")
-    pdf.set_creator("certpass")
+    pdf = CertpassPdf(f"Certificate {facts.number} / 证书 {facts.number}", margin=16)
     pdf.set_author(facts.issuer)
-    pdf.add_font("cjk", fname=str(FONT))
-    pdf.set_margins(16, 14, 16)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_page()
 
     pdf.set_font("cjk", size=17)
     pdf.cell(0, 9, "Quality certification passport", new_x="LMARGIN", new_y="NEXT")

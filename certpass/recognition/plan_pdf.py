@@ -13,18 +13,10 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from certpass.credentials.passport import FONT
+from certpass.credentials.passport import CertpassPdf
 from certpass.recognition import codes
 
 _HEAD = FontFace(fill_color=(230, 236, 242))  # the one face has no bold: headings by fill
-
-
-class _PlanPdf(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("cjk", size=7)
-        self.set_text_color(110)
-        self.cell(0, 5, f"certpass · {self.page_no()}/{{nb}}", align="C")
 
 
 def _money(value: Any, currency: str) -> str:
@@ -34,13 +26,8 @@ def _money(value: Any, currency: str) -> str:
 def plan_pdf(doc: Mapping[str, Any]) -> bytes:
     cur = doc.get("currency", "")
     product = doc.get("product") or {}
-    pdf = _PlanPdf(format="A4")
-    pdf.set_title(f"Certification route plan / 认证路线方案: HS {product.get('hs', '')}")
-    pdf.set_creator("certpass")
-    pdf.add_font("cjk", fname=str(FONT))
-    pdf.set_margins(14, 14, 14)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_page()
+    pdf = CertpassPdf(f"Certification route plan / 认证路线方案: HS {product.get('hs', '')}",
+                      margin=14)
 
     pdf.set_font("cjk", size=16)
     pdf.cell(0, 8, "Certification route plan", new_x="LMARGIN", new_y="NEXT")
