@@ -155,8 +155,7 @@ def route_schemes(
         for scheme in snapshot.schemes_accepted_in(m):
             seen = kinds.setdefault(scheme, {})
             for r in snapshot.rules_for(m, scheme):
-                # the arrangement's own order (r.kinds is a set: its order varies by process)
-                seen.update(dict.fromkeys(r.kind_order))
+                seen.update(dict.fromkeys(r.kinds))  # in the arrangement's own order
     pending = list(kinds)
     while pending:  # bounded: each scheme is added once
         builds_on = catalogue.schemes.get(pending.pop())

@@ -83,8 +83,7 @@ class Rule:
 
     a: Arrangement
     markets: frozenset[str]
-    kinds: frozenset[str]
-    kind_order: tuple[str, ...]  # the same kinds in the arrangement's own order
+    kinds: tuple[str, ...]  # the kinds it accepts, in the arrangement's own order
     categories: frozenset[str]
     hs_prefixes: tuple[str, ...]
     scope_standards: dict[str, tuple[int, ...] | None]
@@ -264,12 +263,11 @@ class RegistrySnapshot:
         return stds is None or standard in stds
 
     def _compile(self, a: Arrangement) -> Rule:
-        s, kinds = a.scope, a.accepted_kinds()
+        s = a.scope
         return Rule(
             a=a,
             markets=self.expand(a.markets),
-            kinds=frozenset(kinds),
-            kind_order=kinds,
+            kinds=tuple(dict.fromkeys(a.accepted_kinds())),
             categories=frozenset(s.categories),
             hs_prefixes=tuple(p.replace(".", "") for p in s.hs_prefixes),
             scope_standards={
