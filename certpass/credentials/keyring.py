@@ -112,7 +112,13 @@ def signer(session: Session, settings: Settings, body_id: str | None,
         if not create:
             raise NotFound(f"{body_id or 'the platform'} has no signing key yet",
                            hint="a key is made when the body first issues a credential")
-        row = _add_key(session, settings, body_id, SYSTEM)
+        if body_id is not None:
+            # Two first issuances of one body at once must not both add its key-1: the
+            # body's row is the lock (rotation takes it too); the second then finds the
+            # first's key. The platform's key is made once, by `certpass init`.
+            session.get(Body, body_id, with_for_update=True)
+            row = current_key(session, body_id)
+        row = row or _add_key(session, settings, body_id, SYSTEM)
     seed = unseal(row.sealed_seed, row.body_id, row.fragment, settings.secret_key)
     return Signer(row, verification_method(settings, row), multikey.Ed25519KeyPair(seed))
 

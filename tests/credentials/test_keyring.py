@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -52,3 +54,37 @@ def test_keys_rotate_and_list(cli, tmp_path, sqlite_db, monkeypatch):
     assert [set(vm) for vm in did_doc["verificationMethod"]] == [
         {"id", "type", "controller", "publicKeyMultibase"}] * 2
     assert did_doc["assertionMethod"] == [vm["id"] for vm in did_doc["verificationMethod"]]
+
+
+def test_two_first_issuances_at_once_share_the_body_s_first_key(db):
+    """The second of two transactions making a body's first key waits for the first and
+    signs with its key-1 (on PostgreSQL it used to add a second key-1 and fail at commit)."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite serialises writers whole (BEGIN IMMEDIATE): nothing races")
+    seed(db)
+    second: dict[str, object] = {}
+
+    def issue_second() -> None:
+        try:
+            with db.write() as s:
+                second["fragment"] = keyring.signer(s, SETTINGS, "cqc").row.fragment
+        except Exception as exc:  # reported below, on the test's thread
+            second["error"] = exc
+
+    with db.write() as s:
+        assert keyring.current_key(s, "cqc") is None
+        first = keyring.signer(s, SETTINGS, "cqc")
+        thread = threading.Thread(target=issue_second)
+        thread.start()
+        for _ in range(300):  # until the second waits on a lock (at most 30 s)
+            with db.engine.connect() as c:
+                if c.exec_driver_sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND (query ILIKE '%%bodies%%' OR query ILIKE '%%signing_keys%%')"
+                ).scalar():
+                    break
+            time.sleep(0.1)
+    thread.join(60)
+    assert first.row.fragment == "key-1" and second == {"fragment": "key-1"}
+    with db.read() as s:
+        assert [k.fragment for k in keyring.keys(s, "cqc")] == ["key-1"]
