@@ -107,8 +107,10 @@ class Settings(BaseSettings):
     verify_rate_per_minute: int = _setting(
         120, "Requests per minute one client may make to the public verify endpoints."
     )
-    verify_burst: int = _setting(
-        0, "Extra verify requests one client may burst above the per-minute rate (0: none)."
+    rate_limit_storage: str = _setting(
+        "memory://", "Where the verify rate limit counts: memory:// (each server process "
+        "alone) or redis://host:port/db (shared by every process and machine using it).",
+        sensitive=True,
     )
     bundle_max_age_hours: float = _setting(
         168.0, "Offline verification: past this age (hours) a trust bundle's status is stale, "

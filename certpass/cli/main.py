@@ -90,6 +90,10 @@ def serve(
     settings.check_secret_for_serving(host)
     if warning := settings.check_did_web_for_serving(host):
         err.print(f"[yellow]warning[/]: {warning}")
+    if workers > 1 and settings.rate_limit_storage.startswith("memory://"):
+        err.print(f"[yellow]warning[/]: the verify rate limit counts in each of the {workers} "
+                  f"processes (each client gets {workers}× the budget): set "
+                  "CERTPASS_RATE_LIMIT_STORAGE=redis://host:6379/0 to share it")
     if workers == 1:
         uvicorn.run(create_app(settings, context.database()), host=host, port=port,
                     log_level="info")

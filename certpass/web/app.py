@@ -27,7 +27,7 @@ from certpass.web.edge import HostileInput
 from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
 from certpass.web.pages import docs
-from certpass.web.ratelimit import VerifyRateLimit
+from certpass.web.ratelimit import VerifyLimiter, VerifyRateLimit, storage_for
 
 log = logging.getLogger("certpass.web")
 
@@ -153,8 +153,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _install_error_handlers(app)
     # Last added runs first: size limit, then rate limit, then the idempotent transaction.
     app.add_middleware(Idempotency)
-    app.add_middleware(VerifyRateLimit, rate_per_minute=settings.verify_rate_per_minute,
-                       burst=settings.verify_burst)
+    # The store is opened here, so a wrong URI stops `serve` before it listens.
+    app.add_middleware(VerifyRateLimit, limiter=VerifyLimiter(
+        settings.verify_rate_per_minute, storage_for(settings.rate_limit_storage)))
     app.add_middleware(HostileInput)  # NUL, surrogates, deep JSON, 1e400: 400 (web/edge.py)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages

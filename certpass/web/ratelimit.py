@@ -1,70 +1,85 @@
-"""A per-client token bucket on the public verify endpoints → 429 with ``Retry-After``.
+"""A per-client limit on the public verify endpoints → 429 with ``Retry-After``.
 
 Verification is public and unauthenticated, so it is what a scraper or a flood would hit.
-Buckets live in this process: a deployment with several server processes divides the
-budget between them and needs a shared store (e.g. the reverse proxy's limiter) instead.
+The counting is the `limits` library's moving window: ``rate_per_minute`` requests in any
+60 seconds. Where it counts is ``rate_limit_storage``: ``memory://`` is this process alone;
+``redis://host:port/db`` is shared by every server process and machine using that Redis, so
+``serve --workers N`` gives each client one budget, not N. If that store cannot be reached,
+requests are let through (verification stays up) and the failure is logged, once a minute.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
-import threading
 import time
 
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from certpass.errors import error_body
+from certpass.errors import InvalidInput, error_body
 from certpass.web.idempotency import _send_json
+
+log = logging.getLogger("certpass.ratelimit")
 
 # The public verify endpoints and the certificate look-up by number the verify page uses.
 LIMITED = re.compile(r"^(/api/verify|/credentials/verify|/presentations/verify|/verify)(/|$)"
                      r"|^/api/certificates/[^/]+$")
-_MAX_CLIENTS = 100_000  # forget idle buckets beyond this many clients
+NAMESPACE = "certpass-verify"  # the keys' prefix in a shared store
 
 
-class TokenBuckets:
-    """``rate_per_minute`` requests per minute per client; a full bucket holds a minute's
-    worth plus ``burst``."""
+def storage_for(uri: str) -> Storage:
+    """The async store behind a ``memory://`` or ``redis://`` URI (a settings error if it is
+    neither, so `serve` stops at start rather than at the first request)."""
+    scheme = uri.partition("://")[0]
+    if scheme not in ("memory", "redis", "rediss"):
+        raise InvalidInput(f"rate_limit_storage is {scheme}://…, not memory:// or redis://",
+                           hint="CERTPASS_RATE_LIMIT_STORAGE=redis://127.0.0.1:6379/0 shares the "
+                           "limit between server processes; memory:// keeps it in each")
+    if scheme == "memory":
+        return MemoryStorage()
+    # Short timeouts: a store that hangs must not hold every verification up for long.
+    return RedisStorage(f"async+{uri}", key_prefix=NAMESPACE, wrap_exceptions=True,
+                        connect_timeout=0.5, stream_timeout=0.5)
 
-    def __init__(self, rate_per_minute: int, burst: int = 0) -> None:
-        self.refill_per_second = max(1, rate_per_minute) / 60.0
-        self.capacity = float(max(1, rate_per_minute) + max(0, burst))
-        self._clock = time.monotonic
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
 
-    def take(self, client: str, now: float | None = None) -> float:
+class VerifyLimiter:
+    """``rate_per_minute`` requests in any minute per client, counted in `storage`."""
+
+    def __init__(self, rate_per_minute: int, storage: Storage) -> None:
+        self.item = RateLimitItemPerMinute(max(1, rate_per_minute))
+        self.storage = storage
+        self._window = MovingWindowRateLimiter(storage)
+        self._unreachable_logged = 0.0
+
+    async def take(self, client: str) -> float:
         """0 if allowed, else the seconds until a request would be allowed."""
-        now = self._clock() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.get(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.refill_per_second)
-            if tokens >= 1.0:
-                self._buckets[client] = (tokens - 1.0, now)
+        try:
+            if await self._window.hit(self.item, client):
                 return 0.0
-            self._buckets[client] = (tokens, now)
-            if len(self._buckets) > _MAX_CLIENTS:
-                self._forget_full(now)
-            return (1.0 - tokens) / self.refill_per_second
-
-    def _forget_full(self, now: float) -> None:
-        full = [c for c, (t, last) in self._buckets.items()
-                if t + (now - last) * self.refill_per_second >= self.capacity]
-        for client in full:
-            del self._buckets[client]
+            reset, _ = await self._window.get_window_stats(self.item, client)
+        except StorageError as exc:  # connection, timeout, protocol: the store's errors
+            now = time.monotonic()
+            if now - self._unreachable_logged > 60:
+                self._unreachable_logged = now
+                log.warning("verify rate limit not applied: its store is unreachable (%s)", exc)
+            return 0.0
+        return max(1.0, reset - time.time())
 
 
 class VerifyRateLimit:
-    def __init__(self, app: ASGIApp, rate_per_minute: int, burst: int = 0) -> None:
-        self.app = app
-        self.buckets = TokenBuckets(rate_per_minute, burst)
+    def __init__(self, app: ASGIApp, limiter: VerifyLimiter) -> None:
+        self.app, self.limiter = app, limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and scope["method"] in ("GET", "POST", "HEAD")
                 and LIMITED.match(scope["path"])):
             client = (scope.get("client") or ("unknown", 0))[0]
-            wait = self.buckets.take(client)
+            wait = await self.limiter.take(client)
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 await _send_json(send, 429, error_body(
