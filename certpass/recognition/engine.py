@@ -20,7 +20,12 @@ from certpass.recognition.codes import (
     RECOGNISED,
     RECOGNISED_WITH_CONDITIONS,
 )
-from certpass.recognition.registry_snapshot import RegistrySnapshot, Rule, edition_key
+from certpass.recognition.registry_snapshot import (
+    RegistrySnapshot,
+    Rule,
+    StandardAdoption,
+    edition_key,
+)
 from certpass.recognition.rules import Arrangement
 
 # Normalised certificate statuses that mean "valid on the date"; the service maps the
@@ -218,13 +223,18 @@ def decide(
     snapshot: RegistrySnapshot,
     *,
     explain: bool = True,
-    _validity: TraceStep | None = None,
+    evaluations: Evaluations | None = None,
 ) -> Decision:
     """Decide one certificate in one market. `explain=False` leaves each arrangement's passed
     and failed checks out of the trace (the reasons still carry every failure): the planner
     and the project figures ask thousands of questions and read only the outcome.
-    (`_validity`: the certificate's validity step, when `decide_markets` has made it once.)"""
-    validity = _validity or _validity_step(certificate, on)
+    `evaluations`: what earlier decisions of this certificate on this date found (see
+    `Evaluations`), for a caller that asks about many markets."""
+    if evaluations is None:
+        validity = _validity_step(certificate, on)
+    else:
+        evaluations.check(certificate, on, explain)
+        validity = evaluations.validity
     valid, why = validity.outcome == "pass", validity.detail
     trace: list[TraceStep] = [validity]
 
@@ -241,7 +251,10 @@ def decide(
                 )
             )
             continue
-        outcomes.append(_evaluate(rule, certificate, market, on, snapshot, trace, explain))
+        if evaluations is None:
+            outcomes.append(_evaluate(rule, certificate, market, on, snapshot, trace, explain))
+        else:
+            outcomes.append(evaluations.evaluate(rule, market, snapshot, trace))
 
     # Cooperation-only arrangements (accreditation, technical chapters) are shown, never used:
     # they are exactly where a naive system would wrongly answer "recognised".
@@ -302,14 +315,61 @@ def decide_markets(
     markets: Iterable[str] | None = None,
 ) -> dict[str, Decision]:
     """Every market (default: every market some arrangement names) for one certificate."""
-    validity = _validity_step(certificate, on)  # the same on every market
-    return {m: decide(certificate, m, on, snapshot, _validity=validity)
+    evaluations = Evaluations(certificate, on)
+    return {m: decide(certificate, m, on, snapshot, evaluations=evaluations)
             for m in (markets or snapshot.markets)}
 
 
 def _validity_step(certificate: CertificateFacts, on: dt.date) -> TraceStep:
     valid, why = certificate_valid_on(certificate, on)
     return TraceStep("", "certificate-validity", "pass" if valid else "fail", why)
+
+
+class Evaluations:
+    """One certificate's arrangement evaluations on one date, kept across the markets asked
+    about. An arrangement applies in many markets (a multilateral scheme in dozens) and its
+    checks read of the market only what `_market_reading` names, so a market that reads
+    the same as one already evaluated gets that evaluation (outcome and trace lines) again
+    instead of a new one; the answers are the same as `decide` without it gives."""
+
+    def __init__(self, certificate: CertificateFacts, on: dt.date, explain: bool = True) -> None:
+        self.certificate, self.on, self.explain = certificate, on, explain
+        self.validity = _validity_step(certificate, on)  # the same in every market
+        self._seen: dict[tuple[int, tuple[Any, ...]], tuple[_Outcome, list[TraceStep]]] = {}
+        self._adoptions: dict[str, tuple[StandardAdoption | None, ...]] = {}
+
+    def check(self, certificate: CertificateFacts, on: dt.date, explain: bool) -> None:
+        if certificate is not self.certificate or on != self.on or explain != self.explain:
+            raise ValueError("these evaluations are of another certificate, date or detail")
+
+    def evaluate(self, rule: Rule, market: str, snap: RegistrySnapshot,
+                 trace: list[TraceStep]) -> _Outcome:
+        if rule.checks is None:
+            rule.checks = checks_for(rule)
+        key = (id(rule), self._market_reading(rule, market, snap))
+        seen = self._seen.get(key)
+        if seen is None:
+            start = len(trace)
+            outcome = _evaluate(rule, self.certificate, market, self.on, snap, trace,
+                                self.explain)
+            self._seen[key] = (outcome, trace[start:])
+            return outcome
+        trace.extend(seen[1])
+        return seen[0]
+
+    def _market_reading(self, rule: Rule, market: str, snap: RegistrySnapshot
+                        ) -> tuple[Any, ...]:
+        """All that an evaluation of `rule` reads of the market (a check that reads
+        `_Checks.market` must be named here): the market's adoptions of the applied
+        standards (edition floors, national differences) and whether the goods are made
+        there (origin). No check writes the market's name: the decision names it."""
+        checks = rule.checks or ()
+        adoptions: tuple[StandardAdoption | None, ...] = ()
+        if _edition_floors in checks:
+            adoptions = self._adoptions.get(market) or self._adoptions.setdefault(market, tuple(
+                snap.adoption(market, s.designation, self.on)
+                for s in self.certificate.standards))
+        return adoptions, self.certificate.origin == market if _origin in checks else None
 
 
 @dataclass(slots=True)
@@ -774,7 +834,7 @@ def checks_for(rule: Rule) -> tuple[Any, ...]:
 
 def _attached_conditions(chk: _Checks) -> bool:
     """Conditions the arrangement always attaches, and those the document triggers."""
-    a, aid, cert, market = chk.a, chk.aid, chk.cert, chk.market
+    a, aid, cert = chk.a, chk.aid, chk.cert
     conditions, trace = chk.conditions, chk.trace
     for c in a.conditions:
         items = c.items
@@ -784,7 +844,7 @@ def _attached_conditions(chk: _Checks) -> bool:
             detail = detail or (
                 "test the national differences: " + "; ".join(items)
                 if items
-                else f"no national differences recorded for {market}"
+                else "no national differences are recorded for this market"
             )
         conditions.append(_condition(c.code, detail, aid, items))
         trace.append(TraceStep(aid, "condition", "condition", f"{c.code}: {detail}".rstrip(": ")))

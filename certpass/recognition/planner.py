@@ -23,6 +23,7 @@ from certpass.recognition.codes import NOT_RECOGNISED
 from certpass.recognition.engine import (
     CertificateFacts,
     Decision,
+    Evaluations,
     StandardApplied,
     decide,
     refused_whoever_issues,
@@ -263,6 +264,7 @@ def candidates(
                 else _route_certificate(costs, kind, issuer, lab, product, on, snapshot)
             )
             opens: dict[str, Opening] = {}
+            evaluations = Evaluations(cert, on, explain=False)  # one per route certificate
             for m in markets:
                 rules = market_rules[m]
                 if not rules:
@@ -281,7 +283,7 @@ def candidates(
                 else:
                     key = (m, "first")
                 if key not in answers:
-                    d = decide(cert, m, on, snapshot, explain=False)
+                    d = decide(cert, m, on, snapshot, explain=False, evaluations=evaluations)
                     if d.decision == NOT_RECOGNISED:
                         refusals.add(m, d.reason_codes)
                         answers[key] = None
