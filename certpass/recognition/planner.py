@@ -409,6 +409,8 @@ def _issuers_for(
     rules = list({id(r): r for m in markets for r in snapshot.rules_for(m, costs.scheme)}.values())
     designations: dict[str, int] = {}
     for r in rules:
+        if not (r.designated or r.designated_by_std):
+            continue
         # Sorted: set order follows PYTHONHASHSEED, and the body first met stands for its
         # signature, so the same plan must not name another body after a restart.
         for body in sorted({*r.designated, *(b for v in r.designated_by_std.values()

@@ -57,7 +57,8 @@ def body_feed(body_id: Annotated[str, Path(min_length=1, max_length=64)],
                  f"/bodies/{quote(body_id)}")
 
 
-@router.get("/feeds/holders/{name}.atom", response_class=AtomResponse,
+# `:path`: a name may hold a "/" (Nordic Kitchen A/S), which arrives decoded.
+@router.get("/feeds/holders/{name:path}.atom", response_class=AtomResponse,
             summary="Status changes of a holder's certificates (exact name; Atom)")
 def holder_feed(name: Target, session: ReadSession, settings: SettingsDep) -> Response:
     return _feed(session, settings, "holder", name, f"certpass: certificates held by {name}",

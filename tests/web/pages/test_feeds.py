@@ -71,3 +71,18 @@ def test_body_and_holder_feeds_cover_every_certificate(changed):
 def test_unknown_targets_are_404(client):
     assert client.get("/feeds/certificates/NOPE-1.atom").status_code == 404
     assert client.get("/feeds/bodies/nobody.atom").status_code == 404
+
+
+def test_a_holder_whose_name_has_a_slash_has_a_feed(client, tokens):
+    """Danish "A/S", "S/A": the name is one path segment (quoted), and the route takes it."""
+    from certpass.web.pages.feeds import feed_path
+
+    name = "Nordic Kitchen A/S"
+    data = request_data("2024010701000011", holder={"name": name, "economy": "CN"})
+    assert client.post("/api/certificates", json=data,
+                       headers=bearer(tokens["cqc"])).status_code == 201
+    path = feed_path("holder", name)
+    assert path == "/feeds/holders/Nordic%20Kitchen%20A%2FS.atom"
+    root = _parse(client.get(path))
+    assert len(root.findall(f"{A}entry")) == 1
+    assert name in root.findtext(f"{A}title")
