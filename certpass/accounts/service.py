@@ -289,11 +289,15 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def user_out(user: User) -> dict[str, Any]:
+    """A user as lists and answers show one: never the password hash."""
+    return {"username": user.username, "role": user.role, "body_id": user.body_id,
+            "disabled": user.disabled, "created_at": user.created_at,
+            "backdating_until": user.backdating_until}
+
+
 def list_users(session: Session) -> list[dict[str, Any]]:
-    return [{"username": u.username, "role": u.role, "body_id": u.body_id,
-             "disabled": u.disabled, "created_at": u.created_at,
-             "backdating_until": u.backdating_until}
-            for u in session.scalars(select(User).order_by(User.username))]
+    return [user_out(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
 def list_tokens(session: Session, username: str, actor: Actor) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from certpass.accounts import service
-from certpass.accounts.models import User
 from certpass.web.deps import DB, WRITE_ERRORS, PasswordOrToken, Writer, error_responses
 
 router = APIRouter(prefix="/api/users", tags=["accounts"])
@@ -40,23 +39,18 @@ class PasswordRequest(BaseModel):
                                       "not the user name)")
 
 
-def _out(user: User) -> dict:
-    return {"username": user.username, "role": user.role, "body_id": user.body_id,
-            "disabled": user.disabled, "backdating_until": user.backdating_until}
-
-
 @router.post("/{username}/disable", response_model=UserOut, responses=WRITE_ERRORS)
 def disable(username: Username, db: DB, actor: Writer) -> dict:
     """Disable a user (administrators): their sessions end, their tokens are refused."""
     with db.write() as session:
-        return _out(service.set_disabled(session, username, True, actor))
+        return service.user_out(service.set_disabled(session, username, True, actor))
 
 
 @router.post("/{username}/enable", response_model=UserOut, responses=WRITE_ERRORS)
 def enable(username: Username, db: DB, actor: Writer) -> dict:
     """Enable a disabled user again (administrators)."""
     with db.write() as session:
-        return _out(service.set_disabled(session, username, False, actor))
+        return service.user_out(service.set_disabled(session, username, False, actor))
 
 
 @router.put("/{username}/backdating", response_model=UserOut, responses=WRITE_ERRORS)
@@ -65,7 +59,7 @@ def backdating(username: Username, body: BackdatingRequest, db: DB, actor: Write
     back-dating window (a register migration), or end the grant (administrators). Each
     record made under it is logged as back-dated, with its author."""
     with db.write() as session:
-        return _out(service.grant_backdating(session, username, body.until, actor))
+        return service.user_out(service.grant_backdating(session, username, body.until, actor))
 
 
 @router.put("/{username}/password", status_code=204,
