@@ -29,7 +29,7 @@ from certpass.credentials.documents import (
 from certpass.errors import InvalidInput
 
 _ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*|_):\S*$")
-_SAFE_CODE = re.compile(r"^[a-z @]{3,60}$")  # JSON-LD error codes: "invalid IRI mapping"
+_SAFE_CODE = re.compile(r"^[A-Za-z @]{3,60}$")  # JSON-LD error codes: "invalid IRI mapping"
 _MAX_DROPPED = 5
 
 
@@ -73,14 +73,22 @@ def expand(document: Mapping[str, Any], loader: DocumentLoader | None = None,
         missing = missing_document(exc)
         if isinstance(missing, DocumentNotAvailable):
             raise InvalidJsonLd(f"{what} uses a JSON-LD context that is not available: "
-                                f"{missing.message}", hint=missing.hint) from None
-        raise InvalidJsonLd(f"{what} is not valid JSON-LD ({_code(exc)})",
+                                f"{missing.message}", hint=missing.hint,
+                                details={"jsonld_error": "loading document failed"}) from None
+        code, terms = _code(exc), _terms(exc)
+        where = f" in the @context defining {', '.join(repr(t) for t in terms)}" if terms else ""
+        raise InvalidJsonLd(f"{what} is not valid JSON-LD ({code}{where})",
                             hint="check its @context: every entry must be a bundled context "
-                            "URL or an object, and protected terms may not be redefined"
-                            ) from None
+                            "URL or an object, each term must map to an absolute IRI, and "
+                            "protected terms may not be redefined",
+                            details={"jsonld_error": code, "terms": terms}) from None
     except Exception:
+        # pyld fails on some contexts with a bare Python error (a @vocab of null leaves a
+        # type with no IRI): still the caller's input, and still refused as such.
         raise InvalidJsonLd(f"{what} is not valid JSON-LD (its @context cannot be "
-                            "processed)", hint="check its @context") from None
+                            "processed)", hint="check its @context: a term or type it does "
+                            "not define (e.g. under \"@vocab\": null) cannot be expanded",
+                            details={"jsonld_error": "processing error"}) from None
     if processor.dropped:
         names = sorted(set(processor.dropped))
         more = f" and {len(names) - _MAX_DROPPED} more" if len(names) > _MAX_DROPPED else ""
@@ -164,6 +172,16 @@ def _walk(value: Any, key: str, out: list[Any]) -> None:
 def _bundled_only(context: Any) -> bool:
     entries = context if isinstance(context, list) else [context]
     return all(isinstance(e, str) and e in BUNDLED_CONTEXTS for e in entries)
+
+
+def _terms(exc: BaseException) -> list[str]:
+    """The terms of the local context pyld was processing when it failed (its error's
+    details carry that context), so the caller learns which definition to correct."""
+    details = getattr(exc, "details", None)
+    context = details.get("context") if isinstance(details, dict) else None
+    if not isinstance(context, dict):
+        return []
+    return [str(t)[:80] for t in context if not str(t).startswith("@")][:_MAX_DROPPED]
 
 
 def _code(exc: BaseException) -> str:

@@ -198,7 +198,7 @@ def verify(data: bytes | str | Mapping[str, Any], trust: TrustSource, *,
         registered = _check_register(inp, trust, run)
         issuer_did = _check_issuer(inp, trust, proof_times, registered, run)
         _check_authority(inp, issuer_did, trust, run, _issued_at(inp, registered, proof_times))
-        _check_status(_readable(inp), issuer_did, trust, run)
+        _check_status(_readable(inp), issuer_did, trust, run, conformity=inp.dcc is not None)
         _check_validity(inp.credential, on, run)
         _check_log(inp, registered, trust, run)
     except _Stop:
@@ -628,17 +628,39 @@ def _check_authority(inp: _Input, did: str, trust: TrustSource, run: _Run,
            f"{', '.join(standards)} on {day}")
 
 
+STATUS_ENTRY = "BitstringStatusListEntry"  # the one status mechanism certpass reads
+
+
 def _check_status(credential: Mapping[str, Any], did: str, trust: TrustSource,
-                  run: _Run) -> None:
+                  run: _Run, *, conformity: bool = True) -> None:
     entries = credential.get("credentialStatus")
     if entries is None:
         run.skip("status", "the credential carries no status entry")
         return
     entries = entries if isinstance(entries, list) else [entries]
+    other = [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("type"), str)
+             and e["type"] != STATUS_ENTRY]
+    if other and not conformity:
+        # VC 2.0 leaves status mechanisms open (§4.10): a credential that uses one certpass
+        # does not implement is still a conforming credential, not a malformed one. Its
+        # status is unknown, and said so. A conformity credential has no such excuse: the
+        # register publishes every certificate's status as a Bitstring Status List.
+        kinds = ", ".join(sorted({str(e["type"])[:80] for e in other}))
+        entries = [e for e in entries if e not in other]
+        unread = f"; its {kinds} entries are not read"
+        if not entries:
+            run.skip("status", f"not checked: certpass reads {STATUS_ENTRY} status entries, "
+                     f"not {kinds}, so whether the issuer revoked or suspended this "
+                     "credential is unknown")
+            return
+    else:
+        unread = ""
     found: list[str] = []
     for e in entries:
-        if not isinstance(e, Mapping) or e.get("type") != "BitstringStatusListEntry":
-            run.fail("status", "malformed", "unsupported credentialStatus entry", stop=True)
+        if not isinstance(e, Mapping) or e.get("type") != STATUS_ENTRY:
+            run.fail("status", "malformed", "unsupported credentialStatus entry (certpass "
+                     f"reads {STATUS_ENTRY} objects; a conformity credential's status is "
+                     "always one)", stop=True)
             continue
         purpose, url, index = e.get("statusPurpose"), e.get("statusListCredential"), \
             e.get("statusListIndex")
@@ -668,7 +690,7 @@ def _check_status(credential: Mapping[str, Any], did: str, trust: TrustSource,
                                         f"suspended{as_of}")
     else:
         run.ok("status", f"not revoked, not suspended ({len(entries)} status list(s) "
-                         f"checked){as_of}")
+                         f"checked){as_of}{unread}")
 
 
 def _check_validity(credential: Mapping[str, Any], on: dt.date | None, run: _Run) -> None:
