@@ -105,8 +105,9 @@ def get_project(session: Session, id_: str) -> CooperationProject:
 
 
 def list_projects(session: Session, *, field: str | None = None, status: str | None = None,
-                  economy: str | None = None, limit: int = 50,
+                  economy: str | None = None, limit: int | None = 50,
                   offset: int = 0) -> tuple[list[CooperationProject], int]:
+    """Filter by field, status and economy (`limit` None: every one from `offset`)."""
     query = select(CooperationProject).order_by(CooperationProject.started_on,
                                                 CooperationProject.id)
     if field:
@@ -116,7 +117,7 @@ def list_projects(session: Session, *, field: str | None = None, status: str | N
     rows = list(session.scalars(query))
     if economy:
         rows = [p for p in rows if economy in p.economies]
-    return rows[offset:offset + limit], len(rows)
+    return rows[offset:None if limit is None else offset + limit], len(rows)
 
 
 def to_json(project: CooperationProject) -> dict[str, Any]:

@@ -186,9 +186,10 @@ def get_arrangement(session: Session, id_: str) -> ArrangementRecord:
 
 
 def list_arrangements(session: Session, *, market: str | None = None, status: str | None = None,
-                      kind: str | None = None, limit: int = 50,
+                      kind: str | None = None, limit: int | None = 50,
                       offset: int = 0) -> tuple[list[ArrangementRecord], int]:
-    """Filter by market (blocs count for their members), current status and kind."""
+    """Filter by market (blocs count for their members), current status and kind
+    (`limit` None: every one from `offset`)."""
     query = select(ArrangementRecord).order_by(ArrangementRecord.id)
     if status:
         query = query.where(ArrangementRecord.status == status)
@@ -200,7 +201,7 @@ def list_arrangements(session: Session, *, market: str | None = None, status: st
         rows = [r for r in rows
                 if market in snap.expand(r.rules.get("markets", ())) or
                 market in r.rules.get("markets", ())]
-    return rows[offset:offset + limit], len(rows)
+    return rows[offset:None if limit is None else offset + limit], len(rows)
 
 
 def versions(session: Session, id_: str) -> list[ArrangementVersion]:

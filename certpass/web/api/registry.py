@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select
 
 from certpass.credentials import bundle
-from certpass.errors import NotFound
-from certpass.registry import service
-from certpass.registry.models import (
-    Accreditation,
-    Body,
-    Economy,
-    ProductCategory,
-    Scheme,
-    SchemeListing,
-    Standard,
-)
+from certpass.registry import reads, service
+from certpass.registry.models import Body, Economy, Scheme, Standard
 from certpass.registry.schemas import AccreditationIn, BodyIn
 from certpass.search import service as search
 from certpass.store.base import as_dict
@@ -37,28 +29,26 @@ class ItemPage(BaseModel):
     offset: int
 
 
-def _page_of(rows: list[Any], page: PageDep) -> dict[str, Any]:
-    """A page of rows already matched in memory (registry tables are small)."""
-    return {"items": [as_dict(r) for r in rows[page.offset:page.offset + page.limit]],
-            "total": len(rows), "limit": page.limit, "offset": page.offset}
+def _out(found: reads.Page[Any]) -> dict[str, Any]:
+    return {"items": [as_dict(r) for r in found.items], "total": found.total,
+            "limit": found.limit, "offset": found.offset}
 
 
-def _page(session: ReadSession, query: Select, page: PageDep) -> dict[str, Any]:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.limit(page.limit).offset(page.offset)).unique()
-    return {"items": [as_dict(r) for r in rows], "total": total,
-            "limit": page.limit, "offset": page.offset}
+def _listed(session: ReadSession, query: Select[Any], page: PageDep,
+            match: Callable[[str, list[Any]], list[Any]] | None = None,
+            q: str | None = None) -> dict[str, Any]:
+    """A page of `query`, or of the rows `match` finds for `q` among them."""
+    if q and match is not None:
+        return _out(reads.page_of(match(q, reads.rows(session, query)), page.limit,
+                                  page.offset))
+    return _out(reads.page(session, query, page.limit, page.offset))
 
 
 @router.get("/economies", response_model=ItemPage)
 def economies(session: ReadSession, page: PageDep, q: Text = None,
               blocs: bool | None = None) -> dict:
-    query = select(Economy).order_by(Economy.code)
-    if blocs is not None:
-        query = query.where(Economy.is_bloc.is_(blocs))
-    if q:
-        return _page_of(search.match_economies(q, session.scalars(query).all()), page)
-    return _page(session, query, page)
+    return _listed(session, reads.economies_query(blocs=blocs), page,
+                   search.match_economies, q)
 
 
 @router.get("/economies/{code}")
@@ -69,25 +59,16 @@ def economy(code: Key, session: ReadSession) -> dict[str, Any]:
 @router.get("/bodies", response_model=ItemPage)
 def bodies(session: ReadSession, page: PageDep, q: Text = None, role: Text = None,
            economy: Text = None) -> dict:
-    query = select(Body).order_by(Body.id)
-    if role:
-        # JSON list membership, portable across SQLite and PostgreSQL.
-        query = query.where(cast(Body.roles, String).contains(f'"{role}"', autoescape=True))
-    if economy:
-        query = query.where(Body.economy_code == economy.upper())
-    if q:
-        return _page_of(search.match_bodies(q, session.scalars(query).all()), page)
-    return _page(session, query, page)
+    return _listed(session, reads.bodies_query(role=role, economy=economy), page,
+                   search.match_bodies, q)
 
 
 @router.get("/bodies/{body_id}")
 def body(body_id: Key, session: ReadSession) -> dict[str, Any]:
     found = service.get(session, Body, body_id)
-    accreditations = session.scalars(select(Accreditation).where(
-        or_(Accreditation.body_id == body_id, Accreditation.accreditor_id == body_id)))
-    listings = session.scalars(select(SchemeListing).where(SchemeListing.body_id == body_id))
-    return {**as_dict(found), "accreditations": [as_dict(a) for a in accreditations],
-            "listings": [as_dict(x) for x in listings]}
+    return {**as_dict(found),
+            "accreditations": [as_dict(a) for a in reads.accreditations_of(session, body_id)],
+            "listings": [as_dict(x) for x in reads.listings_of_body(session, body_id)]}
 
 
 @router.post("/bodies", status_code=201)
@@ -98,58 +79,42 @@ def add_body(data: BodyIn, db: DB, actor: Writer) -> dict[str, Any]:
 
 @router.get("/schemes", response_model=ItemPage)
 def schemes(session: ReadSession, page: PageDep) -> dict:
-    return _page(session, select(Scheme).order_by(Scheme.code), page)
+    return _listed(session, reads.schemes_query(), page)
 
 
 @router.get("/schemes/{code}")
 def scheme(code: Key, session: ReadSession) -> dict[str, Any]:
     found = service.get(session, Scheme, code)
-    listings = session.scalars(select(SchemeListing).where(SchemeListing.scheme_code == code))
-    return {**as_dict(found), "listings": [as_dict(x) for x in listings]}
+    return {**as_dict(found),
+            "listings": [as_dict(x) for x in reads.listings_of_scheme(session, code)]}
 
 
 @router.get("/standards", response_model=ItemPage)
 def standards(session: ReadSession, page: PageDep, q: Text = None) -> dict:
-    query = select(Standard).order_by(Standard.ref)
-    if q:
-        return _page_of(search.match_standards(q, session.scalars(query).all()), page)
-    return _page(session, query, page)
+    return _listed(session, reads.standards_query(), page, search.match_standards, q)
 
 
 @router.get("/standards/{ref:path}")
 def standard(ref: Key, session: ReadSession) -> dict[str, Any]:
     found = service.get(session, Standard, ref)
-    adopted_by = session.scalars(select(Standard.ref).where(Standard.adopts_ref == ref)).all()
-    return {**as_dict(found), "adopted_by": list(adopted_by)}
+    return {**as_dict(found), "adopted_by": [s.ref for s in reads.adopted_by(session, ref)]}
 
 
 @router.get("/categories", response_model=ItemPage)
 def categories(session: ReadSession, page: PageDep, system: Text = None) -> dict:
-    query = select(ProductCategory).order_by(ProductCategory.code)
-    if system:
-        query = query.where(ProductCategory.system == system)
-    return _page(session, query, page)
+    return _listed(session, reads.categories_query(system=system), page)
 
 
 @router.get("/accreditations", response_model=ItemPage)
 def accreditations(session: ReadSession, page: PageDep, body: Text = None,
                    accreditor: Text = None, status: Text = None) -> dict:
-    query = select(Accreditation).order_by(Accreditation.number)
-    if body:
-        query = query.where(Accreditation.body_id == body)
-    if accreditor:
-        query = query.where(Accreditation.accreditor_id == accreditor)
-    if status:
-        query = query.where(Accreditation.status == status)
-    return _page(session, query, page)
+    return _listed(session, reads.accreditations_query(body=body, accreditor=accreditor,
+                                                       status=status), page)
 
 
 @router.get("/accreditations/{number}")
 def accreditation(number: Key, session: ReadSession) -> dict[str, Any]:
-    found = session.scalar(select(Accreditation).where(Accreditation.number == number))
-    if found is None:
-        raise NotFound(f"unknown accreditation {number!r}")
-    return as_dict(found)
+    return as_dict(service.accreditation(session, number))
 
 
 @router.post("/accreditations", status_code=201)
@@ -179,9 +144,4 @@ def change_accreditation(number: Key, change: AccreditationChange, db: DB,
 
 @router.get("/listings", response_model=ItemPage)
 def listings(session: ReadSession, page: PageDep, scheme: Text = None, body: Text = None) -> dict:
-    query = select(SchemeListing).order_by(SchemeListing.id)
-    if scheme:
-        query = query.where(SchemeListing.scheme_code == scheme)
-    if body:
-        query = query.where(SchemeListing.body_id == body)
-    return _page(session, query, page)
+    return _listed(session, reads.listings_query(scheme=scheme, body=body), page)

@@ -4,12 +4,12 @@ accreditation, QR code, downloads, and recognition by market with each decision'
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.certificates import service as certificates
@@ -21,7 +21,7 @@ from certpass.credentials import service as credentials
 from certpass.errors import CertpassError
 from certpass.ledger import service as ledger
 from certpass.recognition import engine, snapshot
-from certpass.registry.models import Accreditation, Economy
+from certpass.registry import reads
 from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep, download_name
 from certpass.web.pages.render import render
 
@@ -37,12 +37,6 @@ def recognition_by_market(session: Session, certificate: Certificate,
     return list(engine.decide_markets(facts, on, snap).values())
 
 
-def economy_names(session: Session, codes: list[str]) -> dict[str, Economy]:
-    if not codes:
-        return {}
-    return {e.code: e for e in session.scalars(select(Economy).where(Economy.code.in_(codes)))}
-
-
 def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Markup | None:
     """The passport's QR code (the certificate's resolver URL with its credential's hash,
     drawn by the passport module) inline, or None when it has no signed credential."""
@@ -50,9 +44,16 @@ def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Ma
         _, row = downloads.find(session, certificate.number, None)
     except CertpassError:
         return None
-    url = credentials.resolver_url(settings, certificate.number, row.sha256)
+    return Markup(_inline_qr(credentials.resolver_url(settings, certificate.number,
+                                                      row.sha256)))
+
+
+@lru_cache(maxsize=1024)
+def _inline_qr(url: str) -> str:
+    """The QR code of `url` as inline SVG. Drawing it is a large share of the page's time;
+    the URL carries the credential's hash, so a cached drawing is never stale."""
     svg = passport_doc.qr_svg(url).decode("utf-8")
-    return Markup(svg[svg.find("<svg"):])  # drop the XML declaration: it is inline HTML
+    return svg[svg.find("<svg"):]  # drop the XML declaration: it is inline HTML
 
 
 @router.get("/certificates/{number:path}", response_class=HTMLResponse)
@@ -61,12 +62,10 @@ def passport(request: Request, number: CertificateNumber, session: ReadSession,
     certificate = certificates.get(session, number)
     today = dt.date.today()
     detail = certificates.to_detail(certificate, today)
-    accreditations = session.scalars(
-        select(Accreditation).where(Accreditation.body_id == certificate.issuer_id)
-        .order_by(Accreditation.number)).all()
+    accreditations = reads.accreditations_held(session, certificate.issuer_id)
     decisions = recognition_by_market(session, certificate, today)
     decisions.sort(key=lambda d: (engine.DECISION_RANK[d.decision], d.market))
-    markets = economy_names(session, [d.market for d in decisions])
+    markets = reads.economies_named(session, [d.market for d in decisions])
     # Recognised and conditional markets first; the rest collapsed behind their count.
     accepted = [d for d in decisions if d.decision != engine.NOT_RECOGNISED]
     refused = [d for d in decisions if d.decision == engine.NOT_RECOGNISED]

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.errors import CertpassError, InvalidInput
@@ -18,7 +17,7 @@ from certpass.recognition import service as recognition
 from certpass.recognition.plan_pdf import plan_pdf
 from certpass.recognition.planner import plan_rows
 from certpass.recognition.snapshot import load_snapshot
-from certpass.registry.models import Economy
+from certpass.registry import reads
 from certpass.web.deps import ReadSession
 from certpass.web.downloads import csv_file, excel_csv, pdf_file, safe_name
 from certpass.web.pages.render import render
@@ -68,10 +67,8 @@ def _plan(session: Session, q: PlanQuery) -> tuple[dict[str, Any] | None, str, i
 def plan_page(request: Request, session: ReadSession,
               q: Annotated[PlanQuery, Depends(_query)]) -> HTMLResponse:
     snap = load_snapshot(session)
-    choices = list(session.scalars(select(Economy).where(Economy.code.in_(
-        [*snap.markets, *snap.blocs])).order_by(Economy.code)))
-    origins = list(session.scalars(select(Economy).where(Economy.is_bloc.is_(False))
-                                   .order_by(Economy.code)))
+    choices = list(reads.economies_named(session, [*snap.markets, *snap.blocs]).values())
+    origins = reads.rows(session, reads.economies_query(blocs=False))
     result, error, status = _plan(session, q)
     names = {e.code: e for e in origins + choices}
     csv_link = "/plan.csv?" + str(request.query_params) if result else ""

@@ -22,6 +22,7 @@ from certpass.certificates import service as certificates
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.credentials import service as credentials
 from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
+from certpass.registry import reads
 from certpass.registry.models import Scheme
 from certpass.search import service as search
 from certpass.store.database import Database
@@ -202,8 +203,7 @@ def _portal_page(request: Request, session: Any, actor: Actor, *, q: str = "",
 
 
 def _schemes(session: Any) -> list[Scheme]:
-    from sqlalchemy import select
-    return list(session.scalars(select(Scheme).order_by(Scheme.code)))
+    return reads.rows(session, reads.schemes_query())
 
 
 @router.get("/portal/issue", response_class=HTMLResponse)

@@ -11,12 +11,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from certpass.certificates import scope_preview
 from certpass.certificates.lifecycle import AccreditedScope
 from certpass.credentials import bundle
 from certpass.errors import CertpassError, InvalidInput
+from certpass.registry import reads
 from certpass.registry import service as registry
 from certpass.registry.models import Body
 from certpass.registry.schemas import AccreditationIn
@@ -44,7 +44,7 @@ def _home(request: Request, db: Any, actor: Any, *, values: dict[str, str] | Non
           errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     with db.read() as session:
         granted = registry.accreditations_granted(session, actor.body_id or "-")
-        bodies = [b for b in session.scalars(select(Body).order_by(Body.id))
+        bodies = [b for b in reads.rows(session, reads.bodies_query())
                   if "accreditation-body" not in b.roles]
         return render(request, "portal_accreditations.html", status_code=status_code,
                       actor=actor, granted=granted, bodies=bodies, standards=STANDARDS,

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from certpass.certificates import service as certificates
-from certpass.registry.models import Body, Scheme
+from certpass.registry import reads
 from certpass.search import service as search
 from certpass.web.deps import ReadSession
 from certpass.web.pages.render import render
@@ -40,8 +39,8 @@ def _results(request: Request, session: ReadSession, template_title: str, q: str
         found=[certificates.to_summary(c) for c in found.items], total=found.total,
         exact=found.exact,
         page=page, pages=pages, bodies=bodies, facets=search.facets(session, flt),
-        schemes=session.scalars(select(Scheme.code).order_by(Scheme.code)).all(),
-        issuer_body=session.get(Body, issuer) if issuer else None,
+        schemes=[s.code for s in reads.rows(session, reads.schemes_query())],
+        issuer_body=reads.bodies_named(session, [issuer]).get(issuer) if issuer else None,
         first=found.offset + 1, last=found.offset + len(found.items))
 
 

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -22,6 +21,7 @@ from certpass.credentials.trust import LiveTrust
 from certpass.errors import Busy, CertpassError
 from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
+from certpass.registry import reads
 from certpass.registry.models import Economy
 from certpass.web import photo
 from certpass.web import session as web_session
@@ -35,8 +35,7 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"
 def markets(session: Session) -> list[Economy]:
     """Markets some arrangement names, for the "accepted in my market?" select."""
     codes = load_snapshot(session).markets
-    return list(session.scalars(select(Economy).where(Economy.code.in_(codes))
-                                .order_by(Economy.code)))
+    return list(reads.economies_named(session, codes).values())
 
 
 def number_from_qr(text: str) -> tuple[str, str]:
