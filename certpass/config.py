@@ -66,6 +66,18 @@ class Settings(BaseSettings):
         "sqlite:///certpass.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL).",
         sensitive=True,
     )
+    read_database_url: str = _setting(
+        "", "SQLAlchemy URL of a PostgreSQL streaming replica for the web's reads; empty: "
+        "every read goes to database_url. Writes, reads after a write (the same request, "
+        "and that browser's next requests for a few seconds), sign-in checks, the CLI and "
+        "background jobs always use database_url; a replica that is unreachable or lags "
+        "more than read_replica_max_lag_seconds is skipped with a warning.",
+        sensitive=True,
+    )
+    read_replica_max_lag_seconds: float = _setting(
+        5.0, "Reads skip the replica (and go to database_url) while it lags behind by more "
+        "than this many seconds of replayed commits.",
+    )
     base_url: str = _setting(
         "http://127.0.0.1:8000",
         "Public URL of this instance; used in DIDs, status lists and QR codes.",

@@ -25,7 +25,11 @@ def settings() -> Settings:
 
 @cache
 def database() -> Database:
-    return Database(settings().database_url)
+    # The CLI reads the primary (it opens no read_route): an operator's command decides what
+    # to write from what it reads. The replica URL is passed so the setting is checked.
+    current = settings()
+    return Database(current.database_url, current.read_database_url,
+                    current.read_replica_max_lag_seconds)
 
 
 def actor() -> Actor:

@@ -28,6 +28,7 @@ from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
 from certpass.web.pages import docs
 from certpass.web.ratelimit import VerifyLimiter, VerifyRateLimit, storage_for
+from certpass.web.replica import ReplicaReads
 
 log = logging.getLogger("certpass.web")
 
@@ -136,7 +137,8 @@ def _warm_caches(db: Database) -> None:
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings.load()
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, settings.read_database_url,
+                        settings.read_replica_max_lag_seconds)
     app = FastAPI(
         title="certpass",
         version=__version__,
@@ -160,6 +162,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     web_session.install(app, settings)  # signed session cookie for the web pages
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    if db.replica is not None:  # outermost: every request reads within its route
+        app.add_middleware(ReplicaReads, window_seconds=db.replica.window_seconds(),
+                           https=settings.base_url.startswith("https://"))
 
     _include_routers(app)
     _document_errors(app)

@@ -55,7 +55,7 @@ def _authenticated(request: Request, db: Database, need_write: bool) -> Actor:
             "this operation needs an account",
             hint="send `Authorization: Bearer <token>`; create one with `certpass tokens create`"
                  + ("" if need_write else " (a read-scope token is enough)"))
-    with db.read() as session:
+    with db.read(primary=True) as session:  # a revoked token stops at once, replica or not
         actor = accounts.authenticate(session, token, need_write=need_write)
     request.state.token_key_id = token.split("_", 2)[1]  # the parent of tokens it makes
     return actor

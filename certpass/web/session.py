@@ -113,7 +113,7 @@ def current_actor(request: Request, db: Database) -> Actor | None:
     sid = _session_id(request, create=False)
     if sid:
         app_db: Database = request.app.state.db
-        with app_db.read() as session:
+        with app_db.read(primary=True) as session:  # signed out or disabled: at once
             found = accounts.session_user(session, sid)
             if found is not None:
                 actor = accounts.actor_of(found[0])
