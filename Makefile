@@ -47,6 +47,7 @@ fuzz: .stamp-install-test
 	CERTPASS_FUZZ_EXAMPLES=200 $(BIN)/pytest -p no:cacheprovider tests/web/test_fuzz.py -q
 
 bench: .stamp-install
+	@bash scripts/bench-prerequisites.sh
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
