@@ -2,8 +2,11 @@
 
 https://www.w3.org/TR/vc-jose-cose/ — header {"alg":"EdDSA","kid":<verification method>,
 "typ":"vc+jwt","cty":"vc"}, payload = the unsigned credential JSON. UNTP 0.6.1 asks for this
-enveloped form. The JWS is small enough to write here (RFC 7515 compact serialisation) and
-doing so keeps the accepted algorithms to exactly one: no `alg: none`, no algorithm confusion.
+enveloped form. A presentation is secured the same way by its holder: {"typ":"vp+jwt",
+"cty":"vp"}, payload = the unsigned presentation, enveloped as an
+EnvelopedVerifiablePresentation (`data:application/vp+jwt,<JWS>`). The JWS is small enough to
+write here (RFC 7515 compact serialisation) and doing so keeps the accepted algorithms to
+exactly one: no `alg: none`, no algorithm confusion.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ TYP = "vc+jwt"
 CTY = "vc"
 ALG = "EdDSA"
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
+VP_TYP = "vp+jwt"
+VP_CTY = "vp"
+VP_ENVELOPE_PREFIX = "data:application/vp+jwt,"
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
@@ -85,19 +91,23 @@ def _json_segment(obj: Mapping[str, Any]) -> str:
     return b64url_encode(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
-def sign(credential: Mapping[str, Any], key: Ed25519KeyPair, verification_method: str) -> str:
-    """Compact JWS `header.payload.signature` securing `credential` (which has no proof)."""
+def sign(credential: Mapping[str, Any], key: Ed25519KeyPair, verification_method: str, *,
+         typ: str = TYP, cty: str = CTY) -> str:
+    """Compact JWS `header.payload.signature` securing `credential` (which has no proof);
+    a presentation with `typ=VP_TYP, cty=VP_CTY`."""
     if "proof" in credential:
         raise ValueError("VC-JOSE secures an unsigned credential; remove `proof` first")
-    header = {"alg": ALG, "kid": verification_method, "typ": TYP, "cty": CTY}
+    header = {"alg": ALG, "kid": verification_method, "typ": typ, "cty": cty}
     # The payload in RFC 8785 form: the same credential always gives the same token.
     signing_input = f"{_json_segment(header)}.{b64url_encode(canonicalize(credential))}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
 
 
-def verify(token: str, resolve_key: KeyResolver) -> VerifiedToken:
-    """Check a VC-JOSE compact JWS; return its header and credential or raise a JoseFailure."""
+def verify(token: str, resolve_key: KeyResolver, *, typ: str = TYP,
+           cty: str = CTY) -> VerifiedToken:
+    """Check a VC-JOSE compact JWS; return its header and credential (or, with `typ=VP_TYP,
+    cty=VP_CTY`, presentation) or raise a JoseFailure."""
     if not isinstance(token, str):
         raise MalformedToken("a VC-JOSE token is a string")
     parts = token.split(".")
@@ -107,10 +117,10 @@ def verify(token: str, resolve_key: KeyResolver) -> VerifiedToken:
     alg = header.get("alg")
     if alg != ALG:
         raise UnacceptableHeader(f"alg must be {ALG!r}, not {alg!r}")
-    if header.get("typ") != TYP:
-        raise UnacceptableHeader(f"typ must be {TYP!r}, not {header.get('typ')!r}")
-    if "cty" in header and header["cty"] != CTY:
-        raise UnacceptableHeader(f"cty must be {CTY!r}, not {header['cty']!r}")
+    if header.get("typ") != typ:
+        raise UnacceptableHeader(f"typ must be {typ!r}, not {str(header.get('typ'))[:40]!r}")
+    if "cty" in header and header["cty"] != cty:
+        raise UnacceptableHeader(f"cty must be {cty!r}, not {str(header['cty'])[:40]!r}")
     if "crit" in header:
         raise UnacceptableHeader("critical header parameters are not supported")
     kid = header.get("kid")
@@ -155,6 +165,15 @@ def envelope(token: str) -> dict[str, Any]:
         "@context": VC_V2,
         "id": ENVELOPE_PREFIX + token,
         "type": "EnvelopedVerifiableCredential",
+    }
+
+
+def envelope_presentation(token: str) -> dict[str, Any]:
+    """The EnvelopedVerifiablePresentation carrying a holder's `vp+jwt` token."""
+    return {
+        "@context": VC_V2,
+        "id": VP_ENVELOPE_PREFIX + token,
+        "type": "EnvelopedVerifiablePresentation",
     }
 
 

@@ -4,7 +4,9 @@ VC Data Integrity says an implementation MUST raise an error when JSON-LD proces
 data, whatever the cryptosuite (an eddsa-jcs-2022 proof signs the JSON, but a verifier
 that reads it as linked data must read what was signed). pyld has no safe mode, so the
 expansion here records every key or type that does not expand to an absolute IRI or a
-keyword (an undefined term with no `@vocab`, a term mapped to null, a relative type) and
+keyword (an undefined term with no `@vocab`, a term mapped to null, a relative type), every
+value that expansion turns into nothing (a value object `{"@value": null}`, an object with
+only `@language`, an empty or bare top-level value: jsonld.js safe mode's events) and
 turns every processor failure (a protected term redefined, a context that is not a URL or
 an object, `{"@vocab": null}`, ...) into one `InvalidJsonLd` whose message names the JSON-LD
 error code, never the processor's internals.
@@ -45,6 +47,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.dropped: list[str] = []
+        self.dropped_values: list[str] = []
 
     def _expand_iri(self, active_ctx: Any, value: Any, base: Any = None, vocab: bool = False,
                     local_ctx: Any = None, defined: Any = None) -> Any:
@@ -59,6 +62,33 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 isinstance(out, str) and (out.startswith("@") or _ABSOLUTE.match(out))):
             self.dropped.append(value)
         return out
+
+    def _expand(self, active_ctx: Any, active_property: Any, element: Any, options: Any,
+                inside_list: bool = False, inside_index: bool = False,
+                type_scoped_ctx: Any = None) -> Any:
+        out = super()._expand(active_ctx, active_property, element, options,
+                              inside_list=inside_list, inside_index=inside_index,
+                              type_scoped_ctx=type_scoped_ctx)
+        # An object or scalar that expansion turns into nothing is data dropped (jsonld.js
+        # safe mode's "null @value value", "object with only @language", "empty object",
+        # "free-floating scalar"): a value object {"@value": null}, an object holding only
+        # @language, a top-level or @graph object that is empty, a bare value or only an
+        # @id. (A property whose value is JSON null is JSON-LD's explicit "no value", not
+        # data, and is kept out of this on purpose, as jsonld.js does.)
+        if out is None and element is not None and not isinstance(element, list):
+            self.dropped_values.append(_describe(active_property, element))
+        return out
+
+
+def _describe(active_property: Any, element: Any) -> str:
+    where = f"{active_property!s:.60}" if isinstance(active_property, str) else "the document"
+    if isinstance(element, Mapping):
+        if "@value" in element and element["@value"] is None:
+            return f"{where}: a value object whose @value is null"
+        if set(element) == {"@language"}:
+            return f"{where}: an object with only @language"
+        return f"{where}: an object that says nothing (empty, or only @id or @value)"
+    return f"{where}: a value that belongs to no property"
 
 
 def expand(document: Mapping[str, Any], loader: DocumentLoader | None = None,
@@ -97,6 +127,15 @@ def expand(document: Mapping[str, Any], loader: DocumentLoader | None = None,
             f"drop: {', '.join(repr(n[:80]) for n in names[:_MAX_DROPPED])}{more}",
             hint="define each term in a context (or use full IRIs)",
             details={"undefined": names[:20]})
+    if processor.dropped_values:
+        found = list(dict.fromkeys(processor.dropped_values))
+        more = f" and {len(found) - _MAX_DROPPED} more" if len(found) > _MAX_DROPPED else ""
+        raise InvalidJsonLd(
+            f"{what} holds values that JSON-LD processing would drop: "
+            f"{'; '.join(found[:_MAX_DROPPED])}{more}",
+            hint="give each value object a non-null @value (or leave the property out), "
+                 "and put every value under a property",
+            details={"jsonld_error": "dropped value", "dropped": found[:20]})
     return list(expanded)
 
 

@@ -118,6 +118,19 @@ class VerificationResult:
     def message(self) -> str:
         return MESSAGES[self.verdict]
 
+    def warnings(self) -> list[str]:
+        """What a VC-API answer lists as warnings for this result when its verdict does not
+        make it unverified (see FAILING verdicts in web/api/verify.py and presentation.py):
+        the failed checks of a verdict other than `valid` (e.g. `unauthorised-issuer`), or
+        for a `valid` one the status checks that could not be made (a status mechanism
+        certpass does not read: verified, but its status unknown)."""
+        if self.verdict != "valid":
+            return [f"{c.name}: {c.detail}" for c in self.checks if c.ok is False]
+        if "credentialStatus" in (self.readable or {}):  # the JWT's payload, if enveloped
+            return [f"{c.name}: {c.detail}" for c in self.checks
+                    if c.name == "status" and c.ok is None]
+        return []
+
     @property
     def claims_only(self) -> bool:
         """Whether the certificate facts are only what the document claims (nothing the

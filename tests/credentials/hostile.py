@@ -33,6 +33,10 @@ HOSTILE: dict[str, tuple[list[Any], dict[str, Any]]] = {
     "undefined-term": ([V2], {"undefinedTerm": "x"}),
     "undefined-type": ([V2], {"type": ["VerifiableCredential", "UndefinedType"]}),
     "relative-type": ([V2, {"@vocab": None}], {"type": ["VerifiableCredential", "Foo"]}),
+    # A value that expands to nothing (jsonld.js safe mode: "null @value value").
+    "null-value": ([V2], {"name": {"@value": None}}),
+    "null-value-in-subject": ([V2], {"credentialSubject": {"id": "did:example:subject",
+                                                          "name": {"@value": None}}}),
 }
 
 

@@ -68,3 +68,26 @@ def test_js_verifies_the_suite_style_inputs_the_issuer_accepts(suite: str, tmp_p
         credentials.append(world.sign(unsigned, suite=suite))
     results = run_js(world, credentials, tmp_path)
     assert [r["verified"] for r in results] == [True] * len(GOOD), results
+
+
+@pytest.mark.parametrize("dropped", [{"@value": None}, {"@language": "en"}],
+                         ids=["null-value", "only-language"])
+def test_js_safe_mode_and_certpass_both_refuse_a_dropped_value(dropped: dict,
+                                                               tmp_path: Path) -> None:
+    """jsonld.js safe mode ("null @value value", "object with only @language") refuses what
+    expansion drops; certpass's verifier calls the same credential malformed."""
+    from certpass.credentials import verifier
+
+    world = World()
+    unsigned = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"], "issuer": world.cb.did,
+                "validFrom": "2024-03-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:subject", "name": "Alice"}}
+    good = world.sign(unsigned, suite=proofs.RDFC)
+    bad = world.sign(dict(unsigned, name=dropped), suite=proofs.RDFC)
+    js_good, js_bad = run_js(world, [good, bad], tmp_path)
+    assert js_good["verified"] is True, js_good
+    assert js_bad["verified"] is False and any("Safe mode" in e for e in js_bad["errors"])
+    trust = world.trust()
+    assert verifier.verify(good, trust).verdict == "valid"
+    assert verifier.verify(bad, trust).verdict == "malformed"

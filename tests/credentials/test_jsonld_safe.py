@@ -56,3 +56,40 @@ def test_the_shape_cache_judges_like_a_full_expansion():
     odd["credentialSubject"]["id"] = 7
     with pytest.raises(jsonld_safe.InvalidJsonLd):
         jsonld_safe.check(odd)
+
+
+# VC Data Integrity: "an error MUST be raised when JSON-LD processing drops data". A value
+# expansion turns into nothing is such data (jsonld.js safe mode: "null @value value",
+# "object with only @language", "empty object" at the top).
+DROPPED_VALUES = {
+    "null-value": ({"name": {"@value": None}}, "name: a value object whose @value is null"),
+    "null-value-language": ({"description": {"@value": None, "@language": "en"}},
+                            "description: a value object whose @value is null"),
+    "null-value-in-subject": ({"credentialSubject": {"id": "did:example:s",
+                                                     "name": {"@value": None}}},
+                              "name: a value object whose @value is null"),
+    "null-value-in-list": ({"name": ["Alice", {"@value": None}]},
+                           "name: a value object whose @value is null"),
+    "only-language": ({"name": {"@language": "en"}}, "name: an object with only @language"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DROPPED_VALUES))
+def test_a_value_expansion_drops_is_refused_and_named(name):
+    extra, said = DROPPED_VALUES[name]
+    doc = credential([V2], extra)
+    for run in (jsonld_safe.expand, jsonld_safe.check, jsonld_safe.check):  # check: cached too
+        with pytest.raises(jsonld_safe.InvalidJsonLd) as caught:
+            run(doc)
+        assert said in caught.value.message, caught.value.message
+        assert caught.value.details["jsonld_error"] == "dropped value"
+        assert caught.value.http_status == 422 and not leaks(caught.value.message)
+
+
+def test_a_null_property_value_and_an_empty_node_are_no_dropped_data():
+    """JSON null is JSON-LD's own "no value" (jsonld.js safe mode keeps it too); an empty
+    object under a property is a blank node, not dropped."""
+    jsonld_safe.check(credential([V2], {"name": None}))
+    jsonld_safe.check(credential([V2], {"credentialSubject": {"id": "did:example:s",
+                                                              "name": {}}}))
+    jsonld_safe.check(credential([V2], {"name": {"@value": "Alice", "@language": "en"}}))

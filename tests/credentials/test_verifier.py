@@ -240,3 +240,18 @@ def test_any_changed_field_or_proof_value_is_not_valid(path: tuple, value: objec
         return
     target[path[-1]] = value
     assert verify(forged, TRUST, on=ON).verdict != "valid"
+
+
+@pytest.mark.parametrize("suite", proofs.SUITES)
+def test_a_signed_credential_whose_expansion_drops_a_value_is_malformed(suite: str) -> None:
+    """Signed by a key the trust source knows: without safe mode it would verify (the
+    dropped {"@value": null} is not in the RDF an eddsa-rdfc-2022 proof signs)."""
+    unsigned = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"], "issuer": WORLD.cb.did,
+                "validFrom": "2024-03-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:subject", "name": "Alice"}}
+    assert verify(WORLD.sign(unsigned, suite=suite), TRUST, on=ON).verdict == "valid"
+    dropping = dict(unsigned, name={"@value": None})
+    result = verify(WORLD.sign(dropping, suite=suite), TRUST, on=ON)
+    assert result.verdict == "malformed"
+    assert "a value object whose @value is null" in check(result, "format").detail

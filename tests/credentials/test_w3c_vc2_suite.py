@@ -453,3 +453,24 @@ def test_a_nonconforming_document_is_not_a_verifiable_credential(vc_api: VcApi) 
 
 def test_the_suite_holder_key_is_the_one_its_presentations_name() -> None:
     assert multikey.did_key(HOLDER_KEY.public_key) == HOLDER
+
+
+@pytest.mark.parametrize("suite", CRYPTOSUITES)
+def test_a_presented_credential_of_unknown_status_verifies_with_a_warning(
+        vc_api: VcApi, suite: str) -> None:
+    """4.10-status with 4.13: the suite's credential-status-ok (a CredentialStatusList2017
+    entry, no mechanism certpass reads) in a presentation: verified, and, as on
+    /credentials/verify, a warning that its status is unknown (never silently valid)."""
+    single = vc_api.issue(suite_request(load("credential-status-ok.json")), suite)
+    assert single.status_code == 201, single.text
+    alone = vc_api.verify(single.json()["verifiableCredential"]).json()
+    vp = sign_vp(vc_api, {"@context": [V2], "type": ["VerifiablePresentation"],
+                          "holder": HOLDER,
+                          "verifiableCredential": [load("credential-status-ok.json")]}, suite)
+    r = vc_api.verify_vp(vp)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["verified"] is True and body["credentialResults"][0]["verdict"] == "valid"
+    assert body["warnings"] == [f"verifiableCredential[0]: {w}" for w in alone["warnings"]]
+    assert any(w.startswith("verifiableCredential[0]: status: not checked")
+               for w in body["warnings"]), body

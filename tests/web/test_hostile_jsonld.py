@@ -49,3 +49,22 @@ def test_the_verify_endpoints_call_every_hostile_context_malformed(client, token
             body = r.json()
             assert body["verified"] is False and body["verdict"] == "malformed", (name, body)
             assert not leaks(r.text), (name, r.text)
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_the_issuer_refuses_a_value_that_expansion_drops(client, tokens, suite):
+    """VC Data Integrity: JSON-LD processing that drops data is an error. {"@value": null}
+    expands to nothing: refused (422, certpass's error shape), nothing signed."""
+    for extra, where in (({"name": {"@value": None}}, "name"),
+                         ({"credentialSubject": {"id": "did:example:s",
+                                                 "name": ["Alice", {"@value": None}]}},
+                          "name")):
+        r = client.post("/credentials/issue", headers=bearer(tokens["admin"]), json={
+            "credential": credential([V2], extra, issuer=PLATFORM),
+            "options": {"cryptosuite": suite}})
+        assert r.status_code == 422, (extra, r.status_code, r.text)
+        error = r.json()["error"]
+        assert set(error) >= {"code", "message", "hint", "details"}
+        assert error["code"] == "invalid-jsonld", error
+        assert f"{where}: a value object whose @value is null" in error["message"], error
+        assert "proof" not in r.text and not leaks(r.text)

@@ -1,13 +1,15 @@
 """The VC-API presentation verifier, POST /presentations/verify: embedded credentials, the
-holder's authentication proof (did:key), challenge and domain, and refusals (never a 5xx)."""
+holder's authentication proof (did:key), challenge and domain, enveloped presentations and
+credentials (VC-JOSE), holders certpass cannot resolve, and refusals (never a 5xx)."""
 
 from __future__ import annotations
 
 import copy
 
-from certpass.credentials import multikey, proofs
+from certpass.credentials import jose, multikey, proofs
 from tests.credentials.hostile import leaks
 from tests.credentials.vc2_cases import GOOD, ISSUER
+from tests.registry_fixture import request_data
 from tests.web.conftest import bearer
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -93,3 +95,84 @@ def test_broken_and_hostile_presentations_are_400_never_500(client):
                  {"verifiablePresentation": {}, "options": {"challenge": 5}}):
         r = client.post("/presentations/verify", json=body)
         assert r.status_code == 400, (body, r.text)
+
+
+NUMBER = "2024010701000001"
+
+
+def _registered_jwt(client, tokens) -> str:
+    """The VC-JOSE form of a certificate the register issued (its own JWT download)."""
+    r = client.post("/api/certificates", json=request_data(NUMBER),
+                    headers=bearer(tokens["cqc"]))
+    assert r.status_code == 201, r.text
+    jwt = client.get(f"/api/certificates/{NUMBER}/credential.jwt")
+    assert jwt.status_code == 200
+    return jwt.text
+
+
+def _enveloped_vp(key, vp: dict) -> dict:
+    token = jose.sign(vp, key, multikey.did_key_verification_method(key.public_key),
+                      typ=jose.VP_TYP, cty=jose.VP_CTY)
+    return jose.envelope_presentation(token)
+
+
+def test_an_enveloped_presentation_with_an_enveloped_credential_verifies(client, tokens):
+    key = multikey.Ed25519KeyPair.generate()
+    credentials = [jose.envelope(_registered_jwt(client, tokens)), _issued(client, tokens)]
+    vp = _presentation(multikey.did_key(key.public_key), credentials)
+    r = _verify(client, _enveloped_vp(key, vp | {"nonce": "n-1", "aud": "verifier.example"}),
+                challenge="n-1", domain="verifier.example")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["verified"] is True and body["errors"] == []
+    assert [c["verdict"] for c in body["credentialResults"]] == ["valid", "valid"]
+    assert {"format", "proof", "credentials"} <= set(body["checks"])
+    # The same presentation secured with Data Integrity instead: the enveloped credential
+    # inside is verified the same way.
+    signed = proofs.sign(vp, key, multikey.did_key_verification_method(key.public_key),
+                         proofs.RDFC, CREATED, "authentication")
+    r = _verify(client, signed)
+    assert r.status_code == 200 and r.json()["credentialResults"][0]["verdict"] == "valid"
+    # Replayed elsewhere: another challenge is refused.
+    r = _verify(client, _enveloped_vp(key, vp | {"nonce": "n-1"}), challenge="n-2")
+    assert r.status_code == 400 and "nonce" in " ".join(r.json()["errors"])
+
+
+def test_broken_and_hostile_enveloped_presentations_are_400_never_500(client):
+    key = multikey.Ed25519KeyPair.generate()
+    good = _enveloped_vp(key, _presentation(multikey.did_key(key.public_key), []))
+    head, payload, signature = good["id"].removeprefix(jose.VP_ENVELOPE_PREFIX).split(".")
+    env = "EnvelopedVerifiablePresentation"
+    for vp in ({"@context": V2, "type": env},
+               {"@context": V2, "type": env, "id": 7},
+               {"@context": V2, "type": env, "id": "data:application/vp+sd-jwt,a~b~"},
+               {"@context": V2, "type": env, "id": "data:application/vp+cose,AAAA"},
+               {"@context": V2, "type": env, "id": jose.VP_ENVELOPE_PREFIX},
+               {"@context": V2, "type": env, "id": jose.VP_ENVELOPE_PREFIX + "a.b"},
+               {"@context": V2, "type": env, "id": jose.VP_ENVELOPE_PREFIX + "\u0000.\u00ff.x"},
+               {"@context": V2, "type": env, "id": f"{jose.VP_ENVELOPE_PREFIX}{head}.{payload}."},
+               {"@context": V2, "type": env,
+                "id": f"{jose.VP_ENVELOPE_PREFIX}{head}.{payload}.{signature[:-2]}AA"},
+               {"@context": V2, "type": env, "id": jose.VP_ENVELOPE_PREFIX + ".".join(
+                   [head, jose.b64url_encode(b'{"@context": 5}'), signature])},
+               dict(good, extra="x"),
+               dict(good, **{"@context": [V2, {"@vocab": None}]})):
+        r = _verify(client, vp)
+        assert r.status_code == 400, (vp, r.status_code, r.text)
+        body = r.json()
+        assert "error" in body or (body["verified"] is False and body["errors"]), (vp, body)
+        assert not leaks(r.text), r.text
+
+
+def test_a_did_web_holder_certpass_cannot_resolve_is_answered_so(client, tokens):
+    holder = "did:web:wallet.example"
+    key = multikey.Ed25519KeyPair.generate()
+    vp = proofs.sign(_presentation(holder, [_issued(client, tokens)]), key,
+                     f"{holder}#key-1", proofs.JCS, CREATED, "authentication")
+    r = _verify(client, vp)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["verified"] is False
+    assert body["errors"][0].startswith("proof: the holder's signature cannot be checked: "
+                                        f"holder {holder} is unknown"), body["errors"]
+    assert body["credentialResults"][0]["verified"] is True  # still checked, on its own

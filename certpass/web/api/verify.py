@@ -110,12 +110,9 @@ def vc_api_verify(
     if result.verdict in _VC_API_FAILS:
         errors = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
         return JSONResponse(body | {"verified": False, "errors": errors}, status_code=400)
-    if result.verdict != "valid":
-        body["warnings"] = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
-    elif "credentialStatus" in (result.readable or {}):  # the JWT's payload, if enveloped
-        # A status entry of a kind certpass does not read: verified, but its status unknown.
-        body["warnings"] = [f"{c.name}: {c.detail}" for c in result.checks
-                            if c.name == "status" and c.ok is None]
+    # Not failed, but something to say (a verdict short of valid, or a status entry of a
+    # kind certpass does not read: verified, but its status unknown).
+    body["warnings"] = result.warnings()
     return JSONResponse(body | {"verified": True, "errors": []})
 
 
@@ -126,7 +123,10 @@ def vc_api_verify_presentation(
     payload: Annotated[Any, Body()],
 ) -> JSONResponse:
     """W3C VC-API: `{"verifiablePresentation": {...}, "options": {"challenge", "domain"}}`
-    → 200 verified, or 400 `{"verified": false, "errors": [...]}`. Every check is always
+    → 200 verified, or 400 `{"verified": false, "errors": [...]}`. The presentation is
+    secured with a Data Integrity proof or is an EnvelopedVerifiablePresentation (VC-JOSE,
+    `data:application/vp+jwt,...`); a holder whose key certpass cannot resolve offline (a
+    did:web it does not know) is not verified, and the errors say so. Every check is always
     run (`options.checks` is accepted and ignored: see credentials/presentation.py)."""
     if not isinstance(payload, dict) or not isinstance(payload.get("verifiablePresentation"),
                                                        dict):
