@@ -150,21 +150,25 @@ def check(document: Mapping[str, Any], what: str = "the credential") -> None:
     except _NotBundled:
         expand(document, None, what)
         return
-    shape = (what, *out)
+    # A shape that passed, passed whatever the document is called; a refusal's message names
+    # the document (`what`: "the credential of certificate N"), so it is kept per name.
+    shape = tuple(out)
     if shape in _JUDGED:
-        failure = _JUDGED[shape]
-    else:
+        return
+    failure = _JUDGED.get((what, shape))
+    if failure is None:
         try:
             expand(document, None, what)
-            failure = None
         except InvalidJsonLd as exc:
             failure = (exc.message, exc.hint, exc.details)
         if len(_JUDGED) >= _MAX_JUDGED:
             _JUDGED.clear()
-        _JUDGED[shape] = failure
-    if failure is not None:
-        message, hint, details = failure
-        raise InvalidJsonLd(message, hint=hint, details=details)
+        if failure is None:
+            _JUDGED[shape] = None
+            return
+        _JUDGED[(what, shape)] = failure
+    message, hint, details = failure
+    raise InvalidJsonLd(message, hint=hint, details=details)
 
 
 class _NotBundled(Exception):
@@ -174,9 +178,10 @@ class _NotBundled(Exception):
 
 _MAX_JUDGED = 512
 _CONTAINERS = (dict, list)
+# shape -> None (passed); (name, shape) -> the refusal's message, hint and details
 _JUDGED: dict[tuple[Any, ...], tuple[str, str, Any] | None] = {}
 _KEPT = frozenset({"id", "type"})  # the bundled contexts' keyword aliases
-_OPEN, _CLOSE, _LIST, _END = object(), object(), object(), object()
+_OPEN, _CLOSE, _LIST, _END, _IRI = object(), object(), object(), object(), object()
 
 
 def _walk(value: Any, key: str, out: list[Any]) -> None:
@@ -190,7 +195,7 @@ def _walk(value: Any, key: str, out: list[Any]) -> None:
             if isinstance(v, _CONTAINERS):
                 _walk(v, k, out)
             elif k in _KEPT or k[:1] == "@":
-                out.append((type(v), v))
+                out.append(_token(k, v))
             else:
                 out.append(type(v))
         out.append(_CLOSE)
@@ -200,12 +205,21 @@ def _walk(value: Any, key: str, out: list[Any]) -> None:
             if isinstance(v, _CONTAINERS):
                 _walk(v, key, out)
             elif key in _KEPT or key[:1] == "@":
-                out.append((type(v), v))
+                out.append(_token(key, v))
             else:
                 out.append(type(v))
         out.append(_END)
     else:
         out.append((type(value), value))
+
+
+def _token(key: str, value: Any) -> Any:
+    """A kept value's part of the shape: itself, except an identifier in absolute IRI syntax
+    (every credential has its own `id`), which expands to itself whatever it is, so it
+    stands as "an absolute IRI"; any other identifier is kept as it is."""
+    if key in ("id", "@id") and isinstance(value, str) and _ABSOLUTE.match(value):
+        return _IRI
+    return (type(value), value)
 
 
 def _bundled_only(context: Any) -> bool:

@@ -35,7 +35,7 @@ from certpass.config import Settings
 from certpass.credentials import multikey
 from certpass.credentials.models import SigningKey
 from certpass.errors import CertpassError, Conflict, Forbidden, InvalidInput, NotFound
-from certpass.ledger.service import append_event
+from certpass.ledger.service import append_event, hold_append_lock
 from certpass.registry.models import Body
 from certpass.store import sealed
 from certpass.store.base import utcnow
@@ -112,13 +112,13 @@ def signer(session: Session, settings: Settings, body_id: str | None,
         if not create:
             raise NotFound(f"{body_id or 'the platform'} has no signing key yet",
                            hint="a key is made when the body first issues a credential")
-        if body_id is not None:
-            # Two first issuances of one body at once must not both add its key-1: the
-            # body's row is the lock (rotation takes it too); the second then finds the
-            # first's key. The platform's key is made once, by `certpass init`.
-            session.get(Body, body_id, with_for_update=True)
-            row = current_key(session, body_id)
-        row = row or _add_key(session, settings, body_id, SYSTEM)
+        # Two first issuances of one body at once must not both add its key-1: the log's
+        # append lock (which adding the key takes anyway, for its log entry, and which a
+        # writer that logged something already holds) queues them; the second then finds
+        # the first's key. A row lock on the body instead deadlocked against a writer
+        # holding the append lock.
+        hold_append_lock(session)
+        row = current_key(session, body_id) or _add_key(session, settings, body_id, SYSTEM)
     seed = unseal(row.sealed_seed, row.body_id, row.fragment, settings.secret_key)
     return Signer(row, verification_method(settings, row), multikey.Ed25519KeyPair(seed))
 
@@ -213,6 +213,7 @@ def _require_key_holder(session: Session, body_id: str | None, actor: Actor,
             raise Forbidden(f"only the operator may {what} the platform key",
                             hint=f"run `certpass keys {what} --platform` on the server")
         return
+    hold_append_lock(session)  # first, as every writer does: then the body's row
     body = session.get(Body, body_id, with_for_update=True)
     if body is None:
         raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})

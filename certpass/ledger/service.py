@@ -95,6 +95,14 @@ def _frontier(session: Session) -> _Frontier:
     return cached
 
 
+def hold_append_lock(session: Session) -> None:
+    """Take the log's append lock now rather than at the first append. Every write that logs
+    takes it (at its first append) and holds it to its commit, so it is the one lock all
+    writers queue on in the same order: a writer about to make what a concurrent writer may
+    be making too (a body's first signing key) takes it before it looks."""
+    _frontier(session)
+
+
 def _write_pending(session: Session) -> None:
     """Write the buffered entries, subtree hashes and head in three statements."""
     frontier = session.info.get(_FRONTIER)

@@ -58,6 +58,32 @@ def test_the_shape_cache_judges_like_a_full_expansion():
         jsonld_safe.check(odd)
 
 
+def test_credentials_that_differ_only_in_their_ids_are_expanded_once(monkeypatch):
+    """Every credential has its own id and name: an absolute id stands in the shape as "an
+    IRI" and a passed shape passes under any name, so a register's credentials of one kind
+    are expanded once (issuance ran pyld for each, 40/s);
+    an id that is not an absolute IRI is still judged by an expansion of its own."""
+    expanded: list[str] = []
+    real = jsonld_safe.expand
+
+    def counting(document, loader=None, what="the credential"):
+        expanded.append(document["id"])
+        return real(document, loader, what)
+
+    monkeypatch.setattr(jsonld_safe, "expand", counting)
+    monkeypatch.setattr(jsonld_safe, "_JUDGED", {})
+    for n in range(3):
+        c = credential([V2, EXAMPLES])
+        c["id"] = f"urn:uuid:00000000-0000-4000-8000-00000000000{n}"
+        c["credentialSubject"]["id"] = f"did:example:{n}"
+        jsonld_safe.check(c, f"the credential of certificate N{n}")  # each its own name
+    assert len(expanded) == 1
+    relative = credential([V2, EXAMPLES])
+    relative["id"] = "not an iri"  # (the data model check refuses it; expansion keeps it)
+    jsonld_safe.check(relative)
+    assert expanded[1:] == ["not an iri"]
+
+
 # VC Data Integrity: "an error MUST be raised when JSON-LD processing drops data". A value
 # expansion turns into nothing is such data (jsonld.js safe mode: "null @value value",
 # "object with only @language", "empty object" at the top).

@@ -57,8 +57,9 @@ def test_keys_rotate_and_list(cli, tmp_path, sqlite_db, monkeypatch):
 
 
 def test_two_first_issuances_at_once_share_the_body_s_first_key(db):
-    """The second of two transactions making a body's first key waits for the first and
-    signs with its key-1 (on PostgreSQL it used to add a second key-1 and fail at commit)."""
+    """The second of two transactions making a body's first key waits for the first (on the
+    log's append lock) and signs with its key-1 (on PostgreSQL it used to add a second key-1
+    and fail at commit)."""
     if db.dialect != "postgresql":
         pytest.skip("SQLite serialises writers whole (BEGIN IMMEDIATE): nothing races")
     seed(db)
@@ -80,7 +81,7 @@ def test_two_first_issuances_at_once_share_the_body_s_first_key(db):
             with db.engine.connect() as c:
                 if c.exec_driver_sql(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND (query ILIKE '%%bodies%%' OR query ILIKE '%%signing_keys%%')"
+                        " AND (query ILIKE '%%log_head%%' OR query ILIKE '%%signing_keys%%')"
                 ).scalar():
                     break
             time.sleep(0.1)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -21,9 +22,12 @@ needs_redis = pytest.mark.skipif(not REDIS_URL, reason="set CERTPASS_TEST_REDIS_
 
 
 def _takes(limiter: VerifyLimiter, client: str, n: int) -> list[float]:
+    """`n` takes on a loop of their own, in a thread of their own (another test in this
+    process, e.g. a sync Playwright one, may have left an event loop running here)."""
     async def run() -> list[float]:
         return [await limiter.take(client) for _ in range(n)]
-    return asyncio.run(run())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=60)
 
 
 def test_a_minute_s_budget_per_client_in_memory():
