@@ -108,11 +108,7 @@ def verify(token: str, resolve_key: KeyResolver, *, typ: str = TYP,
            cty: str = CTY) -> VerifiedToken:
     """Check a VC-JOSE compact JWS; return its header and credential (or, with `typ=VP_TYP,
     cty=VP_CTY`, presentation) or raise a JoseFailure."""
-    if not isinstance(token, str):
-        raise MalformedToken("a VC-JOSE token is a string")
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise MalformedToken(f"a compact JWS has 3 dot-separated parts, this has {len(parts)}")
+    parts = _compact_parts(token)
     header = _parse_json(b64url_decode(parts[0], "header"), "header")
     alg = header.get("alg")
     if alg != ALG:
@@ -149,11 +145,31 @@ def verify(token: str, resolve_key: KeyResolver, *, typ: str = TYP,
     return VerifiedToken(header=header, credential=credential)
 
 
-def _parse_json(data: bytes, what: str) -> dict[str, Any]:
+def unverified_payload(token: str) -> Any:
+    """A compact JWS's payload as JSON (any JSON: the caller says what it must be), read
+    without checking the signature (what an envelope claims, before `verify` checks it),
+    or MalformedToken."""
+    return _json(b64url_decode(_compact_parts(token)[1], "payload"), "payload")
+
+
+def _compact_parts(token: Any) -> list[str]:
+    if not isinstance(token, str):
+        raise MalformedToken("a VC-JOSE token is a string")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken(f"a compact JWS has 3 dot-separated parts, this has {len(parts)}")
+    return parts
+
+
+def _json(data: bytes, what: str) -> Any:
     try:
-        value = json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise MalformedToken(f"JWS {what} is not UTF-8 JSON") from None
+
+
+def _parse_json(data: bytes, what: str) -> dict[str, Any]:
+    value = _json(data, what)
     if not isinstance(value, dict):
         raise MalformedToken(f"JWS {what} must be a JSON object")
     return value

@@ -36,7 +36,6 @@ that can be resolved). certpass never goes to the network, so
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,16 +260,10 @@ def _verify_enveloped(p: Mapping[str, Any], trust: TrustSource, challenge: str |
     token = ""
     if not problems:
         token = str(p["id"]).removeprefix(jose.VP_ENVELOPE_PREFIX)
-        parts = token.split(".")
         try:
-            if len(parts) != 3:
-                raise jose.MalformedToken("the envelope's JWS is not a compact JWS (three "
-                                          "dot-separated parts)")
-            payload = json.loads(jose.b64url_decode(parts[1], "payload").decode("utf-8"))
+            payload = jose.unverified_payload(token)
         except jose.JoseFailure as exc:
-            problems.append(exc.message)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            problems.append("the envelope's JWS payload is not UTF-8 JSON")
+            problems.append(f"the envelope's JWS: {exc.message}")
     if not problems:
         # The JWT claims beside the presentation (nonce, aud, exp, ...) are the JWS's, not
         # terms of the presentation's @context: its JSON-LD is read without them.

@@ -309,10 +309,10 @@ def _parse(data: Any, run: _Run) -> _Input:
 
 def _from_jwt(token: str, run: _Run) -> _Input:
     try:
-        payload = jose.b64url_decode(token.split(".")[1], "payload")
-        credential = json.loads(payload.decode("utf-8"))
-    except (jose.JoseFailure, UnicodeDecodeError, json.JSONDecodeError):
-        run.fail("format", "malformed", "the JWT payload is not a JSON credential", stop=True)
+        credential = jose.unverified_payload(token)
+    except jose.JoseFailure as exc:  # not three parts, not base64url, not JSON
+        run.fail("format", "malformed", f"the JWT is not a JSON credential ({exc.message})",
+                 stop=True)
     if not isinstance(credential, dict):
         run.fail("format", "malformed", "the JWT payload must be a JSON object", stop=True)
     return _Input(credential, jwt=token)

@@ -59,6 +59,18 @@ def test_malformed_input(data: str | bytes) -> None:
     assert all(c.ok is None for c in result.checks[1:])
 
 
+@pytest.mark.parametrize("token", [
+    "abc",  # no dots at all (this raised IndexError: a 500 on /api/verify)
+    "a.b",
+    jose.b64url_encode(b"{}") + "." + jose.b64url_encode(b"\xff") + ".c",
+    jose.b64url_encode(b"{}") + "." + jose.b64url_encode(b"[1, 2]") + ".c",
+])
+def test_an_envelope_whose_id_is_no_json_jws_is_malformed(token: str) -> None:
+    result = verify(jose.envelope(token), TRUST, on=ON)
+    assert result.verdict == "malformed"
+    assert "JSON" in check(result, "format").detail
+
+
 def test_schema_invalid_dcc_is_malformed_and_says_why() -> None:
     bad = copy.deepcopy(GOOD)
     bad["credentialSubject"]["assessmentLevel"] = "Excellent"  # not in the UNTP enumeration
