@@ -705,8 +705,7 @@ def _freshness(chk: _Checks) -> bool:
 def _hs_in_scope(rule: Rule, hs_code: str) -> bool:
     if not rule.hs_prefixes:
         return True
-    hs = hs_code.replace(".", "")
-    return any(hs.startswith(p) for p in rule.hs_prefixes)
+    return hs_code.replace(".", "").startswith(rule.hs_prefixes)
 
 
 def _standards_in_scope(rule: Rule, standards: tuple[StandardApplied, ...]) -> bool:
@@ -755,38 +754,47 @@ def _from_the_other_party(rule: Rule, cert: CertificateFacts, market: str) -> bo
 
 
 def _fails_issuer_free(
-    rule: Rule, cert: CertificateFacts, market: str, on: dt.date, snap: RegistrySnapshot
+    rule: Rule, cert: CertificateFacts, market: str, on: dt.date, snap: RegistrySnapshot,
+    seen: dict[int, bool] | None = None,
 ) -> bool:
     """Some check that does not read the issuer fails: the rule refuses the document
-    whoever issued it (edition floors and freshness are left to `decide`)."""
-    a = rule.a
-    return not (  # the cheapest and most selective first
-        cert.kind in rule.kinds
-        and _hs_in_scope(rule, cert.hs_code)
-        and _standards_in_scope(rule, cert.standards)
-        and (not rule.categories or cert.category in rule.categories)
-        and a.in_force_on(on)
-        and not any(x in a.scope.excluded_suffixes for x in cert.suffixes)
-        and _labs_pass(rule, cert, snap)
-        and _route_accepted(rule, cert)
-        and _origin_listed(rule, cert)
-        and _traded_directly(rule, cert)
-        and _from_the_other_party(rule, cert, market)
-    )
+    whoever issued it (edition floors and freshness are left to `decide`). `seen` keeps,
+    per rule, the part that does not read the market either (all but the other-party
+    check), for a caller asking about one certificate in many markets."""
+    fails = seen.get(id(rule)) if seen is not None else None
+    if fails is None:
+        a = rule.a
+        fails = not (  # the cheapest and most selective first
+            cert.kind in rule.kinds
+            and _hs_in_scope(rule, cert.hs_code)
+            and _standards_in_scope(rule, cert.standards)
+            and (not rule.categories or cert.category in rule.categories)
+            and a.in_force_on(on)
+            and not any(x in a.scope.excluded_suffixes for x in cert.suffixes)
+            and _labs_pass(rule, cert, snap)
+            and _route_accepted(rule, cert)
+            and _origin_listed(rule, cert)
+            and _traded_directly(rule, cert)
+        )
+        if seen is not None:
+            seen[id(rule)] = fails
+    return fails or not _from_the_other_party(rule, cert, market)
 
 
 def refused_whoever_issues(
-    certificate: CertificateFacts, market: str, on: dt.date, snapshot: RegistrySnapshot
+    certificate: CertificateFacts, market: str, on: dt.date, snapshot: RegistrySnapshot,
+    seen: dict[int, bool] | None = None,
 ) -> bool:
     """A quick, sufficient test for "not recognised, whoever issues it": True when the
     certificate is not valid on the date or every granting rule for its scheme in the
     market fails a check that does not read the issuer (its scope, labs, route, origin,
     status), so `decide` answers not-recognised for this document from any body. False
-    means: ask `decide`. The planner screens its thousands of questions with it."""
+    means: ask `decide`. The planner screens its thousands of questions with it, passing
+    one `seen` per certificate (see `_fails_issuer_free`)."""
     if not _valid_on(certificate, on):
         return True
     return all(
-        _fails_issuer_free(rule, certificate, market, on, snapshot)
+        _fails_issuer_free(rule, certificate, market, on, snapshot, seen)
         for rule in snapshot.rules_for(market, certificate.scheme)
         if rule.kinds
     )

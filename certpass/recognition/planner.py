@@ -249,11 +249,12 @@ def candidates(
         # The markets that refuse this document whoever issues it: no issuer need ask again.
         # (Rules for documents from the other party only skip some issuers: those ask.)
         template = _route_certificate(costs, kind, issuers[0], lab, product, on, snapshot)
+        screened: dict[int, bool] = {}  # per rule: refused in any market (see the engine)
         for m, rules in market_rules.items():
             if (
                 rules
                 and not any(r.a.foreign_only for r in rules)
-                and refused_whoever_issues(template, m, on, snapshot)
+                and refused_whoever_issues(template, m, on, snapshot, screened)
             ):
                 answers[(m, "any issuer")] = None
                 refusals.defer(m, template)
@@ -537,8 +538,18 @@ def solve(cands: Sequence[Assessment], markets: Sequence[str]) -> tuple[float, l
             if nonnegative and bound >= best_total:
                 return  # the rest only adds: bound + forced >= best_total below
             if here == INF:
-                forced = max(forced, min(extra_fixed(i, included) for i in options))
-                uncovered.append((min(own[i] for i in options), frozenset(options), j, low))
+                # Options are undecided, never included: a single one's extra is its own.
+                cheapest = extra = INF
+                for i in options:
+                    o = own[i]
+                    if o < cheapest:
+                        cheapest = o
+                    e = o if single[i] else extra_fixed(i, included)
+                    if e < extra:
+                        extra = e
+                if extra > forced:
+                    forced = extra
+                uncovered.append((cheapest, frozenset(options), j, low))
                 if len(options) < fewest:
                     fewest, target = len(options), j
         if len(uncovered) > 1:
