@@ -1,8 +1,7 @@
 """Verifiable presentations (W3C VC 2.0 §4.13) with embedded credentials, for the VC-API
 `POST /presentations/verify`. Offline like the verifier: no database, no network.
 
-Always checked, whatever `options.checks` asks (the VC-API lets a verifier say what it
-checks; certpass checks everything it can):
+Always checked (the VC-API's `options.checks` can require a check, never skip one):
   format       a JSON object; @context starting with the VC 2.0 context; type including
                VerifiablePresentation; `id` and `holder` (or its `id`) URLs; every
                `verifiableCredential` a JSON object; JSON-LD expansion in safe mode
@@ -30,7 +29,8 @@ that can be resolved). certpass never goes to the network, so
   did:key      is resolved locally, from the key the DID itself encodes;
   did:web and every other DID method are resolved only from the trust source (the keys of
                the bodies certpass knows); a holder it does not know is answered "the
-               holder's signature cannot be checked: holder unknown", never fetched.
+               holder's signature cannot be checked: holder unknown", never fetched; a key
+               retired or compromised by now authenticates nobody.
 """
 
 from __future__ import annotations
@@ -172,6 +172,18 @@ class _HolderKeys:
                 return None
         key = self.trust.key(vm)
         if key is not None:
+            # A presentation authenticates its holder now (its proof's `created` is the
+            # signer's own word): a key compromised or retired by now does not.
+            now = dt.datetime.now(dt.UTC)
+            if key.revoked is not None and key.revoked <= now:
+                self.why = (f"key {vm[:160]} was compromised (revoked) at "
+                            f"{key.revoked:%Y-%m-%dT%H:%M:%SZ}: it no longer authenticates "
+                            "its holder (the signature may be the thief's)")
+                return None
+            if key.retired is not None and key.retired <= now:
+                self.why = (f"key {vm[:160]} was retired at {key.retired:%Y-%m-%dT%H:%M:%SZ}: "
+                            "it no longer authenticates its holder (sign with its current key)")
+                return None
             return key.public_key
         who = self.holder or controller
         fetched = (f"{':'.join(who.split(':', 2)[:2])} DID documents"

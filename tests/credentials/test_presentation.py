@@ -194,3 +194,29 @@ def test_a_did_key_holder_is_resolved_from_the_key() -> None:
                          "authentication")
     result = verify_presentation(broken, TRUST)
     assert not result.verified and "not a did:key" in check(result, "proof").detail
+
+
+@pytest.mark.parametrize("secured", ["data-integrity", "vc-jose"])
+def test_a_holder_key_retired_by_now_does_not_authenticate(secured: str) -> None:
+    """cqc retired key-1 on 2024-01-01: a presentation signed with it is not cqc's now,
+    whatever `created` the signer wrote; its current key still is."""
+    vp = unsigned_vp(WORLD.cb.did)
+    old_vm = WORLD.cb.vm(0)
+    signed = (proofs.sign(vp, WORLD.cb.key(0), old_vm, proofs.JCS, "2023-06-01T00:00:00Z",
+                          "authentication")
+              if secured == "data-integrity" else enveloped(vp, WORLD.cb.key(0), old_vm))
+    result = verify_presentation(signed, TRUST)
+    assert not result.verified
+    detail = check(result, "proof").detail
+    assert f"key {old_vm} was retired at 2024-01-01T00:00:00Z" in detail
+    assert verify_presentation(enveloped(vp, WORLD.cb.key(), WORLD.cb.vm()), TRUST).verified
+
+
+def test_a_compromised_holder_key_does_not_authenticate() -> None:
+    world = World()
+    world.cb.revoked["key-2"] = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    vp = proofs.sign(unsigned_vp(world.cb.did), world.cb.key(), world.cb.vm(), proofs.JCS,
+                     "2024-04-01T00:00:00Z", "authentication")
+    result = verify_presentation(vp, world.trust())
+    assert not result.verified
+    assert "was compromised (revoked) at 2024-05-01T00:00:00Z" in check(result, "proof").detail

@@ -176,3 +176,21 @@ def test_a_did_web_holder_certpass_cannot_resolve_is_answered_so(client, tokens)
     assert body["errors"][0].startswith("proof: the holder's signature cannot be checked: "
                                         f"holder {holder} is unknown"), body["errors"]
     assert body["credentialResults"][0]["verified"] is True  # still checked, on its own
+
+
+def test_options_checks_can_require_the_holder_s_signature(client, tokens):
+    """An unsigned presentation verifies (its holder is not authenticated) unless
+    options.checks requires "proof"; "credentials" requires a credential that verifies."""
+    vp = _presentation("did:example:holder", [_issued(client, tokens)])
+    assert _verify(client, vp).status_code == 200
+    r = _verify(client, vp, checks=["proof"])
+    assert r.status_code == 400 and r.json()["verified"] is False
+    assert r.json()["errors"][0].startswith("proof: required by options.checks, but not "
+                                            "performed (the presentation carries no proof")
+    assert _verify(client, vp, checks=["format", "credentials"]).status_code == 200
+    empty = _verify(client, _presentation("did:example:holder", []), checks=["credentials"])
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == ["credentials: required by options.checks, but not "
+                                      "performed"]
+    r = _verify(client, vp, checks=["status"])
+    assert r.status_code == 400 and "certpass runs no check 'status'" in r.json()["errors"][0]

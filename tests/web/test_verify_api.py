@@ -15,7 +15,9 @@ from certpass.credentials import service as credentials
 from certpass.credentials.trust import LiveTrust
 from certpass.credentials.verifier import CHECKS, MESSAGES
 from certpass.ledger import service as ledger
+from tests.credentials.vc2_cases import GOOD, ISSUER
 from tests.registry_fixture import SETTINGS, ctx, request
+from tests.web.conftest import bearer
 
 VALID, REVOKED, SUSPENDED = "2024010701000001", "2024010701000002", "2024010701000003"
 CHECK_KEYS = {"name", "ok", "detail"}
@@ -192,6 +194,35 @@ def test_vc_api_verify(client, issued):
                 {"verifiableCredential": issued[VALID]["document"], "options": "x"}):
         r = client.post("/credentials/verify", json=bad)
         assert r.status_code == 400 and r.json()["verified"] is False and r.json()["errors"]
+
+
+def test_vc_api_options_checks_require_checks_and_never_skip_one(client, issued, tokens):
+    """options.checks names checks that must also have been performed and passed: every
+    check runs whatever it asks (a revoked credential is not verified when only "proof" is
+    asked for); one not performed (no register entry) is an error; unknown names are
+    refused with the names certpass runs."""
+    doc = issued[VALID]["document"]
+
+    def ask(document, checks):  # type: ignore[no-untyped-def]
+        return client.post("/credentials/verify", json={"verifiableCredential": document,
+                                                        "options": {"checks": checks}})
+    r = ask(doc, ["proof", "credentialStatus", "expiration", "issuer"])
+    assert r.status_code == 200 and r.json()["verified"] is True, r.text
+    r = ask(issued[REVOKED]["document"], ["proof"])
+    assert r.status_code == 400 and r.json()["verdict"] == "revoked"
+    # A credential that is no certificate's (VC-API issued) has no register entry to check.
+    plain = client.post("/credentials/issue", headers=bearer(tokens["admin"]), json={
+        "credential": GOOD["minimal"](ISSUER)}).json()["verifiableCredential"]
+    assert ask(plain, []).status_code == 200
+    r = ask(plain, ["proof", "register"])
+    assert r.status_code == 400 and r.json()["verified"] is False
+    assert r.json()["errors"] == [next(
+        f"register: required by options.checks, but not performed ({c['detail']})"
+        for c in r.json()["results"] if c["name"] == "register")]
+    for bad, said in ((["bogus"], "certpass runs no check 'bogus'"),
+                      ("proof", "must be an array"), ([1], "must be an array")):
+        r = ask(doc, bad)
+        assert r.status_code == 400 and said in r.json()["errors"][0], r.text
 
 
 # --- accreditations -------------------------------------------------------------------------

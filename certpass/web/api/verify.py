@@ -86,6 +86,38 @@ VC_API_NOT_VERIFIED: dict[int | str, dict[str, Any]] = {400: {
         {"$ref": "#/components/schemas/ErrorResponse"}]}}}}}
 
 
+# VC-API `options.checks`: the checks a caller requires. Every check always runs (a caller
+# cannot switch the status or issuer check off); a required check must also have been
+# performed and passed, so a caller can insist on, e.g., a log receipt ("log") or the
+# holder's signature ("proof"). VC-API names stand for certpass's where they differ.
+_CHECK_ALIASES = {"credentialStatus": "status", "expiration": "validity"}
+_CREDENTIAL_CHECKS = (*verifier.CHECKS, "proof")  # "proof": the credential's integrity
+_PRESENTATION_CHECKS = ("format", "proof", "credentials")
+
+
+def _required_checks(options: dict[str, Any], known: tuple[str, ...],
+                     proof: str) -> list[str] | str:
+    """The checks `options.checks` requires (certpass's names), or what is wrong with it."""
+    asked = options.get("checks", [])
+    if not isinstance(asked, list) or not all(isinstance(c, str) for c in asked):
+        return "options.checks must be an array of check names"
+    names = [proof if c == "proof" else _CHECK_ALIASES.get(c, c) for c in map(str, asked)]
+    unknown = [c for c, n in zip(asked, names, strict=True) if n not in known]
+    if unknown:
+        return (f"options.checks: certpass runs no check {unknown[0][:60]!r}; it runs "
+                f"{', '.join(dict.fromkeys((*known, *_CHECK_ALIASES)))} (every one, always)")
+    return list(dict.fromkeys(names))
+
+
+def _unmet(required: list[str], passed: list[str], checks: list[verifier.Check]) -> list[str]:
+    """Required checks that did not pass and are not already errors (not performed)."""
+    failed = {c.name for c in checks if c.ok is False}
+    detail = {c.name: c.detail for c in checks}
+    return [f"{n}: required by options.checks, but not performed"
+            + (f" ({detail[n]})" if detail.get(n) else "")
+            for n in required if n not in passed and n not in failed]
+
+
 @router.post("/credentials/verify", responses=VC_API_NOT_VERIFIED)
 def vc_api_verify(
     session: ReadSession,
@@ -103,12 +135,17 @@ def vc_api_verify(
     if not isinstance(options, dict):
         return JSONResponse({"verified": False, "checks": [],
                              "errors": ["options must be a JSON object"]}, status_code=400)
+    required = _required_checks(options, _CREDENTIAL_CHECKS, "integrity")
+    if isinstance(required, str):
+        return JSONResponse({"verified": False, "checks": [], "errors": [required]},
+                            status_code=400)
     result = verifier.verify(payload["verifiableCredential"], LiveTrust(session, settings))
     checks = [c.name for c in result.checks if c.ok]
     body: dict[str, Any] = {"checks": checks, "warnings": [], "verdict": result.verdict,
                             "results": [c.to_json() for c in result.checks]}
-    if result.verdict in _VC_API_FAILS:
-        errors = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False]
+    unmet = _unmet(required, checks, result.checks)
+    if result.verdict in _VC_API_FAILS or unmet:
+        errors = [f"{c.name}: {c.detail}" for c in result.checks if c.ok is False] + unmet
         return JSONResponse(body | {"verified": False, "errors": errors}, status_code=400)
     # Not failed, but something to say (a verdict short of valid, or a status entry of a
     # kind certpass does not read: verified, but its status unknown).
@@ -127,7 +164,8 @@ def vc_api_verify_presentation(
     secured with a Data Integrity proof or is an EnvelopedVerifiablePresentation (VC-JOSE,
     `data:application/vp+jwt,...`); a holder whose key certpass cannot resolve offline (a
     did:web it does not know) is not verified, and the errors say so. Every check is always
-    run (`options.checks` is accepted and ignored: see credentials/presentation.py)."""
+    run; `options.checks` names those that must also have been performed and passed
+    (`format`, `proof`: the holder's signature, `credentials`)."""
     if not isinstance(payload, dict) or not isinstance(payload.get("verifiablePresentation"),
                                                        dict):
         return JSONResponse({"verified": False, "checks": [], "errors": [
@@ -137,10 +175,18 @@ def vc_api_verify_presentation(
             k in options and not isinstance(options[k], str) for k in ("challenge", "domain")):
         return JSONResponse({"verified": False, "checks": [], "errors": [
             "options must be a JSON object; challenge and domain strings"]}, status_code=400)
+    required = _required_checks(options, _PRESENTATION_CHECKS, "proof")
+    if isinstance(required, str):
+        return JSONResponse({"verified": False, "checks": [], "errors": [required]},
+                            status_code=400)
     result = presentation.verify_presentation(
         payload["verifiablePresentation"], LiveTrust(session, settings),
         challenge=options.get("challenge"), domain=options.get("domain"))
-    return JSONResponse(result.to_json(), status_code=200 if result.verified else 400)
+    body = result.to_json()
+    unmet = _unmet(required, body["checks"], result.checks)
+    if unmet:
+        body |= {"verified": False, "errors": body["errors"] + unmet}
+    return JSONResponse(body, status_code=200 if body["verified"] else 400)
 
 
 @router.get("/bodies/{body_id}/accreditations.json")
