@@ -16,7 +16,8 @@ What is checked (https://www.w3.org/TR/vc-data-model-2.0/):
 - `credentialSubject` is one or more objects, each with at least one property;
 - `validFrom` and `validUntil` are XML Schema dateTimeStamps and validFrom ≤ validUntil;
 - each `relatedResource` has a URL `id` no other one has, and a `digestSRI` or
-  `digestMultibase`.
+  `digestMultibase`; a `digestSRI` is one or more Subresource Integrity hash expressions
+  (sha256, sha384 or sha512, then the digest in base64 of that length: never base64url).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ _VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
 _TYPED = ("evidence", "termsOfUse", "refreshService", "credentialStatus", "credentialSchema")
 _NEEDS_ID = frozenset({"refreshService", "credentialSchema"})
 _MAX = 50  # problems reported at most
+# SRI 3.5 hash-expression: hash-algo "-" base64-value ["?" options]; base64-value is
+# RFC 4648 base64 (CSP's grammar: ALPHA / DIGIT / "+" / "/", up to two "=").
+_SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?[\x21-\x7e]*)?$")
+_SRI_LENGTH = {"sha256": 32, "sha384": 48, "sha512": 64}
 _CONTAINERS = (dict, list)
 
 
@@ -242,3 +247,21 @@ def _related(c: Mapping[str, Any]) -> Iterator[str]:
         if not any(isinstance(r.get(k), str) and r.get(k)
                    for k in ("digestSRI", "digestMultibase")):
             yield f"{where} must have a digestSRI or digestMultibase"
+        elif "digestSRI" in r and not _is_sri(r["digestSRI"]):
+            yield (f"{where}: digestSRI {_show(r['digestSRI'])} is not a Subresource "
+                   "Integrity hash (sha256-, sha384- or sha512- and a base64 digest)")
+
+
+def _is_sri(value: Any) -> bool:
+    """One or more SRI hash expressions, each of the length its algorithm gives."""
+    if not isinstance(value, str) or not value.split():
+        return False
+    for expression in value.split():
+        m = _SRI.match(expression)
+        if m is None:
+            return False
+        digest, size = m.group(2), _SRI_LENGTH[m.group(1)]
+        bare = digest.rstrip("=")
+        if len(bare) != -(-size * 4 // 3) or (bare != digest and len(digest) % 4):
+            return False  # not that algorithm's length (padding, if any, complete)
+    return True

@@ -43,7 +43,8 @@ GOOD = {
     "valid-until": _with(validUntil="2030-01-01T00:00:00+01:00"),
     "evidence-typed": _with(evidence=[{"id": "https://example.org/e/1", **_TYPED}]),
     "related-resource": _with(relatedResource=[
-        {"id": "https://example.org/a", "digestSRI": "sha384-ABC"},
+        {"id": "https://example.org/a", "digestSRI":
+         "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"},
         {"id": "https://example.org/b", "digestMultibase": "uEiABC"}]),
 }
 BAD = {
@@ -80,6 +81,14 @@ BAD = {
         {"id": "https://example.org/a", "digestSRI": "sha384-A"},
         {"id": "https://example.org/a", "digestSRI": "sha384-B"}]),
     "related-resource-id-not-url": _with(relatedResource=[{"id": "a b", "digestSRI": "x"}]),
+    # SRI digests are base64 of the algorithm's length: not base64url, not truncated.
+    "related-resource-sri-short": _with(relatedResource=[
+        {"id": "https://example.org/a", "digestSRI": "sha384-ABC"}]),
+    "related-resource-sri-base64url": _with(relatedResource=[
+        {"id": "https://example.org/a", "digestSRI": "sha256-47DEQpj8HBSa-_TImW-5JCeuQeRkm5N"
+                                                     "MpJWZG3hSuFU="}]),
+    "related-resource-sri-md5": _with(relatedResource=[
+        {"id": "https://example.org/a", "digestSRI": "md5-1B2M2Y8AsgTpgAmY7PhCfg=="}]),
     "protected-term-redefined": _with(**{"@context": [V2, {"type": "https://example.org/t"}]}),
     "undefined-type": _with(type=["VerifiableCredential", "UndefinedType"],
                             **{"@context": [V2]}),
