@@ -102,10 +102,14 @@ def serve(
     os.environ["CERTPASS_DATABASE_URL"] = settings.database_url
     if not jobs:
         os.environ.update(CERTPASS_LOG_PUBLISHER="false", CERTPASS_ALERTS_WORKER="false")
-    # A worker builds the whole app before it answers the supervisor's health check: on a
-    # busy machine that takes longer than uvicorn's 5-second default.
-    uvicorn.run("certpass.web.app:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, log_level="info", timeout_worker_healthcheck=60)
+    # Each worker listens on a socket of its own (SO_REUSEPORT), so connections spread
+    # evenly over the workers (see certpass.web.workers).
+    import logging
+
+    from certpass.web import workers as supervisor
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    raise typer.Exit(supervisor.supervise(host, port, workers))
 
 
 @app.command()
