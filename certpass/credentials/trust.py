@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
-from typing import Any
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from certpass.certificates.changes import issue_changes
@@ -45,63 +47,117 @@ from certpass.ledger import service as ledger
 from certpass.ledger.models import LogEntry
 from certpass.registry.models import Accreditation, Body
 from certpass.store.base import row_of
+from certpass.store.session import READS_ONLY
 
 # --- the live database ------------------------------------------------------------------
 
+V = TypeVar("V")
+
+
+class _Shared:
+    """What LiveTrusts found in one database, for every LiveTrust of the process while the
+    database is in the same state. Every change to what trust rests on (keys and their
+    rotation or compromise, bodies, accreditations, certificates and their status bits)
+    appends to the transparency log in its own transaction, and a new checkpoint changes
+    what a receipt proves against: the log's version and newest checkpoint stamp the
+    state. A verification then reads three small rows instead of about twenty. Only read
+    sessions share (`store.session.READS_ONLY`): a unit of work sees its own writes before
+    they commit, and they may never commit."""
+
+    LIMIT = 4096  # values kept per state
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: tuple[Any, ...] | None = None
+        self._values: dict[tuple[str, Any], Any] = {}
+
+    def get(self, stamp: tuple[Any, ...], key: tuple[str, Any], compute: Callable[[], V]) -> V:
+        with self._lock:
+            if stamp == self._stamp and key in self._values:
+                return cast(V, self._values[key])
+        value = compute()
+        with self._lock:
+            if stamp != self._stamp:  # a new state: what was found before may be stale
+                self._stamp, self._values = stamp, {}
+            if len(self._values) < self.LIMIT:
+                self._values[key] = value
+        return value
+
+
+_shared: weakref.WeakKeyDictionary[Engine, _Shared] = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def _shared_for(engine: Engine) -> _Shared:
+    with _shared_lock:
+        found = _shared.get(engine)
+        if found is None:
+            found = _shared[engine] = _Shared()
+        return found
+
 
 class LiveTrust:
-    """Trust read from this instance's database, cached for the life of the object (one
-    request or one command): the registry, the keyring, the status lists and the ledger."""
+    """Trust read from this instance's database: the registry, the keyring, the status
+    lists and the ledger. Read once per state of the database for the whole process (see
+    `_Shared`), and once per object (one request or one command) in any case."""
 
     def __init__(self, session: Session, settings: Settings) -> None:
         self.session = session
         self.settings = settings
         self._platform = keyring.did(settings, None)
-        self._keys: dict[str, KeyInfo | None] = {}
-        self._bodies: dict[str, BodyInfo | None] = {}
-        self._accreditations: dict[str, list[AccreditationFacts]] = {}
-        self._status: dict[str, StatusListInfo | None] = {}
-        self._register: dict[str, RegisteredCertificate | None] = {}
+        self._found: dict[tuple[str, Any], Any] = {}
+        self._stamp: tuple[Any, ...] | None = None
+
+    def _get(self, kind: str, key: Any, compute: Callable[[], V]) -> V:
+        slot = (kind, key)
+        if slot not in self._found:
+            if self._stamp is None and self.session.info.get(READS_ONLY):
+                self._stamp = ledger.checkpointed_version(self.session)
+            if self._stamp is not None:
+                engine = self.session.get_bind().engine
+                self._found[slot] = _shared_for(engine).get(self._stamp, slot, compute)
+            else:  # a unit of work may hold writes not committed (or never to be)
+                self._found[slot] = compute()
+        return cast(V, self._found[slot])
 
     def body_id(self, did: str) -> str | None:
         prefix = self._platform + ":bodies:"
         return unquote(did[len(prefix):]) if did.startswith(prefix) else None
 
     def key(self, verification_method: str) -> KeyInfo | None:
-        if verification_method not in self._keys:
+        def load() -> KeyInfo | None:
             row = keyring.key_for(self.session, self.settings, verification_method)
-            self._keys[verification_method] = None if row is None \
+            return None if row is None \
                 else KeyInfo(verification_method, keyring.did(self.settings, row.body_id),
                              decode_public_key(row.public_multibase), row.created_at,
                              row.retired_at, row.compromised_at)
-        return self._keys[verification_method]
+        return self._get("key", verification_method, load)
 
     def body(self, did: str) -> BodyInfo | None:
         if did == self._platform:  # the platform signs VC-API credentials and nothing else
             return BodyInfo(did, "certpass", "certpass platform", roles=("platform",))
-        if did not in self._bodies:
+
+        def load() -> BodyInfo | None:
             body_id = self.body_id(did)
             row = self.session.get(Body, body_id) if body_id else None
-            self._bodies[did] = None if row is None else body_info(self.settings, row)
-        return self._bodies[did]
+            return None if row is None else body_info(self.settings, row)
+        return self._get("body", did, load)
 
     def is_anchor(self, did: str) -> bool:
         body = self.body(did)
         return body is not None and "accreditation-body" in body.roles
 
     def accreditations(self, did: str) -> list[AccreditationFacts]:
-        if did not in self._accreditations:
+        def load() -> tuple[AccreditationFacts, ...]:
             body_id = self.body_id(did)
             rows: Iterable[Accreditation] = self.session.scalars(
                 select(Accreditation).where(Accreditation.body_id == body_id)
                 .order_by(Accreditation.id)) if body_id else []
-            self._accreditations[did] = [accreditation_facts(self.settings, a) for a in rows]
-        return self._accreditations[did]
+            return tuple(accreditation_facts(self.settings, a) for a in rows)
+        return list(self._get("accreditations", did, load))
 
     def status_list(self, url: str) -> StatusListInfo | None:
-        if url not in self._status:
-            self._status[url] = self._load_status(url)
-        return self._status[url]
+        return self._get("status", url, lambda: self._load_status(url))
 
     def _load_status(self, url: str) -> StatusListInfo | None:
         prefix = self.settings.base_url.rstrip("/") + "/status/"
@@ -117,10 +173,12 @@ class LiveTrust:
         return StatusListInfo(url, keyring.did(self.settings, body_id), purpose, bytes(row.bits))
 
     def log_vkey(self) -> str | None:
-        try:
-            return ledger.verifier(self.session, self.settings).vkey
-        except NotFound:
-            return None
+        def load() -> str | None:
+            try:
+                return ledger.verifier(self.session, self.settings).vkey
+            except NotFound:
+                return None
+        return self._get("log-vkey", None, load)
 
     def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
         cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
@@ -141,22 +199,23 @@ class LiveTrust:
                                 proof.receipt if proof else None, proof.entry if proof else None)
 
     def register(self, number: str) -> RegisteredCertificate | None:
-        if number not in self._register:
+        def load() -> RegisteredCertificate | None:
             cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
-            self._register[number] = None if cert is None \
-                else registered_certificate(self.session, cert)
-        return self._register[number]
+            return None if cert is None else registered_certificate(self.session, cert)
+        return self._get("register", number, load)
 
     def log_proof(self, index: int) -> LogProof | None:
-        try:
-            entry = bytes(ledger.entry(self.session, index).entry)
-        except NotFound:
-            return None
-        try:
-            receipt: str | None = ledger.receipt(self.session, index)
-        except CertpassError:
-            receipt = None  # not under a checkpoint yet
-        return LogProof(entry, receipt)
+        def load() -> LogProof | None:
+            try:
+                entry = bytes(ledger.entry(self.session, index).entry)
+            except NotFound:
+                return None
+            try:
+                receipt: str | None = ledger.receipt(self.session, index)
+            except CertpassError:
+                receipt = None  # not under a checkpoint yet
+            return LogProof(entry, receipt)
+        return self._get("log-proof", index, load)
 
     def status_as_of(self) -> str | None:
         return None  # live

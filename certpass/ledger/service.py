@@ -145,6 +145,13 @@ def version(session: Session) -> tuple[int, bytes | None]:
     return size, last
 
 
+def checkpointed_version(session: Session) -> tuple[int, bytes | None, int | None]:
+    """`version` and the newest checkpoint's number: a checkpoint appends nothing, yet it
+    changes what a receipt proves against (caches of receipts key on this)."""
+    size, last = version(session)
+    return size, last, session.scalar(select(func.max(LogCheckpoint.id)))
+
+
 def append_event(session: Session, event: dict[str, Any]) -> int:
     """Append one event; returns its entry index. Commits with the caller's transaction."""
     return append_events(session, [event])[0]
@@ -262,6 +269,13 @@ def latest_checkpoint(session: Session) -> LogCheckpoint | None:
     return session.execute(
         select(LogCheckpoint).order_by(LogCheckpoint.id.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def checkpoint_before(session: Session, size: int) -> LogCheckpoint | None:
+    """The newest checkpoint of a tree smaller than `size` (what a consistency proof to a
+    checkpoint of `size` starts from)."""
+    return session.scalar(select(LogCheckpoint).where(LogCheckpoint.size < size)
+                          .order_by(LogCheckpoint.id.desc()).limit(1))
 
 
 def checkpoint_summary(session: Session) -> CheckpointSummary:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from certpass.errors import Conflict, InvalidSetting
-from certpass.store.session import CertpassSession
+from certpass.store.session import READS_ONLY, CertpassSession
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITE = "certpass_write"
@@ -146,7 +146,7 @@ class Replica:
                      "replica of CERTPASS_DATABASE_URL, or leave it empty")
         self.engine = make_engine(url, connect_timeout=3)
         self.sessions = sessionmaker(self.engine, class_=CertpassSession,
-                                     expire_on_commit=False)
+                                     expire_on_commit=False, info={READS_ONLY: True})
         self.max_lag_seconds = max_lag_seconds
         self.check_seconds = min(1.0, max_lag_seconds / 4)
         self._primary = primary
@@ -235,7 +235,7 @@ class Database:
         self.engine = make_engine(url)
         self._outer: OuterTransaction | None = None
         self._readers = sessionmaker(self.engine, class_=CertpassSession,
-                                     expire_on_commit=False)
+                                     expire_on_commit=False, info={READS_ONLY: True})
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
         self._writers = sessionmaker(self._write_engine, class_=CertpassSession,
                                      expire_on_commit=False)

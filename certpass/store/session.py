@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+# In `session.info` of the sessions `Database.read()` hands out: nothing is written there,
+# so what such a session reads is the committed state (caches may share it across sessions).
+READS_ONLY = "certpass.reads_only"
+
 
 class CertpassSession(Session):
     """The sessions ``Database.read()`` and ``Database.write()`` hand out. Listeners:

@@ -174,3 +174,63 @@ def test_the_bundles_register_reads_in_batches_what_each_lookup_reads(issued) ->
     amended = next(r for r in batched if r.number == NUMBER)
     assert [i.issue for i in amended.issues] == [0, 1] and amended.issues[1].changes
     assert all(i.logged_at is not None for r in batched for i in r.issues)
+
+
+def _statements(db, document: dict) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """The verdict of a fresh LiveTrust in a read session, and the queries it ran."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.read() as s:
+            verdict = verify(document, LiveTrust(s, SETTINGS)).verdict
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return verdict, len(seen)
+
+
+def test_live_trust_is_read_once_per_state_and_never_stale(issued) -> None:  # type: ignore[no-untyped-def]
+    """What one verification read is shared by the next while the database is in the same
+    state (three stamp reads instead of about twenty), and every logged change, a status
+    change, ends it: the verdict is never an earlier state's."""
+    document = _document(issued)
+    verdict, first = _statements(issued, document)
+    assert verdict == "valid"
+    verdict, again = _statements(issued, document)
+    assert verdict == "valid" and again <= 3 < first  # the log's size, newest leaf, checkpoint
+
+    with issued.write() as s:
+        service.transition(ctx(s), NUMBER, "suspend", TransitionRequest(reason="audit"),
+                           OPERATOR)
+    assert _statements(issued, document)[0] == "suspended"
+    with issued.write() as s:
+        service.transition(ctx(s), NUMBER, "restore", TransitionRequest(reason="ok"),
+                           OPERATOR)
+    assert _statements(issued, document)[0] == "valid"
+    with issued.write() as s:
+        service.transition(ctx(s), NUMBER, "withdraw", TransitionRequest(reason="fraud"),
+                           OPERATOR)
+    assert _statements(issued, document)[0] == "revoked"
+
+
+def test_a_new_checkpoint_gives_a_receipt_at_once(issued) -> None:  # type: ignore[no-untyped-def]
+    """A checkpoint appends nothing to the log, yet it is part of the stamp: an entry that
+    was 'not under a checkpoint yet' has its receipt as soon as one is signed."""
+    with issued.write() as s:
+        service.issue(ctx(s), request("2024010701000003"), OPERATOR)
+    document = _document(issued, "2024010701000003")
+
+    def log_check() -> str:
+        with issued.read() as s:
+            result = verify(document, LiveTrust(s, SETTINGS))
+        return next(c.detail for c in result.checks if c.name == "log")
+    before = log_check()
+    with issued.write() as s:
+        ledger.checkpoint_now(s, SETTINGS)
+    after = log_check()
+    assert after != before and "checkpoint" in after

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certpass.certificates import service as certificates
@@ -107,8 +106,7 @@ class Consistency:
 
 
 def prove_consistency(session: Session, latest: LogCheckpoint) -> Consistency | None:
-    older = session.scalar(select(LogCheckpoint).where(LogCheckpoint.size < latest.size)
-                           .order_by(LogCheckpoint.id.desc()).limit(1))
+    older = ledger.checkpoint_before(session, latest.size)
     if older is None:
         return None
     proof = ledger.consistency_proof(session, older.size, latest.size)
