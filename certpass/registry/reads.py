@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from certpass.errors import NotFound
 from certpass.registry.models import (
     Accreditation,
     Body,
@@ -156,3 +157,19 @@ def economies_named(session: Session, codes: Iterable[str]) -> dict[str, Economy
         return {}
     return {e.code: e for e in session.scalars(economies_query().where(
         Economy.code.in_(wanted)))}
+
+
+def accreditations_granted(session: Session, accreditor_id: str) -> list[Accreditation]:
+    """What one accreditation body has granted, newest first."""
+    return list(session.scalars(select(Accreditation)
+                                .where(Accreditation.accreditor_id == accreditor_id)
+                                .order_by(Accreditation.valid_from.desc(),
+                                          Accreditation.number)))
+
+
+def accreditation(session: Session, number: str) -> Accreditation:
+    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
+    if acc is None:
+        raise NotFound(f"unknown accreditation {number!r}",
+                       hint="check the number on the accreditation certificate")
+    return acc

@@ -14,6 +14,7 @@ from certpass.accounts.actor import Actor
 from certpass.config import Settings
 from certpass.errors import BackdateReasonNeeded, Conflict, InvalidInput, NotFound
 from certpass.ledger.service import append_event
+from certpass.registry import reads
 from certpass.registry.models import (
     Accreditation,
     Body,
@@ -182,28 +183,12 @@ def accredit(session: Session, data: AccreditationIn, actor: Actor,
     return acc
 
 
-def accreditations_granted(session: Session, accreditor_id: str) -> list[Accreditation]:
-    """What one accreditation body has granted, newest first."""
-    return list(session.scalars(select(Accreditation)
-                                .where(Accreditation.accreditor_id == accreditor_id)
-                                .order_by(Accreditation.valid_from.desc(),
-                                          Accreditation.number)))
-
-
-def accreditation(session: Session, number: str) -> Accreditation:
-    acc = session.scalar(select(Accreditation).where(Accreditation.number == number))
-    if acc is None:
-        raise NotFound(f"unknown accreditation {number!r}",
-                       hint="check the number on the accreditation certificate")
-    return acc
-
-
 def change_accreditation(
     session: Session, number: str, actor: Actor, *, status: str | None = None,
     scope: dict[str, list[str]] | None = None, valid_until: dt.date | None = None,
     reason: str,
 ) -> Accreditation:
-    acc = accreditation(session, number)
+    acc = reads.accreditation(session, number)
     actor.require_accreditor(acc.accreditor_id, "change this accreditation")
     if status is not None:
         if status not in ("active", "suspended", "withdrawn"):

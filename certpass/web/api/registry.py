@@ -114,7 +114,7 @@ def accreditations(session: ReadSession, page: PageDep, body: Text = None,
 
 @router.get("/accreditations/{number}")
 def accreditation(number: Key, session: ReadSession) -> dict[str, Any]:
-    return as_dict(service.accreditation(session, number))
+    return as_dict(reads.accreditation(session, number))
 
 
 @router.post("/accreditations", status_code=201)

@@ -43,7 +43,7 @@ def _scope(values: dict[str, str]) -> dict[str, list[str]]:
 def _home(request: Request, db: Any, actor: Any, *, values: dict[str, str] | None = None,
           errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     with db.read() as session:
-        granted = registry.accreditations_granted(session, actor.body_id or "-")
+        granted = reads.accreditations_granted(session, actor.body_id or "-")
         bodies = [b for b in reads.rows(session, reads.bodies_query())
                   if "accreditation-body" not in b.roles]
         return render(request, "portal_accreditations.html", status_code=status_code,
@@ -100,7 +100,7 @@ def _preview(request: Request, db: Any, actor: Any, number: str,
              values: dict[str, str]) -> HTMLResponse:
     """The certificates the change would put outside the accreditation, saving nothing."""
     with db.read() as session:
-        acc = registry.accreditation(session, number)
+        acc = reads.accreditation(session, number)
         actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
         try:
             until = (dt.date.fromisoformat(values["valid_until"]) if values["valid_until"]
@@ -121,7 +121,7 @@ def _manage(request: Request, db: Any, actor: Any, number: str, *, done: str = "
             values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
             status_code: int = 200, preview: dict[str, Any] | None = None) -> HTMLResponse:
     with db.read() as session:
-        acc = registry.accreditation(session, number)
+        acc = reads.accreditation(session, number)
         actor.require_accreditor(acc.accreditor_id, "manage this accreditation")
         return render(request, "portal_accreditation.html", status_code=status_code, a=acc,
                       done=done, values=values or _form_values(acc), errors=errors or {},
@@ -150,7 +150,7 @@ def change(request: Request, db: DB, actor: SignedIn, form: Form,
             until = dt.date.fromisoformat(values["valid_until"]) if values["valid_until"] \
                 else None
             with db.write() as session:
-                acc = registry.accreditation(session, number)
+                acc = reads.accreditation(session, number)
                 scope = _scope(values)
                 registry.change_accreditation(
                     session, number, actor, status=values["status"] or None,

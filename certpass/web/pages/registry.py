@@ -46,7 +46,7 @@ def body(request: Request, body_id: Key, session: ReadSession) -> HTMLResponse:
 # A path parameter: accreditation numbers such as "BY/112 02.1.0.0087" hold slashes.
 @router.get("/accreditations/{number:path}", response_class=HTMLResponse)
 def accreditation(request: Request, number: PathKey, session: ReadSession) -> HTMLResponse:
-    return render(request, "accreditation.html", a=registry.accreditation(session, number))
+    return render(request, "accreditation.html", a=reads.accreditation(session, number))
 
 
 @router.get("/schemes", response_class=HTMLResponse)
