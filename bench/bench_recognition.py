@@ -67,9 +67,9 @@ def build_snapshot() -> RegistrySnapshot:
     for i in range(N_ARRANGEMENTS):
         multilateral = i % 250 == 0
         markets = rng.sample(ECONOMIES, 40 if multilateral else rng.randint(1, 6))
-        history = [StatusChange(dt.date(2010, 1, 1), "in-force")]
+        history = [StatusChange(date=dt.date(2010, 1, 1), status="in-force")]
         if rng.random() < 0.05:
-            history.append(StatusChange(dt.date(2024, 1, 1), "suspended"))
+            history.append(StatusChange(date=dt.date(2024, 1, 1), status="suspended"))
         arrangements.append(
             Arrangement(
                 id=f"arr-{i}",
@@ -80,15 +80,16 @@ def build_snapshot() -> RegistrySnapshot:
                 scope=Scope(
                     source_schemes=(rng.choice(SCHEMES),),
                     hs_prefixes=tuple(rng.sample(HS, 3)),
-                    standards=tuple(StandardRef(s) for s in rng.sample(COMMON, 10)),
+                    standards=tuple(StandardRef(designation=s) for s in rng.sample(COMMON, 10)),
                 ),
                 designated_bodies=tuple(rng.sample(BODIES, 20)) if rng.random() < 0.1 else (),
                 require_scheme_listed_labs=rng.random() < 0.3,
                 testing_routes=("third-party", "TMP", "WMT"),
-                origin=OriginRule(tuple(rng.sample(ECONOMIES, 10))) if rng.random() < 0.3 else None,
+                origin=OriginRule(economies=tuple(rng.sample(ECONOMIES, 10)))
+                if rng.random() < 0.3 else None,
                 derive_edition_floors=True,
                 freshness_months=36,
-                conditions=tuple(ConditionRule(c) for c in rng.sample(CONDITIONS, 2)),
+                conditions=tuple(ConditionRule(code=c) for c in rng.sample(CONDITIONS, 2)),
                 status_history=tuple(history),
             )
         )

@@ -67,7 +67,7 @@ class SchemeHome:
             recognises=("certificates",),
             scope=Scope(source_schemes=(self.scheme,), certificate_kinds=self.certificate_kinds),
             conditions=self.conditions,
-            status_history=(StatusChange(dt.date.min, "in-force"),),
+            status_history=(StatusChange(date=dt.date.min, status="in-force"),),
         )
 
 

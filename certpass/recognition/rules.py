@@ -1,4 +1,5 @@
-"""Arrangement rules as data: one frozen dataclass per arrangement, read from and written to JSON.
+"""Arrangement rules as data: one frozen pydantic model per arrangement (unknown fields
+refused), read from and written to JSON; its JSON Schema is the API's (OpenAPI).
 
 Nothing here decides anything; `engine.py` interprets these fields. Keeping the rules as data
 lets a regulator record a new arrangement (or suspend one) without a code change, and lets the
@@ -7,11 +8,12 @@ transparency log carry the exact rule text that produced a decision.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import types
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from certpass.errors import InvalidInput
 from certpass.recognition.codes import CONDITIONS
@@ -50,14 +52,22 @@ class InvalidArrangement(InvalidInput):
     code = "invalid-arrangement"
 
 
-@dataclass(frozen=True)
-class StandardRef:
+class _Rule(BaseModel):
+    """Frozen, and strict about names: a misspelt field is an error, never ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def replaced(self, **changes: Any) -> Self:
+        """A copy with `changes`, validated again (as a new document would be)."""
+        return self.model_validate({**dict(self), **changes})
+
+
+class StandardRef(_Rule):
     designation: str  # "IEC 60335-1"
     edition: str | None = None  # "2001"; in a scope, the lowest edition covered
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(_Rule):
     source_schemes: tuple[str, ...] = ()  # empty: any scheme (cooperation-only arrangements)
     target_scheme: str | None = None  # the scheme the market issues on the strength of it
     certificate_kinds: tuple[str, ...] = ()  # empty: derived from Arrangement.recognises
@@ -67,43 +77,37 @@ class Scope:
     excluded_suffixes: tuple[str, ...] = ()  # e.g. IECEx "U" (component) certificates
 
 
-@dataclass(frozen=True)
-class OriginRule:
+class OriginRule(_Rule):
     economies: tuple[str, ...] = ()  # economies or blocs where the goods must be made
     direct_trade: bool = False  # goods must be shipped directly between the parties
 
 
-@dataclass(frozen=True)
-class EditionFloor:
+class EditionFloor(_Rule):
     standard: str
     min_edition: str
     basis: str = ""  # why, e.g. "GB 4706.1-2005 adopts IEC 60335-1:2001"
 
 
-@dataclass(frozen=True)
-class ConditionRule:
+class ConditionRule(_Rule):
     code: str
     detail_en: str = ""
     detail_zh: str = ""
     items: tuple[str, ...] = ()  # e.g. national differences named by the arrangement itself
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(_Rule):
     date: dt.date
     status: str
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(_Rule):
     title: str = ""
     url: str = ""
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Arrangement:
+class Arrangement(_Rule):
     id: str
     title_en: str
     kind: str
@@ -111,15 +115,15 @@ class Arrangement:
     parties: tuple[str, ...] = ()  # body ids and/or economies; blocs expand to members
     markets: tuple[str, ...] = ()  # where acceptance is granted (economies or blocs)
     recognises: tuple[str, ...] = ()
-    scope: Scope = field(default_factory=Scope)
+    scope: Scope = Field(default_factory=Scope)
     # Whose certificates count: bodies located in these economies (empty: anywhere) ...
     issuer_economies: tuple[str, ...] = ()
     # ... and never the market's own (a bilateral MRA covers the *other* party's documents).
     foreign_only: bool = False
     designated_bodies: tuple[str, ...] = ()  # empty: no designation list
-    designated_bodies_by_standard: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    designated_bodies_by_standard: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     listed_labs: tuple[str, ...] = ()
-    listed_labs_by_standard: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    listed_labs_by_standard: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # The source scheme's own listings must name the issuer / every lab for each standard.
     require_scheme_listed_issuer: bool = False
     require_scheme_listed_labs: bool = False
@@ -132,17 +136,19 @@ class Arrangement:
     freshness_action: str = "review"
     conditions: tuple[ConditionRule, ...] = ()
     requires_test_report: bool = False  # missing report -> condition test-report-required
-    suffix_conditions: Mapping[str, str] = field(default_factory=dict)  # {"X": "marking"}
+    suffix_conditions: dict[str, str] = Field(default_factory=dict)  # {"X": "marking"}
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     status_history: tuple[StatusChange, ...] = ()
-    source: Source = field(default_factory=Source)
+    source: Source = Field(default_factory=Source)
     project: str | None = None
     notes_en: str = ""
     notes_zh: str = ""
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _valid(self) -> Self:
         _validate(self)
+        return self
 
     def status_on(self, on: dt.date) -> str | None:
         """The status in force on a date; None before the first recorded event."""
@@ -171,10 +177,16 @@ class Arrangement:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Arrangement:
         where = f"arrangement {data.get('id', '?')!r}" if isinstance(data, Mapping) else "?"
-        return _build(cls, data, where)
+        if not isinstance(data, Mapping):
+            raise InvalidArrangement(f"{where}: expected an object for Arrangement")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise _refusal(exc, where) from None
 
     def to_dict(self) -> dict[str, Any]:
-        return _dump(self)
+        # Defaults left out keep documents short; from_dict restores them.
+        return self.model_dump(mode="json", exclude_defaults=True)
 
 
 def load_arrangements(items: list[Mapping[str, Any]]) -> list[Arrangement]:
@@ -233,81 +245,39 @@ def _validate(a: Arrangement) -> None:
         previous = change.date
 
 
-# --- JSON mapping ---------------------------------------------------------------------------
-
-_NESTED = {
-    "scope": Scope,
-    "origin": OriginRule,
-    "source": Source,
-}
-_NESTED_LISTS = {
-    "standards": StandardRef,
-    "edition_floors": EditionFloor,
-    "conditions": ConditionRule,
-    "status_history": StatusChange,
-}
-_DATES = {"valid_from", "valid_until", "date"}
-_MAPS_OF_LISTS = {"designated_bodies_by_standard", "listed_labs_by_standard"}
+# --- refusals ------------------------------------------------------------------------------
 
 
-def _build(cls: type, data: Any, where: str) -> Any:
-    if not isinstance(data, Mapping):
-        raise InvalidArrangement(f"{where}: expected an object for {cls.__name__}")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise InvalidArrangement(
-            f"{where}: unknown field(s) {', '.join(unknown)} in {cls.__name__}",
-            hint=f"known fields: {', '.join(fields)}",
-        )
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        try:
-            kwargs[name] = _convert(name, value, where)
-        except (TypeError, ValueError) as exc:
-            raise InvalidArrangement(f"{where}: bad value for {name}: {exc}") from None
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a required field is missing
-        raise InvalidArrangement(f"{where}: {exc}") from None
+def _refusal(exc: ValidationError, where: str) -> InvalidArrangement:
+    """pydantic's first problem, said as a person writing the document would read it."""
+    errors = exc.errors()
+    first = errors[0]
+    loc = tuple(first["loc"])
+    if first["type"] == "extra_forbidden":
+        owner = _model_at(loc[:-1])
+        unknown = [str(e["loc"][-1]) for e in errors
+                   if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == loc[:-1]]
+        return InvalidArrangement(
+            f"{where}: unknown field(s) {', '.join(unknown)} in {owner.__name__}",
+            hint=f"known fields: {', '.join(owner.model_fields)}")
+    path = ".".join(str(p) for p in loc)
+    if first["type"] == "missing":
+        return InvalidArrangement(f"{where}: the required field {path} is missing")
+    return InvalidArrangement(f"{where}: bad value for {path}: {first['msg']}")
 
 
-def _convert(name: str, value: Any, where: str) -> Any:
-    if value is None:
-        return None
-    if name in _NESTED:
-        return _build(_NESTED[name], value, where)
-    if name in _NESTED_LISTS:
-        return tuple(_build(_NESTED_LISTS[name], v, where) for v in value)
-    if name in _DATES:
-        return dt.date.fromisoformat(value)
-    if name in _MAPS_OF_LISTS:
-        return {str(k): tuple(str(x) for x in v) for k, v in value.items()}
-    if name == "suffix_conditions":
-        return {str(k): str(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return tuple(value)
-    if isinstance(value, dict):
-        raise TypeError("unexpected object")
-    return value
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model that a location inside an arrangement document names."""
+    model: type[BaseModel] = Arrangement
+    for part in loc:
+        if isinstance(part, str) and part in model.model_fields:
+            model = _nested(model.model_fields[part].annotation) or model
+    return model
 
 
-def _dump(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if f.default is not dataclasses.MISSING:
-                if value == f.default:
-                    continue  # keep documents short; from_dict restores defaults
-            elif f.default_factory is not dataclasses.MISSING and value == f.default_factory():
-                continue
-            out[f.name] = _dump(value)
-        return out
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    if isinstance(obj, tuple | list):
-        return [_dump(v) for v in obj]
-    if isinstance(obj, Mapping):
-        return {k: _dump(v) for k, v in obj.items()}
-    return obj
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (tuple, list, Union, types.UnionType):
+        return next((m for a in get_args(annotation) if (m := _nested(a))), None)
+    return None

@@ -167,9 +167,8 @@ def change_arrangement_status(session: Session, id_: str, status: str, on: dt.da
                            hint="status changes are recorded in date order")
     if last.status == status:
         raise Conflict(f"arrangement {id_!r} is already {status}")
-    a = dataclasses.replace(
-        a, status_history=(*a.status_history, StatusChange(on, status, reason.strip()))
-    )
+    a = a.replaced(status_history=(
+        *a.status_history, StatusChange(date=on, status=status, note=reason.strip())))
     record.version += 1
     _apply(record, a, actor)
     session.flush()

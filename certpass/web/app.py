@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +21,7 @@ from certpass import __version__
 from certpass.background import RecurringJob
 from certpass.config import Settings
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
+from certpass.recognition.rules import Arrangement
 from certpass.store.database import Database
 from certpass.web import session as web_session
 from certpass.web.deps import ERROR_TEXT, WRITE_ERRORS
@@ -208,8 +210,13 @@ def _document_errors(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         schema = generate()
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(
+            _components(Arrangement))
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    if "$ref" in media.get("schema", {}):  # a documented model, not `dict`
+                        media["schema"] = {"$ref": media["schema"]["$ref"]}
                 statuses = {400}
                 if "{" in path:
                     statuses.add(404)
@@ -227,6 +234,16 @@ def _document_errors(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _components(*models: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schemas of models that bodies read by hand are documented with."""
+    out: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        out.update(schema.pop("$defs", {}))
+        out[model.__name__] = schema
+    return out
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -38,13 +38,11 @@ from .test_recognition_properties import (
 def richer_arrangements(draw, ident: str):
     """The property tests' arrangements, with the rules they leave out drawn as well."""
     a = draw(arrangements(ident))
-    return dataclasses.replace(
-        a,
+    return a.replaced(
         foreign_only=draw(st.booleans()),
         issuer_economies=tuple(draw(st.lists(st.sampled_from(MARKETS), unique=True,
                                              max_size=2))),
-        scope=dataclasses.replace(
-            a.scope,
+        scope=a.scope.replaced(
             categories=tuple(draw(st.lists(st.sampled_from(["HOUS", "EX"]), unique=True))),
             excluded_suffixes=tuple(draw(st.lists(st.sampled_from(["U", "X"]), unique=True))),
         ),

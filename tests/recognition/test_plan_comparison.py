@@ -38,8 +38,8 @@ def small_registry() -> tuple[RegistrySnapshot, Catalogue]:
         markets=("A", "B"),
         recognises=("certificates",),
         scope=Scope(source_schemes=("CB",)),
-        conditions=(ConditionRule("marking"),),
-        status_history=(StatusChange(dt.date(2020, 1, 1), "in-force"),),
+        conditions=(ConditionRule(code="marking"),),
+        status_history=(StatusChange(date=dt.date(2020, 1, 1), status="in-force"),),
     )
     homes = [SchemeHome("HA", ("A",)), SchemeHome("HB", ("B",)), SchemeHome("HC", ("C",))]
     snap = RegistrySnapshot([cb], homes=homes)

@@ -8,7 +8,6 @@ goods are made.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 
@@ -133,7 +132,7 @@ def test_a_scheme_without_cost_figures_is_still_a_route_marked_estimated() -> No
 @st.composite
 def registries(draw) -> tuple[RegistrySnapshot, Catalogue]:
     items = draw(st.lists(arrangements(), max_size=5))
-    items = [dataclasses.replace(a, id=f"a{i}") for i, a in enumerate(items)]
+    items = [a.replaced(id=f"a{i}") for i, a in enumerate(items)]
     homes = [
         SchemeHome(s, tuple(draw(st.lists(st.sampled_from(MARKETS), min_size=1, unique=True))))
         for s in draw(st.lists(st.sampled_from([*SCHEMES, "H1"]), unique=True, max_size=2))

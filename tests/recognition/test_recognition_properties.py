@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from hypothesis import given, settings
@@ -69,23 +68,24 @@ def arrangements(draw, ident: str = "a", in_force: bool | None = None) -> Arrang
         ),
         scope=Scope(
             source_schemes=draw(subsets(SCHEMES)),
-            standards=tuple(StandardRef(s) for s in draw(subsets(STANDARDS))),
+            standards=tuple(StandardRef(designation=s) for s in draw(subsets(STANDARDS))),
             hs_prefixes=draw(subsets(["85", "8516", "9405"])),
         ),
         designated_bodies=draw(subsets(BODIES)),
         testing_routes=draw(subsets(ROUTES)),
         require_scheme_listed_labs=draw(st.booleans()),
-        origin=draw(st.none() | st.builds(OriginRule, subsets(MARKETS), st.booleans())),
+        origin=draw(st.none() | st.builds(OriginRule, economies=subsets(MARKETS),
+                                          direct_trade=st.booleans())),
         derive_edition_floors=draw(st.booleans()),
         freshness_months=draw(st.none() | st.integers(1, 60)),
         freshness_action=draw(st.sampled_from(["review", "refuse"])),
         conditions=tuple(
-            ConditionRule(c)
+            ConditionRule(code=c)
             for c in draw(
                 subsets(["sample-required", "factory-inspection", "national-differences-test"])
             )
         ),
-        status_history=tuple(StatusChange(d, s) for d, s in history),
+        status_history=tuple(StatusChange(date=d, status=s) for d, s in history),
     )
 
 
@@ -139,7 +139,7 @@ def accepted(cert: CertificateFacts, market: str, snap: RegistrySnapshot) -> boo
     st.sampled_from(MARKETS),
 )
 def test_arrangements_not_in_force_never_recognise(items, cert, market) -> None:
-    items = [dataclasses.replace(a, id=f"a{i}") for i, a in enumerate(items)]
+    items = [a.replaced(id=f"a{i}") for i, a in enumerate(items)]
     d = decide(cert, market, ON, snapshot(*items))
     assert d.decision == NOT_RECOGNISED
     assert d.arrangements == () or "arrangement-not-in-force" in d.reason_codes
@@ -161,17 +161,15 @@ def narrow(a: Arrangement, data) -> Arrangement:
             return tuple(data.draw(st.lists(st.sampled_from(universe), unique=True)))
         return tuple(data.draw(st.lists(st.sampled_from(list(values)), min_size=1, unique=True)))
 
-    scope = dataclasses.replace(
-        a.scope,
+    scope = a.scope.replaced(
         source_schemes=shrink(a.scope.source_schemes, SCHEMES) or a.scope.source_schemes,
         standards=tuple(
-            StandardRef(s)
+            StandardRef(designation=s)
             for s in shrink(tuple(x.designation for x in a.scope.standards), STANDARDS)
         ),
         hs_prefixes=shrink(a.scope.hs_prefixes, ["85", "8516", "9405"]),
     )
-    return dataclasses.replace(
-        a,
+    return a.replaced(
         scope=scope,
         designated_bodies=shrink(a.designated_bodies, BODIES),
         testing_routes=shrink(a.testing_routes, ROUTES),
@@ -196,7 +194,7 @@ def test_narrowing_scope_never_turns_refusal_into_acceptance(a, cert, market, da
 def test_adding_an_arrangement_never_turns_acceptance_into_refusal(
     items, extra, cert, market
 ) -> None:
-    items = [dataclasses.replace(a, id=f"a{i}") for i, a in enumerate(items)]
+    items = [a.replaced(id=f"a{i}") for i, a in enumerate(items)]
     before = decide(cert, market, ON, snapshot(*items))
     after = decide(cert, market, ON, snapshot(*items, extra))
     assert DECISION_RANK[after.decision] <= DECISION_RANK[before.decision]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.conftest import bearer
+
 
 @pytest.fixture
 def openapi(client) -> dict:
@@ -54,3 +56,23 @@ def test_did_document_is_served_with_the_documented_type(client, tokens):
     r = client.get("/bodies/cqc/did.json")
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == "application/did+json"
+
+
+def test_an_arrangement_body_is_documented_by_its_model(openapi, client, tokens):
+    """POST /api/arrangements documents the rules' own model (issue 19): every field, none
+    other (additionalProperties false, as from_dict refuses unknown ones), the nested
+    models beside it; and a document the schema refuses is refused by the API."""
+    body = openapi["paths"]["/api/arrangements"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Arrangement"}
+    schemas = openapi["components"]["schemas"]
+    arrangement = schemas["Arrangement"]
+    assert arrangement["additionalProperties"] is False
+    assert set(arrangement["required"]) == {"id", "title_en", "kind"}
+    assert {"scope", "origin", "status_history", "designated_bodies_by_standard"} \
+        <= set(arrangement["properties"])
+    assert schemas["Scope"]["additionalProperties"] is False
+    r = client.post("/api/arrangements", headers=bearer(tokens["admin"]), json={
+        "id": "x", "title_en": "X", "kind": "bilateral-mra", "scope": {"schemes": ["CCC"]}})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-arrangement"
+    assert "unknown field(s) schemes in Scope" in r.json()["error"]["message"]

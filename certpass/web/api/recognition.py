@@ -128,7 +128,13 @@ class ArrangementChange(BaseModel):
     on: dt.date | None = None
 
 
-@router.post("/api/arrangements", status_code=201)
+# The body is read by rules.Arrangement.from_dict (its refusals say which field is wrong,
+# as invalid-arrangement); the document shows the model's schema (web.app adds it).
+ARRANGEMENT_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Arrangement"}}}}}
+
+
+@router.post("/api/arrangements", status_code=201, openapi_extra=ARRANGEMENT_BODY)
 def record_arrangement(db: DB, actor: Writer,
                        arrangement: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     with db.write() as session:
