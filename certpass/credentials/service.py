@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from pydantic import ValidationError
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,7 @@ from certpass.credentials import (
     schemas,
     status,
     validation,
+    vc_api,
 )
 from certpass.credentials.models import IssuedCredential
 from certpass.credentials.multikey import Ed25519KeyPair
@@ -415,19 +417,14 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
     request body {"credential": {...}, "options": {...}}: with a certification body's key for
     its own users, the platform key for an administrator. Returns the signed credential."""
     body_id = _vc_api_signer(actor)  # refuse before looking at the input
-    shape = 'send {"credential": {...}, "options": {...}}'
-    if not isinstance(request, dict) or "credential" not in request:
-        raise InvalidInput("the request needs a `credential` object", hint=shape)
-    credential, options = request["credential"], request.get("options")
-    if not isinstance(credential, dict):
-        raise InvalidInput("`credential` must be a JSON object", hint=shape)
-    options = options if options is not None else {}
-    if not isinstance(options, dict):
-        raise InvalidInput("`options` must be a JSON object")
-    suite = options.get("cryptosuite", proofs.RDFC)
-    if suite not in proofs.SUITES:
-        raise InvalidInput(f"unsupported cryptosuite {suite!r}",
-                           hint=f"use one of {', '.join(proofs.SUITES)}")
+    try:
+        parsed = vc_api.IssueRequest.model_validate(request)
+    except ValidationError as exc:
+        raise InvalidInput(vc_api.problem(exc),
+                           hint='send {"credential": {...}, "options": {...}}') from None
+    credential = parsed.credential
+    options = parsed.options or vc_api.IssueOptions()
+    suite = options.cryptosuite
     if "proof" in credential:
         raise InvalidInput("the credential already has a proof",
                            hint="send the unsigned credential")
@@ -449,9 +446,8 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
     if (issuer.get("id") if isinstance(issuer, dict) else issuer) != own:
         raise InvalidInput(f"this issuer signs as {own}, not {issuer!r}",
                            hint="set `issuer` to the issuer's DID (or leave it out)")
-    created = options.get("created") or utcnow()
-    if (isinstance(created, str) and parse_datetime(created) is None) or \
-            not isinstance(created, str | dt.datetime):
+    created: str | dt.datetime = options.created or utcnow()
+    if isinstance(created, str) and parse_datetime(created) is None:
         raise InvalidInput("options.created must be a dateTime such as 2025-01-01T00:00:00Z")
     signer = keyring.signer(session, settings, body_id)
     try:

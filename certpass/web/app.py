@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from certpass import __version__
 from certpass.background import RecurringJob
 from certpass.config import Settings
+from certpass.credentials import vc_api
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
 from certpass.recognition.rules import Arrangement
 from certpass.store.database import Database
@@ -211,7 +212,8 @@ def _document_errors(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         schema = generate()
         schema.setdefault("components", {}).setdefault("schemas", {}).update(
-            _components(Arrangement))
+            _components(Arrangement, vc_api.IssueRequest, vc_api.VerifyCredentialRequest,
+                        vc_api.VerifyPresentationRequest))
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 for media in operation.get("requestBody", {}).get("content", {}).values():

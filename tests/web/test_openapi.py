@@ -76,3 +76,14 @@ def test_an_arrangement_body_is_documented_by_its_model(openapi, client, tokens)
         "id": "x", "title_en": "X", "kind": "bilateral-mra", "scope": {"schemes": ["CCC"]}})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-arrangement"
     assert "unknown field(s) schemes in Scope" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path, model, required", [
+    ("/credentials/issue", "IssueRequest", {"credential"}),
+    ("/credentials/verify", "VerifyCredentialRequest", {"verifiableCredential"}),
+    ("/presentations/verify", "VerifyPresentationRequest", {"verifiablePresentation"}),
+])
+def test_vc_api_bodies_are_documented_by_their_models(openapi, path, model, required):
+    body = openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert set(openapi["components"]["schemas"][model]["required"]) == required

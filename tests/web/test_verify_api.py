@@ -220,7 +220,8 @@ def test_vc_api_options_checks_require_checks_and_never_skip_one(client, issued,
         f"register: required by options.checks, but not performed ({c['detail']})"
         for c in r.json()["results"] if c["name"] == "register")]
     for bad, said in ((["bogus"], "certpass runs no check 'bogus'"),
-                      ("proof", "must be an array"), ([1], "must be an array")):
+                      ("proof", "options.checks: Input should be a valid list"),
+                      ([1], "options.checks.0: Input should be a valid string")):
         r = ask(doc, bad)
         assert r.status_code == 400 and said in r.json()["errors"][0], r.text
 

@@ -183,7 +183,9 @@ async def _json_body(request: Request) -> Any:
                            hint='send {"credential": {...}, "options": {...}}') from None
 
 
-@router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422))
+@router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/IssueRequest"}}}}})
 def vc_api_issue(actor: Writer, body: Annotated[Any, Depends(_json_body)], db: DB,
                  settings: SettingsDep) -> Response:
     """W3C VC-API issue: {"credential": {...}, "options": {...}} → {"verifiableCredential"}.

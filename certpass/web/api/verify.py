@@ -12,8 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
-from certpass.credentials import presentation, verifier
+from certpass.credentials import presentation, vc_api, verifier
 from certpass.credentials.bundle import BundleNotReady
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
@@ -95,18 +96,18 @@ _CREDENTIAL_CHECKS = (*verifier.CHECKS, "proof")  # "proof": the credential's in
 _PRESENTATION_CHECKS = ("format", "proof", "credentials")
 
 
-def _required_checks(options: dict[str, Any], known: tuple[str, ...],
-                     proof: str) -> list[str] | str:
+def _required_checks(asked: list[str], known: tuple[str, ...], proof: str) -> list[str] | str:
     """The checks `options.checks` requires (certpass's names), or what is wrong with it."""
-    asked = options.get("checks", [])
-    if not isinstance(asked, list) or not all(isinstance(c, str) for c in asked):
-        return "options.checks must be an array of check names"
-    names = [proof if c == "proof" else _CHECK_ALIASES.get(c, c) for c in map(str, asked)]
+    names = [proof if c == "proof" else _CHECK_ALIASES.get(c, c) for c in asked]
     unknown = [c for c, n in zip(asked, names, strict=True) if n not in known]
     if unknown:
         return (f"options.checks: certpass runs no check {unknown[0][:60]!r}; it runs "
                 f"{', '.join(dict.fromkeys((*known, *_CHECK_ALIASES)))} (every one, always)")
     return list(dict.fromkeys(names))
+
+
+def _not_verified(error: str) -> JSONResponse:
+    return JSONResponse({"verified": False, "checks": [], "errors": [error]}, status_code=400)
 
 
 def _unmet(required: list[str], passed: list[str], checks: list[verifier.Check]) -> list[str]:
@@ -118,7 +119,14 @@ def _unmet(required: list[str], passed: list[str], checks: list[verifier.Check])
             for n in required if n not in passed and n not in failed]
 
 
-@router.post("/credentials/verify", responses=VC_API_NOT_VERIFIED)
+def _documented(model: str) -> dict[str, Any]:
+    """openapi_extra: the body is read by that model in the handler (VC-API errors)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model}"}}}}}
+
+
+@router.post("/credentials/verify", responses=VC_API_NOT_VERIFIED,
+             openapi_extra=_documented("VerifyCredentialRequest"))
 def vc_api_verify(
     session: ReadSession,
     settings: SettingsDep,
@@ -126,20 +134,15 @@ def vc_api_verify(
 ) -> JSONResponse:
     """W3C VC-API: `{"verifiableCredential": {...}, "options": {...}}` → 200 verified, or
     400 `{"verified": false, "errors": [...]}`."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("verifiableCredential"),
-                                                       dict):
-        return JSONResponse({"verified": False, "checks": [],
-                             "errors": ["verifiableCredential (a JSON object) is required"]},
-                            status_code=400)
-    options = payload.get("options") or {}
-    if not isinstance(options, dict):
-        return JSONResponse({"verified": False, "checks": [],
-                             "errors": ["options must be a JSON object"]}, status_code=400)
-    required = _required_checks(options, _CREDENTIAL_CHECKS, "integrity")
+    try:
+        request = vc_api.VerifyCredentialRequest.model_validate(payload)
+    except ValidationError as exc:
+        return _not_verified(vc_api.problem(exc))
+    options = request.options or vc_api.VerifyOptions()
+    required = _required_checks(options.checks, _CREDENTIAL_CHECKS, "integrity")
     if isinstance(required, str):
-        return JSONResponse({"verified": False, "checks": [], "errors": [required]},
-                            status_code=400)
-    result = verifier.verify(payload["verifiableCredential"], LiveTrust(session, settings))
+        return _not_verified(required)
+    result = verifier.verify(request.verifiableCredential, LiveTrust(session, settings))
     checks = [c.name for c in result.checks if c.ok]
     body: dict[str, Any] = {"checks": checks, "warnings": [], "verdict": result.verdict,
                             "results": [c.to_json() for c in result.checks]}
@@ -153,7 +156,8 @@ def vc_api_verify(
     return JSONResponse(body | {"verified": True, "errors": []})
 
 
-@router.post("/presentations/verify", responses=VC_API_NOT_VERIFIED)
+@router.post("/presentations/verify", responses=VC_API_NOT_VERIFIED,
+             openapi_extra=_documented("VerifyPresentationRequest"))
 def vc_api_verify_presentation(
     session: ReadSession,
     settings: SettingsDep,
@@ -166,22 +170,17 @@ def vc_api_verify_presentation(
     did:web it does not know) is not verified, and the errors say so. Every check is always
     run; `options.checks` names those that must also have been performed and passed
     (`format`, `proof`: the holder's signature, `credentials`)."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("verifiablePresentation"),
-                                                       dict):
-        return JSONResponse({"verified": False, "checks": [], "errors": [
-            "verifiablePresentation (a JSON object) is required"]}, status_code=400)
-    options = payload.get("options") or {}
-    if not isinstance(options, dict) or any(
-            k in options and not isinstance(options[k], str) for k in ("challenge", "domain")):
-        return JSONResponse({"verified": False, "checks": [], "errors": [
-            "options must be a JSON object; challenge and domain strings"]}, status_code=400)
-    required = _required_checks(options, _PRESENTATION_CHECKS, "proof")
+    try:
+        request = vc_api.VerifyPresentationRequest.model_validate(payload)
+    except ValidationError as exc:
+        return _not_verified(vc_api.problem(exc))
+    options = request.options or vc_api.PresentationOptions()
+    required = _required_checks(options.checks, _PRESENTATION_CHECKS, "proof")
     if isinstance(required, str):
-        return JSONResponse({"verified": False, "checks": [], "errors": [required]},
-                            status_code=400)
+        return _not_verified(required)
     result = presentation.verify_presentation(
-        payload["verifiablePresentation"], LiveTrust(session, settings),
-        challenge=options.get("challenge"), domain=options.get("domain"))
+        request.verifiablePresentation, LiveTrust(session, settings),
+        challenge=options.challenge, domain=options.domain)
     body = result.to_json()
     unmet = _unmet(required, body["checks"], result.checks)
     if unmet:

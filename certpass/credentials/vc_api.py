@@ -1,0 +1,66 @@
+"""The W3C VC-API's request bodies as models: what `POST /credentials/issue`,
+`POST /credentials/verify` and `POST /presentations/verify` read, and what the OpenAPI
+document shows for them. The handlers read a body with these after deciding who may send
+it (a signer's role is checked before its input is looked at), and say what is wrong in
+the VC-API's own terms."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class IssueOptions(BaseModel):
+    """Other VC-API options (credentialId, mandatoryPointers...) are accepted and unused."""
+
+    model_config = ConfigDict(extra="allow")
+
+    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] = "eddsa-rdfc-2022"
+    created: str | None = Field(default=None, description="the proof's dateTime (default: now)")
+
+
+class IssueRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credential: dict[str, Any] = Field(description="the unsigned VC 2.0 credential")
+    options: IssueOptions | None = None
+
+
+class VerifyOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    checks: list[str] = Field(default_factory=list, description=(
+        "checks that must have been performed and passed; every check runs whatever it "
+        "asks (format, integrity or proof, register, issuer, authority, status or "
+        "credentialStatus, validity or expiration, log)"))
+
+
+class VerifyCredentialRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verifiableCredential: dict[str, Any]
+    options: VerifyOptions | None = None
+
+
+class PresentationOptions(VerifyOptions):
+    challenge: str | None = None
+    domain: str | None = None
+
+
+class VerifyPresentationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verifiablePresentation: dict[str, Any]
+    options: PresentationOptions | None = None
+
+
+def problem(exc: ValidationError) -> str:
+    """The first thing wrong with a request, located: `options.checks: ...`."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "the request"
+    if first["type"] == "missing":
+        return f"{where} is required"
+    if first["type"] == "extra_forbidden":
+        return f"{where} is not a field of this request"
+    return f"{where}: {first['msg']}"
