@@ -55,6 +55,31 @@ class VerifyPresentationRequest(BaseModel):
     options: PresentationOptions | None = None
 
 
+# POST /api/verify (certpass's own verify API) takes one of these shapes, or a credential
+# itself; the handler tells them apart by their keys. Documented as such (OpenAPI anyOf).
+class VerifyByNumber(BaseModel):
+    """What a QR code carries: the certificate number and the hash of the issue it shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=1, max_length=80)
+    sha256: str | None = Field(default=None, pattern=r"^(sha256:)?[0-9a-fA-F]{64}$")
+
+
+class VerifyJwt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    jwt: str = Field(description="a compact VC-JOSE token (vc+jwt)")
+
+
+class VerifyWithReceipt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credential: dict[str, Any] | str = Field(description="the credential (or its JWT)")
+    receipt: str = Field(description="its C2SP tlog-proof receipt")
+    entry: str | None = Field(default=None, description="the log entry's JSON text")
+
+
 def problem(exc: ValidationError) -> str:
     """The first thing wrong with a request, located: `options.checks: ...`."""
     first = exc.errors()[0]

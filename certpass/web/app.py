@@ -213,7 +213,8 @@ def _document_errors(app: FastAPI) -> None:
         schema = generate()
         schema.setdefault("components", {}).setdefault("schemas", {}).update(
             _components(Arrangement, vc_api.IssueRequest, vc_api.VerifyCredentialRequest,
-                        vc_api.VerifyPresentationRequest))
+                        vc_api.VerifyPresentationRequest, vc_api.VerifyByNumber,
+                        vc_api.VerifyJwt, vc_api.VerifyWithReceipt))
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 for media in operation.get("requestBody", {}).get("content", {}).values():

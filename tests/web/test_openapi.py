@@ -87,3 +87,11 @@ def test_vc_api_bodies_are_documented_by_their_models(openapi, path, model, requ
     body = openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": f"#/components/schemas/{model}"}
     assert set(openapi["components"]["schemas"][model]["required"]) == required
+
+
+def test_the_verify_api_documents_each_shape_it_takes(openapi):
+    schema = openapi["paths"]["/api/verify"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]
+    refs = {x.get("$ref", "").rsplit("/", 1)[-1] for x in schema["anyOf"]}
+    assert {"VerifyByNumber", "VerifyJwt", "VerifyWithReceipt"} <= refs
+    assert openapi["components"]["schemas"]["VerifyByNumber"]["required"] == ["number"]

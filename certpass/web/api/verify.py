@@ -31,7 +31,16 @@ _SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} 
 _SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
 
 
-@router.post("/api/verify")
+_VERIFY_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"anyOf": [
+        {"$ref": "#/components/schemas/VerifyByNumber"},
+        {"$ref": "#/components/schemas/VerifyJwt"},
+        {"$ref": "#/components/schemas/VerifyWithReceipt"},
+        {"type": "object", "description": "a credential: JSON-LD with its proof, or an "
+                                          "EnvelopedVerifiableCredential"}]}}}}}
+
+
+@router.post("/api/verify", openapi_extra=_VERIFY_BODY)
 def verify(
     session: ReadSession,
     settings: SettingsDep,
