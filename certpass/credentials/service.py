@@ -422,8 +422,7 @@ def issue_unsigned(session: Session, settings: Settings, request: Any, actor: Ac
     except ValidationError as exc:
         raise InvalidInput(vc_api.problem(exc),
                            hint='send {"credential": {...}, "options": {...}}') from None
-    credential = parsed.credential
-    options = parsed.options or vc_api.IssueOptions()
+    credential, options = parsed.credential, parsed.options
     suite = options.cryptosuite
     if "proof" in credential:
         raise InvalidInput("the credential already has a proof",

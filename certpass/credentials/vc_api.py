@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class IssueOptions(BaseModel):
@@ -20,11 +20,20 @@ class IssueOptions(BaseModel):
     created: str | None = Field(default=None, description="the proof's dateTime (default: now)")
 
 
-class IssueRequest(BaseModel):
+class _Request(BaseModel):
+    """A VC-API request: its two members, `options` optional (null, absent: defaults)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("options", mode="before", check_fields=False)
+    @classmethod
+    def _defaults_for_null(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class IssueRequest(_Request):
     credential: dict[str, Any] = Field(description="the unsigned VC 2.0 credential")
-    options: IssueOptions | None = None
+    options: IssueOptions = Field(default_factory=IssueOptions)
 
 
 class VerifyOptions(BaseModel):
@@ -36,11 +45,9 @@ class VerifyOptions(BaseModel):
         "credentialStatus, validity or expiration, log)"))
 
 
-class VerifyCredentialRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VerifyCredentialRequest(_Request):
     verifiableCredential: dict[str, Any]
-    options: VerifyOptions | None = None
+    options: VerifyOptions = Field(default_factory=VerifyOptions)
 
 
 class PresentationOptions(VerifyOptions):
@@ -48,11 +55,9 @@ class PresentationOptions(VerifyOptions):
     domain: str | None = None
 
 
-class VerifyPresentationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VerifyPresentationRequest(_Request):
     verifiablePresentation: dict[str, Any]
-    options: PresentationOptions | None = None
+    options: PresentationOptions = Field(default_factory=PresentationOptions)
 
 
 # POST /api/verify (certpass's own verify API) takes one of these shapes, or a credential

@@ -206,6 +206,8 @@ def test_vc_api_options_checks_require_checks_and_never_skip_one(client, issued,
     def ask(document, checks):  # type: ignore[no-untyped-def]
         return client.post("/credentials/verify", json={"verifiableCredential": document,
                                                         "options": {"checks": checks}})
+    r = client.post("/credentials/verify", json={"verifiableCredential": doc, "options": None})
+    assert r.status_code == 200, r.text  # null options are the defaults, as absent ones
     r = ask(doc, ["proof", "credentialStatus", "expiration", "issuer"])
     assert r.status_code == 200 and r.json()["verified"] is True, r.text
     r = ask(issued[REVOKED]["document"], ["proof"])

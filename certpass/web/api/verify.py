@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
@@ -115,6 +115,20 @@ def _required_checks(asked: list[str], known: tuple[str, ...], proof: str) -> li
     return list(dict.fromkeys(names))
 
 
+R = TypeVar("R", vc_api.VerifyCredentialRequest, vc_api.VerifyPresentationRequest)
+
+
+def _read(model: type[R], payload: Any, known: tuple[str, ...],
+          proof: str) -> tuple[R, list[str]] | JSONResponse:
+    """The request and the checks it requires, or the VC-API's 400 saying what is wrong."""
+    try:
+        request = model.model_validate(payload)
+    except ValidationError as exc:
+        return _not_verified(vc_api.problem(exc))
+    required = _required_checks(request.options.checks, known, proof)
+    return _not_verified(required) if isinstance(required, str) else (request, required)
+
+
 def _not_verified(error: str) -> JSONResponse:
     return JSONResponse({"verified": False, "checks": [], "errors": [error]}, status_code=400)
 
@@ -143,14 +157,10 @@ def vc_api_verify(
 ) -> JSONResponse:
     """W3C VC-API: `{"verifiableCredential": {...}, "options": {...}}` → 200 verified, or
     400 `{"verified": false, "errors": [...]}`."""
-    try:
-        request = vc_api.VerifyCredentialRequest.model_validate(payload)
-    except ValidationError as exc:
-        return _not_verified(vc_api.problem(exc))
-    options = request.options or vc_api.VerifyOptions()
-    required = _required_checks(options.checks, _CREDENTIAL_CHECKS, "integrity")
-    if isinstance(required, str):
-        return _not_verified(required)
+    read = _read(vc_api.VerifyCredentialRequest, payload, _CREDENTIAL_CHECKS, "integrity")
+    if isinstance(read, JSONResponse):
+        return read
+    request, required = read
     result = verifier.verify(request.verifiableCredential, LiveTrust(session, settings))
     checks = [c.name for c in result.checks if c.ok]
     body: dict[str, Any] = {"checks": checks, "warnings": [], "verdict": result.verdict,
@@ -179,17 +189,13 @@ def vc_api_verify_presentation(
     did:web it does not know) is not verified, and the errors say so. Every check is always
     run; `options.checks` names those that must also have been performed and passed
     (`format`, `proof`: the holder's signature, `credentials`)."""
-    try:
-        request = vc_api.VerifyPresentationRequest.model_validate(payload)
-    except ValidationError as exc:
-        return _not_verified(vc_api.problem(exc))
-    options = request.options or vc_api.PresentationOptions()
-    required = _required_checks(options.checks, _PRESENTATION_CHECKS, "proof")
-    if isinstance(required, str):
-        return _not_verified(required)
+    read = _read(vc_api.VerifyPresentationRequest, payload, _PRESENTATION_CHECKS, "proof")
+    if isinstance(read, JSONResponse):
+        return read
+    request, required = read
     result = presentation.verify_presentation(
         request.verifiablePresentation, LiveTrust(session, settings),
-        challenge=options.challenge, domain=options.domain)
+        challenge=request.options.challenge, domain=request.options.domain)
     body = result.to_json()
     unmet = _unmet(required, body["checks"], result.checks)
     if unmet:
