@@ -132,6 +132,10 @@ class Settings(BaseSettings):
         24.0, "How long a write's Idempotency-Key is remembered: a retry within it returns "
         "the first response; the server forgets older keys (0: keep them forever)."
     )
+    idempotency_janitor: bool = _setting(
+        True, "Forget expired Idempotency-Keys in the background while serving (else "
+        "`certpass worker` does)."
+    )
     alerts_worker: bool = _setting(
         False, "Run the webhook delivery worker inside the web server (else run "
         "`certpass alerts deliver`)."

@@ -213,3 +213,19 @@ def test_init_and_serve_print_the_did_web_warning(sqlite_db, capsys, monkeypatch
     cli = cli_runner(sqlite_db, capsys)
     code, _, err = cli("init")
     assert code == 0 and "did:web" in err and "IP address" in err
+
+
+def test_no_jobs_leaves_the_server_without_background_jobs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`serve --no-jobs` sets these three: no job then runs in the server, not even the
+    idempotency-key janitor (the README: they run in `certpass worker` processes)."""
+    from certpass.store.database import Database
+    from certpass.web.app import background_jobs
+
+    db = Database(f"sqlite:///{tmp_path / 'jobs.db'}")
+    served = Settings.load(environ={}, log_publisher="false", alerts_worker="false",
+                           idempotency_janitor="false")
+    assert background_jobs(db, served) == []
+    assert {type(j).__name__ for j in background_jobs(db, served, every_job=True)} == {
+        "CheckpointPublisher", "DeliveryWorker", "IdempotencyKeyJanitor"}
+    assert [type(j).__name__ for j in background_jobs(db, Settings.load(environ={}))] == [
+        "CheckpointPublisher", "IdempotencyKeyJanitor"]

@@ -85,7 +85,7 @@ def serve(
     from certpass.web.app import create_app
 
     if not jobs:
-        context.configure(log_publisher=False, alerts_worker=False)
+        context.configure(log_publisher=False, alerts_worker=False, idempotency_janitor=False)
     settings = context.settings()
     settings.check_secret_for_serving(host)
     if warning := settings.check_did_web_for_serving(host):
@@ -101,7 +101,8 @@ def serve(
     # Each worker process builds the app from the environment: hand it what the flags set.
     os.environ["CERTPASS_DATABASE_URL"] = settings.database_url
     if not jobs:
-        os.environ.update(CERTPASS_LOG_PUBLISHER="false", CERTPASS_ALERTS_WORKER="false")
+        os.environ.update(CERTPASS_LOG_PUBLISHER="false", CERTPASS_ALERTS_WORKER="false",
+                          CERTPASS_IDEMPOTENCY_JANITOR="false")
     # Each worker listens on a socket of its own (SO_REUSEPORT), so connections spread
     # evenly over the workers (see certpass.web.workers).
     import logging

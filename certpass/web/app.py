@@ -101,7 +101,8 @@ def background_jobs(db: Database, settings: Settings, *, every_job: bool = False
     return [job for job, on in (
         (CheckpointPublisher(db, settings), settings.log_publisher),
         (DeliveryWorker(db, settings), settings.alerts_worker),
-        (IdempotencyKeyJanitor(db, settings), settings.idempotency_keep_hours > 0),
+        (IdempotencyKeyJanitor(db, settings),
+         settings.idempotency_janitor and settings.idempotency_keep_hours > 0),
     ) if on or every_job]
 
 
