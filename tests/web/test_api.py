@@ -192,6 +192,27 @@ def test_a_number_with_a_slash_reaches_every_certificate_route(client, tokens, p
     assert page.status_code == 200 and SLASHED in page.text
 
 
+@pytest.mark.parametrize("path", [quote("CNAS L1234/2020", safe=""), "CNAS%20L1234/2020"],
+                         ids=["slash-encoded", "slash-raw"])
+def test_an_accreditation_number_with_a_slash_reaches_every_accreditation_route(
+        client, tokens, path):
+    grant = {"number": "CNAS L1234/2020", "accreditor_id": "cnas", "body_id": "paused-cb",
+             "standard": "ISO/IEC 17065", "scope": {"schemes": ["CCC"]},
+             "valid_from": "2024-01-01", "valid_until": "2028-01-01"}
+    r = client.post("/api/accreditations", json=grant, headers=bearer(tokens["cnas"]))
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/accreditations/{path}").json()["number"] == "CNAS L1234/2020"
+    r = client.post(f"/api/accreditations/{path}/change", headers=bearer(tokens["cnas"]),
+                    json={"status": "suspended", "reason": "surveillance"})
+    assert r.status_code == 200 and r.json()["status"] == "suspended", r.text
+    # The longer routes are still theirs: the signed DIA, and the page.
+    dia = client.get(f"/api/accreditations/{path}/credential.json")
+    assert dia.status_code == 200 and "DigitalIdentityAnchor" in dia.text, dia.text[:300]
+    assert client.get(f"/accreditations/{path}", headers={"Accept": "text/html"}
+                      ).status_code == 200
+    assert client.get("/api/accreditations/CNAS%20L1234/2021").status_code == 404
+
+
 def test_api_handlers_run_in_worker_threads():
     """Database work and signing block: no JSON API handler runs on the event loop."""
     import importlib

@@ -112,7 +112,7 @@ def accreditations(session: ReadSession, page: PageDep, body: Text = None,
                                                        status=status), page)
 
 
-@router.get("/accreditations/{number}")
+@router.get("/accreditations/{number:path}")  # numbers may hold "/", as on the page
 def accreditation(number: Key, session: ReadSession) -> dict[str, Any]:
     return as_dict(reads.accreditation(session, number))
 
@@ -133,7 +133,7 @@ class AccreditationChange(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/accreditations/{number}/change")
+@router.post("/accreditations/{number:path}/change")
 def change_accreditation(number: Key, change: AccreditationChange, db: DB,
                          actor: Writer) -> dict[str, Any]:
     with db.write() as session:
