@@ -20,12 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from certpass import __version__
 from certpass.background import RecurringJob
 from certpass.config import Settings
-from certpass.credentials import vc_api
 from certpass.errors import Busy, CertpassError, RateLimited, error_body
-from certpass.recognition.rules import Arrangement
 from certpass.store.database import Database
 from certpass.web import session as web_session
-from certpass.web.deps import ERROR_TEXT, WRITE_ERRORS
+from certpass.web.deps import DOCUMENTED_MODELS, ERROR_TEXT, WRITE_ERRORS
 from certpass.web.edge import HostileInput
 from certpass.web.headers import SecurityHeaders
 from certpass.web.idempotency import Idempotency
@@ -213,9 +211,7 @@ def _document_errors(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         schema = generate()
         schema.setdefault("components", {}).setdefault("schemas", {}).update(
-            _components(Arrangement, vc_api.IssueRequest, vc_api.VerifyCredentialRequest,
-                        vc_api.VerifyPresentationRequest, vc_api.VerifyByNumber,
-                        vc_api.VerifyJwt, vc_api.VerifyWithReceipt))
+            _components(*DOCUMENTED_MODELS.values()))
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 for media in operation.get("requestBody", {}).get("content", {}).values():

@@ -119,6 +119,21 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
 
+# Models that document a body a handler reads by hand (it checks who may send it, or
+# answers in its own error shape, before reading it): web.app adds their schemas.
+DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def documented_body(*models: type[BaseModel], also: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
+    """``openapi_extra=`` for a route: its JSON body is one of `models` (or `also`)."""
+    DOCUMENTED_MODELS.update({m.__name__: m for m in models})
+    shapes = [{"$ref": f"#/components/schemas/{m.__name__}"} for m in models]
+    shapes += [also] if also else []
+    schema = shapes[0] if len(shapes) == 1 else {"anyOf": shapes}
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": schema}}}}
+
 
 class Page:
     """``limit`` and ``offset`` query parameters, bounded by the settings."""

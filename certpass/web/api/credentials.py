@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from certpass.config import Settings
-from certpass.credentials import downloads, keyring, passport, proofs, status
+from certpass.credentials import downloads, keyring, passport, proofs, status, vc_api
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.web.deps import (
@@ -21,6 +21,7 @@ from certpass.web.deps import (
     ReadSession,
     SettingsDep,
     Writer,
+    documented_body,
     error_responses,
 )
 from certpass.web.downloads import certificate_file
@@ -184,8 +185,7 @@ async def _json_body(request: Request) -> Any:
 
 
 @router.post("/credentials/issue", status_code=201, responses=error_responses(401, 403, 422),
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                 "schema": {"$ref": "#/components/schemas/IssueRequest"}}}}})
+             openapi_extra=documented_body(vc_api.IssueRequest))
 def vc_api_issue(actor: Writer, body: Annotated[Any, Depends(_json_body)], db: DB,
                  settings: SettingsDep) -> Response:
     """W3C VC-API issue: {"credential": {...}, "options": {...}} → {"verifiableCredential"}.

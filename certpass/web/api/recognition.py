@@ -20,9 +20,16 @@ from certpass.errors import InvalidInput
 from certpass.recognition import service
 from certpass.recognition.plan_pdf import plan_pdf
 from certpass.recognition.planner import plan_rows
-from certpass.recognition.rules import KINDS, STATUSES
+from certpass.recognition.rules import KINDS, STATUSES, Arrangement
 from certpass.recognition.schemas import EstimateIn
-from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, Writer
+from certpass.web.deps import (
+    DB,
+    CertificateNumber,
+    PageDep,
+    ReadSession,
+    Writer,
+    documented_body,
+)
 from certpass.web.downloads import csv_file, excel_csv, pdf_file, safe_name
 
 router = APIRouter(tags=["recognition"])
@@ -129,12 +136,8 @@ class ArrangementChange(BaseModel):
 
 
 # The body is read by rules.Arrangement.from_dict (its refusals say which field is wrong,
-# as invalid-arrangement); the document shows the model's schema (web.app adds it).
-ARRANGEMENT_BODY = {"requestBody": {"required": True, "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Arrangement"}}}}}
-
-
-@router.post("/api/arrangements", status_code=201, openapi_extra=ARRANGEMENT_BODY)
+# as invalid-arrangement); the document shows the model's schema.
+@router.post("/api/arrangements", status_code=201, openapi_extra=documented_body(Arrangement))
 def record_arrangement(db: DB, actor: Writer,
                        arrangement: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     with db.write() as session:

@@ -21,7 +21,7 @@ from certpass.errors import InvalidInput, NotFound
 from certpass.recognition import service as recognition
 from certpass.recognition.snapshot import load_snapshot
 from certpass.registry.models import Body as BodyRow
-from certpass.web.deps import DB, ReadSession, SettingsDep
+from certpass.web.deps import DB, ReadSession, SettingsDep, documented_body
 from certpass.web.downloads import certificate_file
 
 router = APIRouter(tags=["verify"])
@@ -31,16 +31,10 @@ _SHAPES = ("a credential JSON object, {\"jwt\": \"...\"}, {\"number\": \"...\"} 
 _SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
 
 
-_VERIFY_BODY = {"requestBody": {"required": True, "content": {"application/json": {
-    "schema": {"anyOf": [
-        {"$ref": "#/components/schemas/VerifyByNumber"},
-        {"$ref": "#/components/schemas/VerifyJwt"},
-        {"$ref": "#/components/schemas/VerifyWithReceipt"},
-        {"type": "object", "description": "a credential: JSON-LD with its proof, or an "
-                                          "EnvelopedVerifiableCredential"}]}}}}}
-
-
-@router.post("/api/verify", openapi_extra=_VERIFY_BODY)
+@router.post("/api/verify", openapi_extra=documented_body(
+    vc_api.VerifyByNumber, vc_api.VerifyJwt, vc_api.VerifyWithReceipt,
+    also={"type": "object", "description": "a credential: JSON-LD with its proof, or an "
+                                           "EnvelopedVerifiableCredential"}))
 def verify(
     session: ReadSession,
     settings: SettingsDep,
@@ -142,14 +136,8 @@ def _unmet(required: list[str], passed: list[str], checks: list[verifier.Check])
             for n in required if n not in passed and n not in failed]
 
 
-def _documented(model: str) -> dict[str, Any]:
-    """openapi_extra: the body is read by that model in the handler (VC-API errors)."""
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{model}"}}}}}
-
-
 @router.post("/credentials/verify", responses=VC_API_NOT_VERIFIED,
-             openapi_extra=_documented("VerifyCredentialRequest"))
+             openapi_extra=documented_body(vc_api.VerifyCredentialRequest))
 def vc_api_verify(
     session: ReadSession,
     settings: SettingsDep,
@@ -176,7 +164,7 @@ def vc_api_verify(
 
 
 @router.post("/presentations/verify", responses=VC_API_NOT_VERIFIED,
-             openapi_extra=_documented("VerifyPresentationRequest"))
+             openapi_extra=documented_body(vc_api.VerifyPresentationRequest))
 def vc_api_verify_presentation(
     session: ReadSession,
     settings: SettingsDep,
