@@ -10,6 +10,7 @@ CERTPASS_TEST_TIME_SCALE, so two loaded cores get the time they need.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -46,3 +47,10 @@ def wait_for(probe: Callable[[], T | None], what: str, *, seconds: float = 60.0,
             raise AssertionError(f"{what}: not ready after {scaled(seconds):.0f} s")
         time.sleep(pause)
         pause = min(pause * 1.5, 0.5)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts beside it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -62,7 +62,10 @@ class _Shared:
     what a receipt proves against: the log's version and newest checkpoint stamp the
     state. A verification then reads three small rows instead of about twenty. Only read
     sessions share (`store.session.READS_ONLY`): a unit of work sees its own writes before
-    they commit, and they may never commit."""
+    they commit, and they may never commit. (Not `ledger.stamped.StampedCache`: that reads
+    the version on every lookup and computes under its lock, right for a few costly
+    figures; these are many small lookups per request, so the stamp is read once per
+    LiveTrust and a miss is computed outside the lock.)"""
 
     LIMIT = 4096  # values kept per state
 

@@ -45,11 +45,14 @@ class AddressInUse(CertpassError):
     code = "address-in-use"
 
 
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def listening_socket(host: str, port: int) -> socket.socket:
     """A socket bound to (host, port) that other sockets with SO_REUSEPORT, of the same
     user, may bind too: the kernel balances connections among those listening."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
@@ -59,8 +62,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def check_port_free(host: str, port: int) -> None:
     """Refuse a port another process listens on, even one that set SO_REUSEPORT (a second
     certpass, say): binding without it fails whenever any socket holds the port."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))

@@ -3,24 +3,17 @@ Debian's Chromium through Playwright. Skipped, saying why, where Chromium is mis
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.waiting import wait_for
+from tests.waiting import free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +25,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, object, object]]:
     from certpass.web.app import create_app
     from tests.web.pages import demo_site
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings, db = demo_site.build(tmp_path_factory.mktemp("browser-demo"), base_url=base)
     config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port,

@@ -14,7 +14,6 @@ import logging
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -33,6 +32,7 @@ from certpass.errors import InvalidSetting
 from certpass.store.database import Database, read_route
 from certpass.web.app import create_app
 from certpass.web.replica import COOKIE
+from tests.waiting import free_port
 
 POSTGRES_URL = os.environ.get("CERTPASS_TEST_POSTGRES_URL", "")
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,12 +57,6 @@ def _server_bin() -> Path | None:
         if (path / "pg_basebackup").is_file() and (path / "pg_ctl").is_file():
             return path
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for(what: str, ready: Callable[[], bool]) -> None:
@@ -116,7 +110,7 @@ def standby() -> Iterator[Standby]:
     os.chown(tmp, owner.pw_uid, owner.pw_gid)
     os.chmod(tmp, 0o700)
     data = tmp / "data"
-    port = _free_port()
+    port = free_port()
     node = Standby(port, primary._replace(netloc=f"{primary.username or 'postgres'}"
                                           f"@127.0.0.1:{port}").geturl(),
                    data, run, folder / "pg_ctl")
@@ -295,7 +289,7 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(make_db, standby, capl
 @pytest.mark.postgres
 def test_a_stopped_or_unreachable_replica_falls_back_to_the_primary(make_db, standby, caplog):
     caplog.set_level(logging.WARNING, logger="certpass.store")
-    nowhere = make_db(read_url=f"postgresql://postgres@127.0.0.1:{_free_port()}/test")
+    nowhere = make_db(read_url=f"postgresql://postgres@127.0.0.1:{free_port()}/test")
     assert _where(nowhere) == (False, None)
     assert "unreachable" in caplog.text
 

@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 
 from certpass.web.workers import AddressInUse, check_port_free
-from tests.waiting import wait_for
+from tests.waiting import free_port, wait_for
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(),
                                 reason="reads the listening sockets from Linux /proc")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _listeners(port: int) -> set[str]:
@@ -78,7 +72,7 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 def test_each_worker_listens_on_its_own_socket_and_a_dead_one_is_replaced(
         database: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = _serve(database, port, tmp_path / "serve.log")
     try:
         alive = lambda: server.poll() is None  # noqa: E731
