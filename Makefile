@@ -44,7 +44,7 @@ lint: .stamp-install-test
 
 # The long Schemathesis run (the short one is part of `make test`).
 fuzz: .stamp-install-test
-	CERTPASS_FUZZ_EXAMPLES=200 $(BIN)/pytest -p no:cacheprovider tests/web/test_fuzz.py -q
+	CERTPASS_FUZZ_EXAMPLES=200 $(BIN)/pytest -p no:cacheprovider tests/web/test_fuzz.py tests/web/test_fuzz_stateful.py -q
 
 bench: .stamp-install
 	@bash scripts/bench-prerequisites.sh

@@ -86,11 +86,11 @@ class DuplicateCertificate(Conflict):
     code = "duplicate-certificate"
 
 
-class NumberOfAnotherIssuer(DuplicateCertificate):
-    """The number is registered by another issuer: numbers are unique across issuers, so a
-    body cannot take (squat) a number another body already holds."""
+class AmbiguousNumber(Conflict):
+    """A certificate number several issuers hold, asked for without its issuer (numbers are
+    unique per issuer, so no body can take a number another will print)."""
 
-    code = "number-of-another-issuer"
+    code = "ambiguous-number"
 
 
 class IllegalTransition(Conflict):

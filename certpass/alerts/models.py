@@ -19,6 +19,9 @@ class Subscription(Base):
     # certificate (a number), holder (a holder name, exact) or body (an issuing body id).
     target_kind: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(200))
+    # A certificate watch: the issuer whose number it is (numbers are unique per issuer);
+    # "" matches the number of any issuer (watches made before, numbers not yet issued).
+    target_issuer: Mapped[str] = mapped_column(String(64), default="", server_default="")
     url: Mapped[str] = mapped_column(String(2000))
     # The HMAC key: shown once at creation, kept (sealed, "sealed:...") because every
     # delivery is signed with it. One without the prefix predates sealing (alerts_0002).

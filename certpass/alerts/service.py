@@ -51,8 +51,9 @@ def check_url(url: str, settings: Settings, resolver: egress.Resolver = egress.r
 
 
 def subscribe(session: Session, settings: Settings, actor: Actor, target_kind: str,
-              target: str, url: str) -> tuple[Subscription, str]:
-    """A new subscription and its signing secret (returned here once, never shown again)."""
+              target: str, url: str, target_issuer: str = "") -> tuple[Subscription, str]:
+    """A new subscription and its signing secret (returned here once, never shown again).
+    A certificate watch's `target_issuer` is the body whose number it is ("": any)."""
     user = _user(session, actor)
     if target_kind not in TARGET_KINDS:
         raise InvalidInput(f"unknown target kind {target_kind!r}",
@@ -62,7 +63,9 @@ def subscribe(session: Session, settings: Settings, actor: Actor, target_kind: s
     secret = "whsec_" + secrets.token_urlsafe(32)
     sub_id = "sub_" + secrets.token_hex(8)
     sub = Subscription(id=sub_id, user_id=user.id, target_kind=target_kind,
-                       target=target.strip(), url=check_url(url, settings),
+                       target=target.strip(),
+                       target_issuer=target_issuer if target_kind == "certificate" else "",
+                       url=check_url(url, settings),
                        secret=_seal(settings, sub_id, secret), state="active",
                        consecutive_failures=0, last_error="")
     session.add(sub)
@@ -147,7 +150,8 @@ def deliveries(session: Session, actor: Actor, subscription_id: str, limit: int,
 
 
 def to_dict(sub: Subscription) -> dict[str, Any]:
-    return {"id": sub.id, "target_kind": sub.target_kind, "target": sub.target, "url": sub.url,
+    return {"id": sub.id, "target_kind": sub.target_kind, "target": sub.target,
+            "target_issuer": sub.target_issuer, "url": sub.url,
             "state": sub.state, "consecutive_failures": sub.consecutive_failures,
             "last_error": sub.last_error, "created_at": sub.created_at,
             "paused_at": sub.paused_at}
@@ -202,7 +206,8 @@ def on_certificate_event(session: Session, certificate: Mapping[str, Any],
         return 0
     with session.no_autoflush:
         subs = session.scalars(select(Subscription.id).where(or_(
-            and_(Subscription.target_kind == "certificate", Subscription.target == number),
+            and_(Subscription.target_kind == "certificate", Subscription.target == number,
+                 Subscription.target_issuer.in_(("", issuer))),
             and_(Subscription.target_kind == "holder", Subscription.target == holder),
             and_(Subscription.target_kind == "body", Subscription.target == issuer)))).all()
     if not subs:

@@ -21,6 +21,7 @@ import orjson
 
 from certpass.audit.compare import compare, credential_claims
 from certpass.audit.replay import State, empty, replay
+from certpass.certificates.history import key
 from certpass.credentials import status_list
 
 PAGE = 500
@@ -47,6 +48,7 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
         # limited (it is what the public verify page reads), so earlier issues are checked by
         # their credentials' hashes only.
         number, current = item["number"], str(item["issue"])
+        issuer = item["issuer"]["id"]
         path = f"{base}/api/certificates/{quote(number, safe='')}"
         record: dict[str, Any] = {
             "status": item["status"], "issue": item["issue"],
@@ -56,7 +58,7 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
                 "models": [m for p in item["products"] for m in p.get("models") or []],
                 "issued_on": item["issued_on"], "valid_until": item.get("valid_until")}}}
         for n in range(int(current) + 1):
-            got = client.get(f"{path}/credential", params={"issue": n})
+            got = client.get(f"{path}/credential", params={"issue": n, "issuer": issuer})
             if got.status_code == 404:
                 continue
             got.raise_for_status()
@@ -68,7 +70,7 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
                 for url, _ in claims["status"].values():
                     if url and url not in lists:
                         lists[url] = _set_bits(client, url)
-        certificates[number] = record
+        certificates[key(number, issuer)] = record
     bodies, documents, keys = {}, {}, {}
     for b in _pages(client, f"{base}/api/bodies"):
         bodies[b["id"]] = {"name_en": b["name_en"], "economy": b["economy_code"],

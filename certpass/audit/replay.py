@@ -3,10 +3,11 @@
 The state is plain JSON (the monitor keeps it in its state file between runs), one section
 per kind of record:
 
-- ``certificates``: number -> {status, issue, valid_until, issuer, credentials: {issue no:
-  sha256 hex}, bits: {purpose: bool}, entry}. ``bits`` replays the status-list bits the
-  lifecycle changes write (``status_list.bits_after``); which list and index they live at is
-  pinned by the credential itself (its ``credentialStatus``), whose hash the log holds.
+- ``certificates``: ``number@issuer`` (certificates.history.key) -> {status, issue,
+  valid_until, issuer, credentials: {issue no: sha256 hex}, bits: {purpose: bool}, entry}.
+  ``bits`` replays the status-list bits the lifecycle changes write
+  (``status_list.bits_after``); which list and index they live at is pinned by the
+  credential itself (its ``credentialStatus``), whose hash the log holds.
 - ``accreditations``: number -> {body, accreditor, standard, scope, status, valid_from,
   valid_until, history: [[at, status]...], entry} (each accreditation event carries the
   whole record; the history's times say since when a status holds, which verdicts use).
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from certpass.certificates.history import key
 from certpass.credentials.status_list import bits_after
 
 State = dict[str, dict[str, Any]]
@@ -34,6 +36,7 @@ def replay(events: Iterable[tuple[int, Mapping[str, Any]]], state: State | None 
            ) -> State:
     """Fold (entry index, event) pairs, oldest first, into `state` (a new one if None)."""
     out = empty() if state is None else {s: dict(state.get(s, {})) for s in SECTIONS}
+    out["certificates"] = _named_by_issuer(out["certificates"])
     for index, event in events:
         kind = str(event.get("type", ""))
         try:
@@ -54,9 +57,16 @@ def replay(events: Iterable[tuple[int, Mapping[str, Any]]], state: State | None 
     return out
 
 
+def _named_by_issuer(certificates: dict[str, Any]) -> dict[str, Any]:
+    """A state kept before numbers were unique per issuer names a certificate by its number
+    alone (then unique): its records carry their issuer, which names them now."""
+    return {key(number, r.get("issuer")) if "@" not in number else number: r
+            for number, r in certificates.items()}
+
+
 def _certificate(certificates: dict[str, Any], index: int, event: Mapping[str, Any]) -> None:
     cert = event["certificate"]
-    number = str(cert["number"])
+    number = key(str(cert["number"]), cert.get("issuer"))
     before = certificates.get(number)
     record = dict(before) if before else {"credentials": {}, "bits": {}}
     old_status = before["status"] if before else ""

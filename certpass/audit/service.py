@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from certpass.audit.compare import Finding, compare, credential_claims
 from certpass.audit.replay import State, replay
+from certpass.certificates.history import key
 from certpass.certificates.models import Certificate, CertificateIssue
 from certpass.config import Settings
 from certpass.credentials import keyring, status
@@ -86,7 +87,7 @@ def observed(session: Session, settings: Settings) -> dict[str, Any]:
     for c in session.execute(select(Certificate.id, Certificate.number, Certificate.status,
                                     Certificate.current_issue, Certificate.valid_until,
                                     Certificate.issuer_id)):
-        by_id[c.id] = certificates[c.number] = {
+        by_id[c.id] = certificates[key(c.number, c.issuer_id)] = {
             "status": c.status, "issue": c.current_issue,
             "valid_until": c.valid_until.isoformat() if c.valid_until else None,
             "issuer": c.issuer_id, "credentials": {}, "issues": {}, "slots": {}}

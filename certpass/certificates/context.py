@@ -51,8 +51,10 @@ class IssuingContext:
         self._rows: dict[tuple[type, str], Any] = {}
         self._scopes: dict[str, list[lifecycle.AccreditedScope]] = {}
         self._standards: set[str] | None = None
-        self.issued: set[str] = set()  # numbers issued in this transaction
-        self._free: set[str] = set()  # numbers found unregistered by check_numbers
+        # (issuer, number) pairs issued in this transaction, and found free by check_numbers
+        # (numbers are unique per issuer).
+        self.issued: set[tuple[str, str]] = set()
+        self._free: set[tuple[str, str]] = set()
         self.credentials: Any = None  # the credential issuer's per-transaction state
 
     def get(self, model: type[M], key: str) -> M:
@@ -76,26 +78,34 @@ class IssuingContext:
             ]
         return self._scopes[body_id]
 
-    def check_numbers(self, numbers: Iterable[str]) -> None:
-        """Ask once which of `numbers` are registered, so issuing them does not ask per
-        certificate (bulk issuance)."""
-        asked = sorted(set(numbers) - self.issued)
+    def check_numbers(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Ask once which (issuer, number) pairs are registered, so issuing them does not ask
+        per certificate (bulk issuance)."""
+        asked = sorted(set(keys) - self.issued)
         free = set(asked)
-        for start in range(0, len(asked), 500):  # within every database's parameter limit
-            free -= set(self.session.connection().execute(
-                select(_CERTIFICATES.c.number)
-                .where(_CERTIFICATES.c.number.in_(asked[start:start + 500]))).scalars())
+        by_issuer: dict[str, list[str]] = {}
+        for issuer, number in asked:
+            by_issuer.setdefault(issuer, []).append(number)
+        for issuer, numbers in by_issuer.items():
+            for start in range(0, len(numbers), 500):  # within every database's parameter limit
+                free -= {(issuer, n) for n in self.session.connection().execute(
+                    select(_CERTIFICATES.c.number).where(
+                        _CERTIFICATES.c.issuer_id == issuer,
+                        _CERTIFICATES.c.number.in_(numbers[start:start + 500]))).scalars()}
         self._free |= free
 
-    def taken(self, number: str) -> bool:
-        """Whether `number` is registered or issued in this transaction (its rows may still
-        be buffered, so the database is asked without writing them)."""
-        if number in self.issued:
+    def taken(self, issuer: str, number: str) -> bool:
+        """Whether `issuer` registered `number` or issued it in this transaction (its rows may
+        still be buffered, so the database is asked without writing them)."""
+        key = (issuer, number)
+        if key in self.issued:
             return True
-        if number in self._free:
+        if key in self._free:
             return False
         return self.session.connection().execute(
-            select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.number == number)).first() is not None
+            select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.issuer_id == issuer,
+                                             _CERTIFICATES.c.number == number)
+        ).first() is not None
 
     def known_standard(self, ref: str) -> bool:
         if self._standards is None:

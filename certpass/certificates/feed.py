@@ -20,12 +20,12 @@ MAX_ENTRIES = 100
 
 
 def items(session: Session, kind: Kind, target: str, base_url: str,
-          limit: int = MAX_ENTRIES) -> list[FeedItem]:
-    """The newest `limit` status changes of the watched target. NotFound for a certificate
-    or body that is not registered (a holder name matches exactly, perhaps nothing)."""
+          limit: int = MAX_ENTRIES, issuer: str | None = None) -> list[FeedItem]:
+    """The newest `limit` status changes of the watched target (a certificate: of `issuer`,
+    where several hold its number). NotFound for a certificate or body that is not
+    registered (a holder name matches exactly, perhaps nothing)."""
     if kind == "certificate":
-        service.get(session, target)
-        where = Certificate.number == target
+        where = Certificate.id == service.get(session, target, issuer=issuer).id
     elif kind == "body":
         registry.get(session, Body, target)
         where = Certificate.issuer_id == target

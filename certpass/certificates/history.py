@@ -36,8 +36,14 @@ class Recorded:
         return cls(str(raw[0]), int(raw[1]), raw[2])
 
 
+def key(number: str, issuer: str | None) -> str:
+    """How replays of the log name a certificate: numbers are unique per issuer, so the
+    issuer is part of the name (`number@issuer`; a number alone in a state kept before)."""
+    return f"{number}@{issuer}" if issuer else number
+
+
 def replay(events: Iterable[Mapping[str, Any]]) -> dict[str, Recorded]:
-    """The state of every certificate the events touch, after them."""
+    """The state of every certificate the events touch, after them (keyed by `key`)."""
     out: dict[str, Recorded] = {}
     for event in events:
         cert = event.get("certificate")
@@ -45,8 +51,8 @@ def replay(events: Iterable[Mapping[str, Any]]) -> dict[str, Recorded]:
                 cert, Mapping):
             continue
         try:
-            out[str(cert["number"])] = Recorded(str(cert["status"]), int(cert["issue"]),
-                                                cert.get("valid_until"))
+            out[key(str(cert["number"]), cert.get("issuer"))] = Recorded(
+                str(cert["status"]), int(cert["issue"]), cert.get("valid_until"))
         except (KeyError, TypeError, ValueError):
             continue  # not a certificate event of ours; the log's own checks cover its form
     return out

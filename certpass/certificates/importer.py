@@ -354,7 +354,7 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
                 report.errors.extend(_validation_errors(start + offset + 2, exc))
         with db.write() as session:
             ctx = IssuingContext(session, settings, passports)
-            ctx.check_numbers(r.number for _, r in requests)
+            ctx.check_numbers((r.issuer, r.number) for _, r in requests)
             for row_no, request in requests:
                 try:
                     with session.begin_nested():
@@ -375,9 +375,9 @@ def _import_batches(db: Database, settings: Settings, rows: list[dict[str, Any]]
 
 
 def _same_as_registered(session: Any, request: IssueRequest) -> bool:
-    existing = service.get(session, request.number)
+    existing = service.get(session, request.number, issuer=request.issuer)
     first = existing.issues[0]
-    return (existing.scheme_code == request.scheme and existing.issuer_id == request.issuer
+    return (existing.scheme_code == request.scheme
             and first.issued_on == request.issued_on
             and first.products == [p.row() for p in request.products]
             and first.standards == list(request.standards))

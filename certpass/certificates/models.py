@@ -18,7 +18,7 @@ class Certificate(Base):
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    number: Mapped[str] = mapped_column(String(80), unique=True)
+    number: Mapped[str] = mapped_column(String(80))  # unique per issuer (__table_args__)
     scheme_code: Mapped[str] = mapped_column(ForeignKey("schemes.code"), index=True)
     issuer_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"), index=True)
     # product-certificate, cb-test-certificate, iecex-coc, test-report, inspection-report.
@@ -50,6 +50,9 @@ class Certificate(Base):
     # Listing pages: newest first within a status and scheme, and the count of a filter
     # (covering, so counting 100,000 certificates never touches the table).
     __table_args__ = (
+        # A body's numbering is its own: no body can take a number another will print.
+        UniqueConstraint("issuer_id", "number", name="uq_certificates_issuer_number"),
+        Index("ix_certificates_number", "number"),
         Index("ix_certificates_listing", "status", "scheme_code", "first_issued_on", "id"),
         Index("ix_certificates_validity", "status", "scheme_code", "valid_until"),
         Index("ix_certificates_recent", "first_issued_on", "id"),

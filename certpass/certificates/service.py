@@ -27,7 +27,7 @@ from certpass.certificates.models import (
     StatusEvent,
 )
 from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
-from certpass.errors import DuplicateCertificate, InvalidInput, NotFound, NumberOfAnotherIssuer
+from certpass.errors import AmbiguousNumber, DuplicateCertificate, InvalidInput, NotFound
 from certpass.index import writer as search_index
 from certpass.ledger import service as ledger
 from certpass.ledger.service import append_event
@@ -75,8 +75,11 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
         raise InvalidInput(f"{issuer.id} is not a certification body or laboratory")
     _check_issue_date(req.issued_on)
     backdated = _backdating(ctx, req.issued_on, req.backdate_reason, actor)
-    if ctx.taken(req.number):
-        _refuse_taken(ctx, req.number, issuer.id)
+    if ctx.taken(issuer.id, req.number):
+        raise DuplicateCertificate(
+            f"certificate {req.number} already exists",
+            hint="to change a certificate, amend it; numbers are never reused",
+            details={"number": req.number, "issuer": issuer.id})
     lifecycle.check_validity(req.issued_on, req.valid_until, scheme.validity_years)
     accreditation = lifecycle.check_scope(
         issuer.id, ctx.scopes(issuer.id), scheme.code, req.category, req.standards, req.issued_on
@@ -117,20 +120,21 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     documents = ctx.passports.on_issue(ctx, certificate, first)
     index = _record(ctx, certificate, 0, "issue", "", "valid", actor, "issued", req.issued_on,
                     now, documents, backdated)
-    ctx.issued.add(req.number)
+    ctx.issued.add((issuer.id, req.number))
     return Issued(req.number, certificate_id, index)
 
 
 def issue_many(ctx: IssuingContext, requests: Sequence[IssueRequest], actor: Actor
                ) -> list[Issued]:
     """Issue a batch in the caller's transaction: all of them, or none if one is refused."""
-    ctx.check_numbers(r.number for r in requests)
+    ctx.check_numbers((r.issuer, r.number) for r in requests)
     return [issue(ctx, r, actor) for r in requests]
 
 
-def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor) -> Certificate:
+def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor,
+          issuer: str | None = None) -> Certificate:
     """A new issue with the changes; the former issue is superseded and stays readable."""
-    certificate = get(ctx.session, number, for_update=True)
+    certificate = get(ctx.session, number, issuer=issuer, prefer=actor.body_id, for_update=True)
     actor.require_certifier(certificate.issuer_id, "amend its certificates")
     lifecycle.next_status("amend", certificate.status, certificate.valid_until, req.issued_on)
     current = certificate.current
@@ -212,10 +216,11 @@ def by_gtin(session: Session, code: str) -> list[Certificate]:
 
 
 def transition(
-    ctx: IssuingContext, number: str, action: str, req: TransitionRequest, actor: Actor
+    ctx: IssuingContext, number: str, action: str, req: TransitionRequest, actor: Actor,
+    issuer: str | None = None,
 ) -> Certificate:
     """suspend, restore, withdraw or cancel a certificate."""
-    certificate = get(ctx.session, number, for_update=True)
+    certificate = get(ctx.session, number, issuer=issuer, prefer=actor.body_id, for_update=True)
     actor.require_certifier(certificate.issuer_id, f"{action} its certificates")
     on = req.effective_on or dt.date.today()
     _check_issue_date(on)
@@ -235,19 +240,49 @@ def transition(
     return certificate
 
 
-def get(session: Session, number: str, for_update: bool = False) -> Certificate:
+def get(session: Session, number: str, *, issuer: str | None = None,
+        prefer: str | None = None, for_update: bool = False) -> Certificate:
+    """The certificate `number` of `issuer`. Numbers are unique per issuer, so without an
+    issuer a number two bodies hold is ambiguous (AmbiguousNumber lists them), unless one
+    of them is `prefer`'s (a certification body's own writes)."""
     query = select(Certificate).where(Certificate.number == number)
+    if issuer:
+        query = query.where(Certificate.issuer_id == issuer)
     if for_update:
         query = query.with_for_update(of=Certificate)
-    certificate = session.scalar(query)
-    if certificate is None:
+    found = list(session.scalars(query.order_by(Certificate.id).limit(20)))
+    if not found:
         raise NotFound(
-            f"no certificate numbered {number!r} is registered",
-            hint="check the number as printed; certpass never deletes a certificate, so "
-                 "an unknown number was never issued here",
-            details={"number": number},
+            f"no certificate numbered {number!r} is registered"
+            + (f" by {issuer}" if issuer else ""),
+            hint="check the number (and the issuing body) as printed; certpass never deletes "
+                 "a certificate, so an unknown number was never issued here",
+            details={"number": number, **({"issuer": issuer} if issuer else {})},
         )
-    return certificate
+    if len(found) > 1:
+        own = [c for c in found if c.issuer_id == prefer]
+        if own:
+            return own[0]
+        issuers = [c.issuer_id for c in found]
+        raise AmbiguousNumber(
+            f"certificate number {number} is registered by {len(found)} bodies: "
+            + ", ".join(issuers),
+            hint="say which body issued it: ?issuer=<body id> on the web and the API, "
+                 "--issuer on the command line",
+            details={"number": number, "issuers": issuers},
+        )
+    return found[0]
+
+
+def issuer_of(session: Session, number: str, issuer: str | None = None) -> str:
+    """Whose certificate `number` is (`issuer` checked, if given); "" while nobody holds it.
+    AmbiguousNumber where several bodies do and `issuer` does not say which."""
+    try:
+        return get(session, number, issuer=issuer).issuer_id
+    except NotFound:
+        if issuer:
+            raise
+        return ""
 
 
 def _check_references(ctx: IssuingContext, req: IssueRequest) -> None:
@@ -278,24 +313,6 @@ def _backdating(ctx: IssuingContext, day: dt.date, reason: str, actor: Actor
         return None
     return {"days": days, "window_days": window, "by": actor.label,
             "reason": reason or "recorded by the operator"}
-
-
-def _refuse_taken(ctx: IssuingContext, number: str, issuer_id: str) -> None:
-    """A taken number: 409, saying whether it is this issuer's or another's (numbers are
-    unique across issuers, so a body cannot take a number another already holds)."""
-    holder = ctx.session.connection().execute(
-        select(_CERTIFICATES.c.issuer_id).where(_CERTIFICATES.c.number == number)).scalar()
-    if holder is not None and holder != issuer_id:
-        raise NumberOfAnotherIssuer(
-            f"certificate number {number} is registered by another issuer ({holder})",
-            hint="certificate numbers are unique across issuers; use your own numbering "
-                 "(e.g. with your body's prefix)",
-            details={"number": number, "issuer": holder},
-        )
-    raise DuplicateCertificate(
-        f"certificate {number} already exists",
-        hint="to change a certificate, amend it; numbers are never reused",
-    )
 
 
 def _check_issue_date(day: dt.date) -> None:
@@ -406,10 +423,11 @@ def audit_registry(session: Session, on: dt.date | None = None) -> list[str]:
         entries = ledger.entries_range(session, start, start + step)
         recorded.update(history.replay(json.loads(e.entry) for e in entries))
     served = {
-        number: history.Served(lifecycle.effective_status(status, until, on), issue,
-                               until.isoformat() if until else None)
-        for number, status, issue, until in session.execute(select(
-            Certificate.number, Certificate.status, Certificate.current_issue,
-            Certificate.valid_until))
+        history.key(number, issuer): history.Served(
+            lifecycle.effective_status(status, until, on), issue,
+            until.isoformat() if until else None)
+        for number, issuer, status, issue, until in session.execute(select(
+            Certificate.number, Certificate.issuer_id, Certificate.status,
+            Certificate.current_issue, Certificate.valid_until))
     }
     return history.compare(recorded, served, on)

@@ -88,11 +88,16 @@ def list_(
             f"{c['status']} ({c['status_word']})", c["valid_until"]] for c in items])
 
 
+# Numbers are unique per issuer: where several bodies hold one, --issuer says whose.
+Issuer = Annotated[str | None, typer.Option(
+    "--issuer", help="The issuing body's id, where several bodies hold the number.")]
+
+
 @app.command()
-def show(number: str, as_json: Json = False) -> None:
+def show(number: str, as_json: Json = False, issuer: Issuer = None) -> None:
     """Show one certificate with its issues and history."""
     with context.database().read() as session:
-        detail = service.to_detail(service.get(session, number))
+        detail = service.to_detail(service.get(session, number, issuer=issuer))
     _print(detail, as_json)
 
 
@@ -103,18 +108,18 @@ def issue(file: Annotated[Path, typer.Argument(help="Issue request (JSON).")],
     request = _load(file, IssueRequest)
     with context.database().write() as session:
         issued = service.issue(_ctx(session), request, context.actor())
-        detail = service.to_detail(service.get(session, issued.number))
+        detail = service.to_detail(service.get(session, issued.number, issuer=request.issuer))
     _print(detail, as_json)
 
 
 @app.command()
 def amend(number: str, file: Annotated[Path, typer.Argument(help="Amendment (JSON).")],
-          as_json: Json = False) -> None:
+          as_json: Json = False, issuer: Issuer = None) -> None:
     """Make a new issue of a certificate; the former issue is superseded."""
     request = _load(file, AmendRequest)
     with context.database().write() as session:
         detail = service.to_detail(service.amend(_ctx(session), number, request,
-                                                 context.actor()))
+                                                 context.actor(), issuer))
     _print(detail, as_json)
 
 
@@ -125,6 +130,7 @@ def _transition(action: str):  # type: ignore[no-untyped-def]
         on: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"],
                                                        help="Effective date.")] = None,
         as_json: Json = False,
+        issuer: Issuer = None,
     ) -> None:
         try:
             request = TransitionRequest(reason=reason, effective_on=on.date() if on else None)
@@ -132,7 +138,7 @@ def _transition(action: str):  # type: ignore[no-untyped-def]
             raise InvalidInput(exc.errors()[0]["msg"]) from exc
         with context.database().write() as session:
             certificate = service.transition(_ctx(session), number, action, request,
-                                             context.actor())
+                                             context.actor(), issuer)
             detail = service.to_detail(certificate)
         _print(detail, as_json)
 

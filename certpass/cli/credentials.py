@@ -43,6 +43,9 @@ def verify(
     sha256: Annotated[str | None, typer.Option(
         "--sha256", help="With --number: the hash the QR code carries; picks that issue "
                          "(an earlier one is superseded; no such issue: no-match).")] = None,
+    issuer: Annotated[str | None, typer.Option(
+        "--issuer", help="With --number: the issuing body's id, where several bodies hold "
+                         "the number (numbers are unique per issuer).")] = None,
     on: Annotated[str | None, typer.Option(
         "--on", "--date", help="Judge validity (and recognition) on this date (YYYY-MM-DD) "
                                "instead of today.")] = None,
@@ -58,6 +61,8 @@ def verify(
     if sha256 is not None and (number is None or not _SHA256.match(sha256)):
         raise InvalidInput("--sha256 goes with --number and is 64 hexadecimal digits",
                            hint="copy it from the QR code's URL: ...&sha256=")
+    if issuer is not None and number is None:
+        raise InvalidInput("--issuer goes with --number")
     try:
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
@@ -66,13 +71,14 @@ def verify(
     stale = None
     if trust is not None:
         bundle = BundleTrust.load(str(trust))
-        result = _run(bundle, file, number, sha256, day)
+        result = _run(bundle, file, number, sha256, issuer, day)
         stale = _stale(bundle, context.settings().bundle_max_age_hours)
         if market:  # a trust bundle carries no arrangements
             decision = recognition.for_verified(result, market, day or dt.date.today(), None)
     else:
         with context.database().read() as session:
-            result = _run(LiveTrust(session, context.settings()), file, number, sha256, day)
+            result = _run(LiveTrust(session, context.settings()), file, number, sha256, issuer,
+                          day)
             if market:
                 decision = recognition.for_verified(
                     result, market, day or dt.date.today(), load_snapshot(session))
@@ -103,9 +109,9 @@ def _stale(bundle: BundleTrust, max_hours: float) -> str | None:
 
 
 def _run(trust: Any, file: Path | None, number: str | None, sha256: str | None,
-         day: dt.date | None) -> verifier.VerificationResult:
+         issuer: str | None, day: dt.date | None) -> verifier.VerificationResult:
     if number is not None:
-        return verifier.verify_number(number, trust, on=day, sha256=sha256)
+        return verifier.verify_number(number, trust, on=day, sha256=sha256, issuer=issuer)
     assert file is not None
     return verifier.verify(_read(file), trust, on=day)
 

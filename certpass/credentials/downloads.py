@@ -18,18 +18,19 @@ from certpass.errors import NotFound
 from certpass.ledger import service as ledger
 
 
-def find(session: Session, number: str, issue_no: int | None = None
-         ) -> tuple[Certificate, IssuedCredential]:
-    """A certificate and the stored credential of one of its issues (current by default);
-    an unknown number raises the certificate service's NotFound."""
-    certificate = certificates.get(session, number)
+def find(session: Session, number: str, issue_no: int | None = None,
+         issuer: str | None = None) -> tuple[Certificate, IssuedCredential]:
+    """A certificate (of `issuer`, where several hold the number) and the stored credential
+    of one of its issues (current by default); an unknown number raises NotFound."""
+    certificate = certificates.get(session, number, issuer=issuer)
     return certificate, service.stored(session, certificate, issue_no)
 
 
 def passport_facts(session: Session, settings: Settings, number: str,
-                   issue_no: int | None = None) -> passport.PassportFacts:
+                   issue_no: int | None = None, issuer: str | None = None
+                   ) -> passport.PassportFacts:
     """What the printed passport shows, from the certificate and its signed credential."""
-    certificate, row = find(session, number, issue_no)
+    certificate, row = find(session, number, issue_no, issuer)
     doc = row.signed_document()
     issue = next(i for i in certificate.issues if i.issue_no == row.issue_no)
     today = dt.date.today()
@@ -38,7 +39,7 @@ def passport_facts(session: Session, settings: Settings, number: str,
         effective = "superseded"
     subject = doc["credentialSubject"]
     endorsement = (subject.get("authorisation") or [{}])[0]
-    issuer = certificate.issuer
+    body = certificate.issuer
     products = []
     for p in issue.products:
         name = f"{p['name']} / {p['name_zh']}" if p.get("name_zh") else p["name"]
@@ -56,7 +57,7 @@ def passport_facts(session: Session, settings: Settings, number: str,
         issued_on=issue.issued_on.isoformat(),
         first_issued_on=certificate.first_issued_on.isoformat(),
         valid_until=issue.valid_until.isoformat() if issue.valid_until else "",
-        issuer=" / ".join(x for x in (issuer.name_en, issuer.name_zh) if x),
+        issuer=" / ".join(x for x in (body.name_en, body.name_zh) if x),
         issuer_did=doc["issuer"]["id"],
         accreditation=endorsement.get("name", "none recorded / 无认可记录"),
         assessment_level=f"assessment level {subject.get('assessmentLevel', '')}",
@@ -73,13 +74,13 @@ def passport_facts(session: Session, settings: Settings, number: str,
     )
 
 
-def passport_file(session: Session, number: str, issue_no: int | None = None
-                  ) -> dict[str, Any]:
+def passport_file(session: Session, number: str, issue_no: int | None = None,
+                  issuer: str | None = None) -> dict[str, Any]:
     """The passport as a file to keep: `{"credential", "receipt", "entry"}` of one issue
     (current by default), the verifier's input shape, so a verifier holding only a trust
     bundle checks the log offline too (`certpass verify FILE --trust BUNDLE` → log ok).
     Receipt and entry are left out while no checkpoint covers the issue's log entry."""
-    certificate, row = find(session, number, issue_no)
+    certificate, row = find(session, number, issue_no, issuer)
     out: dict[str, Any] = {"credential": row.signed_document()}
     event = next((e for e in reversed(certificate.events)
                   if e.issue_no == row.issue_no and e.action in ("issue", "amend")

@@ -95,11 +95,6 @@ def _base(settings: Settings) -> str:
     return settings.base_url.rstrip("/")
 
 
-def credential_id(settings: Settings, number: str, issue_no: int) -> str:
-    number = quote(number, safe="")
-    return f"{_base(settings)}/api/certificates/{number}/credential?issue={issue_no}"
-
-
 RESOLVER_PATH = "/id/certificates/"  # the identity resolver's key for a certificate
 
 
@@ -274,8 +269,11 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
                       for f in issue["factories"])
     base = _base(settings)
     return dcc.AttestationInput(
-        credential_id=f"{base}/api/certificates/{quoted}/credential?issue={issue_no}",
-        certificate_url=f"{base}/api/certificates/{quoted}/issues/{issue_no}",
+        # Numbers are unique per issuer, so the issuer is part of every identifier.
+        credential_id=(f"{base}/api/certificates/{quoted}/credential"
+                       f"?issuer={quote(issuer_id, safe='')}&issue={issue_no}"),
+        certificate_url=(f"{base}/api/certificates/{quoted}/issues/{issue_no}"
+                         f"?issuer={quote(issuer_id, safe='')}"),
         certificate_number=number,
         issue_number=issue_no,
         scheme=scheme,
@@ -357,6 +355,15 @@ def stored(session: Session, certificate: Certificate, issue_no: int | None = No
             details={"number": certificate.number, "issue": n},
         )
     return row
+
+
+def issuer_by_hash(session: Session, number: str, sha256_hex: str) -> str | None:
+    """The issuer of the certificate `number` one of whose issues has this credential hash
+    (what a QR code carries): it tells apart two issuers holding the number."""
+    return session.scalar(
+        select(Certificate.issuer_id).join(IssuedCredential,
+                                           IssuedCredential.certificate_id == Certificate.id)
+        .where(Certificate.number == number, IssuedCredential.sha256 == sha256_hex).limit(1))
 
 
 def in_version(unsigned: dict[str, Any], untp: str) -> dict[str, Any]:

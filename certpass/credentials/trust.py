@@ -183,8 +183,10 @@ class LiveTrust:
                 return None
         return self._get("log-vkey", None, load)
 
-    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
-        cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
+    def credential(self, number: str, issuer: str, issue: int | None = None
+                   ) -> CredentialRecord | None:
+        cert = self.session.scalar(select(Certificate).where(
+            Certificate.number == number, Certificate.issuer_id == issuer))
         if cert is None:
             return None
         query = select(IssuedCredential).where(IssuedCredential.certificate_id == cert.id)
@@ -193,7 +195,7 @@ class LiveTrust:
         row = self.session.scalar(query.limit(1))
         if row is None:
             return CredentialRecord(number, None)
-        registered = self.register(number)
+        registered = next((r for r in self.registers(number) if r.issuer == issuer), None)
         record = next((i for i in registered.issues if i.issue == row.issue_no), None) \
             if registered else None
         proof = self.log_proof(record.log_index) \
@@ -201,10 +203,11 @@ class LiveTrust:
         return CredentialRecord(number, row.signed_document(),
                                 proof.receipt if proof else None, proof.entry if proof else None)
 
-    def register(self, number: str) -> RegisteredCertificate | None:
-        def load() -> RegisteredCertificate | None:
-            cert = self.session.scalar(select(Certificate).where(Certificate.number == number))
-            return None if cert is None else registered_certificate(self.session, cert)
+    def registers(self, number: str) -> tuple[RegisteredCertificate, ...]:
+        def load() -> tuple[RegisteredCertificate, ...]:
+            found = self.session.scalars(select(Certificate).where(
+                Certificate.number == number).order_by(Certificate.id))
+            return tuple(registered_certificate(self.session, cert) for cert in found)
         return self._get("register", number, load)
 
     def log_proof(self, index: int) -> LogProof | None:
@@ -237,7 +240,7 @@ def registered_certificates(session: Session) -> list[RegisteredCertificate]:
     """Every certificate's register entry, read in a few queries (the bundle's register):
     the credentials, the events and the log entries' times in batches, not per certificate."""
     certs = session.scalars(select(Certificate).options(selectinload(Certificate.events))
-                            .order_by(Certificate.number)).unique().all()
+                            .order_by(Certificate.number, Certificate.issuer_id)).unique().all()
     rows: dict[int, dict[int, IssuedCredential]] = {}
     for row in session.scalars(select(IssuedCredential)):
         rows.setdefault(row.certificate_id, {})[row.issue_no] = row
@@ -272,7 +275,7 @@ def _registered(cert: Certificate, rows: dict[int, IssuedCredential], logged: di
             issue.issue_no, row.sha256, content_sha256(row.signed_document()), index,
             times.get(index) if index is not None else None, changes,
             issue.change_note if changes else ""))
-    return RegisteredCertificate(cert.number, tuple(records))
+    return RegisteredCertificate(cert.number, tuple(records), cert.issuer_id)
 
 
 def _logged_at(session: Session, index: int | None) -> dt.datetime | None:

@@ -92,10 +92,17 @@ class IssueRecord:
 
 @dataclass(frozen=True)
 class RegisteredCertificate:
-    """Every issue of one certificate number, oldest first: the last is the current one."""
+    """Every issue of one certificate (a number of one issuer), oldest first: the last is the
+    current one."""
 
     number: str
     issues: tuple[IssueRecord, ...]
+    # The issuing body's id: numbers are unique per issuer, not across them. "" in a bundle
+    # exported before that (its numbers were unique across issuers).
+    issuer: str = ""
+
+    def issued_by(self, body_id: str | None) -> bool:
+        return not self.issuer or self.issuer == body_id
 
     @property
     def current(self) -> IssueRecord:
@@ -132,12 +139,15 @@ class TrustSource(Protocol):
 
     def log_vkey(self) -> str | None: ...
 
-    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
-        """The signed credential of an issue (the current one by default)."""
+    def credential(self, number: str, issuer: str, issue: int | None = None
+                   ) -> CredentialRecord | None:
+        """The signed credential of an issue (the current one by default) of `issuer`'s
+        certificate `number` (issuer: a body id)."""
         ...
 
-    def register(self, number: str) -> RegisteredCertificate | None:
-        """The registered issues of a certificate number (None: not registered)."""
+    def registers(self, number: str) -> tuple[RegisteredCertificate, ...]:
+        """The register's entries for a certificate number, one per issuer holding it
+        (empty: not registered)."""
         ...
 
     def log_proof(self, index: int) -> LogProof | None:
@@ -229,7 +239,7 @@ def content_sha256(credential: Mapping[str, Any]) -> str:
 
 
 def _register_items(certificates: Iterable[RegisteredCertificate]) -> list[dict[str, Any]]:
-    return [{"number": c.number, "issues": [
+    return [{"number": c.number, "issuer": c.issuer, "issues": [
         {"issue": i.issue, "sha256": i.sha256, "content_sha256": i.content_sha256,
          "log_index": i.log_index,
          "logged_at": i.logged_at.astimezone(dt.UTC).isoformat() if i.logged_at else None,
@@ -252,7 +262,7 @@ def signed_register(certificates: Iterable[RegisteredCertificate],
 
 
 def _read_register(data: Mapping[str, Any], vkey: str | None
-                   ) -> dict[str, RegisteredCertificate]:
+                   ) -> dict[str, tuple[RegisteredCertificate, ...]]:
     if vkey is None:
         raise InvalidTrustBundle("the trust bundle's register comes without the log key that "
                                  "signs it", hint="export a fresh bundle")
@@ -266,14 +276,16 @@ def _read_register(data: Mapping[str, Any], vkey: str | None
     if text != register_note_text(items):
         raise InvalidTrustBundle("the trust bundle's register is not the one its log key "
                                  "signed", hint="the bundle was altered; export a fresh one")
-    out = {}
+    out: dict[str, tuple[RegisteredCertificate, ...]] = {}
     for c in items:
         issues = tuple(IssueRecord(
             int(i["issue"]), str(i["sha256"]), str(i["content_sha256"]), i.get("log_index"),
             when(i.get("logged_at")), tuple(i.get("changes") or ()), str(i.get("note") or ""))
             for i in sorted(c["issues"], key=lambda i: int(i["issue"])))
         if issues:
-            out[str(c["number"])] = RegisteredCertificate(str(c["number"]), issues)
+            number = str(c["number"])
+            out[number] = (*out.get(number, ()),
+                           RegisteredCertificate(number, issues, str(c.get("issuer") or "")))
     return out
 
 
@@ -300,7 +312,7 @@ class BundleTrust:
     _accreditations: dict[str, list[AccreditationFacts]] = field(default_factory=dict)
     _status: dict[str, StatusListInfo] = field(default_factory=dict)
     _vkey: str | None = None
-    _register: dict[str, RegisteredCertificate] = field(default_factory=dict)
+    _register: dict[str, tuple[RegisteredCertificate, ...]] = field(default_factory=dict)
     checkpoint: str | None = None
 
     @classmethod
@@ -417,11 +429,12 @@ class BundleTrust:
     def log_vkey(self) -> str | None:
         return self._vkey
 
-    def credential(self, number: str, issue: int | None = None) -> CredentialRecord | None:
+    def credential(self, number: str, issuer: str, issue: int | None = None
+                   ) -> CredentialRecord | None:
         return None  # a bundle holds no credentials: look-up by number needs LiveTrust
 
-    def register(self, number: str) -> RegisteredCertificate | None:
-        return self._register.get(number)
+    def registers(self, number: str) -> tuple[RegisteredCertificate, ...]:
+        return self._register.get(number, ())
 
     def log_proof(self, index: int) -> LogProof | None:
         return None  # the register's signature vouches for the log entries

@@ -69,6 +69,9 @@ class VerifyByNumber(BaseModel):
 
     number: str = Field(min_length=1, max_length=80)
     sha256: str | None = Field(default=None, pattern=r"^(sha256:)?[0-9a-fA-F]{64}$")
+    issuer: str | None = Field(default=None, min_length=1, max_length=64, description=(
+        "the issuing body's id; needed only where several bodies hold the number and no "
+        "sha256 tells them apart"))
 
 
 class VerifyJwt(BaseModel):

@@ -56,6 +56,8 @@ VERDICTS = ("malformed", "tampered", "unknown-issuer", "unauthorised-issuer", "u
             "revoked", "suspended", "superseded", "expired", "not-yet-valid", "valid")
 NOT_FOUND = "not-found"
 NO_MATCH = "no-match"  # a number and a hash (the QR code) that no registered issue has
+# A number several issuers hold, asked for without the issuer or a hash that tells them apart.
+AMBIGUOUS = "ambiguous"
 CHECKS = ("format", "integrity", "register", "issuer", "authority", "status", "validity",
           "log")
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
@@ -81,6 +83,8 @@ MESSAGES = {
     "not-found": "No certificate with this number is registered here.",
     "no-match": "This paper does not match the register: no issue of this certificate has "
                 "the hash it carries.",
+    "ambiguous": "Several certification bodies have registered this number: name the issuer, "
+                 "or give the hash the QR code carries.",
 }
 
 
@@ -228,41 +232,64 @@ def _readable(inp: _Input) -> dict[str, Any]:
 
 
 def verify_number(number: str, trust: TrustSource, *, on: dt.date | None = None,
-                  sha256: str | None = None) -> VerificationResult:
-    """Look a certificate up by number and verify its signed credential: the current
-    issue's, or, given the `sha256` a QR code carries, the issue with that hash (an earlier
-    one verifies `superseded`; a hash no issue has is `no-match`)."""
-    certificate = trust.register(number)
+                  sha256: str | None = None, issuer: str | None = None) -> VerificationResult:
+    """Look a certificate up by number (and issuer: numbers are unique per issuer) and verify
+    its signed credential: the current issue's, or, given the `sha256` a QR code carries, the
+    issue with that hash (an earlier one verifies `superseded`; a hash no issue has is
+    `no-match`). A number several issuers hold needs the issuer or the hash (`ambiguous`)."""
+    entries = [r for r in trust.registers(number) if issuer is None or r.issued_by(issuer)]
+    of = f" of {issuer}" if issuer else ""
+    wanted = sha256.strip().lower().removeprefix("sha256:") if sha256 is not None else None
     issue: int | None = None
     found = ""
-    if sha256 is not None and certificate is not None:
-        wanted = sha256.strip().lower().removeprefix("sha256:")
-        record = certificate.by_sha256(wanted)
-        if record is None:
-            issues = ", ".join(str(i.issue) for i in certificate.issues)
+    if wanted is not None and entries:
+        hits = [(r, i) for r in entries if (i := r.by_sha256(wanted)) is not None]
+        if not hits:
+            issues = "; ".join(", ".join(str(i.issue) for i in r.issues) for r in entries)
             return VerificationResult(NO_MATCH, [Check(
                 "lookup", False,
-                f"certificate {number} is registered, but none of its issues ({issues}) has "
-                f"the hash {wanted!r}: this paper does not match the register")],
+                f"certificate {number}{of} is registered, but none of its issues ({issues}) "
+                f"has the hash {wanted!r}: this paper does not match the register")],
                 {"number": number, "status": None})
-        issue = record.issue
+        entries = [hits[0][0]]
+        issue = hits[0][1].issue
         found = f"; the hash is that of issue {issue}"
-    record_doc = trust.credential(number, issue)
-    if record_doc is None or record_doc.document is None:
+    if len(entries) > 1:
+        bodies = ", ".join(r.issuer for r in entries)
+        return VerificationResult(AMBIGUOUS, [Check(
+            "lookup", False,
+            f"certificate number {number} is registered by {len(entries)} bodies ({bodies}): "
+            "name the issuer, or scan the QR code, whose hash tells them apart")],
+            {"number": number, "status": None, "issuers": [r.issuer for r in entries]})
+    entry = entries[0] if entries else None
+    record_doc = trust.credential(number, entry.issuer, issue) \
+        if entry is not None and entry.issuer else None
+    if entry is None or record_doc is None or record_doc.document is None:
         if record_doc is not None:
-            detail = f"certificate {number} is registered but has no signed credential"
-        elif certificate is not None:
-            detail = (f"certificate {number} is registered (issue {certificate.current.issue} "
+            detail = f"certificate {number}{of} is registered but has no signed credential"
+        elif entry is not None:
+            detail = (f"certificate {number}{of} is registered (issue {entry.current.issue} "
                       "is current), but this trust source holds no credentials: verify the "
                       "credential file itself")
         else:
-            detail = f"no certificate numbered {number!r} is registered with this trust source"
+            detail = (f"no certificate numbered {number!r}{of} is registered with this trust "
+                      "source")
         return VerificationResult(NOT_FOUND, [Check("lookup", False, detail)],
                                   {"number": number, "status": None})
     result = verify(record_doc.document, trust, on=on)
     result.checks.insert(0, Check("lookup", True,
-                                  f"certificate {number} is registered{found}"))
+                                  f"certificate {number} of {entry.issuer} is registered{found}"))
     return result
+
+
+def _register_entry(trust: TrustSource, number: str, credential: Mapping[str, Any]
+                    ) -> RegisteredCertificate | None:
+    """The register's entry for `number` as the credential's own issuer registered it: a
+    number another body holds says nothing about this credential."""
+    did = _issuer_did(credential)
+    body = trust.body(did) if did else None
+    return next((r for r in trust.registers(number) if r.issued_by(body.id if body else None)),
+                None)
 
 
 # --- parsing ----------------------------------------------------------------------------
@@ -415,7 +442,7 @@ def _issued_by_the_register(inp: _Input, trust: TrustSource) -> bool:
     """Whether this content (without its proof) is a registered issue's, byte for byte."""
     if inp.dcc is None or inp.registered_form is not None or inp.content_sha256 is None:
         return False
-    certificate = trust.register(inp.dcc.number)
+    certificate = _register_entry(trust, inp.dcc.number, inp.credential)
     return certificate is not None and certificate.by_content(inp.content_sha256) is not None
 
 
@@ -492,7 +519,7 @@ def _check_register(inp: _Input, trust: TrustSource, run: _Run) -> _Registered |
                              "applies")
         return None
     number = inp.dcc.number
-    certificate = trust.register(number)
+    certificate = _register_entry(trust, number, inp.credential)
     if certificate is None:
         run.fail("register", "unregistered",
                  f"no certificate numbered {number!r} is in the register of this trust source"
@@ -856,4 +883,6 @@ def _summary(inp: _Input | None, registered: _Registered | None, verdict: str
         out["issue"] = inp.dcc.issue
     if registered is not None:
         out["current_issue"] = registered.certificate.current.issue
+        if registered.certificate.issuer:
+            out["registered_by"] = registered.certificate.issuer  # the body's id
     return out

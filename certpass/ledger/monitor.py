@@ -38,12 +38,15 @@ Inspect = Callable[[dict[str, Any]], list[tuple[str, str]]]
 
 
 def replay_statuses(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Generic replay: the status each certificate number has after these events."""
+    """Generic replay: the status each certificate has after these events, named
+    `number@issuer` as certificates.history.key names it (numbers are unique per issuer)."""
     statuses: dict[str, Any] = {}
     for event in entries:
         cert = event.get("certificate")
         if isinstance(cert, dict) and "number" in cert and "status" in cert:
-            statuses[str(cert["number"])] = str(cert["status"])
+            issuer = cert.get("issuer")
+            statuses[f"{cert['number']}@{issuer}" if issuer else str(cert["number"])] = \
+                str(cert["status"])
     return statuses
 
 

@@ -279,11 +279,13 @@ def check_market(snapshot: RegistrySnapshot, market: str, *, allow_bloc: bool = 
     return code
 
 
-def recognise(session: Session, number: str, market: str, on: dt.date) -> Decision:
-    """Is certificate ``number`` accepted in ``market`` on ``on``, and why."""
+def recognise(session: Session, number: str, market: str, on: dt.date,
+              issuer: str | None = None) -> Decision:
+    """Is certificate ``number`` (of ``issuer``, where several hold it) accepted in
+    ``market`` on ``on``, and why."""
     snap = load_snapshot(session)
     code = check_market(snap, market)
-    cert = certificates.get(session, number)
+    cert = certificates.get(session, number, issuer=issuer)
     return decide(facts_for(cert, on), code, on, snap)
 
 
@@ -294,15 +296,16 @@ def candidate_markets(snapshot: RegistrySnapshot, scheme: str) -> list[str]:
 
 
 def recognise_everywhere(session: Session, number: str, on: dt.date,
-                         also: Sequence[str] = ()) -> dict[str, Any]:
+                         also: Sequence[str] = (), issuer: str | None = None) -> dict[str, Any]:
     """Every market where an arrangement or home rule could apply, plus those asked for."""
     snap = load_snapshot(session)
     asked = [check_market(snap, m) for m in also]
-    cert = certificates.get(session, number)
+    cert = certificates.get(session, number, issuer=issuer)
     facts = facts_for(cert, on)
     markets = list(dict.fromkeys([*candidate_markets(snap, facts.scheme), *asked]))
     return {
         "certificate": cert.number,
+        "issuer": cert.issuer_id,
         "date": on.isoformat(),
         "markets": [decide(facts, m, on, snap).to_json() for m in markets],
     }

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -198,7 +199,14 @@ def change_accreditation(
             raise Conflict(f"accreditation {number} is withdrawn and cannot change")
         acc.status = status
     if scope is not None:
-        AccreditationIn(**{**_accreditation_in(acc), "scope": scope})
+        try:
+            AccreditationIn(**{**_accreditation_in(acc), "scope": scope})
+        except ValidationError as exc:  # a scope the accreditation could not have been granted
+            first = exc.errors()[0]
+            raise InvalidInput(f"scope: {str(first['msg']).removeprefix('Value error, ')}",
+                               hint='a scope is {"schemes": [...], "categories": [...], '
+                                    '"standards": [...]} with at least one scheme',
+                               details={"scope": scope}) from None
         acc.scope = scope
     if valid_until is not None:
         if valid_until <= acc.valid_from:

@@ -47,6 +47,8 @@ def certificate_links(session: Session, settings: Settings, certificate: Certifi
     status lists. `sha256` (from a QR code) goes to the verification page as given."""
     base, n = _base(settings), certificate.number
     q = quote(n, safe="")
+    # Numbers are unique per issuer: every link names this certificate's.
+    who = f"issuer={quote(certificate.issuer_id, safe='')}"
     api = f"{base}/api/certificates/{q}"
     links: list[Link] = []
     try:
@@ -57,17 +59,18 @@ def certificate_links(session: Session, settings: Settings, certificate: Certifi
         digest = sha256 or row.sha256
         for rel in (ls.DCC, ls.CERTIFICATION_INFO):
             links += [
-                Link(rel, f"{api}/credential", f"Digital Conformity Credential {n} (JSON-LD)",
+                Link(rel, f"{api}/credential?{who}",
+                     f"Digital Conformity Credential {n} (JSON-LD)",
                      credentials.MEDIA_TYPE, ("en",)),
-                Link(rel, f"{api}/credential.jwt",
+                Link(rel, f"{api}/credential.jwt?{who}",
                      f"Digital Conformity Credential {n} (VC-JOSE, enveloped)",
                      credentials.JWT_MEDIA_TYPE, ("en",)),
             ]
         links += [
-            Link(ls.DCC, f"{api}/credential?untp=0.7.0",
+            Link(ls.DCC, f"{api}/credential?untp=0.7.0&{who}",
                  f"Digital Conformity Credential {n} (UNTP 0.7.0, JSON-LD)",
                  credentials.MEDIA_TYPE, ("en",)),
-            Link(ls.DCC, f"{api}/credential.jwt?untp=0.7.0",
+            Link(ls.DCC, f"{api}/credential.jwt?untp=0.7.0&{who}",
                  f"Digital Conformity Credential {n} (UNTP 0.7.0, VC-JOSE, enveloped)",
                  credentials.JWT_MEDIA_TYPE, ("en",)),
         ]
@@ -75,20 +78,20 @@ def certificate_links(session: Session, settings: Settings, certificate: Certifi
         for rel in (ls.DEFAULT_LINK, ls.VERIFICATION_SERVICE):
             links += [Link(rel, verify, f"Verify certificate {n}", "text/html", ("en",)),
                       Link(rel, f"{verify}&lang=zh", f"核验证书 {n}", "text/html", ("zh",))]
-        links.append(Link(ls.CERTIFICATION_INFO, f"{api}/passport.pdf",
+        links.append(Link(ls.CERTIFICATION_INFO, f"{api}/passport.pdf?{who}",
                           f"Certificate passport {n} (PDF) / 证书护照", "application/pdf",
                           ("en", "zh")))
         for entry in row.signed_document().get("credentialStatus") or ():
             links.append(Link(ls.STATUS, str(entry["statusListCredential"]),
                               f"{entry['statusPurpose'].capitalize()} status list of {n}",
                               credentials.MEDIA_TYPE))
-    page = f"{base}/certificates/{q}"
+    page = f"{base}/certificates/{q}?{who}"
     links += [Link(ls.CERTIFICATION_INFO, page, f"Certificate {n}", "text/html", ("en",)),
-              Link(ls.CERTIFICATION_INFO, f"{page}?lang=zh", f"证书 {n}", "text/html", ("zh",))]
+              Link(ls.CERTIFICATION_INFO, f"{page}&lang=zh", f"证书 {n}", "text/html", ("zh",))]
     if row is None:  # no credential to verify: the certificate page is the default
         links += [Link(ls.DEFAULT_LINK, x.href, x.title, x.type, x.hreflang)
                   for x in links[-2:]]
-    links.append(Link(ls.RECOGNITION, f"{api}/recognition",
+    links.append(Link(ls.RECOGNITION, f"{api}/recognition?{who}",
                       f"Recognition decisions for certificate {n}, by market",
                       "application/json", ("en",)))
     return links
@@ -99,8 +102,12 @@ def _description(c: Certificate) -> str:
 
 
 def for_certificate(session: Session, settings: Settings, number: str,
-                    sha256: str | None = None) -> Resolution:
-    certificate = certificates.get(session, number)
+                    sha256: str | None = None, issuer: str | None = None) -> Resolution:
+    """A certificate's links; where several issuers hold the number, the issuer or the
+    QR code's hash says which."""
+    if issuer is None and sha256 is not None:
+        issuer = credentials.issuer_by_hash(session, number, sha256)
+    certificate = certificates.get(session, number, issuer=issuer)
     anchor = credentials.resolver_url(settings, certificate.number)
     links = certificate_links(session, settings, certificate, sha256)
     return Resolution(anchor, tuple(links), ls.linkset(

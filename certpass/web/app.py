@@ -203,8 +203,10 @@ def _include_routers(app: FastAPI) -> None:
 def _document_errors(app: FastAPI) -> None:
     """Every documented operation lists the error statuses it can give, with the one error
     shape: 400 from the edge (NUL, lone surrogates, deep JSON; web/edge.py), 404 where a
-    path names something, and a write's 401/403/404/409/413/422/429/503; FastAPI's default
-    422 shape is replaced by the one certpass sends. An operation's own `responses=` win.
+    path names something, 409 where it names a certificate number (several issuers may hold
+    it: numbers are unique per issuer), and a write's 401/403/404/409/413/422/429/503;
+    FastAPI's default 422 shape is replaced by the one certpass sends. An operation's own
+    `responses=` win.
     Added to the generated document, however the routers are included."""
     generate = app.openapi
 
@@ -220,6 +222,8 @@ def _document_errors(app: FastAPI) -> None:
                 statuses = {400}
                 if "{" in path:
                     statuses.add(404)
+                if "{number}" in path and "certificates" in path:
+                    statuses.add(409)  # a number several issuers hold, asked without ?issuer=
                 if method in ("post", "put", "patch", "delete"):
                     statuses |= {int(status) for status in WRITE_ERRORS}
                 responses = operation.setdefault("responses", {})

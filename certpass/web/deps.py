@@ -164,6 +164,10 @@ PageDep = Annotated[Page, Depends()]
 # A certificate number as a path parameter. Routes take it as {number:path}: numbers may hold
 # "/" (EAEU BY/112 02.01. ...), which a link may or may not percent-encode.
 CertificateNumber = Annotated[str, Path(min_length=1, max_length=80)]
+# Numbers are unique per issuer: where two bodies hold a number, the issuer says which.
+CertificateIssuer = Annotated[str | None, Query(
+    min_length=1, max_length=64,
+    description="the issuing body's id; needed only where several bodies hold the number")]
 
 
 def download_name(number: str) -> str:

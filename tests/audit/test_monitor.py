@@ -47,10 +47,29 @@ def test_a_clean_instance_monitors_clean_and_the_state_keeps_the_replay(served, 
     assert first.ok, first.problems
     saved = MonitorState.load(state)
     assert saved is not None and saved.checkpoints == 4
-    assert set(saved.folded["certificates"]) == {"A-1", "A-2", "A-3", "A-4", "A-5"}
+    # Numbers are unique per issuer: the replay names each certificate with its issuer.
+    assert set(saved.folded["certificates"]) == {f"A-{i}@cqc" for i in range(1, 6)}
     again = _monitor(client, state)  # nothing new: the folded state alone is compared
     assert again.ok and again.entries_checked == 0
     assert json.loads(state.read_text())["folded"] == saved.folded
+
+
+def test_a_state_kept_before_numbers_were_per_issuer_still_monitors_clean(served, tmp_path):
+    """A monitor's state from before names certificates by number alone; its records carry
+    their issuer, so the next run names them afresh instead of reporting every certificate
+    as in the log but not served."""
+    _, client = served
+    state = tmp_path / "monitor.json"
+    assert _monitor(client, state).ok
+    data = json.loads(state.read_text())
+    data["folded"]["certificates"] = {k.partition("@")[0]: v for k, v in
+                                      data["folded"]["certificates"].items()}
+    data["statuses"] = {k.partition("@")[0]: v for k, v in data["statuses"].items()}
+    state.write_text(json.dumps(data))
+    again = _monitor(client, state)
+    assert again.ok, again.problems
+    assert set(json.loads(state.read_text())["folded"]["certificates"]) == {
+        f"A-{i}@cqc" for i in range(1, 6)}
 
 
 @pytest.mark.parametrize(("tamper", "codes"), tampering.TAMPERS,

@@ -201,7 +201,7 @@ def test_findings_say_what_and_where(registry):
         clear_revocation_bit(conn)
         widen_scope(conn)
     found = {f.code: f for f in _run(registry).findings}
-    assert found["status-bit"].where.endswith(f"certificate {WITHDRAWN} (revocation)")
+    assert found["status-bit"].where.endswith(f"certificate {WITHDRAWN}@cqc (revocation)")
     assert "/status/cqc/revocation/" in found["status-bit"].where
     assert found["status-bit"].what == \
         "the log's transitions leave this bit set; the list has it clear"

@@ -53,7 +53,7 @@ def issued(db):
 
 
 @pytest.mark.parametrize("tamper, words", [
-    ("UPDATE certificates SET status = 'valid' WHERE number = 'H-2'", "H-2: the log says"),
+    ("UPDATE certificates SET status = 'valid' WHERE number = 'H-2'", "H-2@cqc: the log says"),
     ("UPDATE certificates SET valid_until = '2040-01-01' WHERE number = 'H-1'", "2040-01-01"),
     ("UPDATE certificates SET current_issue = 3 WHERE number = 'H-3'", "issue 3"),
 ])

@@ -16,10 +16,11 @@ from certpass.certificates import service
 from certpass.certificates.models import Certificate
 from certpass.certificates.schemas import AmendRequest, TransitionRequest
 from certpass.errors import (
+    AmbiguousNumber,
     Backdated,
     BackdateReasonNeeded,
     DuplicateCertificate,
-    NumberOfAnotherIssuer,
+    NotFound,
     ValidityTooLong,
 )
 from certpass.ledger.models import LogEntry
@@ -150,24 +151,58 @@ def test_numbers_with_slashes_and_dots_inside_segments_stay_valid():
     assert request("CN/NEP/ExTR24.0031/00").number == "CN/NEP/ExTR24.0031/00"
 
 
-def test_a_number_another_issuer_holds_is_a_clear_conflict(registry_db):
+def _other_cb(s) -> Actor:
+    registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
+                                economy_code="CN", roles=["certification-body"]), OPERATOR)
+    registry.accredit(s, AccreditationIn(
+        number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
+        standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=TODAY,
+        valid_until=TODAY + dt.timedelta(days=3650)), OPERATOR)
+    return Actor(name="other-user", role="certification-body", body_id="other-cb")
+
+
+def test_numbers_are_unique_per_issuer_so_no_body_can_squat_another_s(registry_db):
+    """A body that takes a number first does not stop the body whose numbering it is: each
+    holds its own certificate, and a look-up without the issuer says it is ambiguous."""
     with registry_db.write() as s:
-        registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
-                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
-        registry.accredit(s, AccreditationIn(
-            number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
-            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=TODAY,
-            valid_until=TODAY + dt.timedelta(days=3650)), OPERATOR)
-        service.issue(ctx(s), request("CQC-2026-0001", issued_on=TODAY), CQC)
-    other = Actor(name="other-user", role="certification-body", body_id="other-cb")
-    with pytest.raises(NumberOfAnotherIssuer) as caught, registry_db.write() as s:
+        other = _other_cb(s)
         service.issue(ctx(s), request("CQC-2026-0001", issuer="other-cb", issued_on=TODAY),
                       other)
-    assert caught.value.http_status == 409 and caught.value.code == "number-of-another-issuer"
-    assert caught.value.details["issuer"] == "cqc"
+    with registry_db.write() as s:
+        service.issue(ctx(s), request("CQC-2026-0001", issued_on=TODAY), CQC)
+    with registry_db.read() as s:
+        assert service.get(s, "CQC-2026-0001", issuer="cqc").issuer_id == "cqc"
+        assert service.get(s, "CQC-2026-0001", issuer="other-cb").issuer_id == "other-cb"
+        with pytest.raises(AmbiguousNumber) as caught:
+            service.get(s, "CQC-2026-0001")
+        assert caught.value.http_status == 409 and caught.value.code == "ambiguous-number"
+        assert caught.value.details["issuers"] == ["other-cb", "cqc"]
+        assert service.get(s, "CQC-2026-0001", prefer="cqc").issuer_id == "cqc"
+        with pytest.raises(NotFound):
+            service.get(s, "CQC-2026-0001", issuer="cnas")
     with pytest.raises(DuplicateCertificate) as again, registry_db.write() as s:
         service.issue(ctx(s), request("CQC-2026-0001", issued_on=TODAY), CQC)
     assert again.value.code == "duplicate-certificate"  # one's own number: amend it
+
+
+def test_a_body_s_write_reaches_its_own_certificate_of_a_shared_number(registry_db):
+    with registry_db.write() as s:
+        other = _other_cb(s)
+        service.issue(ctx(s), request("CN-SHARED-1", issuer="other-cb", issued_on=TODAY),
+                      other)
+        service.issue(ctx(s), request("CN-SHARED-1", issued_on=TODAY), CQC)
+    with registry_db.write() as s:
+        service.transition(ctx(s), "CN-SHARED-1", "suspend",
+                           TransitionRequest(reason="audit"), CQC)
+    with registry_db.read() as s:
+        assert service.get(s, "CN-SHARED-1", issuer="cqc").status == "suspended"
+        assert service.get(s, "CN-SHARED-1", issuer="other-cb").status == "valid"
+        # The log names the issuer, and the registry audit tells the two apart.
+        assert _last_entry(registry_db)["certificate"]["issuer"] == "cqc"
+        assert service.audit_registry(s) == []
+    with pytest.raises(AmbiguousNumber), registry_db.write() as s:  # the operator must say
+        service.transition(ctx(s), "CN-SHARED-1", "restore", TransitionRequest(reason="x"),
+                           OPERATOR)
 
 
 def _grant(valid_from: dt.date, reason: str = "") -> AccreditationIn:

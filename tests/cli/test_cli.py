@@ -85,3 +85,40 @@ def test_issuance_rules_on_the_command_line(cli, sqlite_db, tmp_path):
         entry = json.loads(s.scalars(select(LogEntry.entry).where(
             LogEntry.event_type == "certificate.issued")).one())
     assert entry["backdated"]["reason"] == "paper register, 2024"
+
+
+def test_a_number_two_bodies_hold_needs_issuer_on_the_command_line(cli, sqlite_db, tmp_path):
+    import datetime as dt
+
+    from certpass.accounts.actor import OPERATOR
+    from certpass.registry import service as registry
+    from certpass.registry.schemas import AccreditationIn, BodyIn
+
+    today = dt.date.today()
+    with sqlite_db.write() as s:
+        registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
+                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
+        registry.accredit(s, AccreditationIn(
+            number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
+            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=today,
+            valid_until=today + dt.timedelta(days=3650)), OPERATOR)
+    for issuer in ("other-cb", "cqc"):
+        path = tmp_path / f"{issuer}.json"
+        path.write_text(json.dumps(request_data("CN-SHARED-1", issuer=issuer,
+                                                issued_on=today.isoformat())))
+        code, _, err = cli("certificates", "issue", str(path), "--json")
+        assert code == 0, err
+    code, out, err = cli("certificates", "show", "CN-SHARED-1")
+    assert code == 1 and out == "" and "ambiguous-number" in err and "--issuer" in err
+    assert "Traceback" not in err
+    code, out, _ = cli("certificates", "show", "CN-SHARED-1", "--issuer", "other-cb", "--json")
+    assert code == 0 and json.loads(out)["issuer"]["id"] == "other-cb"
+    code, out, _ = cli("certificates", "suspend", "CN-SHARED-1", "--issuer", "cqc",
+                       "--reason", "audit", "--json")
+    assert code == 0 and json.loads(out)["status"] == "suspended"
+    code, out, _ = cli("verify", "--number", "CN-SHARED-1", "--json")
+    assert code == 1 and json.loads(out)["verdict"] == "ambiguous"
+    code, out, _ = cli("verify", "--number", "CN-SHARED-1", "--issuer", "other-cb", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "valid"
+    code, out, _ = cli("verify", "--number", "CN-SHARED-1", "--issuer", "cqc", "--json")
+    assert json.loads(out)["verdict"] == "suspended"

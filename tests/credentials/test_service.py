@@ -62,8 +62,9 @@ def test_issue_signs_a_schema_valid_credential_that_verifies(registry_db):
     doc, row = stored(registry_db, "2024010701000001")
     assert schemas.validate_vc2(doc) == [] and schemas.validate_dcc(doc) == []
     assert doc["issuer"]["id"] == "did:web:127.0.0.1%3A8000:bodies:cqc"
+    # Numbers are unique per issuer, so the issuer is part of the credential's id.
     assert doc["id"] == ("http://127.0.0.1:8000/api/certificates/2024010701000001"
-                         "/credential?issue=0")
+                         "/credential?issuer=cqc&issue=0")
     assert doc["validFrom"] == "2024-03-01T00:00:00Z"
     assert doc["validUntil"] == "2029-03-01T00:00:00Z"
     subject = doc["credentialSubject"]
@@ -123,7 +124,7 @@ def test_amend_signs_a_new_credential_for_the_new_issue(registry_db):
     first, _ = stored(registry_db, "2024010701000001", 0)
     second, row = stored(registry_db, "2024010701000001")
     assert row.issue_no == 1
-    assert second["id"].endswith("credential?issue=1")
+    assert second["id"].endswith("credential?issuer=cqc&issue=1")
     assert second["validFrom"] == "2024-05-01T00:00:00Z"
     products = second["credentialSubject"]["assessment"][0]["assessedProduct"]
     assert [p["product"]["registeredId"] for p in products] == ["EK-19"]

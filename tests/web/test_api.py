@@ -158,6 +158,14 @@ def test_accreditation_writes_by_role(client, tokens):
                     json={"status": "suspended", "reason": "surveillance"},
                     headers=bearer(tokens["cnas"]))
     assert r.json()["status"] == "suspended"
+    # A scope it could not have been granted is refused as such (a 500 before: found by the
+    # stateful fuzz run's example bodies), and nothing changes.
+    for scope in ({"schemes": []}, {"markets": ["CN"], "schemes": ["CCC"]}):
+        r = client.post("/api/accreditations/CNAS-NEW/change", headers=bearer(tokens["cnas"]),
+                        json={"scope": scope, "reason": "narrowed"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-input", r.text
+        assert "scope" in r.json()["error"]["message"]
+    assert client.get("/api/accreditations/CNAS-NEW").json()["scope"] == grant["scope"]
     assert client.post("/api/bodies", json={"id": "x-body", "name_en": "X", "roles": ["regulator"],
                                             "economy_code": "CN"},
                        headers=bearer(tokens["cnas"])).status_code == 403

@@ -20,7 +20,8 @@ def _responses(openapi: dict, path: str, method: str) -> dict:
 @pytest.mark.parametrize("path, method, statuses", [
     ("/api/certificates", "post", {"400", "401", "403", "409", "422"}),
     ("/api/certificates/{number}/{action}", "post", {"400", "403", "404", "409"}),
-    ("/api/certificates/{number}", "get", {"400", "404"}),
+    ("/api/certificates/{number}", "get", {"400", "404", "409"}),
+    ("/api/certificates/{number}/passport.pdf", "get", {"400", "404", "409"}),
     ("/api/accreditations", "post", {"400", "403", "409"}),
     ("/api/projects/outcomes", "get", {"400"}),
     ("/bodies/{body_id}/did.json", "get", {"400", "404"}),

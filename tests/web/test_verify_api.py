@@ -40,7 +40,7 @@ def issued(app_db) -> dict[str, dict]:
     with app_db.read() as s:
         trust = LiveTrust(s, SETTINGS)
         for number in (VALID, REVOKED, SUSPENDED):
-            record = trust.credential(number)
+            record = trust.credential(number, "cqc")
             row = credentials.stored(s, certificates.get(s, number))
             out[number] = {"document": record.document, "jwt": credentials.jwt(SETTINGS, row),
                            "receipt": record.receipt, "entry": record.log_entry.decode()}

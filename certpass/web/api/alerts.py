@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from certpass.alerts import service
+from certpass.certificates import service as certificates
 from certpass.web.deps import (
     DB,
     WRITE_ERRORS,
@@ -34,6 +35,8 @@ class SubscriptionRequest(BaseModel):
     target_kind: Literal["certificate", "holder", "body"]
     target: str = Field(min_length=1, max_length=200,
                         description="certificate number, holder name (exact) or body id")
+    issuer: str | None = Field(default=None, min_length=1, max_length=64, description=(
+        "a certificate watch: the issuing body, where several bodies hold the number"))
     url: str = Field(min_length=1, max_length=2000, description="http(s) URL of the receiver")
 
 
@@ -41,6 +44,8 @@ class SubscriptionOut(BaseModel):
     id: str
     target_kind: str
     target: str
+    target_issuer: str = Field(description="a certificate watch: whose number it is (\"\": "
+                                           "any body's, while none holds it)")
     url: str
     state: Literal["active", "paused"]
     consecutive_failures: int
@@ -72,8 +77,10 @@ class DeliveryOut(BaseModel):
 def subscribe(request: SubscriptionRequest, db: DB, settings: SettingsDep,
               actor: Writer) -> dict:
     with db.write() as session:
+        issuer = certificates.issuer_of(session, request.target.strip(), request.issuer) \
+            if request.target_kind == "certificate" else ""
         sub, secret = service.subscribe(session, settings, actor, request.target_kind,
-                                        request.target, request.url)
+                                        request.target, request.url, issuer)
         return {**service.to_dict(sub), "secret": secret}
 
 

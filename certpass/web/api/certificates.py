@@ -18,7 +18,15 @@ from certpass.certificates.schemas import (
 )
 from certpass.credentials import service as credentials
 from certpass.search import service as search
-from certpass.web.deps import DB, CertificateNumber, PageDep, ReadSession, SettingsDep, Writer
+from certpass.web.deps import (
+    DB,
+    CertificateIssuer,
+    CertificateNumber,
+    PageDep,
+    ReadSession,
+    SettingsDep,
+    Writer,
+)
 
 router = APIRouter(prefix="/api/certificates", tags=["certificates"])
 
@@ -49,8 +57,9 @@ def list_certificates(
 
 
 @router.get("/{number:path}", response_model=CertificateDetail, response_model_by_alias=True)
-def get_certificate(number: CertificateNumber, session: ReadSession) -> dict:
-    return service.to_detail(service.get(session, number))
+def get_certificate(number: CertificateNumber, session: ReadSession,
+                    issuer: CertificateIssuer = None) -> dict:
+    return service.to_detail(service.get(session, number, issuer=issuer))
 
 
 @router.post("", status_code=201, response_model=CertificateDetail,
@@ -59,16 +68,17 @@ def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
                       actor: Writer) -> dict:
     with db.write() as session:
         issued = service.issue(credentials.issuing(session, settings), request, actor)
-        return service.to_detail(service.get(session, issued.number))
+        return service.to_detail(service.get(session, issued.number, issuer=request.issuer))
 
 
 @router.post("/{number:path}/amend", response_model=CertificateDetail,
              response_model_by_alias=True)
 def amend_certificate(number: CertificateNumber, request: AmendRequest, db: DB,
-                      settings: SettingsDep, actor: Writer) -> dict:
+                      settings: SettingsDep, actor: Writer,
+                      issuer: CertificateIssuer = None) -> dict:
     with db.write() as session:
         certificate = service.amend(credentials.issuing(session, settings), number, request,
-                                    actor)
+                                    actor, issuer)
         session.flush()
         return service.to_detail(certificate)
 
@@ -82,9 +92,10 @@ def change_status(
     db: DB,
     settings: SettingsDep,
     actor: Writer,
+    issuer: CertificateIssuer = None,
 ) -> dict:
     with db.write() as session:
         certificate = service.transition(credentials.issuing(session, settings), number,
-                                         action, request, actor)
+                                         action, request, actor, issuer)
         session.flush()
         return service.to_detail(certificate)

@@ -17,6 +17,7 @@ from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.web.deps import (
     DB,
+    CertificateIssuer,
     CertificateNumber,
     ReadSession,
     SettingsDep,
@@ -118,9 +119,9 @@ Untp = Annotated[Literal["0.6.1", "0.7.0"], Query(
 def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
-    untp: Untp = "0.6.1",
+    untp: Untp = "0.6.1", issuer: CertificateIssuer = None,
 ) -> Response:
-    _, row = downloads.find(session, number, issue)
+    _, row = downloads.find(session, number, issue, issuer)
     if suite == proofs.JCS and untp == credentials.UNTP_DEFAULT:  # stored bytes, as hashed
         return Response(row.document, media_type=LD)
     return _json(credentials.resigned(session, settings, row, suite, untp), LD)
@@ -128,8 +129,9 @@ def credential(
 
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-                   issue: IssueNo = None, untp: Untp = "0.6.1") -> Response:
-    _, row = downloads.find(session, number, issue)
+                   issue: IssueNo = None, untp: Untp = "0.6.1",
+                   issuer: CertificateIssuer = None) -> Response:
+    _, row = downloads.find(session, number, issue, issuer)
     suffix = ".jwt" if untp == credentials.UNTP_DEFAULT else f"-untp{untp}.jwt"
     return Response(credentials.jwt(settings, row, untp),
                     media_type=credentials.JWT_MEDIA_TYPE, headers=_named(number, issue, suffix))
@@ -137,40 +139,42 @@ def credential_jwt(number: CertificateNumber, session: ReadSession, settings: Se
 
 @router.get("/api/certificates/{number:path}/credential.json")
 def credential_file(number: CertificateNumber, session: ReadSession,
-                    issue: IssueNo = None) -> Response:
+                    issue: IssueNo = None, issuer: CertificateIssuer = None) -> Response:
     """The passport as a file to keep (`{number}.credential.json`): `{"credential": ...,
     "receipt": ..., "entry": ...}`, the signed credential with its transparency-log receipt
     and entry, so `certpass verify FILE --trust BUNDLE` checks the log offline too.
     Receipt and entry are left out while no checkpoint covers the issue yet."""
-    return _json(downloads.passport_file(session, number, issue),
+    return _json(downloads.passport_file(session, number, issue, issuer),
                  headers=_named(number, issue, ".credential.json"))
 
 
-def _qr_url(session: Session, settings: Settings, number: str, issue: int | None) -> str:
-    """What the QR code carries: the resolver URL with the issue's credential hash."""
-    certificate, row = downloads.find(session, number, issue)
+def _qr_url(session: Session, settings: Settings, number: str, issue: int | None,
+            issuer: str | None) -> str:
+    """What the QR code carries: the resolver URL with the issue's credential hash (which
+    tells apart the certificates of two issuers holding the number)."""
+    certificate, row = downloads.find(session, number, issue, issuer)
     return credentials.resolver_url(settings, certificate.number, row.sha256)
 
 
 @router.get("/api/certificates/{number:path}/qr.svg")
 def qr_svg(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-           issue: IssueNo = None) -> Response:
-    url = _qr_url(session, settings, number, issue)
+           issue: IssueNo = None, issuer: CertificateIssuer = None) -> Response:
+    url = _qr_url(session, settings, number, issue, issuer)
     return Response(passport.qr_svg(url), media_type="image/svg+xml")
 
 
 @router.get("/api/certificates/{number:path}/qr.png")
 def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-           issue: IssueNo = None) -> Response:
-    url = _qr_url(session, settings, number, issue)
+           issue: IssueNo = None, issuer: CertificateIssuer = None) -> Response:
+    url = _qr_url(session, settings, number, issue, issuer)
     return Response(passport.qr_png(url), media_type="image/png",
                     headers=_named(number, issue, "-qr.png", "inline"))
 
 
 @router.get("/api/certificates/{number:path}/passport.pdf")
 def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-                 issue: IssueNo = None) -> Response:
-    facts = downloads.passport_facts(session, settings, number, issue)
+                 issue: IssueNo = None, issuer: CertificateIssuer = None) -> Response:
+    facts = downloads.passport_facts(session, settings, number, issue, issuer)
     return Response(passport.passport_pdf(facts), media_type="application/pdf",
                     headers=_named(facts.number, issue, ".pdf", "inline"))
 

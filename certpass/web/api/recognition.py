@@ -24,6 +24,7 @@ from certpass.recognition.rules import KINDS, STATUSES, Arrangement
 from certpass.recognition.schemas import EstimateIn
 from certpass.web.deps import (
     DB,
+    CertificateIssuer,
     CertificateNumber,
     PageDep,
     ReadSession,
@@ -44,12 +45,13 @@ def recognition(
     market: Market | None = None,
     date: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
     also: Annotated[str | None, Query(max_length=200, description="extra markets, CN,NZ")] = None,
+    issuer: CertificateIssuer = None,
 ) -> dict[str, Any]:
     on = parse_day(date)
     if market:
-        return service.recognise(session, number, market, on).to_json()
+        return service.recognise(session, number, market, on, issuer).to_json()
     extra = [m for m in (also or "").split(",") if m.strip()]
-    return service.recognise_everywhere(session, number, on, extra)
+    return service.recognise_everywhere(session, number, on, extra, issuer)
 
 
 class PlanRequest(BaseModel):

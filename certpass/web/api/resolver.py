@@ -13,7 +13,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from certpass.errors import InvalidInput, NotFound
 from certpass.resolver import linkset as ls
 from certpass.resolver import service as resolver
-from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep, error_responses
+from certpass.web.deps import (
+    CertificateIssuer,
+    CertificateNumber,
+    ReadSession,
+    SettingsDep,
+    error_responses,
+)
 
 router = APIRouter(tags=["resolver"])
 _SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
@@ -52,14 +58,14 @@ def gs1_digital_link(request: Request, gtin: Annotated[str, Path(max_length=14)]
     return _answer(request, resolver.for_gtin(session, settings, gtin), link_type)
 
 
-@router.get("/id/certificates/{number:path}", responses=error_responses(404, 422))
+@router.get("/id/certificates/{number:path}", responses=error_responses(404, 409, 422))
 def certificate_identity(request: Request, number: CertificateNumber, session: ReadSession,
                          settings: SettingsDep, link_type: LinkType = None,
-                         sha256: Sha256 = None) -> Response:
+                         sha256: Sha256 = None, issuer: CertificateIssuer = None) -> Response:
     """A certificate: a browser is sent to its verification (with the QR code's hash)."""
     if sha256 is not None and not _SHA256.match(sha256):
         raise InvalidInput("sha256 must be 64 hexadecimal digits (the hash the QR code "
                            "carries)", hint="copy it from the QR code's URL: ...?sha256=")
     digest = sha256.lower().removeprefix("sha256:") if sha256 else None
-    return _answer(request, resolver.for_certificate(session, settings, number, digest),
+    return _answer(request, resolver.for_certificate(session, settings, number, digest, issuer),
                    link_type)

@@ -50,14 +50,16 @@ def verify(
     if not isinstance(payload, dict) or not payload:
         raise InvalidInput(f"send {_SHAPES}")
     trust = LiveTrust(session, settings)
-    if "number" in payload and set(payload) <= {"number", "sha256"}:
-        number, sha256 = payload["number"], payload.get("sha256")
+    if "number" in payload and set(payload) <= {"number", "sha256", "issuer"}:
+        number, sha256, issuer = payload["number"], payload.get("sha256"), payload.get("issuer")
         if not isinstance(number, str) or not 0 < len(number) <= 80:
             raise InvalidInput("number must be a certificate number (1 to 80 characters)")
         if sha256 is not None and not (isinstance(sha256, str) and _SHA256.match(sha256)):
             raise InvalidInput("sha256 must be 64 hexadecimal digits (the hash the QR code "
                                "carries)", hint="copy it from the QR code's URL: ...&sha256=")
-        result = verifier.verify_number(number, trust, on=on, sha256=sha256)
+        if issuer is not None and not (isinstance(issuer, str) and 0 < len(issuer) <= 64):
+            raise InvalidInput("issuer must be a body id (1 to 64 characters)")
+        result = verifier.verify_number(number, trust, on=on, sha256=sha256, issuer=issuer)
     elif set(payload) == {"jwt"}:
         if not isinstance(payload["jwt"], str):
             raise InvalidInput("jwt must be a compact VC-JOSE token string")

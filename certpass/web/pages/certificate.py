@@ -6,23 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from certpass.certificates import service as certificates
 from certpass.certificates.models import Certificate
 from certpass.config import Settings
-from certpass.credentials import downloads
 from certpass.credentials import passport as passport_doc
 from certpass.credentials import service as credentials
-from certpass.errors import CertpassError
+from certpass.errors import AmbiguousNumber, CertpassError, NotFound
 from certpass.ledger import service as ledger
 from certpass.recognition import engine, snapshot
 from certpass.registry import reads
-from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep, download_name
+from certpass.web.deps import (
+    CertificateIssuer,
+    CertificateNumber,
+    ReadSession,
+    SettingsDep,
+    download_name,
+)
 from certpass.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +47,7 @@ def qr_svg(session: Session, settings: Settings, certificate: Certificate) -> Ma
     """The passport's QR code (the certificate's resolver URL with its credential's hash,
     drawn by the passport module) inline, or None when it has no signed credential."""
     try:
-        _, row = downloads.find(session, certificate.number, None)
+        row = credentials.stored(session, certificate)
     except CertpassError:
         return None
     return Markup(_inline_qr(credentials.resolver_url(settings, certificate.number,
@@ -58,8 +64,11 @@ def _inline_qr(url: str) -> str:
 
 @router.get("/certificates/{number:path}", response_class=HTMLResponse)
 def passport(request: Request, number: CertificateNumber, session: ReadSession,
-             settings: SettingsDep) -> HTMLResponse:
-    certificate = certificates.get(session, number)
+             settings: SettingsDep, issuer: CertificateIssuer = None) -> Response:
+    try:
+        certificate = certificates.get(session, number, issuer=issuer)
+    except AmbiguousNumber:  # several bodies hold the number: the list says whose is whose
+        return RedirectResponse(f"/certificates?q={quote(number, safe='')}", status_code=303)
     today = dt.date.today()
     detail = certificates.to_detail(certificate, today)
     accreditations = reads.accreditations_held(session, certificate.issuer_id)
@@ -77,11 +86,10 @@ def passport(request: Request, number: CertificateNumber, session: ReadSession,
 
 @router.get("/certificates/{number:path}/receipt/{index}.txt", response_class=PlainTextResponse)
 def receipt(number: CertificateNumber, index: Annotated[int, Path(ge=0, le=2**62)],
-            session: ReadSession) -> PlainTextResponse:
+            session: ReadSession, issuer: CertificateIssuer = None) -> PlainTextResponse:
     """The offline log receipt (C2SP tlog-proof) of one of this certificate's log entries."""
-    certificate = certificates.get(session, number)
+    certificate = certificates.get(session, number, issuer=issuer)
     if index not in {e.log_index for e in certificate.events}:
-        from certpass.errors import NotFound
         raise NotFound(f"log entry {index} is not part of certificate {number}'s history")
     return PlainTextResponse(
         ledger.receipt(session, index),

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from certpass.certificates import atom, feed
-from certpass.web.deps import CertificateNumber, ReadSession, SettingsDep
+from certpass.web.deps import CertificateIssuer, CertificateNumber, ReadSession, SettingsDep
 
 router = APIRouter(tags=["feeds"])
 Target = Annotated[str, Path(min_length=1, max_length=300)]
@@ -22,9 +22,11 @@ _PATHS = {"certificate": "/feeds/certificates/{}.atom", "body": "/feeds/bodies/{
           "holder": "/feeds/holders/{}.atom"}
 
 
-def feed_path(kind: str, target: str) -> str:
-    """The feed of a certificate, a body or a holder (its target quoted as a path segment)."""
-    return _PATHS[kind].format(quote(target, safe=""))
+def feed_path(kind: str, target: str, issuer: str = "") -> str:
+    """The feed of a certificate (of `issuer`, where several hold its number), a body or a
+    holder (its target quoted as a path segment)."""
+    path = _PATHS[kind].format(quote(target, safe=""))
+    return f"{path}?issuer={quote(issuer, safe='')}" if issuer and kind == "certificate" else path
 
 
 class AtomResponse(Response):
@@ -32,9 +34,9 @@ class AtomResponse(Response):
 
 
 def _feed(session: ReadSession, settings: SettingsDep, kind: feed.Kind, target: str,
-          title: str, alternate: str) -> Response:
-    base, path = settings.base_url.rstrip("/"), feed_path(kind, target)
-    items = feed.items(session, kind, target, base)
+          title: str, alternate: str, issuer: str | None = None) -> Response:
+    base, path = settings.base_url.rstrip("/"), feed_path(kind, target, issuer or "")
+    items = feed.items(session, kind, target, base, issuer=issuer)
     body = atom.feed(feed_id=f"{base}{path}", title=title, self_url=f"{base}{path}",
                      alternate=f"{base}{alternate}", items=items,
                      generated=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
@@ -44,9 +46,11 @@ def _feed(session: ReadSession, settings: SettingsDep, kind: feed.Kind, target: 
 @router.get("/feeds/certificates/{number:path}.atom", response_class=AtomResponse,
             summary="Status changes of one certificate (Atom)")
 def certificate_feed(number: CertificateNumber, session: ReadSession,
-                     settings: SettingsDep) -> Response:
+                     settings: SettingsDep, issuer: CertificateIssuer = None) -> Response:
+    alternate = f"/certificates/{quote(number)}" + (f"?issuer={quote(issuer, safe='')}"
+                                                    if issuer else "")
     return _feed(session, settings, "certificate", number, f"certpass: certificate {number}",
-                 f"/certificates/{quote(number)}")
+                 alternate, issuer)
 
 
 @router.get("/feeds/bodies/{body_id}.atom", response_class=AtomResponse,

@@ -268,7 +268,7 @@ def _amend_values(detail: dict[str, Any]) -> dict[str, str]:
 
 
 def _own(session: Any, number: str, actor: Actor) -> Any:
-    certificate = certificates.get(session, number)
+    certificate = certificates.get(session, number, prefer=actor.body_id)
     actor.require_certifier(certificate.issuer_id, "manage this certificate")
     return certificate
 
@@ -395,7 +395,7 @@ def service_field(exc: CertpassError, default: str = "number") -> str:
     """The form field a service error is about, from its code and details."""
     details = exc.details if isinstance(exc.details, dict) else {}
     kind = details.get("kind", "")
-    if exc.code in ("duplicate-certificate", "number-of-another-issuer"):
+    if exc.code == "duplicate-certificate":
         return "number"
     if exc.code == "validity-too-long":
         return "valid_until"

@@ -169,6 +169,7 @@ def log_csv(session: ReadSession, kind: Kind = "", body: BodyId = "", since: Day
 def log_page(request: Request, session: ReadSession,
              page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
              number: Annotated[str, Query(max_length=80)] = "",
+             issuer: Annotated[str, Query(max_length=64)] = "",
              kind: Kind = "", body: BodyId = "", since: Day = "", until: Day = "",
              before: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> HTMLResponse:
     latest = ledger.latest_checkpoint(session)
@@ -190,7 +191,7 @@ def log_page(request: Request, session: ReadSession,
     number = number.strip()
     if number:
         try:
-            certificate = certificates.get(session, number)
+            certificate = certificates.get(session, number, issuer=issuer.strip() or None)
         except CertpassError as exc:
             problem = exc.message
         else:

@@ -70,16 +70,18 @@ def _decision(session: Session, market: str, result: verifier.VerificationResult
 
 def _page(request: Request, session: Session, settings: Settings, *,
           result: verifier.VerificationResult | None = None, number: str = "",
-          sha256: str = "", market: str = "", credential_text: str = "",
+          sha256: str = "", market: str = "", credential_text: str = "", issuer: str = "",
           errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     decision, decision_error = None, ""
-    if result is not None and result.verdict not in (verifier.NOT_FOUND, verifier.NO_MATCH):
+    if result is not None and result.verdict not in (verifier.NOT_FOUND, verifier.NO_MATCH,
+                                                     verifier.AMBIGUOUS):
         try:
             decision = _decision(session, market, result, number)
         except CertpassError as exc:
             decision_error = exc.message
     return render(request, "verify.html", status_code=status_code, result=result,
-                  number=number, sha256=sha256, market=market, markets=markets(session),
+                  number=number, sha256=sha256, issuer=issuer, market=market,
+                  markets=markets(session),
                   decision=decision, decision_error=decision_error,
                   credential_text=credential_text, errors=errors or {})
 
@@ -88,7 +90,8 @@ def _page(request: Request, session: Session, settings: Settings, *,
 def verify_page(request: Request,
                 number: Annotated[str, Query(max_length=80)] = "",
                 sha256: Annotated[str, Query(max_length=64)] = "",
-                market: Annotated[str, Query(max_length=8)] = "") -> HTMLResponse:
+                market: Annotated[str, Query(max_length=8)] = "",
+                issuer: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
     db = request.app.state.db
     settings = request.app.state.settings
     number = number.strip()
@@ -96,9 +99,10 @@ def verify_page(request: Request,
         result = None
         if number:
             result = verifier.verify_number(number, LiveTrust(session, settings),
-                                            sha256=sha256.strip() or None)
+                                            sha256=sha256.strip() or None,
+                                            issuer=issuer.strip() or None)
         return _page(request, session, settings, result=result, number=number,
-                     sha256=sha256, market=market.strip().upper())
+                     sha256=sha256, market=market.strip().upper(), issuer=issuer.strip())
 
 
 async def _form(request: Request) -> FormData:

@@ -51,7 +51,8 @@ def test_watch_a_certificate_and_stop(web, page_db):
     assert secret.group(1) not in listed and PUBLIC_HOOK in listed
     row = re.search(r'<tr data-watch="(sub_[0-9a-f]+)">.*?</tr>', listed, re.S)
     assert row, listed
-    feed = re.search(r'href="(/feeds/certificates/[^"]+\.atom)"', row.group(0))
+    # The watch names whose number it is (numbers are unique per issuer), and so its feed.
+    feed = re.search(r'href="(/feeds/certificates/[^"]+\.atom\?issuer=cqc)"', row.group(0))
     assert feed and web.get(feed.group(1)).headers["content-type"].startswith(
         "application/atom+xml")
     r = web.post(f"/portal/watches/{row.group(1)}/remove", data={"csrf_token": token})
@@ -61,5 +62,42 @@ def test_watch_a_certificate_and_stop(web, page_db):
 def test_the_certificate_page_offers_its_feed(web, page_db):
     _issue(page_db)
     page = web.get(f"/certificates/{NUMBER}").text
-    assert f'href="/feeds/certificates/{NUMBER}.atom"' in page
+    assert f'href="/feeds/certificates/{NUMBER}.atom?issuer=cqc"' in page
     assert "/portal/watches?kind=certificate" not in page  # only for signed-in users
+
+
+def test_a_number_two_bodies_hold_is_watched_with_its_issuer(web, page_db):
+    """Numbers are unique per issuer: the form asks whose number it is, in the reader's
+    language, and the watch names that body."""
+    import datetime as dt
+
+    from certpass.certificates import service as certificates
+    from certpass.registry import service as registry
+    from certpass.registry.schemas import AccreditationIn, BodyIn
+    from tests.registry_fixture import ctx, request
+
+    today = dt.date.today()
+    with page_db.write() as s:
+        registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
+                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
+        registry.accredit(s, AccreditationIn(
+            number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
+            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=today,
+            valid_until=today + dt.timedelta(days=3650)), OPERATOR)
+        for issuer in ("cqc", "other-cb"):
+            certificates.issue(ctx(s), request(NUMBER, issuer=issuer, issued_on=today),
+                               OPERATOR)
+    token = _importer(web, page_db)
+    r = web.post("/portal/watches?lang=zh", data={
+        "kind": "certificate", "target": NUMBER, "url": PUBLIC_HOOK, "csrf_token": token})
+    assert r.status_code == 409 and 'data-field="issuer"' in r.text
+    assert "多个机构登记了此证书编号" in r.text
+    r = web.post("/portal/watches", data={"kind": "certificate", "target": NUMBER,
+                                          "issuer": "other-cb", "url": PUBLIC_HOOK,
+                                          "csrf_token": token})
+    assert r.status_code == 201
+    listed = web.get("/portal/watches").text
+    assert "<bdi>other-cb</bdi>" in listed
+    assert f"/feeds/certificates/{NUMBER}.atom?issuer=other-cb" in listed
+    prefilled = web.get(f"/portal/watches?kind=certificate&target={NUMBER}&issuer=cqc").text
+    assert 'id="f-issuer" name="issuer" type="text" value="cqc"' in prefilled
