@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from certpass.calendar import parse_day
 from certpass.cli import context
+from certpass.cli.certificates import Issuer
 from certpass.cli.output import emit_json, out, table
 from certpass.errors import InvalidInput
 from certpass.recognition import codes, service
@@ -55,11 +56,12 @@ def recognise(
     market: Annotated[str, typer.Option("--market", help="ISO 3166-1 alpha-2, e.g. CN.")],
     date: DateOpt = None,
     as_json: Json = False,
+    issuer: Issuer = None,
 ) -> None:
     """Is this certificate accepted in that market on that date, and why."""
     on = parse_day(date)
     with context.database().read() as session:
-        d = service.recognise(session, number, market, on)
+        d = service.recognise(session, number, market, on, issuer)
     if as_json:
         emit_json(d.to_json())
     else:

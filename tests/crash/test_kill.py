@@ -47,21 +47,29 @@ class Server:
         self.base = ""
 
     def start(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        # The seeded requests are dated 2024: the back-dating window is widened as for the
-        # other web tests (tests/web/conftest.py), the rule itself has its own tests.
-        env = {**os.environ, "CERTPASS_SECRET_KEY": "test-secret-key-0123456789",
-               "CERTPASS_VERIFY_RATE_PER_MINUTE": "100000", "PYTHONPATH": str(ROOT),
-               "CERTPASS_BACKDATE_DAYS": "36500"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "certpass.cli.main", "--database", self.url, "serve",
-             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{port}"
-        wait_for(self._healthy, "certpass serve", alive=lambda: self.proc is not None
-                 and self.proc.poll() is None)
+        # A port found free can be taken by another test's process before the server binds
+        # it (the server then exits with address-in-use): a fresh port, at most three times.
+        for attempt in range(3):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            # The seeded requests are dated 2024: the back-dating window is widened as for
+            # the other web tests (tests/web/conftest.py), the rule itself has its own tests.
+            env = {**os.environ, "CERTPASS_SECRET_KEY": "test-secret-key-0123456789",
+                   "CERTPASS_VERIFY_RATE_PER_MINUTE": "100000", "PYTHONPATH": str(ROOT),
+                   "CERTPASS_BACKDATE_DAYS": "36500"}
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "certpass.cli.main", "--database", self.url, "serve",
+                 "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            self.base = f"http://127.0.0.1:{port}"
+            try:
+                wait_for(self._healthy, "certpass serve", alive=lambda: self.proc is not None
+                         and self.proc.poll() is None)
+                return
+            except AssertionError:
+                if attempt == 2 or self.proc.poll() is None:
+                    raise
 
     def _healthy(self) -> bool:
         try:
