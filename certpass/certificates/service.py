@@ -206,6 +206,15 @@ def _replace_gtins(session: Session, certificate_id: int,
         session.execute(insert(ProductGtin), rows)
 
 
+def standards_cited(session: Session, scheme_code: str) -> set[str]:
+    """The standard editions any issue (current or superseded) of a certificate under the
+    scheme cites."""
+    lists = session.scalars(select(CertificateIssue.standards).join(
+        Certificate, Certificate.id == CertificateIssue.certificate_id)
+        .where(Certificate.scheme_code == scheme_code))
+    return {ref for refs in lists for ref in refs}
+
+
 def by_gtin(session: Session, code: str) -> list[Certificate]:
     """Every certificate whose current issue covers a product with this GTIN (any length),
     newest first."""

@@ -228,7 +228,7 @@ def assessment_level(inp: AttestationInput) -> str:
     return "GovtApproval" if inp.government_designated else "Unspecified"
 
 
-def _standard(ref: StandardRef) -> dict[str, Any]:
+def standard_node(ref: StandardRef) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": ["Standard"],
         "id": ref.id or "urn:certpass:standard:" + quote(ref.designation, safe=""),
@@ -379,7 +379,7 @@ def build_dcc(inp: AttestationInput) -> dict[str, Any]:
         }
         if inp.assessment_date:
             a["assessmentDate"] = inp.assessment_date.isoformat()
-        a["referenceStandard"] = _standard(ref)
+        a["referenceStandard"] = standard_node(ref)
         if inp.regulation:
             a["referenceRegulation"] = _regulation(inp.regulation)
         a["assessedProduct"] = products

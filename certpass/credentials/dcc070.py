@@ -85,7 +85,7 @@ def _untyped(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k != "type"}
 
 
-def _topic_name(code: str) -> str:
+def topic_name(code: str) -> str:
     area, _, topic = code.partition(".")
     return f"{area.capitalize()}: {topic}"
 
@@ -150,7 +150,7 @@ def _assessment(a: Mapping[str, Any]) -> dict[str, Any]:
         out["assessedOrganisation"] = _typed(a["assessedOrganisation"], "Party")
     code = a["conformityTopic"]
     out["conformityTopic"] = [{"type": ["ConformityTopic"], "id": TOPICS + code,
-                               "name": _topic_name(code)}]
+                               "name": topic_name(code)}]
     out["conformance"] = a["conformance"]
     return out
 

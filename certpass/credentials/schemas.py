@@ -1,4 +1,5 @@
-"""JSON Schema validation of credentials against the bundled W3C VC 2.0 and UNTP 0.6.1 schemas.
+"""JSON Schema validation of credentials against the bundled W3C VC 2.0 and UNTP schemas
+(0.6.1 and 0.7.0), and of conformity-scheme documents against UNTP 0.7.0's cvc schema.
 
 (Validation only: the pydantic I/O shapes of this package would live elsewhere.) Schemas are
 resolved from a `referencing.Registry` of the bundled files, so a `$ref` can never trigger a
@@ -25,12 +26,14 @@ UNTP_DCC = "urn:certpass:schema:untp-dcc-0.6.1"
 UNTP_DIA = "urn:certpass:schema:untp-dia-0.6.1"
 UNTP_DCC_070 = "https://untp.unece.org/artefacts/schema/v0.7.0/dcc/ConformityCredential.json"
 UNTP_DIA_070 = "https://untp.unece.org/artefacts/schema/v0.7.0/dia/DigitalIdentityAnchor.json"
+UNTP_CVC_070 = "https://untp.unece.org/artefacts/schema/v0.7.0/cvc/ConformityScheme.json"
 _FILES = {
     VC2: "vc2-verifiable-credential.schema.json",
     UNTP_DCC: "untp-dcc-0.6.1.schema.json",
     UNTP_DIA: "untp-dia-0.6.1.schema.json",
     UNTP_DCC_070: "untp-dcc-0.7.0.schema.json",
     UNTP_DIA_070: "untp-dia-0.7.0.schema.json",
+    UNTP_CVC_070: "untp-cvc-0.7.0.schema.json",
 }
 
 
@@ -78,7 +81,7 @@ def _message(error: ValidationError) -> str:
 
 def validate(credential: Mapping[str, Any], schema: str) -> list[str]:
     """Readable errors of `credential` against the bundled schema `schema` (VC2, UNTP_DCC,
-    UNTP_DIA); an empty list means valid."""
+    UNTP_DIA, the 0.7.0 ones); an empty list means valid."""
     if schema not in _FILES:
         raise KeyError(f"unknown schema {schema!r}; bundled: {sorted(_FILES)}")
     errors = sorted(
@@ -104,6 +107,12 @@ def validate_dcc_070(credential: Mapping[str, Any]) -> list[str]:
     return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
         f"UNTP DCC 0.7.0: {e}" for e in validate(credential, UNTP_DCC_070)
     ]
+
+
+def validate_scheme_document(document: Mapping[str, Any]) -> list[str]:
+    """Errors of a conformity-scheme document against UNTP 0.7.0's cvc schema (it is no
+    credential, so not against VC 2.0)."""
+    return [f"UNTP CVC 0.7.0: {e}" for e in validate(document, UNTP_CVC_070)]
 
 
 def validate_dia(credential: Mapping[str, Any]) -> list[str]:

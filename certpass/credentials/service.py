@@ -132,7 +132,10 @@ def _body_party(ctx: IssuingContext, body_id: str) -> dcc.Party:
     return p
 
 
-def _scheme(ctx: IssuingContext, code: str) -> tuple[dcc.Scheme, dcc.Regulation | None]:
+def scheme_reference(ctx: IssuingContext, code: str
+                     ) -> tuple[dcc.Scheme, dcc.Regulation | None]:
+    """The scheme (and its regulation) as credentials cite it; the conformity-scheme
+    document (scheme_document) is published under the same id."""
     st = _state(ctx)
     if code not in st.schemes:
         row = ctx.get(Scheme, code)
@@ -161,7 +164,7 @@ def _scheme(ctx: IssuingContext, code: str) -> tuple[dcc.Scheme, dcc.Regulation 
     return st.schemes[code]
 
 
-def _standard(ctx: IssuingContext, ref: str) -> dcc.StandardRef:
+def standard_reference(ctx: IssuingContext, ref: str) -> dcc.StandardRef:
     st = _state(ctx)
     out = st.standards.get(ref)
     if out is None:
@@ -254,7 +257,7 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
     settings = ctx.settings
     number, issuer_id, issue_no = certificate["number"], certificate["issuer_id"], issue["issue_no"]
     quoted = quote(number, safe="")
-    scheme, regulation = _scheme(ctx, certificate["scheme_code"])
+    scheme, regulation = scheme_reference(ctx, certificate["scheme_code"])
     issuer = ctx.get(Body, issuer_id)
     aka = (_aka(ctx, issuer),) if issuer.name_zh else ()
     products = tuple(
@@ -284,7 +287,7 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
                       if issue["manufacturer"] else None),
         products=products,
         factories=factories,
-        standards=tuple(_standard(ctx, ref) for ref in issue["standards"]),
+        standards=tuple(standard_reference(ctx, ref) for ref in issue["standards"]),
         regulation=regulation,
         accreditation=_accreditation(ctx, certificate, issue),
         valid_from=_midnight(issue["issued_on"]),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Select
 
-from certpass.credentials import bundle
+from certpass.credentials import bundle, scheme_document
 from certpass.registry import reads, service
 from certpass.registry.models import Body, Economy, Scheme, Standard
 from certpass.registry.schemas import AccreditationIn, BodyIn
@@ -83,10 +85,29 @@ def schemes(session: ReadSession, page: PageDep) -> dict:
 
 
 @router.get("/schemes/{code}")
-def scheme(code: Key, session: ReadSession) -> dict[str, Any]:
+def scheme(code: Key, session: ReadSession, response: Response) -> dict[str, Any]:
+    """The scheme's registry record. Its URL is the id credentials give the scheme
+    (`referenceScheme`); the `Link` header names its conformity-scheme document."""
     found = service.get(session, Scheme, code)
+    response.headers["Link"] = (f'</api/schemes/{quote(code, safe="")}/conformity-scheme>; '
+                                f'rel="alternate"; type="{scheme_document.MEDIA_TYPE}"')
     return {**as_dict(found),
             "listings": [as_dict(x) for x in reads.listings_of_scheme(session, code)]}
+
+
+class JsonLdResponse(JSONResponse):
+    """Served and documented (OpenAPI) as JSON-LD."""
+
+    media_type = scheme_document.MEDIA_TYPE
+
+
+# Its 404 (certpass's error shape, application/json) is documented by web.app for every
+# path with a parameter; `responses=error_responses(404)` would file it under ld+json.
+@router.get("/schemes/{code}/conformity-scheme", response_class=JsonLdResponse)
+def conformity_scheme(code: Key, session: ReadSession, settings: SettingsDep) -> JsonLdResponse:
+    """The scheme as a UNTP 0.7.0 conformity-scheme document: the scheme, profile and
+    criteria that its certificates' credentials (0.7.0 form) refer to."""
+    return JsonLdResponse(scheme_document.for_scheme(session, settings, code))
 
 
 @router.get("/standards", response_model=ItemPage)
