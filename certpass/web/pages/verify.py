@@ -79,7 +79,10 @@ def _page(request: Request, session: Session, settings: Settings, *,
             decision = _decision(session, market, result, number)
         except CertpassError as exc:
             decision_error = exc.message
+    # A number several bodies hold: each choice names its body.
+    issuers = (result.certificate or {}).get("issuers", []) if result is not None else []
     return render(request, "verify.html", status_code=status_code, result=result,
+                  issuer_names=reads.bodies_named(session, issuers) if issuers else {},
                   number=number, sha256=sha256, issuer=issuer, market=market,
                   markets=markets(session),
                   decision=decision, decision_error=decision_error,
