@@ -26,7 +26,13 @@ from certpass.certificates.models import (
     ProductGtin,
     StatusEvent,
 )
-from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
+from certpass.certificates.schemas import (
+    AmendRequest,
+    CertificateDetail,
+    CertificateSummary,
+    IssueRequest,
+    TransitionRequest,
+)
 from certpass.errors import AmbiguousNumber, DuplicateCertificate, InvalidInput, NotFound
 from certpass.index import writer as search_index
 from certpass.ledger import service as ledger
@@ -378,7 +384,7 @@ def _record_change(ctx: IssuingContext, certificate: Certificate, action: str, b
     ctx.session.expire(certificate, ["events"])  # the event row is written with the batch
 
 
-def to_summary(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
+def _summary_fields(c: Certificate, on: dt.date | None) -> dict[str, Any]:
     on = on or dt.date.today()
     status = lifecycle.effective_status(c.status, c.valid_until, on)
     current = c.current
@@ -389,20 +395,24 @@ def to_summary(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
         "status_word": lifecycle.status_word(status, c.scheme.status_words),
         "issue": c.current_issue, "first_issued_on": c.first_issued_on,
         "issued_on": current.issued_on, "valid_until": c.valid_until,
-        "products": [{"name": p["name"], "name_zh": p.get("name_zh", ""),
-                      "models": p["models"], "hs_code": p.get("hs_code", "")}
-                     for p in current.products],
-        "standards": current.standards, "category": c.category_code,
+        "products": current.products, "standards": current.standards,
+        "category": c.category_code,
     }
 
 
-def to_detail(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
+def to_summary(c: Certificate, on: dt.date | None = None) -> CertificateSummary:
+    """A certificate as lists show it (the API's CertificateSummary)."""
+    return CertificateSummary.model_validate(_summary_fields(c, on))
+
+
+def to_detail(c: Certificate, on: dt.date | None = None) -> CertificateDetail:
+    """A certificate with its issues and history (the API's CertificateDetail)."""
     words = c.scheme.status_words
-    out = to_summary(c, on)
     current = c.current
-    out.update({
+    return CertificateDetail.model_validate({
+        **_summary_fields(c, on),
         "manufacturer": current.manufacturer, "factories": current.factories,
-        "products": current.products, "test_reports": current.test_reports,
+        "test_reports": current.test_reports,
         "testing_route": current.testing_route, "conditions": current.conditions,
         "issues": [
             {"issue": i.issue_no, "issued_on": i.issued_on, "valid_until": i.valid_until,
@@ -419,7 +429,6 @@ def to_detail(c: Certificate, on: dt.date | None = None) -> dict[str, Any]:
             for e in c.events
         ],
     })
-    return out
 
 
 def audit_registry(session: Session, on: dt.date | None = None) -> list[str]:

@@ -12,7 +12,12 @@ from pydantic import BaseModel, ValidationError
 from rich.progress import Progress
 
 from certpass.certificates import importer, service
-from certpass.certificates.schemas import AmendRequest, IssueRequest, TransitionRequest
+from certpass.certificates.schemas import (
+    AmendRequest,
+    CertificateDetail,
+    IssueRequest,
+    TransitionRequest,
+)
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out, table
 from certpass.credentials import service as credentials
@@ -41,7 +46,8 @@ def _load(path: Path, model: type[BaseModel]) -> Any:
                                      "reason": e["msg"]} for e in exc.errors()]) from exc
 
 
-def _print(detail: dict[str, Any], as_json: bool) -> None:
+def _print(certificate: CertificateDetail, as_json: bool) -> None:
+    detail = certificate.model_dump(by_alias=True)
     if as_json:
         emit_json(detail)
         return
@@ -79,7 +85,7 @@ def list_(
     with context.database().read() as session:
         found = search.search(session, flt, limit, offset)
         rows, total = found.items, found.total
-        items = [service.to_summary(c) for c in rows]
+        items = [service.to_summary(c).model_dump() for c in rows]
     if as_json:
         emit_json({"items": items, "total": total})
         return

@@ -32,7 +32,7 @@ def find(
                                   economy=economy)
     with context.database().read() as session:
         found = search.search(session, flt, limit, offset)
-        items = [certificates.to_summary(c) for c in found.items]
+        items = [certificates.to_summary(c).model_dump() for c in found.items]
     if as_json:
         emit_json({"items": items, "total": found.total, "limit": limit, "offset": offset})
         return

@@ -46,7 +46,7 @@ def test_issue_records_certificate_history_and_log(registry_db):
         service.issue(ctx(s), request(), OPERATOR)
     with registry_db.read() as s:
         c = service.get(s, "2024010701000001")
-        detail = service.to_detail(c, dt.date(2024, 6, 1))
+        detail = service.to_detail(c, dt.date(2024, 6, 1)).model_dump(by_alias=True)
     assert detail["status"] == "valid" and detail["status_word"] == "有效"
     assert detail["valid_until"] == dt.date(2029, 3, 1)  # CCC: five years
     assert [h["action"] for h in detail["history"]] == ["issue"]
@@ -109,7 +109,8 @@ def test_lifecycle_and_scheme_words(registry_db):
                            OPERATOR)
     assert "withdrawn" in caught.value.message
     with registry_db.read() as s:
-        history = service.to_detail(service.get(s, "2024010701000001"))["history"]
+        history = service.to_detail(service.get(s, "2024010701000001")).model_dump(
+            by_alias=True)["history"]
     assert [(h["action"], h["from"], h["to"]) for h in history] == [
         ("issue", "", "valid"), ("suspend", "valid", "suspended"),
         ("restore", "suspended", "valid"), ("withdraw", "valid", "withdrawn")]
@@ -136,7 +137,8 @@ def test_amend_makes_new_issue_and_supersedes(registry_db):
             {"issued_on": "2024-06-01", "reason": "model EK-19 added",
              "products": new_products}), OPERATOR)
     with registry_db.read() as s:
-        d = service.to_detail(service.get(s, "2024010701000001"), dt.date(2024, 7, 1))
+        d = service.to_detail(service.get(s, "2024010701000001"), dt.date(2024, 7, 1)).model_dump(
+            by_alias=True)
     assert d["issue"] == 1 and d["issued_on"] == dt.date(2024, 6, 1)
     assert [i["status"] for i in d["issues"]] == ["superseded", "current"]
     assert d["issues"][0]["products"][0]["models"] == ["EK-17", "EK-18"]  # history readable
@@ -158,8 +160,8 @@ def test_expiry_is_computed_from_validity(registry_db):
         service.issue(ctx(s), request(issued_on="2019-01-10"), OPERATOR)  # valid until 2024-01-10
     with registry_db.read() as s:
         c = service.get(s, "2024010701000001")
-        assert service.to_summary(c, dt.date(2024, 1, 10))["status"] == "valid"
-        summary = service.to_summary(c, dt.date(2024, 1, 11))
+        assert service.to_summary(c, dt.date(2024, 1, 10)).status == "valid"
+        summary = service.to_summary(c, dt.date(2024, 1, 11)).model_dump()
         assert (summary["status"], summary["status_word"]) == ("expired", "过期")
         _, total = search.listing(
             s, search.CertificateQuery(status="expired"), 10, 0)

@@ -58,14 +58,14 @@ def list_certificates(
 
 @router.get("/{number:path}", response_model=CertificateDetail, response_model_by_alias=True)
 def get_certificate(number: CertificateNumber, session: ReadSession,
-                    issuer: CertificateIssuer = None) -> dict:
+                    issuer: CertificateIssuer = None) -> CertificateDetail:
     return service.to_detail(service.get(session, number, issuer=issuer))
 
 
 @router.post("", status_code=201, response_model=CertificateDetail,
              response_model_by_alias=True)
 def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
-                      actor: Writer) -> dict:
+                      actor: Writer) -> CertificateDetail:
     with db.write() as session:
         issued = service.issue(credentials.issuing(session, settings), request, actor)
         return service.to_detail(service.get(session, issued.number, issuer=request.issuer))
@@ -75,7 +75,7 @@ def issue_certificate(request: IssueRequest, db: DB, settings: SettingsDep,
              response_model_by_alias=True)
 def amend_certificate(number: CertificateNumber, request: AmendRequest, db: DB,
                       settings: SettingsDep, actor: Writer,
-                      issuer: CertificateIssuer = None) -> dict:
+                      issuer: CertificateIssuer = None) -> CertificateDetail:
     with db.write() as session:
         certificate = service.amend(credentials.issuing(session, settings), number, request,
                                     actor, issuer)
@@ -93,7 +93,7 @@ def change_status(
     settings: SettingsDep,
     actor: Writer,
     issuer: CertificateIssuer = None,
-) -> dict:
+) -> CertificateDetail:
     with db.write() as session:
         certificate = service.transition(credentials.issuing(session, settings), number,
                                          action, request, actor, issuer)

@@ -70,7 +70,7 @@ def passport(request: Request, number: CertificateNumber, session: ReadSession,
     except AmbiguousNumber:  # several bodies hold the number: the list says whose is whose
         return RedirectResponse(f"/certificates?q={quote(number, safe='')}", status_code=303)
     today = dt.date.today()
-    detail = certificates.to_detail(certificate, today)
+    detail = certificates.to_detail(certificate, today).model_dump(by_alias=True)
     accreditations = reads.accreditations_held(session, certificate.issuer_id)
     decisions = recognition_by_market(session, certificate, today)
     decisions.sort(key=lambda d: (engine.DECISION_RANK[d.decision], d.market))

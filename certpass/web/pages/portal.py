@@ -151,7 +151,7 @@ def _export_rows(actor: Actor, db: Database, q: str, status: str, sort: str
     with db.read() as session:
         for offset in range(0, EXPORT_LIMIT, 1000):
             found, total = search.listing(session, flt, limit=1000, offset=offset)
-            for c in map(certificates.to_summary, found):
+            for c in (certificates.to_summary(x).model_dump() for x in found):
                 first = c["products"][0] if c["products"] else {}
                 rows.append([
                     c["number"], c["scheme"], c["kind"], c["status"], c["holder"].get("name"),
@@ -241,7 +241,8 @@ def issue(request: Request, actor: SignedIn, form: Form, db: DB,
 def manage_page(request: Request, number: CertificateNumber, actor: SignedIn,
                 session: ReadSession, done: str = "") -> HTMLResponse:
     certificate = _own(session, number, actor)
-    return _render_manage(request, certificates.to_detail(certificate), done=done)
+    return _render_manage(request, certificates.to_detail(certificate).model_dump(by_alias=True),
+                          done=done)
 
 
 def _render_manage(request: Request, detail: dict[str, Any], *, status_code: int = 200,
@@ -276,7 +277,7 @@ def _own(session: Any, number: str, actor: Actor) -> Any:
 def _manage_again(request: Request, db: Database, number: str, actor: Actor, form_name: str,
                   values: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
     with db.read() as session:
-        detail = certificates.to_detail(_own(session, number, actor))
+        detail = certificates.to_detail(_own(session, number, actor)).model_dump(by_alias=True)
         return _render_manage(request, detail, status_code=422, failed_form=form_name,
                               values=values, errors=errors)
 
