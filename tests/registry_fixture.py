@@ -124,3 +124,19 @@ def request_data(number: str = "2024010701000001", **overrides: Any) -> dict[str
     }
     data.update(overrides)
     return data
+
+
+def second_ccc_body(session, body_id: str = "other-cb",  # type: ignore[no-untyped-def]
+                    name: str = "Other Certification"):
+    """Another certification body, accredited for CCC from today (certificate numbers are
+    unique per issuer: tests give it numbers cqc holds too); its certification-body actor."""
+    from certpass.accounts.actor import Actor
+
+    today = dt.date.today()
+    registry.add_body(session, BodyIn(id=body_id, name_en=name, economy_code="CN",
+                                      roles=["certification-body"]), OPERATOR)
+    registry.accredit(session, AccreditationIn(
+        number=f"CNAS-{body_id.upper()}", accreditor_id="cnas", body_id=body_id,
+        standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=today,
+        valid_until=today + dt.timedelta(days=3650)), OPERATOR)
+    return Actor(name=f"{body_id}-user", role="certification-body", body_id=body_id)

@@ -25,8 +25,8 @@ from certpass.errors import (
 )
 from certpass.ledger.models import LogEntry
 from certpass.registry import service as registry
-from certpass.registry.schemas import AccreditationIn, BodyIn
-from tests.registry_fixture import ctx, request, seed
+from certpass.registry.schemas import AccreditationIn
+from tests.registry_fixture import ctx, request, second_ccc_body, seed
 
 CQC = Actor(name="cqc-user", role="certification-body", body_id="cqc")
 TODAY = dt.date.today()
@@ -151,21 +151,11 @@ def test_numbers_with_slashes_and_dots_inside_segments_stay_valid():
     assert request("CN/NEP/ExTR24.0031/00").number == "CN/NEP/ExTR24.0031/00"
 
 
-def _other_cb(s) -> Actor:
-    registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
-                                economy_code="CN", roles=["certification-body"]), OPERATOR)
-    registry.accredit(s, AccreditationIn(
-        number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
-        standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=TODAY,
-        valid_until=TODAY + dt.timedelta(days=3650)), OPERATOR)
-    return Actor(name="other-user", role="certification-body", body_id="other-cb")
-
-
 def test_numbers_are_unique_per_issuer_so_no_body_can_squat_another_s(registry_db):
     """A body that takes a number first does not stop the body whose numbering it is: each
     holds its own certificate, and a look-up without the issuer says it is ambiguous."""
     with registry_db.write() as s:
-        other = _other_cb(s)
+        other = second_ccc_body(s)
         service.issue(ctx(s), request("CQC-2026-0001", issuer="other-cb", issued_on=TODAY),
                       other)
     with registry_db.write() as s:
@@ -187,7 +177,7 @@ def test_numbers_are_unique_per_issuer_so_no_body_can_squat_another_s(registry_d
 
 def test_a_body_s_write_reaches_its_own_certificate_of_a_shared_number(registry_db):
     with registry_db.write() as s:
-        other = _other_cb(s)
+        other = second_ccc_body(s)
         service.issue(ctx(s), request("CN-SHARED-1", issuer="other-cb", issued_on=TODAY),
                       other)
         service.issue(ctx(s), request("CN-SHARED-1", issued_on=TODAY), CQC)

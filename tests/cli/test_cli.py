@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import cli_runner
-from tests.registry_fixture import request_data, seed
+from tests.registry_fixture import request_data, second_ccc_body, seed
 
 
 @pytest.fixture
@@ -90,18 +90,9 @@ def test_issuance_rules_on_the_command_line(cli, sqlite_db, tmp_path):
 def test_a_number_two_bodies_hold_needs_issuer_on_the_command_line(cli, sqlite_db, tmp_path):
     import datetime as dt
 
-    from certpass.accounts.actor import OPERATOR
-    from certpass.registry import service as registry
-    from certpass.registry.schemas import AccreditationIn, BodyIn
-
     today = dt.date.today()
     with sqlite_db.write() as s:
-        registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
-                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
-        registry.accredit(s, AccreditationIn(
-            number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
-            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=today,
-            valid_until=today + dt.timedelta(days=3650)), OPERATOR)
+        second_ccc_body(s)
     for issuer in ("other-cb", "cqc"):
         path = tmp_path / f"{issuer}.json"
         path.write_text(json.dumps(request_data("CN-SHARED-1", issuer=issuer,

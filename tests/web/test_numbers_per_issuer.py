@@ -17,9 +17,7 @@ from certpass.credentials import verifier
 from certpass.credentials.trust import export_bundle
 from certpass.credentials.trust_source import BundleTrust
 from certpass.jcs import canonicalize
-from certpass.registry import service as registry
-from certpass.registry.schemas import AccreditationIn, BodyIn
-from tests.registry_fixture import request_data
+from tests.registry_fixture import request_data, second_ccc_body
 from tests.web.conftest import bearer
 
 NUMBER = "CN-SHARED-0001"
@@ -30,12 +28,7 @@ TODAY = dt.date.today()
 def two_issuers(app_db, tokens, client):
     """`squatter` issues NUMBER first; then cqc, whose numbering it is, issues it too."""
     with app_db.write() as s:
-        registry.add_body(s, BodyIn(id="squatter", name_en="Squatter Certification",
-                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
-        registry.accredit(s, AccreditationIn(
-            number="CNAS-C990", accreditor_id="cnas", body_id="squatter",
-            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=TODAY,
-            valid_until=TODAY + dt.timedelta(days=3650)), OPERATOR)
+        second_ccc_body(s, "squatter", "Squatter Certification")
         accounts.add_user(s, "squat", "certification-body", "squatter", "correct horse battery",
                           OPERATOR)
         squat = accounts.create_token(s, "squat", "write", 30, "test", OPERATOR).token

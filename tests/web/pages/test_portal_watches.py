@@ -72,18 +72,11 @@ def test_a_number_two_bodies_hold_is_watched_with_its_issuer(web, page_db):
     import datetime as dt
 
     from certpass.certificates import service as certificates
-    from certpass.registry import service as registry
-    from certpass.registry.schemas import AccreditationIn, BodyIn
-    from tests.registry_fixture import ctx, request
+    from tests.registry_fixture import ctx, request, second_ccc_body
 
     today = dt.date.today()
     with page_db.write() as s:
-        registry.add_body(s, BodyIn(id="other-cb", name_en="Other Certification",
-                                    economy_code="CN", roles=["certification-body"]), OPERATOR)
-        registry.accredit(s, AccreditationIn(
-            number="CNAS-C009", accreditor_id="cnas", body_id="other-cb",
-            standard="ISO/IEC 17065", scope={"schemes": ["CCC"]}, valid_from=today,
-            valid_until=today + dt.timedelta(days=3650)), OPERATOR)
+        second_ccc_body(s)
         for issuer in ("cqc", "other-cb"):
             certificates.issue(ctx(s), request(NUMBER, issuer=issuer, issued_on=today),
                                OPERATOR)
