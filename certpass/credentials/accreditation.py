@@ -13,6 +13,10 @@ Status is carried in the scope list as two URIs, `urn:certpass:accreditation-sta
 field and anything outside the signed document could be altered: a suspension after a
 certificate's issue date does not make that certificate unauthorised.
 
+The same accreditation in UNTP 0.7.0 (`in_untp_version`, dia070) is signed by the same key
+with the same cryptosuite and proof `created`; 0.6.1 stays the form served by default and
+the one the bundle carries. `parse_accreditation_credential` reads either form.
+
 Pure: no I/O. The caller supplies the row's facts (`AccreditationFacts`) and the AB's key.
 """
 
@@ -25,7 +29,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from certpass.certificates.lifecycle import AccreditedScope
-from certpass.credentials import proofs
+from certpass.credentials import dia070, proofs
 from certpass.credentials.dcc import Party
 from certpass.credentials.dia import AccreditationInput, build_dia, scope_uri
 from certpass.credentials.multikey import Ed25519KeyPair
@@ -117,8 +121,34 @@ def sign_accreditation_credential(
     return proofs.sign(unsigned, key, verification_method, proofs.JCS, created)
 
 
+UNTP_DEFAULT = "0.6.1"
+UNTP_VERSIONS = (UNTP_DEFAULT, dia070.VERSION)
+
+
+def in_untp_version(signed: Mapping[str, Any], key: Ed25519KeyPair, verification_method: str,
+                    untp: str) -> dict[str, Any]:
+    """A signed (0.6.1) accreditation DIA in the UNTP version asked for: the 0.7.0 form is
+    signed by `key` (`verification_method`, the AB key that made `signed`'s proof) with the
+    same cryptosuite and `created`; 0.6.1 is `signed` itself."""
+    if untp == UNTP_DEFAULT:
+        return dict(signed)
+    if untp != dia070.VERSION:
+        raise InvalidInput(f"unknown UNTP version {untp!r}",
+                           hint=f"use one of {', '.join(UNTP_VERSIONS)}")
+    proof = signed["proof"]
+    if proof["verificationMethod"] != verification_method:
+        raise InvalidInput(f"the accreditation credential was signed by "
+                           f"{proof['verificationMethod']}, not {verification_method}",
+                           hint="sign the 0.7.0 form with the key that signed the 0.6.1 one")
+    return proofs.sign(dia070.from_061(signed), key, verification_method,
+                       proof["cryptosuite"], proof["created"])
+
+
 def parse_accreditation_credential(credential: Mapping[str, Any]) -> AccreditationFacts:
-    """Read the facts back out of a (verified) accreditation DIA; InvalidInput if it is not one."""
+    """Read the facts back out of a (verified) accreditation DIA, UNTP 0.6.1 or exactly the
+    0.7.0 form of one (dia070.read_070); InvalidInput if it is not one."""
+    if dia070.is_070(credential):
+        credential = dia070.read_070(credential)
     try:
         subject = credential["credentialSubject"]
         issuer = credential["issuer"]

@@ -109,6 +109,13 @@ def validate_dcc_070(credential: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def validate_dia_070(credential: Mapping[str, Any]) -> list[str]:
+    """Errors against both the W3C VC 2.0 and the UNTP 0.7.0 DIA schemas."""
+    return [f"VC 2.0: {e}" for e in validate_vc2(credential)] + [
+        f"UNTP DIA 0.7.0: {e}" for e in validate(credential, UNTP_DIA_070)
+    ]
+
+
 def validate_scheme_document(document: Mapping[str, Any]) -> list[str]:
     """Errors of a conformity-scheme document against UNTP 0.7.0's cvc schema (it is no
     credential, so not against VC 2.0)."""

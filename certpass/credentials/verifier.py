@@ -6,7 +6,8 @@ a compact VC-JOSE JWT, an EnvelopedVerifiableCredential, or `{"credential": ...,
 (ok None = not applicable or not reached):
 
   format     parses; VC 2.0 and (for a DCC) UNTP DCC 0.6.1 or 0.7.0 schemas (a 0.7.0 DCC
-             must be exactly the 0.7.0 form of a 0.6.1 issue: dcc070.read_070); the VC 2.0
+             must be exactly the 0.7.0 form of a 0.6.1 issue: dcc070.read_070; for a DIA
+             UNTP DIA 0.6.1 or 0.7.0, exactly the form of a 0.6.1 one: dia070.read_070); the VC 2.0
              data model (vc_model); JSON-LD expansion in safe mode (nothing dropped, no
              processor error) whatever the proof
   integrity  the proof or JWS verifies
@@ -39,7 +40,7 @@ from urllib.parse import unquote
 import rfc8785
 
 from certpass.certificates.lifecycle import check_scope
-from certpass.credentials import dcc, dcc070, jose, jsonld_safe, proofs, schemas, vc_model
+from certpass.credentials import dcc, dcc070, dia070, jose, jsonld_safe, proofs, schemas, vc_model
 from certpass.credentials.documents import VC_V2, DocumentNotAvailable, offline_loader
 from certpass.credentials.trust_source import (
     IssueRecord,
@@ -106,7 +107,8 @@ class VerificationResult:
     credential: dict[str, Any] | None = field(default=None, repr=False)
     status_as_of: str | None = None  # offline: when the trust source's status was taken
     # The DCC as dcc.read_dcc reads it: the credential, or the 0.6.1 issue a UNTP 0.7.0
-    # credential is the form of (what the register, the status and recognition read).
+    # credential is the form of (what the register, the status and recognition read); for
+    # a UNTP 0.7.0 DIA, the 0.6.1 DIA it is the form of (what the status check reads).
     registered_form: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -190,7 +192,7 @@ class _Input:
     receipt: str | None = None
     entry: bytes | None = None
     dcc: dcc.Claims | None = None  # what a conformity credential says (dcc.read_claims)
-    registered_form: dict[str, Any] | None = None  # a 0.7.0 DCC's 0.6.1 form (read_070)
+    registered_form: dict[str, Any] | None = None  # a 0.7.0 DCC's or DIA's 0.6.1 form
     content_sha256: str | None = None  # of the credential without its proof, once known
     content_digest: bytes | None = None  # the same, as bytes, from its unchecked JCS form
 
@@ -380,6 +382,9 @@ def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
     elif "DigitalConformityCredential" in types:
         errors, what = (schemas.errors_against(document, schemas.UNTP_DCC),
                         "VC 2.0 and UNTP DCC 0.6.1")
+    elif "DigitalIdentityAnchor" in types and untp_070:
+        errors, what = (schemas.errors_against(document, schemas.UNTP_DIA_070),
+                        "VC 2.0 and UNTP DIA 0.7.0")
     elif "DigitalIdentityAnchor" in types:
         errors, what = (schemas.errors_against(document, schemas.UNTP_DIA),
                         "VC 2.0 and UNTP DIA 0.6.1")
@@ -403,6 +408,8 @@ def _check_format(inp: _Input, trust: TrustSource, run: _Run) -> None:
     _check_data_model(c, run)
     if "DigitalConformityCredential" in types:
         _read_claims(inp, what, run)
+    elif "DigitalIdentityAnchor" in types and untp_070:
+        _read_dia_070(inp, what, run)
     run.ok("format", f"{' '.join(str(t) for t in types if t != 'VerifiableCredential') or 'VC'}"
            f" ({'VC-JOSE JWT' if inp.jwt else 'JSON-LD'}) meets the {what} schemas, the VC 2.0"
            " data model and JSON-LD safe mode")
@@ -434,6 +441,15 @@ def _read_claims(inp: _Input, what: str, run: _Run) -> None:
             inp.registered_form = dcc070.read_070(inp.credential)
         inp.dcc = dcc.read_claims(_readable(inp))
     except dcc.NotADcc as exc:
+        run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
+                 stop=True)
+
+
+def _read_dia_070(inp: _Input, what: str, run: _Run) -> None:
+    """A 0.7.0 DIA is read (status, summary) as the 0.6.1 DIA it is exactly the form of."""
+    try:
+        inp.registered_form = dia070.read_070(inp.credential)
+    except dia070.NotA070Dia as exc:
         run.fail("format", "malformed", f"meets the {what} schemas, but {exc.message}",
                  stop=True)
 

@@ -2,19 +2,20 @@
 POST /presentations/verify, and
 the signed accreditation credentials (UNTP DIAs) of a body (GET
 /bodies/{id}/accreditations.json) and of one accreditation (GET
-/api/accreditations/{number}/credential.json)."""
+/api/accreditations/{number}/credential.json, `?untp=0.7.0` for its UNTP 0.7.0 form)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from certpass.credentials import presentation, vc_api, verifier
+from certpass.credentials import keyring, presentation, vc_api, verifier
+from certpass.credentials.accreditation import UNTP_DEFAULT, in_untp_version
 from certpass.credentials.bundle import BundleNotReady
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
@@ -213,14 +214,21 @@ def accreditations(
             ) from exc
 
 
+UntpDia = Annotated[Literal["0.6.1", "0.7.0"], Query(
+    description="UNTP version of the Digital Identity Anchor: 0.6.1 (the default, the form "
+                "the trust bundle carries) or 0.7.0 (the same accreditation in the 0.7.0 "
+                "model, registerType accreditation, signed by the same key and cryptosuite)")]
+
+
 @router.get("/api/accreditations/{number:path}/credential.json")
 def accreditation_credential(
     db: DB, settings: SettingsDep,
     number: Annotated[str, Path(min_length=1, max_length=80)],
+    untp: UntpDia = "0.6.1",
 ) -> JSONResponse:
     """One accreditation as a UNTP DIA signed by its accreditation body, as a file to keep
-    (`{number}.dia.json`). A read, like the body's list: 409 until the accreditation body
-    has a key."""
+    (`{number}.dia.json`, `{number}-untp0.7.0.dia.json`). A read, like the body's list: 409
+    until the accreditation body has a key."""
     with db.read() as session:
         try:
             dias = signed_accreditations(session, settings, create=False, number=number)
@@ -229,6 +237,15 @@ def accreditation_credential(
                 f"the accreditation body of {number} has not signed its accreditations yet",
                 hint="an operator runs `certpass trust prepare` once (it makes their keys)",
             ) from exc
-    if not dias:
-        raise NotFound(f"unknown accreditation {number!r}", details={"accreditation": number})
-    return JSONResponse(dias[0], headers=certificate_file(number, ".dia.json"))
+        if not dias:
+            raise NotFound(f"unknown accreditation {number!r}",
+                           details={"accreditation": number})
+        if untp == UNTP_DEFAULT:
+            return JSONResponse(dias[0], headers=certificate_file(number, ".dia.json"))
+        # The key that signed the 0.6.1 form (the AB's current key, in this same read).
+        key = keyring.key_for(session, settings, dias[0]["proof"]["verificationMethod"])
+        if key is None:
+            raise NotFound(f"the key that signed accreditation {number!r} is not certpass's")
+        signer = keyring.signer(session, settings, key.body_id, create=False)
+        dia = in_untp_version(dias[0], signer.pair, signer.verification_method, untp)
+    return JSONResponse(dia, headers=certificate_file(number, f"-untp{untp}.dia.json"))
