@@ -77,11 +77,12 @@ def read_dcc_070(credential: Mapping[str, Any]) -> dcc.AttestationInput:
     return dcc.read_dcc(read_070(credential))
 
 
-def _typed(obj: Mapping[str, Any], name: str) -> dict[str, Any]:
+def typed(obj: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """`obj` as a node of type `name` (0.7.0's type-scoped terms reach only typed nodes)."""
     return {"type": [name], **{k: v for k, v in obj.items() if k != "type"}}
 
 
-def _untyped(obj: Mapping[str, Any]) -> dict[str, Any]:
+def untyped(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k != "type"}
 
 
@@ -147,7 +148,7 @@ def _assessment(a: Mapping[str, Any]) -> dict[str, Any]:
     if "assessedFacility" in a:
         out["assessedFacility"] = [_facility(fv) for fv in a["assessedFacility"]]
     if "assessedOrganisation" in a:
-        out["assessedOrganisation"] = _typed(a["assessedOrganisation"], "Party")
+        out["assessedOrganisation"] = typed(a["assessedOrganisation"], "Party")
     code = a["conformityTopic"]
     out["conformityTopic"] = [{"type": ["ConformityTopic"], "id": TOPICS + code,
                                "name": topic_name(code)}]
@@ -170,7 +171,7 @@ def from_061(document: Mapping[str, Any]) -> dict[str, Any]:
     s = d["credentialSubject"]
     issuer = dict(d["issuer"])
     if "issuerAlsoKnownAs" in issuer:
-        issuer["issuerAlsoKnownAs"] = [_typed(p, "Party") for p in issuer["issuerAlsoKnownAs"]]
+        issuer["issuerAlsoKnownAs"] = [typed(p, "Party") for p in issuer["issuerAlsoKnownAs"]]
     scope = s["scope"]
     subject: dict[str, Any] = {
         "type": ["ConformityAttestation"], "id": s["id"], "name": s["name"],
@@ -178,13 +179,13 @@ def from_061(document: Mapping[str, Any]) -> dict[str, Any]:
         "assessorLevel": ASSESSOR_LEVELS[s["assessorLevel"]],
         "assessmentLevel": ASSESSMENT_LEVELS[s["assessmentLevel"]],
         "attestationType": s["attestationType"],
-        "issuedToParty": _typed(s["issuedToParty"], "Party"),
+        "issuedToParty": typed(s["issuedToParty"], "Party"),
     }
     if "authorisation" in s:
         subject["authorisation"] = [
-            {**_untyped(e), "issuingAuthority": _typed(e["issuingAuthority"], "Party")}
+            {**untyped(e), "issuingAuthority": typed(e["issuingAuthority"], "Party")}
             for e in s["authorisation"]]
-    subject["referenceScheme"] = {**scope, "owner": _typed(scope["owner"], "Party")}
+    subject["referenceScheme"] = {**scope, "owner": typed(scope["owner"], "Party")}
     subject["referenceProfile"] = {
         "type": ["ConformityProfile"], "id": f"{scope['id']}#profile-{scope['version']}",
         "name": f"{scope['name']}, version {scope['version']}"}
@@ -232,7 +233,7 @@ def _product_back(pv: Mapping[str, Any], maker: Mapping[str, Any] | None) -> dic
 
 def _assessment_back(a: Mapping[str, Any]) -> dict[str, Any]:
     [std] = a["referenceStandard"]
-    maker = _untyped(a["assessedOrganisation"]) if "assessedOrganisation" in a else None
+    maker = untyped(a["assessedOrganisation"]) if "assessedOrganisation" in a else None
     out: dict[str, Any] = {"type": ["ConformityAssessment", "Declaration"], "id": a["id"],
                            "name": a["name"]}
     if "assessmentDate" in a:
@@ -270,20 +271,20 @@ def _to_061(d: Mapping[str, Any]) -> dict[str, Any]:
     s = d["credentialSubject"]
     issuer = dict(d["issuer"])
     if "issuerAlsoKnownAs" in issuer:
-        issuer["issuerAlsoKnownAs"] = [_untyped(p) for p in issuer["issuerAlsoKnownAs"]]
+        issuer["issuerAlsoKnownAs"] = [untyped(p) for p in issuer["issuerAlsoKnownAs"]]
     scheme = dict(s["referenceScheme"])
-    scheme["owner"] = _untyped(scheme["owner"])
+    scheme["owner"] = untyped(scheme["owner"])
     subject: dict[str, Any] = {
         "type": ["ConformityAttestation", "Attestation"], "id": s["id"], "name": s["name"],
         "description": s["description"],
         "assessorLevel": _ASSESSORS_BACK[s["assessorLevel"]],
         "assessmentLevel": _LEVELS_BACK[s["assessmentLevel"]],
         "attestationType": s["attestationType"],
-        "issuedToParty": _untyped(s["issuedToParty"]),
+        "issuedToParty": untyped(s["issuedToParty"]),
     }
     if "authorisation" in s:
         subject["authorisation"] = [
-            {"type": ["Endorsement"], **e, "issuingAuthority": _untyped(e["issuingAuthority"])}
+            {"type": ["Endorsement"], **e, "issuingAuthority": untyped(e["issuingAuthority"])}
             for e in s["authorisation"]]
     if "conformityCertificate" in s:
         link = s["conformityCertificate"]
@@ -295,15 +296,23 @@ def _to_061(d: Mapping[str, Any]) -> dict[str, Any]:
         subject["conformityCertificate"] = back
     subject["scope"] = scheme
     subject["assessment"] = [_assessment_back(a) for a in s["conformityAssessment"]]
-    out: dict[str, Any] = {"@context": list(dcc.DCC_CONTEXT), "type": list(dcc.DCC_TYPE),
-                           "id": d["id"], "issuer": issuer, "validFrom": d["validFrom"]}
+    return envelope_061(d, dcc.DCC_CONTEXT, dcc.DCC_TYPE, issuer, subject)
+
+
+def envelope_061(d: Mapping[str, Any], context: list[str], types: list[str],
+                 issuer: dict[str, Any], subject: dict[str, Any]) -> dict[str, Any]:
+    """The 0.6.1 credential around `subject` of a 0.7.0 one `d` (a DCC's or a DIA's): its id,
+    issuer and validity, and its status entries as 0.6.1's list (the one entry, with its index
+    a string again, then `suspensionStatus`)."""
+    out: dict[str, Any] = {"@context": list(context), "type": list(types), "id": d["id"],
+                           "issuer": issuer, "validFrom": d["validFrom"]}
     if "validUntil" in d:
         out["validUntil"] = d["validUntil"]
     out["credentialSubject"] = subject
     entries = []
     if "credentialStatus" in d:
-        revocation = d["credentialStatus"]
-        entries.append(_status_entry(revocation, str(int(revocation["statusListIndex"]))))
+        first = d["credentialStatus"]
+        entries.append(_status_entry(first, str(int(first["statusListIndex"]))))
     if SUSPENSION in d:
         entries.append(dict(d[SUSPENSION]))
     if entries:

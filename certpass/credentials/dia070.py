@@ -43,14 +43,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from certpass.credentials import dia
+from certpass.credentials import dcc070, dia
+from certpass.credentials.dcc070 import envelope_061, typed, untyped
 from certpass.credentials.documents import UNTP_070, VC_V2
 from certpass.errors import InvalidInput
 
 CONTEXT = [VC_V2, UNTP_070]
 TYPE = ["DigitalIdentityAnchor", "VerifiableCredential"]
 VERSION = "0.7.0"
-SUSPENSION = "suspensionStatus"
+SUSPENSION = dcc070.SUSPENSION
 REGISTER_TYPES = {"Accreditation": "accreditation"}
 _REGISTER_TYPES_BACK = {v: k for k, v in REGISTER_TYPES.items()}
 
@@ -69,14 +70,6 @@ def build_dia_070(inp: dia.AccreditationInput) -> dict[str, Any]:
     return from_061(dia.build_dia(inp))
 
 
-def _typed(obj: Mapping[str, Any], name: str) -> dict[str, Any]:
-    return {"type": [name], **{k: v for k, v in obj.items() if k != "type"}}
-
-
-def _untyped(obj: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if k != "type"}
-
-
 def credential_name(subject: Mapping[str, Any]) -> str:
     return f"{subject['registeredName']}: accreditation {subject['registeredId']}"
 
@@ -93,7 +86,7 @@ def from_061(document: Mapping[str, Any]) -> dict[str, Any]:
                            f"{s.get('registerType')!r}")
     issuer = dict(d["issuer"])
     if "issuerAlsoKnownAs" in issuer:
-        issuer["issuerAlsoKnownAs"] = [_typed(p, "Party") for p in issuer["issuerAlsoKnownAs"]]
+        issuer["issuerAlsoKnownAs"] = [typed(p, "Party") for p in issuer["issuerAlsoKnownAs"]]
     subject: dict[str, Any] = {
         "type": ["RegisteredIdentity"], "id": s["id"], "registeredName": s["name"],
         "registeredId": s["registeredId"],
@@ -140,27 +133,14 @@ def _to_061(d: Mapping[str, Any]) -> dict[str, Any]:
     s = d["credentialSubject"]
     issuer = dict(d["issuer"])
     if "issuerAlsoKnownAs" in issuer:
-        issuer["issuerAlsoKnownAs"] = [_untyped(p) for p in issuer["issuerAlsoKnownAs"]]
+        issuer["issuerAlsoKnownAs"] = [untyped(p) for p in issuer["issuerAlsoKnownAs"]]
     subject: dict[str, Any] = {
         "type": ["RegisteredIdentity"], "id": s["id"], "name": s["registeredName"],
         "registeredId": s["registeredId"], "idScheme": dict(s["idScheme"]),
         "registerType": _REGISTER_TYPES_BACK[s["registerType"]],
         "registrationScopeList": list(s["registrationScope"]),
     }
-    out: dict[str, Any] = {"@context": list(dia.DIA_CONTEXT), "type": list(dia.DIA_TYPE),
-                           "id": d["id"], "issuer": issuer, "validFrom": d["validFrom"]}
-    if "validUntil" in d:
-        out["validUntil"] = d["validUntil"]
-    out["credentialSubject"] = subject
-    entries = []
-    if "credentialStatus" in d:
-        first = d["credentialStatus"]
-        entries.append({**first, "statusListIndex": str(int(first["statusListIndex"]))})
-    if SUSPENSION in d:
-        entries.append(dict(d[SUSPENSION]))
-    if entries:
-        out["credentialStatus"] = entries
-    return out
+    return envelope_061(d, dia.DIA_CONTEXT, dia.DIA_TYPE, issuer, subject)
 
 
 def read_070(credential: Mapping[str, Any]) -> dict[str, Any]:

@@ -62,10 +62,6 @@ TOPIC = "governance.compliance"
 ISO_3166 = ("https://www.iso.org/iso-3166-country-codes.html", "ISO 3166-1 alpha-2")
 
 
-def _typed(name: str, node: Mapping[str, Any]) -> dict[str, Any]:
-    return {"type": [name], **{k: v for k, v in node.items() if k != "type"}}
-
-
 def profile_id(scheme: dcc.Scheme) -> str:
     """The credentials' `referenceProfile.id` (dcc070.from_061)."""
     return f"{scheme.id}#profile-{scheme.version}"
@@ -98,8 +94,8 @@ def _criterion(row: Standard, ref: dcc.StandardRef) -> dict[str, Any]:
 def _alignment(ref: dcc.StandardRef) -> dict[str, Any]:
     standard = dcc.standard_node(ref)
     # A criterion is the whole of an edition's requirements, so passing it meets the edition.
-    return {"standard": {**standard, "issuingParty": _typed("Party", standard["issuingParty"])},
-            "alignmentLevel": "meets"}
+    party = dcc070.typed(standard["issuingParty"], "Party")
+    return {"standard": {**standard, "issuingParty": party}, "alignmentLevel": "meets"}
 
 
 def build(scheme: dcc.Scheme, regulation: dcc.Regulation | None, row: Scheme,
@@ -125,7 +121,7 @@ def build(scheme: dcc.Scheme, regulation: dcc.Regulation | None, row: Scheme,
     out: dict[str, Any] = {
         "@context": [UNTP_070], "type": ["ConformityScheme"], "id": scheme.id,
         "name": scheme.name, "description": scheme.description or f"{scheme.name} ({scheme.code})",
-        "owner": _typed("Party", dcc.party(scheme.owner)),
+        "owner": dcc070.typed(dcc.party(scheme.owner), "Party"),
         "endorsementLevel": "endorsed_mandate" if regulation is not None else "endorsed_self",
         "documentation": row.website or page_url,
     }
