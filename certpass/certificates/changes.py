@@ -36,6 +36,8 @@ def issue_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[s
         new = (after.get(field) or {}).get("name")
         if old != new:
             out.append(f"{field} changed from {old or 'none'} to {new or 'none'}")
+        elif (before.get(field) or {}).get("names") != (after.get(field) or {}).get("names"):
+            out.append(f"{field}'s names in other languages changed")
     out += _diff("factories", _names(before.get("factories") or []),
                  _names(after.get("factories") or []))
     out += _diff("standards", list(before.get("standards") or []),

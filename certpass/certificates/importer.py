@@ -15,6 +15,9 @@ holder_name*           certificate holder;  holder_name_zh, holder_address optio
 holder_economy*        ISO 3166-1 alpha-2 code of the holder
 manufacturer_name      defaults to the holder; manufacturer_economy with it
 product_name*          product;  product_name_zh optional
+holder_name_<lang>     the holder's (or manufacturer's, product's: manufacturer_name_<lang>,
+                       product_name_<lang>) name in another language or script, by BCP 47
+                       tag: holder_name_ru, holder_name_ar, product_name_kk-Cyrl
 models*                model numbers, ``;``-separated
 trademark, ratings     free text
 hs_code                HS code, e.g. 8516.60
@@ -40,6 +43,7 @@ import csv
 import gc
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +69,9 @@ COLUMNS = (
     "factory_address", "factory_economy", "standards", "category", "test_report_number",
     "test_lab", "testing_route", "conditions", "issued_on", "valid_until",
 )
+# Names in other scripts: holder_name_ru, product_name_ar, manufacturer_name_kk-Cyrl...
+OTHER_NAME_COLUMN = re.compile(
+    r"^(holder|manufacturer|product)_name_([a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?)$")
 FORMATS = ("csv", "xlsx", "json")
 BATCH = 500  # rows per transaction: a crash loses at most one uncommitted batch
 
@@ -238,7 +245,7 @@ _READERS: dict[str, Callable[[bytes], Iterator[dict[str, Any]]]] = {
 
 
 def _check_header(header: list[str]) -> None:
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS and not OTHER_NAME_COLUMN.match(h)]
     if unknown:
         raise InvalidInput(f"unknown columns {unknown}",
                            hint=f"the columns are: {', '.join(COLUMNS)}")
@@ -261,16 +268,23 @@ def to_request(row: dict[str, Any]) -> IssueRequest:
     def split(key: str) -> list[str]:
         return [s.strip() for s in v.get(key, "").split(";") if s.strip()]
 
+    names: dict[str, dict[str, str]] = {"holder": {}, "manufacturer": {}, "product": {}}
+    for key, value in v.items():
+        match = OTHER_NAME_COLUMN.match(key)
+        if match and value and key not in COLUMNS:  # (holder_name_zh is name_zh)
+            names[match[1]][match[2]] = value
+
     request: dict[str, Any] = {
         "number": v.get("number", ""), "scheme": v.get("scheme", ""),
         "issuer": v.get("issuer", ""),
         "holder": {"name": v.get("holder_name", ""), "name_zh": v.get("holder_name_zh", ""),
                    "economy": v.get("holder_economy", ""),
-                   "address": v.get("holder_address", "")},
+                   "address": v.get("holder_address", ""), "names": names["holder"]},
         "products": [{"name": v.get("product_name", ""),
                       "name_zh": v.get("product_name_zh", ""), "models": split("models"),
                       "trademark": v.get("trademark", ""), "ratings": v.get("ratings", ""),
-                      "hs_code": v.get("hs_code", ""), "gtin": v.get("gtin", "")}],
+                      "hs_code": v.get("hs_code", ""), "gtin": v.get("gtin", ""),
+                      "names": names["product"]}],
         "standards": split("standards"), "category": v.get("category", ""),
         "conditions": v.get("conditions", ""), "issued_on": v.get("issued_on", ""),
     }
@@ -280,7 +294,8 @@ def to_request(row: dict[str, Any]) -> IssueRequest:
             request[name] = v[key]
     if v.get("manufacturer_name"):
         request["manufacturer"] = {"name": v["manufacturer_name"],
-                                   "economy": v.get("manufacturer_economy", "")}
+                                   "economy": v.get("manufacturer_economy", ""),
+                                   "names": names["manufacturer"]}
     if v.get("factory_name"):
         request["factories"] = [{"name": v["factory_name"],
                                  "address": v.get("factory_address", ""),
@@ -301,6 +316,7 @@ def _validation_errors(row_no: int, exc: ValidationError) -> list[RowError]:
                 "products_hs_code": "hs_code", "products_gtin": "gtin",
                 "test_reports_lab_id": "test_lab",
                 "test_reports_number": "test_report_number"}.get(name, name)
+        name = name.replace("products_names_", "product_name_").replace("_names_", "_name_")
         out.append(RowError(row_no, name, err["msg"].removeprefix("Value error, "),
                             err["type"]))
     return out

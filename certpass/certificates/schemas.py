@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from certpass.certificates import gtin
+from certpass.registry.schemas import OtherNames
 
 Kind = Literal[
     "product-certificate", "cb-test-certificate", "iecex-coc", "test-report", "inspection-report"
@@ -29,14 +30,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Party(_Strict):
+_NAMES: Any = Field(default_factory=dict, description=(
+    "the name in other languages and scripts, by BCP 47 tag, e.g. "
+    '{"ru": "ОАО «Минский завод»", "ar": "شركة ..."}; pages show the reader\'s beside `name`'))
+
+
+class _Named(_Strict):
+    """A party or product, with its `names` in other languages (declared last in each)."""
+
+    def row(self) -> dict[str, Any]:
+        """As an issue stores it: no `names` key when there are none (nor `gtin`, below)."""
+        empty: set[str] = {k for k in ("names", "gtin") if k in type(self).model_fields
+                           and not getattr(self, k)}
+        return self.model_dump(exclude=empty or None)
+
+
+class Party(_Named):
     name: str = Field(min_length=1, max_length=300)
     name_zh: str = Field(default="", max_length=300)
     economy: str = Field(min_length=2, max_length=8, description="ISO 3166-1 alpha-2 code")
     address: str = Field(default="", max_length=500)
+    names: OtherNames = _NAMES
 
 
-class Product(_Strict):
+class Product(_Named):
     name: str = Field(min_length=1, max_length=300)
     name_zh: str = Field(default="", max_length=300)
     models: list[str] = Field(min_length=1, max_length=200)
@@ -45,6 +62,7 @@ class Product(_Strict):
     hs_code: str = Field(default="", max_length=16, pattern=r"^(\d{4}(\.\d{2}){0,3})?$")
     gtin: str = Field(default="", max_length=14,
                       description="GS1 GTIN (8, 12, 13 or 14 digits); kept as GTIN-14")
+    names: OtherNames = _NAMES
 
     @field_validator("gtin")
     @classmethod
@@ -52,10 +70,6 @@ class Product(_Strict):
         if value and not gtin.is_valid(value):
             raise ValueError("not a GTIN: 8, 12, 13 or 14 digits, the last a GS1 check digit")
         return value.rjust(14, "0") if value else ""
-
-    def row(self) -> dict[str, Any]:
-        """The product as an issue stores it (no `gtin` key when it has none)."""
-        return self.model_dump(exclude=None if self.gtin else {"gtin"})
 
 
 class Factory(_Strict):
@@ -148,6 +162,7 @@ class ProductSummary(BaseModel):
     name_zh: str = ""
     models: list[str]
     hs_code: str = ""
+    names: dict[str, str] = Field(default_factory=dict)
 
 
 class CertificateSummary(BaseModel):
@@ -155,7 +170,7 @@ class CertificateSummary(BaseModel):
     scheme: str
     kind: str
     issuer: BodyRef
-    holder: dict[str, str]
+    holder: dict[str, Any]
     status: Status
     status_word: str
     issue: int
@@ -175,7 +190,7 @@ class IssueView(BaseModel):
     status_word: str
     superseded_at: dt.datetime | None
     change_note: str
-    holder: dict[str, str]
+    holder: dict[str, Any]
     products: list[dict[str, object]]
     standards: list[str]
 
@@ -197,7 +212,7 @@ class HistoryEvent(BaseModel):
 
 class CertificateDetail(CertificateSummary):
     products: list[dict[str, object]]  # type: ignore[assignment]
-    manufacturer: dict[str, str]
+    manufacturer: dict[str, Any]
     factories: list[dict[str, str]]
     test_reports: list[dict[str, str]]
     testing_route: str

@@ -108,8 +108,8 @@ def issue(ctx: IssuingContext, req: IssueRequest, actor: Actor) -> Issued:
     }
     first = {
         "certificate_id": certificate["id"], "issue_no": 0, "issued_on": req.issued_on,
-        "valid_until": valid_until, "holder": req.holder.model_dump(),
-        "manufacturer": (req.manufacturer or req.holder).model_dump(),
+        "valid_until": valid_until, "holder": req.holder.row(),
+        "manufacturer": (req.manufacturer or req.holder).row(),
         "products": [p.row() for p in req.products],
         "factories": [f.model_dump() for f in req.factories],
         "standards": list(req.standards),
@@ -152,6 +152,12 @@ def amend(ctx: IssuingContext, number: str, req: AmendRequest, actor: Actor,
             hint="an amendment cannot be backdated before the issue it replaces",
         )
     changes = req.model_dump(exclude_unset=True, exclude={"issued_on", "reason", "backdate_reason"})
+    for key in ("holder", "manufacturer"):  # stored as an issue stores them
+        party = getattr(req, key)
+        if party is not None:
+            changes[key] = party.row()
+    if req.products is not None:
+        changes["products"] = [p.row() for p in req.products]
     if not changes:
         raise InvalidInput("the amendment changes nothing",
                            hint="give at least one of holder, products, standards, ...")

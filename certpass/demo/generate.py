@@ -335,10 +335,16 @@ class Company:
     trademark: str
     sector: str
     factories: list[dict[str, str]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # in other scripts, by language
 
-    def party(self) -> dict[str, str]:
-        return {"name": self.name, "name_zh": self.name_zh, "economy": self.economy,
-                "address": self.address}
+    def party(self) -> dict[str, Any]:
+        party: dict[str, Any] = {"name": self.name, "name_zh": self.name_zh,
+                                 "economy": self.economy, "address": self.address}
+        return {**party, "names": self.names} if self.names else party
+
+
+# Foreign makers' names in their own scripts (the registered name is the English one).
+OTHER_NAMES = {"Minsk Agro Machinery JSC": {"ru": "ОАО «Минская агромашина»"}}
 
 
 def make_companies(rng: random.Random) -> list[Company]:
@@ -373,7 +379,7 @@ def make_companies(rng: random.Random) -> list[Company]:
     ]
     for name, eco, sector, tm in foreign:
         town, addr = FOREIGN_SITES[eco]
-        c = Company(name, "", eco, addr, tm, sector)
+        c = Company(name, "", eco, addr, tm, sector, names=OTHER_NAMES.get(name, {}))
         c.factories.append({"name": name, "address": addr, "economy": eco})
         out.append(c)
     return out
@@ -702,6 +708,7 @@ def _history(rng: random.Random, cert: _Cert,
             if holder["name"] == req["holder"]["name"]:
                 holder["name"] += " (renamed)"
             holder["name_zh"] = holder["name_zh"].replace("有限公司", "集团有限公司")
+            holder.pop("names", None)  # the new name is not yet registered in other scripts
             amend["holder"] = holder
         if not within_scope(scopes, req["issuer"], req["scheme"], req["category"], standards, day):
             break
@@ -739,12 +746,17 @@ def handwritten(numbers: Numbers) -> list[dict[str, Any]]:
     """Certificates that exercise the worked examples; numbers are reserved in ``numbers``."""
     # GTINs (GS1 check digits valid; illustrative numbers under GS1 China's 69 prefix): the
     # kettle's resolves (/01/06951234001704) to its CB and CCC certificates alike.
+    # The kettle is also sold in the EAEU and the Gulf, so its maker registered its name in
+    # Russian and Arabic (labels and manuals there must carry them).
     kettle_maker = {"name": "Foshan Meixin Electrical Appliance Co., Ltd.",
                     "name_zh": "佛山美欣电器有限公司", "economy": "CN",
-                    "address": "Shunde District, Foshan, Guangdong"}
+                    "address": "Shunde District, Foshan, Guangdong",
+                    "names": {"ru": "Фошань Мэйсинь Электрикал Эпплаенс Ко., Лтд.",
+                              "ar": "شركة فوشان مييشين للأجهزة الكهربائية المحدودة"}}
     kettle = {"name": "Electric kettle", "name_zh": "电水壶", "models": ["KE-1701", "KE-1702"],
               "trademark": "MEIXIN", "ratings": "220-240V~ 50/60Hz 1850-2200W",
-              "hs_code": "8516.79", "gtin": "6951234001704"}
+              "hs_code": "8516.79", "gtin": "6951234001704",
+              "names": {"ru": "Электрический чайник", "ar": "غلاية كهربائية"}}
     factory_cn = {"name": "Foshan Meixin Electrical Appliance Co., Ltd.",
                   "address": "Shunde District, Foshan, Guangdong", "economy": "CN"}
     factory_th = {"name": "Meixin Manufacturing (Rayong) Co., Ltd.",

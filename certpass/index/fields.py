@@ -30,14 +30,23 @@ class Field:
     words: bool = True  # its words are tokens (False: only the whole-value token)
 
 
+def _names(item: Row) -> list[str]:
+    """A party's, product's or body's names: English, Chinese and any other script's."""
+    return [str(item.get("name") or item.get("name_en") or ""), str(item.get("name_zh") or ""),
+            *(str(n) for n in (item.get("names") or {}).values())]
+
+
 def _party(key: str) -> Callable[[Row, Row, Row], Iterable[str]]:
-    return lambda _c, issue, _b: ((issue.get(key) or {}).get("name", ""),
-                                  (issue.get(key) or {}).get("name_zh", ""))
+    return lambda _c, issue, _b: _names(issue.get(key) or {})
 
 
 def _products(*keys: str) -> Callable[[Row, Row, Row], Iterable[str]]:
     return lambda _c, issue, _b: [str(p.get(k) or "") for p in issue.get("products") or ()
                                   for k in keys]
+
+
+def _product_names(_c: Row, issue: Row, _b: Row) -> Iterable[str]:
+    return [n for p in issue.get("products") or () for n in _names(p)]
 
 
 def _models(_c: Row, issue: Row, _b: Row) -> Iterable[str]:
@@ -52,7 +61,7 @@ CERTIFICATE_FIELDS: tuple[Field, ...] = (
     Field("number", 100, lambda c, _i, _b: [c["number"]], exact=True, every_issue=False),
     Field("holder", 60, _party("holder"), exact=True),
     Field("manufacturer", 40, _party("manufacturer"), exact=True),
-    Field("product", 50, _products("name", "name_zh"), exact=True),
+    Field("product", 50, _product_names, exact=True),
     Field("model", 50, _models, exact=True),
     Field("trademark", 40, _products("trademark"), exact=True),
     Field("hs_code", 30, _products("hs_code"), exact=True),
@@ -62,7 +71,7 @@ CERTIFICATE_FIELDS: tuple[Field, ...] = (
     # body would repeat the same 30 tokens; the search page lists matching bodies itself).
     Field("issuer", 20, lambda c, _i, b: [c["issuer_id"], b.get("short_name", "")],
           exact=True, every_issue=False),
-    Field("issuer_name", 20, lambda _c, _i, b: [b.get("name_en", ""), b.get("name_zh", "")],
+    Field("issuer_name", 20, lambda _c, _i, b: _names(b),
           exact=True, every_issue=False, words=False),
     Field("scheme", 10, lambda c, _i, _b: [c["scheme_code"]], every_issue=False),
     Field("factory", 15, _factories),

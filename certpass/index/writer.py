@@ -29,7 +29,7 @@ _DOCS = SearchDocument.__table__
 def issuer_row(issuer: Body | Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(issuer, Body):
         return {"name_en": issuer.name_en, "name_zh": issuer.name_zh,
-                "short_name": issuer.short_name}
+                "names": issuer.names or {}, "short_name": issuer.short_name}
     return issuer
 
 

@@ -32,6 +32,8 @@ class Body(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(300))
     name_zh: Mapped[str] = mapped_column(String(300), default="")
+    # Its name in other languages and scripts, by BCP 47 tag ({"ru": ..., "ar": ...}).
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     short_name: Mapped[str] = mapped_column(String(60), default="")
     # Roles: accreditation-body, certification-body, testing-lab, regulator, scheme-owner.
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -3,14 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 BodyRole = Literal[
     "accreditation-body", "certification-body", "testing-lab", "regulator", "scheme-owner"
 ]
 _ID = r"^[a-z0-9][a-z0-9\-]*$"
+
+# A BCP 47 tag of the common shapes: language, optional script, optional region
+# (ru, ar, kk-Cyrl, sr-Latn, pt-BR, es-419).
+LanguageTag = Annotated[str, StringConstraints(
+    pattern=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")]
+MAX_OTHER_NAMES = 12
+
+
+# The two names every record has in its own fields (Traditional Chinese, zh-Hant, may be
+# another name: Hong Kong and Macao bodies write it).
+_OWN_FIELDS = {"en": "name", "zh": "name_zh", "zh-Hans": "name_zh"}
+
+
+def check_other_names(names: dict[str, str]) -> dict[str, str]:
+    """Names in languages beside English (``name``) and Simplified Chinese (``name_zh``)."""
+    if len(names) > MAX_OTHER_NAMES:
+        raise ValueError(f"at most {MAX_OTHER_NAMES} other names")
+    for tag in names:
+        if tag in _OWN_FIELDS:
+            raise ValueError(f"the {tag!r} name goes in its own field ({_OWN_FIELDS[tag]}"
+                             " or name_en), not in names")
+    return names
+
+
+OtherNames = Annotated[
+    dict[LanguageTag, Annotated[str, StringConstraints(min_length=1, max_length=300,
+                                                       strip_whitespace=True)]],
+    AfterValidator(check_other_names),
+]
 
 
 class _In(BaseModel):
@@ -29,6 +65,8 @@ class BodyIn(_In):
     id: str = Field(min_length=2, max_length=64, pattern=_ID)
     name_en: str = Field(min_length=1, max_length=300)
     name_zh: str = Field(default="", max_length=300)
+    names: OtherNames = Field(default_factory=dict,
+                              description="its name in other languages, by BCP 47 tag")
     short_name: str = Field(default="", max_length=60)
     roles: list[BodyRole] = Field(min_length=1)
     economy_code: str = Field(min_length=2, max_length=8)

@@ -479,7 +479,8 @@ def _ranked(q: str, rows: Sequence[Any], values: Any, limit: int | None) -> list
 
 
 def match_bodies(q: str, rows: Sequence[Body], limit: int | None = None) -> list[Body]:
-    return _ranked(q, rows, lambda b: (b.id, b.name_en, b.name_zh, b.short_name), limit)
+    return _ranked(q, rows, lambda b: (b.id, b.name_en, b.name_zh, b.short_name,
+                                       *(b.names or {}).values()), limit)
 
 
 def match_standards(q: str, rows: Sequence[Standard], limit: int | None = None

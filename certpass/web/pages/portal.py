@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -37,10 +38,30 @@ log = logging.getLogger("certpass.portal")
 ACTIONS = ("suspend", "restore", "withdraw", "cancel")
 FINAL = ("withdraw", "cancel")  # irreversible: the form asks for an explicit confirmation
 PAGE_SIZE = 50
-ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "holder_economy",
-                "product_name", "product_name_zh", "models", "trademark", "ratings", "hs_code",
-                "standards", "category", "testing_route", "test_report_number", "test_lab",
-                "conditions", "issued_on", "valid_until")
+ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "holder_names",
+                "holder_economy", "product_name", "product_name_zh", "product_names", "models",
+                "trademark", "ratings", "hs_code", "standards", "category", "testing_route",
+                "test_report_number", "test_lab", "conditions", "issued_on", "valid_until")
+# A form's "other names" box (`ru: Акме; ar: أكمي`) → the importer's `holder_name_ru`...
+OTHER_NAMES_FIELDS = {"holder_names": "holder", "product_names": "product"}
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$")
+
+
+def other_name_columns(values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The form's other-names boxes as import columns, and an error per box that is not
+    `tag: name` items separated by ";" or new lines."""
+    columns: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field, party in OTHER_NAMES_FIELDS.items():
+        for item in re.split(r"[;\n]", values.get(field, "")):
+            if not item.strip():
+                continue
+            tag, sep, name = item.partition(":")
+            if not sep or not _TAG.match(tag.strip()) or not name.strip():
+                errors[field] = "issue.names_invalid"
+                break
+            columns[f"{party}_name_{tag.strip()}"] = name.strip()
+    return columns, errors
 
 
 async def checked_form(request: Request) -> FormData:
@@ -218,14 +239,14 @@ def issue_page(request: Request, actor: SignedIn, session: ReadSession) -> HTMLR
 def issue(request: Request, actor: SignedIn, form: Form, db: DB,
           settings: SettingsDep) -> Response:
     values = {name: form_text(form, name) for name in ISSUE_FIELDS}
-    row = {k: v for k, v in values.items() if v}
-    row["issuer"] = actor.body_id or ""
-    errors: dict[str, str] = {}
+    names, errors = other_name_columns(values)
+    row = {k: v for k, v in values.items() if v and k not in OTHER_NAMES_FIELDS}
+    row.update(names, issuer=actor.body_id or "")
     try:
         req = importer.to_request(row)
     except ValidationError as exc:
-        errors = field_errors(exc)
-    else:
+        errors = {**field_errors(exc), **errors}
+    if not errors:
         try:
             with db.write() as session:
                 certificates.issue(credentials.issuing(session, settings), req, actor)
@@ -362,6 +383,7 @@ _LOC_FIELDS: dict[tuple[str, ...], str] = {
                ("holder", "name_zh"): "holder_name_zh", ("products", "name"): "product_name",
                ("products", "models"): "models", ("products", "hs_code"): "hs_code",
                ("products", "name_zh"): "product_name_zh",
+               ("holder", "names"): "holder_names", ("products", "names"): "product_names",
                ("products", "trademark"): "trademark", ("products", "ratings"): "ratings",
                ("test_reports", "lab_id"): "test_lab",
                ("test_reports", "number"): "test_report_number"}
