@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel, ValidationError
+from rich.markup import escape
 from rich.progress import Progress
 
 from certpass.certificates import importer, service
@@ -20,6 +21,7 @@ from certpass.certificates.schemas import (
 )
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out, table
+from certpass.cli.words import say, text, word
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.search import service as search
@@ -51,18 +53,30 @@ def _print(certificate: CertificateDetail, as_json: bool) -> None:
     if as_json:
         emit_json(detail)
         return
-    out.print(f"[bold]{detail['number']}[/]  {detail['scheme']}  issue {detail['issue']}  "
-              f"[bold]{detail['status']}[/] ({detail['status_word']})")
-    out.print(f"issuer: {detail['issuer']['name_en']} {detail['issuer']['name_zh']}")
-    out.print(f"holder: {detail['holder'].get('name')}  ({detail['holder'].get('economy')})")
-    for p in detail["products"]:
-        out.print(f"product: {p['name']}  models: {', '.join(p['models'])}  HS {p.get('hs_code')}")
-    out.print(f"standards: {', '.join(detail['standards'])}")
-    out.print(f"issued {detail['issued_on']}, valid until {detail['valid_until'] or '—'}")
+    issue = say("cert.issue_n", f"issue {detail['issue']}", n=detail["issue"])
+    out.print(f"[bold]{escape(detail['number'])}[/]  {escape(detail['scheme'])}  "
+              f"{escape(issue)}  [bold]{escape(word('status', detail['status']))}[/] "
+              f"({escape(detail['status_word'])})")
+    holder = detail["holder"]
+    lines = [f"{say('cert.issuer', 'issuer')}: {detail['issuer']['name_en']} "
+             f"{detail['issuer']['name_zh']}",
+             f"{say('cert.holder', 'holder')}: {holder.get('name')}  ({holder.get('economy')})"]
+    lines += [f"{say('cert.product', 'product')}: {p['name']}  {say('cert.models', 'models')}: "
+              f"{', '.join(p['models'])}  {say('cert.hs_code', 'HS')} {p.get('hs_code')}"
+              for p in detail["products"]]
+    lines += [f"{say('cert.standards', 'standards')}: {', '.join(detail['standards'])}",
+              text("cli.cert.dates", issued=detail["issued_on"],
+                   until=detail["valid_until"] or "—")]
+    for line in lines:
+        out.print(line, markup=False)
     if "history" in detail:
-        table("history", ["when", "action", "status", "actor", "reason"], [
-            [h["effective_on"], h["action"], f"{h['to']} ({h['status_word']})", h["actor"],
-             h["reason"]] for h in detail["history"]])
+        table(say("cert.history", "history"),
+              [say("hist.effective", "when"), say("hist.action", "action"),
+               say("hist.status", "status"), say("hist.actor", "actor"),
+               say("hist.reason", "reason")],
+              [[h["effective_on"], word("action", h["action"]),
+                f"{word('status', h['to'])} ({h['status_word']})", h["actor"], h["reason"]]
+               for h in detail["history"]])
 
 
 @app.command("list")
@@ -89,9 +103,18 @@ def list_(
     if as_json:
         emit_json({"items": items, "total": total})
         return
-    table(f"{total} certificates", ["number", "scheme", "holder", "product", "status", "until"],
+    table(say("search.count_all", f"{total} certificates", n=total),
+          [*summary_columns(), say("cert.valid_until", "until")],
           [[c["number"], c["scheme"], c["holder"].get("name"), c["products"][0]["name"],
-            f"{c['status']} ({c['status_word']})", c["valid_until"]] for c in items])
+            f"{word('status', c['status'])} ({c['status_word']})", c["valid_until"]]
+           for c in items])
+
+
+def summary_columns() -> list[str]:
+    """The headers of a list of certificates (here and in ``certpass search``)."""
+    return [say("cert.number", "number"), say("cert.scheme", "scheme"),
+            say("cert.holder", "holder"), say("cert.product", "product"),
+            say("cert.status", "status")]
 
 
 # Numbers are unique per issuer: where several bodies hold one, --issuer says whose.

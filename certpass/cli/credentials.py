@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from certpass.cli import context
+from certpass.cli import context, words
 from certpass.cli.output import emit_json, err, out
 from certpass.credentials import verifier
 from certpass.credentials.trust import LiveTrust
@@ -90,7 +90,7 @@ def verify(
         if decision is not None:
             _print_recognition(decision)
         if stale:
-            err.print(f"[bold yellow]warning:[/] {escape(stale)}")
+            err.print(f"[bold yellow]{escape(words.text('cli.warning'))}:[/] {escape(stale)}")
     raise typer.Exit(1 if not result.valid else 3 if stale else 0)
 
 
@@ -117,41 +117,59 @@ def _run(trust: Any, file: Path | None, number: str | None, sha256: str | None,
 
 
 def _print(result: verifier.VerificationResult) -> None:
+    verdict = result.verdict
     for c in result.checks:
         mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[dim]–[/]"}[c.ok]
-        out.print(f"{mark} {c.name:<10} {escape(c.detail)}")
+        if words.english():
+            out.print(f"{mark} {c.name:<10} {escape(c.detail)}")
+        else:  # the catalogue's sentence for the check's outcome, then the service's detail
+            state = {True: "pass", False: "fail", None: "skip"}[c.ok]
+            said = words.t().soft(f"checkmsg.{c.name}.{state}.{verdict}",
+                                  words.t().soft(f"checkmsg.{c.name}.{state}", ""))
+            out.print(f"{mark} [bold]{escape(words.word('check', c.name, soft=True))}[/]"
+                      + (f" — {escape(said)}" if said else ""))
+            out.print(f"    [dim]{escape(c.detail)}[/]")
     cert = result.certificate or {}
     if cert.get("number"):
         holder = (cert.get("holder") or {}).get("name") or ""
         issuer = (cert.get("issuer") or {}).get("name") or ""
         # What a credential that did not verify says is its claim, not a fact.
-        claim = "the document claims: " if result.claims_only else ""
-        line = f"{claim}certificate {escape(str(cert['number']))}"
+        claim = (words.say("verify.claims", "the document claims") + ": "
+                 if result.claims_only else "")
+        line = claim + words.text("cli.verify.certificate", number=str(cert["number"]))
         if holder:
-            line += f": {escape(holder)}"
+            line += f": {holder}"
         if issuer:  # a number with no matching issue has neither: say only the number
-            line += f" ({'claims to be ' if claim else ''}issued by {escape(issuer)})"
-        out.print(line)
+            by = "cli.verify.claimed_issuer" if claim else "cli.verify.issued_by"
+            line += f" ({words.text(by, issuer=issuer)})"
+        out.print(escape(line))
     colour = "green" if result.valid else "red"
-    out.print(f"verdict: [bold {colour}]{result.verdict}[/] — {escape(result.message)}")
+    text = words.say(f"verdict_text.{verdict}", result.message)
+    out.print(f"{escape(words.text('cli.verify.verdict'))}: "
+              f"[bold {colour}]{escape(words.word('verdict', verdict))}[/] — {escape(text)}")
     if result.status_as_of:
-        out.print(f"status as of {escape(result.status_as_of)} (the trust bundle's time)")
+        out.print(escape(words.text("cli.verify.status_as_of", time=result.status_as_of)))
 
 
 def _print_recognition(decision: dict[str, Any]) -> None:
+    market = decision["market"]
     if decision["decision"] is None:
-        out.print(f"recognition in {escape(decision['market'])} / 市场认可: skipped — "
-                  f"{escape(decision['skipped'])}")
+        why = decision["skipped"]
+        out.print(escape(words.say("cli.verify.recognition_skipped",
+                                   f"recognition in {market} / 市场认可: skipped — {why}",
+                                   market=market, why=why)))
         return
     label = decision["decision_label"]
-    out.print(f"recognition in {escape(decision['market'])} on {decision['date']}: "
-              f"[bold]{escape(label['en'])}[/] / {escape(label['zh'])}")
-    for heading, key in (("conditions / 条件", "conditions"), ("reasons / 理由", "reasons")):
+    word = words.pair("decision", decision["decision"], label["en"], label["zh"])
+    out.print(words.markup("cli.verify.recognition", market=escape(market),
+                           date=decision["date"], decision=f"[bold]{escape(word)}[/]"))
+    for heading, key, prefix in (("conditions / 条件", "conditions", "rec.condition"),
+                                 ("reasons / 理由", "reasons", "rec.reason")):
         if decision[key]:
-            out.print(f"{heading}:")
+            out.print(f"{escape(words.say(f'rec.{key}', heading))}:")
         for item in decision[key]:
-            out.print(f"  - {escape(item['code'])}: {escape(item['text_en'])} / "
-                      f"{escape(item['text_zh'])}"
+            text = words.pair(prefix, item["code"], item["text_en"], item["text_zh"])
+            out.print(f"  - {escape(item['code'])}: {escape(text)}"
                       + (f" ({escape(item['detail'])})" if item["detail"] else ""))
 
 

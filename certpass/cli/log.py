@@ -14,6 +14,7 @@ from certpass.audit import service as audit
 from certpass.certificates import history
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out
+from certpass.cli.words import text
 from certpass.errors import InvalidInput
 from certpass.ledger import service
 from certpass.ledger.monitor import run_monitor
@@ -28,10 +29,11 @@ def _finish(report: dict, as_json: bool, title: str) -> None:
         emit_json(report)
     else:
         size = report.get("size", report.get("new_size"))
-        out.print(f"{title}: {'ok' if report['ok'] else 'PROBLEMS'} (tree size {size})")
+        result = text("cli.log.ok" if report["ok"] else "cli.log.problems")
+        out.print(text("cli.log.summary", title=title, result=result, size=size), markup=False)
     for problem in report["problems"]:
-        text = problem if isinstance(problem, str) else f"[{problem['kind']}] {problem['message']}"
-        err.print(f"problem: {text}", markup=False)
+        said = problem if isinstance(problem, str) else f"[{problem['kind']}] {problem['message']}"
+        err.print(text("cli.log.problem", text=said), markup=False)
     if not report["ok"]:
         raise typer.Exit(1)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
 
-from certpass.cli import context
-from certpass.cli.output import err, show_error
+from certpass.cli import context, words
+from certpass.cli.output import err, error_line, show_error
 from certpass.config import DEFAULT_SECRET_KEY, DID_WEB_HINT, secret_file, write_secret_file
 from certpass.errors import CertpassError
 
@@ -22,13 +23,26 @@ app = typer.Typer(
 )
 
 
+def _language(value: str | None) -> str | None:
+    if value is None or value.lower() in words.LANGUAGES:
+        return value.lower() if value else None
+    raise typer.BadParameter(f"{value!r} is not a language certpass speaks; use one of "
+                             f"{', '.join(words.LANGUAGES)}")
+
+
 @app.callback()
 def _options(
     database: Annotated[str | None, typer.Option(
         "--database", envvar="CERTPASS_DATABASE_URL",
         help="Database URL (default sqlite:///certpass.db).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", envvar=words.ENV, metavar="LANG", callback=_language,
+        help=f"Language of the human output: {', '.join(words.LANGUAGES)} (default: "
+             f"{words.ENV}, else the locale: {', '.join(words.LOCALE_VARIABLES)}, else en). "
+             "--json and CSV output are never translated.")] = None,
 ) -> None:
     context.configure(database_url=database)
+    words.use(lang or words.from_locale(os.environ))
 
 
 @app.command()
@@ -167,7 +181,7 @@ def _add_commands() -> None:
     import certpass.cli as package
 
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name in ("main", "context", "output"):
+        if info.name in ("main", "context", "output", "words"):
             continue
         module = importlib.import_module(f"certpass.cli.{info.name}")
         for name, sub in getattr(module, "SUBCOMMANDS", {}).items():
@@ -197,11 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         if callable(show):
             show()
         else:
-            err.print(f"[bold red]error[/] [usage]: {exc}")
+            error_line("usage", str(exc))
         return int(getattr(exc, "exit_code", 2))
     except OSError as exc:
-        err.print(f"[bold red]error[/] [io]: {exc.strerror or exc}: "
-                  f"{getattr(exc, 'filename', '') or ''}")
+        error_line("io", f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}")
         return 1
     return result if isinstance(result, int) else 0
 

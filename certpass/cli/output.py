@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from certpass.cli import words
 from certpass.errors import CertpassError
 
 out = Console(highlight=False, soft_wrap=True)
@@ -32,18 +33,24 @@ def emit_json(value: Any) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    t = Table(title=title, title_justify="left")
+    """A table of plain text (no Rich markup in titles, names or translations)."""
+    t = Table(title=escape(title), title_justify="left")
     for c in columns:
-        t.add_column(c)
+        t.add_column(escape(c), overflow="fold")
     for r in rows:
-        t.add_row(*("" if v is None else str(v) for v in r))
+        t.add_row(*("" if v is None else escape(str(v)) for v in r))
     out.print(t)
 
 
+def error_line(code: str, message: str) -> None:
+    """``error [code]: message`` on stderr, the word "error" in the reader's language."""
+    err.print(f"[bold red]{escape(words.text('cli.error'))}[/] {escape(f'[{code}]: {message}')}")
+
+
 def show_error(exc: CertpassError) -> None:
-    err.print(f"[bold red]error[/] {escape(f'[{exc.code}]: {exc.message}')}")
+    error_line(exc.code, words.error_label(exc.code, exc.http_status) + exc.message)
     if exc.hint:
-        err.print(f"  hint: {escape(exc.hint)}")
+        err.print(f"  {escape(words.say('error.hint', 'hint:'))} {escape(exc.hint)}")
     if exc.details:
         details = json.dumps(exc.details, ensure_ascii=False, default=_default)
-        err.print(f"  details: {escape(details)}")
+        err.print(f"  {escape(words.say('error.detail', 'details:'))} {escape(details)}")

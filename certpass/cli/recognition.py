@@ -13,6 +13,7 @@ from certpass.calendar import parse_day
 from certpass.cli import context
 from certpass.cli.certificates import Issuer
 from certpass.cli.output import emit_json, out, table
+from certpass.cli.words import markup, names, pair, say, text, word
 from certpass.errors import InvalidInput
 from certpass.recognition import codes, service
 from certpass.recognition.engine import Decision
@@ -25,30 +26,37 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default
 
 
 def print_decision(d: Decision) -> None:
-    """The decision in words (English and Chinese), its conditions or reasons, the
-    arrangements used and the trace as a numbered list."""
+    """The decision in words (English output: English and Chinese), its conditions or reasons,
+    the arrangements used and the trace as a numbered list."""
     label = codes.decision(d.decision)
-    out.print(f"[bold]{escape(d.certificate)}[/] in [bold]{d.market}[/] on {d.date}: "
-              f"[bold]{label.en}[/] / {label.zh}")
-    for heading, items in (("conditions / 条件:", d.conditions), ("reasons / 理由:", d.reasons)):
+    decision = pair("decision", d.decision, label.en, label.zh)
+    out.print(markup("cli.rec.decided", certificate=f"[bold]{escape(d.certificate)}[/]",
+                     market=f"[bold]{escape(d.market)}[/]", date=escape(str(d.date)),
+                     decision=f"[bold]{escape(decision)}[/]"))
+    for heading, items, prefix in (
+            (say("rec.conditions", "conditions / 条件"), d.conditions, "rec.condition"),
+            (say("rec.reasons", "reasons / 理由"), d.reasons, "rec.reason")):
         if items:
-            out.print(heading)
+            out.print(f"{escape(heading)}:")
         for item in items:
-            out.print(f"  - {item.code}: {escape(item.text_en)} / {escape(item.text_zh)}")
+            out.print(escape(f"  - {item.code}: "
+                             f"{pair(prefix, item.code, item.text_en, item.text_zh)}"))
             if item.detail:
                 out.print(f"      {escape(item.detail)}")
     if d.arrangements:
-        out.print("arrangements / 依据安排:")
+        out.print(f"{escape(say('rec.arrangements', 'arrangements / 依据安排'))}:")
         for a in d.arrangements:
-            out.print(f"  - {a.id}: {escape(a.title_en)} / {escape(a.title_zh)} ({a.decision})")
+            out.print(escape(f"  - {a.id}: {names(a.title_en, a.title_zh)} "
+                             f"({word('decision', a.decision)})"))
     if d.considered:
-        out.print("also considered / 另行考虑:")
+        out.print(f"{escape(say('cli.rec.considered', 'also considered / 另行考虑'))}:")
         for a in d.considered:
-            out.print(f"  - {a.id} ({a.decision})")
-    out.print("trace / 判定过程:")
+            out.print(escape(f"  - {a.id} ({word('decision', a.decision)})"))
+    out.print(f"{escape(say('rec.trace', 'trace / 判定过程'))}:")
     for i, t in enumerate(d.trace, 1):
         where = f"{t.arrangement}: " if t.arrangement else ""
-        out.print(escape(f"  {i}. {where}{t.rule} [{t.outcome}] {t.detail}"))
+        out.print(escape(f"  {i}. {where}{word('rule', t.rule, soft=True)} "
+                         f"[{word('outcome', t.outcome)}] {t.detail}"))
 
 
 def recognise(
@@ -100,26 +108,36 @@ def plan(
     if as_json:
         emit_json(result)
         return
-    out.print(f"plan for HS {hs} ({', '.join(standard)}), made in {result['product']['origin']}, "
-              f"on {result['date']}: total {result['total_cost']} {result['currency']}, "
-              f"about {result['lead_time_days']} days ({result['estimate_note']})")
+    _print_plan(result, hs, standard)
+    for what, path in (("PDF", pdf_path), ("CSV", csv_path)):
+        if path is not None:
+            out.print(escape(text("cli.written", what=what, path=str(path))))
+
+
+def _print_plan(result: dict[str, Any], hs: str, standard: list[str]) -> None:
+    currency = result["currency"]
+    out.print(escape(text(
+        "cli.plan.summary", hs=hs, standards=", ".join(standard),
+        origin=result["product"]["origin"], date=result["date"], cost=result["total_cost"],
+        currency=currency, days=result["lead_time_days"],
+        note=say("plan.estimate_note", result["estimate_note"]))))
     for s in result["steps"]:
-        after = f" after {', '.join(map(str, s['after']))}" if s["after"] else ""
-        out.print(escape(f"  {s['order']}. [{s['kind']}] {s['scheme']} {s['body']} "
-                         f"{s['cost']} {result['currency']}, {s['days']} d{after}: {s['why']}"))
+        steps = ", ".join(map(str, s["after"]))
+        after = " " + say("plan.after", f"after {steps}", steps=steps) if steps else ""
+        days = say("plan.days", f"{s['days']} d", n=s["days"])
+        out.print(escape(f"  {s['order']}. [{word('stepkind', s['kind'])}] {s['scheme']} "
+                         f"{s['body']} {s['cost']} {currency}, {days}{after}: {s['why']}"))
     for m, reasons in result["unopened"].items():
-        out.print(f"  not opened: {m}: {', '.join(reasons)}")
+        why = ", ".join(word("rec.reason", r, soft=True) for r in reasons)
+        out.print(escape("  " + text("cli.plan.not_opened", market=m, reasons=why)))
     c = result["comparison"]
     if c:
-        out.print(f"one test, several certificates: {c['together']['cost']} {result['currency']}, "
-                  f"{c['together']['days']} d, {c['together']['tests']} test campaign(s); "
-                  f"each market separately: {c['separately']['cost']} {result['currency']}, "
-                  f"{c['separately']['days']} d, {c['separately']['tests']} test campaign(s); "
-                  f"difference {c['saving']} {result['currency']}")
-    if pdf_path is not None:
-        out.print(f"PDF written to {escape(str(pdf_path))}")
-    if csv_path is not None:
-        out.print(f"CSV written to {escape(str(csv_path))}")
+        together, separately = c["together"], c["separately"]
+        out.print(escape(text(
+            "cli.plan.comparison", currency=currency, saving=c["saving"],
+            together_cost=together["cost"], together_days=together["days"],
+            together_tests=together["tests"], separately_cost=separately["cost"],
+            separately_days=separately["days"], separately_tests=separately["tests"])))
 
 
 arrangements = typer.Typer(help="List, show, record and amend arrangements.",

@@ -8,7 +8,9 @@ import typer
 
 from certpass.certificates import service as certificates
 from certpass.cli import context
+from certpass.cli.certificates import summary_columns
 from certpass.cli.output import emit_json, err, table
+from certpass.cli.words import say, word
 from certpass.search import service as search
 
 app = typer.Typer(help="Search certificates; rebuild the search index.", no_args_is_help=True)
@@ -36,11 +38,12 @@ def find(
     if as_json:
         emit_json({"items": items, "total": found.total, "limit": limit, "offset": offset})
         return
-    table(f"{found.total} certificates match {q!r}",
-          ["number", "scheme", "holder", "product", "status"],
+    table(say("search.count", f"{found.total} certificates match {q!r}", n=found.total, q=q),
+          summary_columns(),
           [[c["number"], c["scheme"],
             " ".join(filter(None, [c["holder"].get("name"), c["holder"].get("name_zh")])),
-            c["products"][0]["name"] if c["products"] else "", c["status"]] for c in items])
+            c["products"][0]["name"] if c["products"] else "", word("status", c["status"])]
+           for c in items])
 
 
 @app.command("rebuild")

@@ -4,6 +4,7 @@ QR, PDF) and a W3C VC-API issuer. Public reads; issuing needs a write token (it 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -15,6 +16,7 @@ from certpass.config import Settings
 from certpass.credentials import downloads, keyring, passport, proofs, status, vc_api
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
+from certpass.web import i18n
 from certpass.web.deps import (
     DB,
     CertificateIssuer,
@@ -171,12 +173,56 @@ def qr_png(number: CertificateNumber, session: ReadSession, settings: SettingsDe
                     headers=_named(number, issue, "-qr.png", "inline"))
 
 
+# What a PDF line needs no help with: fpdf2 orders each line by the bidirectional algorithm,
+# so the isolates and the mark the pages put around a right-to-left text are left out.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
+_PDF_FIELDS = [f.name for f in fields(passport.Labels) if f.name not in ("words", "rtl", "lang")]
+
+
+def _pdf_labels(lang: str) -> passport.Labels:
+    """The passport's texts in one language: the catalogue's `pdf.<field>` keys, and the
+    status and document-kind words (`status.*`, `kind.*`) the pages use."""
+    t = i18n.Translator(lang)
+
+    def text(key: str) -> str:
+        return t(key).translate(_BIDI_CONTROLS)
+
+    words = {key: text(key) for key in i18n.catalogue(i18n.DEFAULT)
+             if key.startswith(("status.", "kind."))}
+    return passport.Labels(**{name: text(f"pdf.{name}") for name in _PDF_FIELDS},
+                           words=words, rtl=t.lang in i18n.RTL, lang=t.lang)
+
+
+def passport_languages(reader: str) -> list[str]:
+    """The passport's languages for a reader of `reader`: English and Chinese, then the
+    reader's own when it is another one (an unknown code adds none)."""
+    return [x for x in dict.fromkeys((i18n.DEFAULT, "zh", reader)) if x in i18n.LANGUAGES]
+
+
+def passport_labels(reader: str) -> list[passport.Labels]:
+    """The texts of `passport_languages(reader)`, for `passport.passport_pdf`."""
+    return [_pdf_labels(x) for x in passport_languages(reader)]
+
+
 @router.get("/api/certificates/{number:path}/passport.pdf")
-def passport_pdf(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-                 issue: IssueNo = None, issuer: CertificateIssuer = None) -> Response:
+def passport_pdf(
+    number: CertificateNumber, request: Request, session: ReadSession, settings: SettingsDep,
+    issue: IssueNo = None, issuer: CertificateIssuer = None,
+    lang: Annotated[str | None, Query(
+        description="The reader's language (en, zh, ru, ar, fr or es), printed beside English "
+                    "and Chinese. Without it (or with an unknown code): the language cookie, "
+                    "else Accept-Language, else English and Chinese only.")] = None,
+) -> Response:
+    """The printable passport (A4 PDF): every label in English, Chinese and the reader's
+    language, chosen as the pages choose theirs (`lang` is read by `i18n.language`)."""
+    reader = i18n.language(request)
+    languages = passport_languages(reader)
     facts = downloads.passport_facts(session, settings, number, issue, issuer)
-    return Response(passport.passport_pdf(facts), media_type="application/pdf",
-                    headers=_named(facts.number, issue, ".pdf", "inline"))
+    headers = _named(facts.number, issue, ".pdf", "inline")
+    headers["Content-Language"] = ", ".join(i18n.HTML_LANG[x] for x in languages)
+    headers["Vary"] = "Accept-Language, Cookie"  # when ?lang= is not given
+    return Response(passport.passport_pdf(facts, passport_labels(reader)),
+                    media_type="application/pdf", headers=headers)
 
 
 async def _json_body(request: Request) -> Any:
