@@ -103,11 +103,13 @@ def settings(tmp_path: Path) -> Settings:
 
 def cli_runner(database: Database, capsys: pytest.CaptureFixture[str]
                ) -> Callable[..., tuple[int, str, str]]:
-    """`certpass --database <database> ARGS...` in this process: (exit code, out, err)."""
+    """`certpass --lang en --database <database> ARGS...` in this process: (exit code, out,
+    err), in English whatever the developer's locale (tests/cli/test_cli_languages.py tries
+    the other languages)."""
     from certpass.cli.main import main
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database", database.url, *args])
+        code = main(["--lang", "en", "--database", database.url, *args])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 

@@ -121,7 +121,7 @@ def test_pages_link_each_certificate_with_its_issuer(client, two_issuers):
     verify = client.get("/verify", params={"number": NUMBER})
     assert 'data-verdict="ambiguous"' in verify.text
     assert f'href="/verify?number={NUMBER}&amp;issuer=cqc"' in verify.text
-    assert "Squatter Certification (squatter)" in verify.text  # each choice names its body
+    assert "<bdi>Squatter Certification</bdi> (squatter)" in verify.text  # each names its body
     # The lookup's line says why, not "no certificate with this number" (it has two).
     assert "Several bodies have registered this number" in verify.text
     assert "No certificate with this number is registered here" not in verify.text
