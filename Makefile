@@ -1,13 +1,17 @@
 # certpass: two commands on a fresh machine.
 #   make demo   creates .venv, installs, builds ./certpass.db with the demo data, serves :8000
 #   make test   creates .venv if missing, installs what tests need, runs every test
+# The page catalogues (README, "Languages"):
+#   make messages          the keys into messages.pot, then every language's .po updated
+#   make compile-messages  the .po compiled to .mo (the install does it too)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+LOCALES := certpass/web/locales
 
-.PHONY: demo test lint fuzz bench serve clean
+.PHONY: demo test lint fuzz bench serve clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,5 +54,16 @@ bench: .stamp-install
 	@bash scripts/bench-prerequisites.sh
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# messages.pot = en.po's keys (the list of record: keys built at run time stay) + the keys the
+# templates and code use (babel.cfg), with "#. en:" comments; then each .po gains the new keys
+# and the current English comments. Symbolic keys: never fuzzy-matched to a near name.
+messages: .stamp-install
+	$(BIN)/python -m certpass.web.i18n_extract
+	$(BIN)/pybabel update --no-fuzzy-matching -D messages -i $(LOCALES)/messages.pot -d $(LOCALES)
+
+compile-messages: .stamp-install
+	$(BIN)/pybabel compile --statistics -D messages -d $(LOCALES)
+
 clean:
 	rm -rf $(VENV) .stamp-* certpass.db certpass.db-wal certpass.db-shm certpass.db.secret certpass.db.*.lock
+	rm -f $(LOCALES)/*/LC_MESSAGES/*.mo

@@ -1,33 +1,44 @@
 """The pages' languages: English, Simplified Chinese, Russian, Arabic, French and Spanish,
-from one JSON catalogue per language (certpass/web/locales/<code>.json).
+from one gettext catalogue per language (certpass/web/locales/<code>/LC_MESSAGES/messages.po).
 
-Every piece of UI text in a template is a catalogue key (``t("nav.home")``); data (names,
-numbers, standards) comes from the database, where names are stored in English and Chinese.
-The language is chosen by ``?lang=<code>`` (then remembered in a cookie), else the cookie,
-else the browser's Accept-Language (q-values honoured), else English.
+Every piece of UI text in a template is a catalogue key (``t("nav.home")``): the msgid is
+the key, the msgstr the text; data (names, numbers, standards) comes from the database, where
+names are stored in English and Chinese. The language is chosen by ``?lang=<code>`` (then
+remembered in a cookie), else the cookie, else the browser's Accept-Language (q-values
+honoured), else English.
 
-A key missing from a catalogue falls back to the English text (never to the key itself), so
-keys added to en.json appear in English until they are translated. A catalogue text may be
-an object of CLDR plural categories (``{"one": "{n} месяц", "few": "{n} месяца", ...}``);
-the form is chosen by Babel's plural rules for the language from the ``n`` (or ``count``)
-value. Adding a language: add its code to LANGUAGES, its own name to NATIVE_NAMES and a
-catalogue ``<code>.json`` with en.json's keys (see the README, "Languages"). In a right-to-left
-language each text, and each placeholder value in it, is wrapped in Unicode first-strong
-isolates (U+2068…U+2069, the plain-text ``<bdi>``) and the text is followed by a
-right-to-left mark: "IEC 60335-1:2020" or "CN-2023-01" keep their order, and a date printed
-after an Arabic word in a template ("ساري · 2016-07-01") is not taken for an Arabic number
-and reversed (UAX #9 rule W2).
+The catalogues are read compiled: the ``messages.mo`` built beside each ``.po`` at install
+(``setup_hooks.py``), or, when the ``.mo`` is missing or older than the ``.po`` (a translator's
+edit), the ``.po`` compiled in memory; nothing is written at run time. An untranslated (empty)
+or fuzzy entry falls back to the English text, and a key absent even from English shows as
+``MISSING`` (never as the key itself), so keys added to en.po appear in English until they
+are translated. A counted text is a plural entry (``msgid_plural``, ``msgstr[0..]``); the form
+is chosen as gettext's ngettext does, by the catalogue's own ``Plural-Forms`` expression from
+the ``n`` (or ``count``) value, and by English's rule when the text falls back to English.
+``make messages`` extracts the keys (certpass.web.i18n_extract) and updates every catalogue;
+adding a language: README, "Languages".
+
+In a right-to-left language each text, and each placeholder value in it, is wrapped in
+Unicode first-strong isolates (U+2068…U+2069, the plain-text ``<bdi>``) and the text is
+followed by a right-to-left mark: "IEC 60335-1:2020" or "CN-2023-01" keep their order, and a
+date printed after an Arabic word in a template ("ساري · 2016-07-01") is not taken for an
+Arabic number and reversed (UAX #9 rule W2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import gettext
+import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, dates, numbers
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
 from fastapi import Request
 
 LANGUAGES = ("en", "zh", "ru", "ar", "fr", "es")
@@ -43,15 +54,72 @@ COOKIE = "certpass_lang"
 _LOCALES = Path(__file__).parent / "locales"
 MISSING = "⟦{key}⟧"  # rendered for a key absent even from the English catalogue; tests fail on it
 _COUNT_NAMES = ("n", "count", "total")
+DOMAIN = "messages"  # the catalogue files: <code>/LC_MESSAGES/messages.po (.mo compiled)
+# A catalogue text: a string, or the plural forms in the order of the catalogue's Plural-Forms.
+Text = str | tuple[str, ...]
+PluralRule = Callable[[int], int]
+
+
+def po_path(lang: str, locales: Path = _LOCALES) -> Path:
+    return locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_po(po: Path) -> bytes:
+    """A ``.po`` file compiled to ``.mo`` bytes, as ``pybabel compile`` and the install do
+    (fuzzy entries left out)."""
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def compiled_catalogue(lang: str, locales: Path = _LOCALES) -> Catalog | None:
+    """A language's compiled catalogue: the ``.mo`` built at install when it is at least as
+    new as the ``.po``, else the ``.po`` compiled in memory (never written at run time)."""
+    po = po_path(lang, locales)
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        data = mo.read_bytes()
+    elif po.exists():
+        data = compile_po(po)
+    else:
+        return None
+    return read_mo(io.BytesIO(data))
+
+
+_compiled = cache(compiled_catalogue)
+
+
+def texts(compiled: Catalog | None) -> dict[str, Text]:
+    """A compiled catalogue's texts: key → text, or key → its plural forms. Untranslated
+    entries are left out, and so they fall back: an empty text is not compiled, and an empty
+    plural form is compiled as its msgid (gettext shows the source text), here the key."""
+    found: dict[str, Text] = {}
+    for message in compiled or ():
+        if not message.id:
+            continue  # the header
+        if isinstance(message.id, str):
+            if isinstance(message.string, str) and message.string:
+                found[message.id] = message.string
+            continue
+        forms = tuple(message.string or ())
+        if forms and all(form and form not in message.id for form in forms):
+            found[message.id[0]] = forms
+    return found
 
 
 @cache
-def catalogue(lang: str) -> dict[str, Any]:
-    """The texts of one language as written in its file (no fallback)."""
-    path = _LOCALES / f"{lang}.json"
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+def catalogue(lang: str) -> dict[str, Text]:
+    """The texts of one language as its catalogue has them (no fallback)."""
+    return texts(_compiled(lang))
+
+
+@cache
+def plural_rule(lang: str) -> PluralRule:
+    """n → the index of the plural form, by the catalogue's own Plural-Forms (as ngettext)."""
+    compiled = _compiled(lang)
+    return gettext.c2py(compiled.plural_expr if compiled else "(n != 1)")
 
 
 @cache
@@ -114,6 +182,8 @@ class Translator:
         self.lang = lang if lang in LANGUAGES else DEFAULT
         self.messages = catalogue(self.lang)
         self.english = catalogue(DEFAULT)
+        self._plural = plural_rule(self.lang)
+        self._english_plural = plural_rule(DEFAULT)
         self.html_lang = HTML_LANG[self.lang]
         self.dir = "rtl" if self.lang in RTL else "ltr"
         self.locale = _locale(self.lang)
@@ -123,26 +193,29 @@ class Translator:
         """(code, own name, html lang) of every language, for the header's switch."""
         return [(code, NATIVE_NAMES[code], HTML_LANG[code]) for code in LANGUAGES]
 
-    def _text(self, key: str) -> Any:
+    def _entry(self, key: str) -> tuple[Text, PluralRule] | None:
+        """The text of ``key`` in this language, else in English, with that catalogue's
+        plural rule."""
         text = self.messages.get(key)
-        return self.english.get(key) if text is None else text
+        if text is not None:
+            return text, self._plural
+        text = self.english.get(key)
+        return None if text is None else (text, self._english_plural)
 
     def __call__(self, key: str, **values: Any) -> str:
-        text = self._text(key)
-        if text is None:
+        entry = self._entry(key)
+        if entry is None:
             return MISSING.format(key=key)
-        if isinstance(text, dict):
+        text, rule = entry
+        if not isinstance(text, str):
             count = next((values[k] for k in _COUNT_NAMES if isinstance(values.get(k), int)), 0)
-            text = self._plural_form(text, count)
+            index = rule(abs(count))
+            text = text[index] if 0 <= index < len(text) else text[-1]
         if self.dir == "rtl":
             # numbers, certificate numbers, names: isolated, as <bdi> does
             values = {k: _isolate(v) for k, v in values.items()}
             return _rtl_text(text.format(**values) if values else text)
         return text.format(**values) if values else text
-
-    def _plural_form(self, forms: dict[str, str], count: int) -> str:
-        category = self.locale.plural_form(abs(count))
-        return forms.get(category) or forms.get("other") or next(iter(forms.values()))
 
     def plural(self, key: str, n: int, **values: Any) -> str:
         """The form of a counted text for ``n`` (e.g. Russian 1 месяц, 3 месяца, 5 месяцев)."""
@@ -160,12 +233,14 @@ class Translator:
 
     def code(self, prefix: str, code: str) -> str:
         """A word of a closed vocabulary (status, action, verdict...); every code must be in
-        the English catalogue, so a missing one shows as missing (and fails the tests)."""
+        the English catalogue, so a missing one shows as missing (and fails the tests).
+        Such keys are built at run time, so the extractor cannot see them: en.po lists them."""
         return self(f"{prefix}.{code}")
 
     def soft(self, key: str, fallback: str) -> str:
         """A word of an open vocabulary (the engine's rule names): the code if not listed."""
-        text = self._text(key)
+        entry = self._entry(key)
+        text = entry[0] if entry else None
         if not isinstance(text, str):
             return fallback
         return _rtl_text(text) if self.dir == "rtl" else text
