@@ -21,12 +21,18 @@ Field choices, where UNTP leaves room:
   0.6.1 context does not define: it would expand to a relative @type IRI, which jsonld.js
   safe mode (the JS eddsa-rdfc-2022 suite) refuses and pyld silently drops. The vocabulary
   implies these classes (the ranges of their properties) and UNTP's own sample instance
-  leaves them untyped too (tests/credentials/test_jsonld_iris.py).
+  leaves them untyped too (tests/credentials/test_jsonld_iris.py);
+- names in other languages (a holder's, manufacturer's or product's `names` beside English
+  and Chinese): every UNTP `name` stays the single English string both UNTP schemas type it
+  as; the credential gets a top-level `description` (VC 2.0 §4.6, which neither UNTP schema
+  defines and both allow) that is an array of language value objects, one per language,
+  saying who holds the certificate for what (`language_descriptions`). Without other names
+  there is no such description: the credential is what it was before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -173,6 +179,125 @@ class DocumentLink:
 
 
 @dataclass(frozen=True)
+class LanguageValue:
+    """A VC 2.0 language value object (§4.6 Names and Descriptions, and §11.1 Language and
+    Base Direction): a text, its BCP 47 language tag and, for a right-to-left script, its
+    base direction ("rtl"; None: none stated)."""
+
+    value: str
+    language: str
+    direction: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        out = {"@value": self.value, "@language": self.language}
+        if self.direction is not None:
+            out["@direction"] = self.direction
+        return out
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a party or product is called: `name` in English, `name_zh` in (Simplified)
+    Chinese ("" if none) and `others` in other languages and scripts, as (BCP 47 tag, name)
+    pairs (a certificate issue's `names`)."""
+
+    name: str
+    name_zh: str = ""
+    others: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, tag: str) -> str:
+        """The name in the language `tag`; where there is none, the English name stands in
+        (the Chinese one first, if any, for a Chinese tag such as zh-Hant)."""
+        for other, name in self.others:
+            if other == tag:
+                return name
+        if _primary(tag) == "zh" and self.name_zh:
+            return self.name_zh
+        return self.name
+
+
+# Languages (primary subtags) and scripts (ISO 15924) written right to left: their
+# descriptions say "@direction": "rtl". A script subtag decides where there is one (az-Arab
+# is right to left, ks-Deva is not).
+RTL_LANGUAGES = frozenset({
+    "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "lrc", "mzn", "nqo", "pnb", "ps", "sd",
+    "syr", "ug", "ur", "yi",
+})  # fmt: skip
+RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr",
+                         "Syrc", "Thaa", "Yezi"})
+# How a language lists several products ("Kettle, Toaster"): the comma of its script.
+_LIST_SEPARATORS = {"zh": "、", "ja": "、", "ar": "، ", "fa": "، ", "ur": "، ", "ps": "، ",
+                    "sd": "، ", "ug": "، ", "ckb": "، "}
+_DASH = " — "
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-", 1)[0].lower()
+
+
+def is_rtl(tag: str) -> bool:
+    """Whether the language `tag` (BCP 47) is written right to left."""
+    subtags = tag.split("-")
+    for sub in subtags[1:]:
+        if len(sub) == 4 and sub.isalpha():  # the script subtag
+            return sub.title() in RTL_SCRIPTS
+    return subtags[0].lower() in RTL_LANGUAGES
+
+
+def language_descriptions(holder: Names, products: Sequence[Names],
+                          manufacturer: Names | None = None) -> tuple[LanguageValue, ...]:
+    """The credential's description in each language someone in it has a name in: who holds
+    the certificate for what, "<holder> — <product>, <product>" (then " — <manufacturer>"
+    when the manufacturer is another party than the holder), one language value object per
+    language. English ("en") first, Chinese ("zh") when the holder, the manufacturer or a
+    product has a Chinese name, then every other tag of their `others` in sorted order; a
+    right-to-left language (`is_rtl`: Arabic, Hebrew, Persian...) with "@direction": "rtl".
+
+    Where a party or product has no name in a language, its English name stands in (for a
+    Chinese tag such as zh-Hant, its Chinese name if it has one, then its English one); a
+    manufacturer with the holder's English name is the holder, and its names stand in for
+    the holder's. Empty when none of them has a name in another language beside English and
+    Chinese: such a credential has no top-level description (it stays as it was)."""
+    same = manufacturer is not None and manufacturer.name == holder.name
+    everyone = [holder, *products, *([manufacturer] if manufacturer else [])]
+    others = sorted({tag for n in everyone for tag, _ in n.others})
+    if not others:
+        return ()
+    tags = ["en", *(["zh"] if any(n.name_zh for n in everyone) else []), *others]
+
+    def holder_in(tag: str) -> str:
+        if same and manufacturer is not None and holder.in_language(tag) == holder.name:
+            return manufacturer.in_language(tag)
+        return holder.in_language(tag)
+
+    out = []
+    for tag in tags:
+        names = list(dict.fromkeys(p.in_language(tag) for p in products))
+        text = holder_in(tag) + _DASH + _LIST_SEPARATORS.get(_primary(tag), ", ").join(names)
+        if manufacturer is not None and not same:
+            text += _DASH + manufacturer.in_language(tag)
+        out.append(LanguageValue(text, tag, "rtl" if is_rtl(tag) else None))
+    return tuple(out)
+
+
+def read_language_values(value: Any) -> tuple[LanguageValue, ...]:
+    """The language value objects of a top-level description as build_dcc writes it (a
+    non-empty list of them); () for none. ValueError for anything else."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        raise ValueError("description must be a list of language value objects")
+    out = []
+    for v in value:
+        if not (isinstance(v, Mapping) and set(v) <= {"@value", "@language", "@direction"}
+                and isinstance(v.get("@value"), str) and isinstance(v.get("@language"), str)
+                and v.get("@direction", "rtl") in ("ltr", "rtl")):
+            raise ValueError(f"description item {v!r} is not a language value object")
+        out.append(LanguageValue(v["@value"], v["@language"], v.get("@direction")))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class AttestationInput:
     credential_id: str  # URI of this credential (one per certificate issue)
     certificate_url: str  # URI of the certificate issue (the attestation's id)
@@ -198,6 +323,9 @@ class AttestationInput:
     certificate_document: DocumentLink | None = None
     status: tuple[StatusRef, ...] = field(default=())
     description: str | None = None
+    # The credential's top-level description in several languages (language_descriptions);
+    # empty: the credential has none.
+    credential_description: tuple[LanguageValue, ...] = ()
 
 
 def xsd_datetime(value: datetime) -> str:
@@ -423,14 +551,17 @@ def build_dcc(inp: AttestationInput) -> dict[str, Any]:
     subject["assessment"] = assessments
 
     return envelope(DCC_CONTEXT, DCC_TYPE, inp.credential_id, inp.issuer,
-                    inp.issuer_also_known_as, inp.valid_from, inp.valid_until, subject, inp.status)
+                    inp.issuer_also_known_as, inp.valid_from, inp.valid_until, subject, inp.status,
+                    description=inp.credential_description)
 
 
 def envelope(context: list[str], types: list[str], credential_id: str,
              issuer: Party, also_known_as: tuple[Party, ...], valid_from: datetime,
              valid_until: datetime | None, subject: dict[str, Any],
-             status: tuple[StatusRef, ...]) -> dict[str, Any]:
-    """The VC 2.0 credential around a subject (shared by the DCC and the DIA)."""
+             status: tuple[StatusRef, ...], *,
+             description: tuple[LanguageValue, ...] = ()) -> dict[str, Any]:
+    """The VC 2.0 credential around a subject (shared by the DCC and the DIA), with its
+    `description` in several languages when there is one."""
     credential: dict[str, Any] = {
         "@context": list(context),
         "type": list(types),
@@ -440,6 +571,8 @@ def envelope(context: list[str], types: list[str], credential_id: str,
     }
     if valid_until:
         credential["validUntil"] = xsd_datetime(valid_until)
+    if description:
+        credential["description"] = [v.to_json() for v in description]
     credential["credentialSubject"] = subject
     if status:
         credential["credentialStatus"] = [
@@ -652,4 +785,5 @@ def _read(c: Mapping[str, Any]) -> AttestationInput:
         status=tuple(StatusRef(e["statusListCredential"], int(e["statusListIndex"]),
                                e["statusPurpose"]) for e in c.get("credentialStatus") or ()),
         description=None if s["description"] == default_description else s["description"],
+        credential_description=read_language_values(c.get("description")),
     )

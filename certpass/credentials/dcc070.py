@@ -32,7 +32,10 @@ What changed in the mapping (0.6.1 → 0.7.0), where UNTP 0.7.0 leaves room:
   entry. The suspension entry goes in `suspensionStatus` (a certpass term, under VC 2.0's
   @vocab), so the verifier checks both bits on either form;
 - a printable-certificate link's SHA-256 (0.6.1 hashDigest/hashMethod) → `digestMultibase`
-  (base64url multihash), its mediaType application/pdf.
+  (base64url multihash), its mediaType application/pdf;
+- the credential's `description` in several languages (VC 2.0 language value objects, see
+  `dcc.language_descriptions`), when it has one: the same array after `name` (0.7.0 types
+  `name` a string and does not define `description`; VC 2.0 does).
 """
 
 from __future__ import annotations
@@ -197,6 +200,8 @@ def from_061(document: Mapping[str, Any]) -> dict[str, Any]:
     if "validUntil" in d:
         out["validUntil"] = d["validUntil"]
     out["name"] = s["name"]
+    if "description" in d:
+        out["description"] = d["description"]
     out["credentialSubject"] = subject
     entries = d.get("credentialStatus") or []
     by_purpose = {e["statusPurpose"]: e for e in entries}
@@ -296,18 +301,25 @@ def _to_061(d: Mapping[str, Any]) -> dict[str, Any]:
         subject["conformityCertificate"] = back
     subject["scope"] = scheme
     subject["assessment"] = [_assessment_back(a) for a in s["conformityAssessment"]]
-    return envelope_061(d, dcc.DCC_CONTEXT, dcc.DCC_TYPE, issuer, subject)
+    # As build_dcc writes it (a list of language value objects), or refused.
+    description = dcc.read_language_values(d["description"]) if "description" in d else ()
+    return envelope_061(d, dcc.DCC_CONTEXT, dcc.DCC_TYPE, issuer, subject,
+                        description=description)
 
 
 def envelope_061(d: Mapping[str, Any], context: list[str], types: list[str],
-                 issuer: dict[str, Any], subject: dict[str, Any]) -> dict[str, Any]:
+                 issuer: dict[str, Any], subject: dict[str, Any], *,
+                 description: tuple[dcc.LanguageValue, ...] = ()) -> dict[str, Any]:
     """The 0.6.1 credential around `subject` of a 0.7.0 one `d` (a DCC's or a DIA's): its id,
-    issuer and validity, and its status entries as 0.6.1's list (the one entry, with its index
-    a string again, then `suspensionStatus`)."""
+    issuer and validity, its `description` in several languages if given (a DCC's), and its
+    status entries as 0.6.1's list (the one entry, with its index a string again, then
+    `suspensionStatus`)."""
     out: dict[str, Any] = {"@context": list(context), "type": list(types), "id": d["id"],
                            "issuer": issuer, "validFrom": d["validFrom"]}
     if "validUntil" in d:
         out["validUntil"] = d["validUntil"]
+    if description:
+        out["description"] = [v.to_json() for v in description]
     out["credentialSubject"] = subject
     entries = []
     if "credentialStatus" in d:
