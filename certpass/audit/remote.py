@@ -22,6 +22,7 @@ import orjson
 from certpass.audit.compare import compare, credential_claims
 from certpass.audit.replay import State, empty, replay
 from certpass.certificates.history import key
+from certpass.credentials import service as credentials
 from certpass.credentials import status_list
 
 PAGE = 500
@@ -58,7 +59,9 @@ def observed(client: httpx.Client, base: str) -> dict[str, Any]:
                 "models": [m for p in item["products"] for m in p.get("models") or []],
                 "issued_on": item["issued_on"], "valid_until": item.get("valid_until")}}}
         for n in range(int(current) + 1):
-            got = client.get(f"{path}/credential", params={"issue": n, "issuer": issuer})
+            # The registered form: the bytes whose hash the log holds.
+            got = client.get(f"{path}/credential", params={
+                "issue": n, "issuer": issuer, "untp": credentials.UNTP_STORED})
             if got.status_code == 404:
                 continue
             got.raise_for_status()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote, unquote
 
 from certpass.certificates.lifecycle import AccreditedScope
@@ -121,8 +121,11 @@ def sign_accreditation_credential(
     return proofs.sign(unsigned, key, verification_method, proofs.JCS, created)
 
 
-UNTP_DEFAULT = "0.6.1"
-UNTP_VERSIONS = (UNTP_DEFAULT, dia070.VERSION)
+# The form the trust bundle carries and the verifier's status check reads, and the form served
+# by default (the same accreditation in 0.7.0, registerType accreditation, same key and proof).
+UNTP_STORED: Final = "0.6.1"
+UNTP_SERVED: Final = "0.7.0"  # dia070.VERSION
+UNTP_VERSIONS = (UNTP_STORED, UNTP_SERVED)
 
 
 def in_untp_version(signed: Mapping[str, Any], key: Ed25519KeyPair, verification_method: str,
@@ -130,7 +133,7 @@ def in_untp_version(signed: Mapping[str, Any], key: Ed25519KeyPair, verification
     """A signed (0.6.1) accreditation DIA in the UNTP version asked for: the 0.7.0 form is
     signed by `key` (`verification_method`, the AB key that made `signed`'s proof) with the
     same cryptosuite and `created`; 0.6.1 is `signed` itself."""
-    if untp == UNTP_DEFAULT:
+    if untp == UNTP_STORED:
         return dict(signed)
     if untp != dia070.VERSION:
         raise InvalidInput(f"unknown UNTP version {untp!r}",

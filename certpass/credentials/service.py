@@ -19,7 +19,7 @@ import hashlib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -53,8 +53,13 @@ from certpass.store.base import utcnow
 
 MEDIA_TYPE = "application/vc+ld+json"
 # Issuance signs and registers the UNTP 0.6.1 DCC; 0.7.0 is its other form on request.
-UNTP_DEFAULT = "0.6.1"
-UNTP_VERSIONS = (UNTP_DEFAULT, "0.7.0")
+# The form registered, hashed and logged at issuance (its digest is what the register, the
+# QR code and the log hold), and the form served by default: the same issue in UNTP 0.7.0,
+# signed by the same key with the same proof `created`, so its bytes never change; it verifies
+# through its exact 0.6.1 form (dcc070.read_070). Partners on 0.6.1 ask for `?untp=0.6.1`.
+UNTP_STORED: Final = "0.6.1"
+UNTP_SERVED: Final = "0.7.0"
+UNTP_VERSIONS = (UNTP_STORED, UNTP_SERVED)
 JWT_MEDIA_TYPE = "application/vc+jwt"
 _ATTESTATION_TYPES = {"test-report": "testing", "inspection-report": "inspection"}
 _GLOBAL_MRA = ("IAF MLA", "ILAC MRA")
@@ -270,6 +275,10 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
     )
     factories = tuple(dcc.Factory(f["name"], f["economy"], f.get("address") or None)
                       for f in issue["factories"])
+    maker = issue["manufacturer"]
+    described = dcc.language_descriptions(
+        _names(issue["holder"]), [_names(p) for p in issue["products"]],
+        _names(maker) if maker else None)
     base = _base(settings)
     return dcc.AttestationInput(
         # Numbers are unique per issuer, so the issuer is part of every identifier.
@@ -298,13 +307,20 @@ def attestation(ctx: IssuingContext, certificate: Row, issue: Row,
             dcc.StatusRef(_list_url(ctx, issuer_id, p, slots[p][0]), slots[p][1], p)
             for p in status.PURPOSES
         ),
+        credential_description=described,
     )
+
+
+def _names(row: Row) -> dcc.Names:
+    """A party's or product's names as an issue stores them (`names` absent: none)."""
+    return dcc.Names(row["name"], row.get("name_zh") or "",
+                     tuple(sorted((row.get("names") or {}).items())))
 
 
 # --- the hooks the certificate service calls ----------------------------------------------
 
 
-def jwt(settings: Settings, row: IssuedCredential, untp: str = UNTP_DEFAULT) -> str:
+def jwt(settings: Settings, row: IssuedCredential, untp: str = UNTP_STORED) -> str:
     """The VC-JOSE JWT of a stored credential: its unsigned document (in the UNTP version
     asked for) signed by the key that signed its proof. Ed25519 signatures are
     deterministic, so this is the same token every time it is asked for."""
@@ -371,7 +387,7 @@ def issuer_by_hash(session: Session, number: str, sha256_hex: str) -> str | None
 
 def in_version(unsigned: dict[str, Any], untp: str) -> dict[str, Any]:
     """A stored (0.6.1) credential's unsigned document in the UNTP version asked for."""
-    if untp == UNTP_DEFAULT:
+    if untp == UNTP_STORED:
         return unsigned
     if untp == dcc070.VERSION:
         return dcc070.from_061(unsigned)
@@ -380,11 +396,11 @@ def in_version(unsigned: dict[str, Any], untp: str) -> dict[str, Any]:
 
 
 def resigned(session: Session, settings: Settings, row: IssuedCredential,
-             suite: str, untp: str = UNTP_DEFAULT) -> dict[str, Any]:
+             suite: str, untp: str = UNTP_STORED) -> dict[str, Any]:
     """The stored credential's unsigned document, in the UNTP version asked for, signed with
     `suite` by the same key and with the same proof `created` as the stored proof."""
     signed = row.signed_document()
-    if suite == proofs.JCS and untp == UNTP_DEFAULT:
+    if suite == proofs.JCS and untp == UNTP_STORED:
         return signed
     if suite not in proofs.SUITES:
         raise InvalidInput(f"unknown cryptosuite {suite!r}",

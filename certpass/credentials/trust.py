@@ -22,8 +22,10 @@ from certpass.certificates.models import Certificate
 from certpass.config import Settings
 from certpass.credentials import keyring, status
 from certpass.credentials.accreditation import (
+    UNTP_STORED,
     AccreditationFacts,
     build_accreditation_credential,
+    in_untp_version,
     sign_accreditation_credential,
 )
 from certpass.credentials.models import IssuedCredential, StatusList
@@ -322,10 +324,12 @@ def accreditation_facts(settings: Settings, row: Accreditation) -> Accreditation
 
 def signed_accreditations(session: Session, settings: Settings,
                           body_id: str | None = None, *, create: bool = True,
-                          number: str | None = None) -> list[dict[str, Any]]:
+                          number: str | None = None, untp: str = UNTP_STORED
+                          ) -> list[dict[str, Any]]:
     """Every accreditation (of `body_id`, the one numbered `number`, or all) as a DIA signed
     by its accreditation body's current key (made on first need, as the keyring does for
-    issuers). Deterministic: the proof's `created` is the accreditation's last change."""
+    issuers), in the UNTP version `untp` (the 0.7.0 form signed by the same key, with the
+    same proof `created`). Deterministic: `created` is the accreditation's last change."""
     query = select(Accreditation).order_by(Accreditation.id)
     if body_id is not None:
         query = query.where(Accreditation.body_id == body_id)
@@ -344,8 +348,9 @@ def signed_accreditations(session: Session, settings: Settings,
         signer = signers[row.accreditor_id]
         changed = when(row.history[-1]["at"]) if row.history else None
         created = max(changed or signer.row.created_at, signer.row.created_at)
-        out.append(sign_accreditation_credential(unsigned, signer.pair,
-                                                 signer.verification_method, created))
+        signed = sign_accreditation_credential(unsigned, signer.pair,
+                                               signer.verification_method, created)
+        out.append(in_untp_version(signed, signer.pair, signer.verification_method, untp))
     return out
 
 

@@ -57,21 +57,22 @@ def certificate_links(session: Session, settings: Settings, certificate: Certifi
         row = None
     if row is not None:
         digest = sha256 or row.sha256
-        for rel in (ls.DCC, ls.CERTIFICATION_INFO):
+        served, stored = credentials.UNTP_SERVED, credentials.UNTP_STORED
+        for rel in (ls.DCC, ls.CERTIFICATION_INFO):  # UNTP 0.7.0, the default
             links += [
                 Link(rel, f"{api}/credential?{who}",
-                     f"Digital Conformity Credential {n} (JSON-LD)",
+                     f"Digital Conformity Credential {n} (UNTP {served}, JSON-LD)",
                      credentials.MEDIA_TYPE, ("en",)),
                 Link(rel, f"{api}/credential.jwt?{who}",
-                     f"Digital Conformity Credential {n} (VC-JOSE, enveloped)",
+                     f"Digital Conformity Credential {n} (UNTP {served}, VC-JOSE, enveloped)",
                      credentials.JWT_MEDIA_TYPE, ("en",)),
             ]
-        links += [
-            Link(ls.DCC, f"{api}/credential?untp=0.7.0&{who}",
-                 f"Digital Conformity Credential {n} (UNTP 0.7.0, JSON-LD)",
+        links += [  # for partners still on 0.6.1: the registered form
+            Link(ls.DCC, f"{api}/credential?untp={stored}&{who}",
+                 f"Digital Conformity Credential {n} (UNTP {stored}, JSON-LD)",
                  credentials.MEDIA_TYPE, ("en",)),
-            Link(ls.DCC, f"{api}/credential.jwt?untp=0.7.0&{who}",
-                 f"Digital Conformity Credential {n} (UNTP 0.7.0, VC-JOSE, enveloped)",
+            Link(ls.DCC, f"{api}/credential.jwt?untp={stored}&{who}",
+                 f"Digital Conformity Credential {n} (UNTP {stored}, VC-JOSE, enveloped)",
                  credentials.JWT_MEDIA_TYPE, ("en",)),
         ]
         verify = credentials.verify_url(settings, n, digest)

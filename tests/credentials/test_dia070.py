@@ -1,7 +1,7 @@
 """An accreditation as a UNTP 0.7.0 Digital Identity Anchor (dia070): the exact 0.7.0 form
 of the 0.6.1 DIA certpass signs, valid against the bundled 0.7.0 schema and JSON-LD safe
-mode, signed by the same accreditation-body key, served with ?untp=0.7.0, and verified as
-the 0.6.1 one is."""
+mode, signed by the same accreditation-body key, served by default (?untp=0.6.1 for the 0.6.1
+form), and verified as the 0.6.1 one is."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput
 from certpass.registry.models import Accreditation
 from tests.conftest import sqlite_copy
-from tests.credentials.fixtures import BASE
+from tests.credentials.fixtures import BASE, VECTORS
 from tests.credentials.test_dia import accreditation
 from tests.credentials.test_verifier_world import World
 from tests.web import conftest as web
@@ -98,9 +98,7 @@ def test_the_reader_refuses_what_is_not_exactly_a_070_form(change):
 
 def test_the_published_070_sample_meets_the_bundled_schema():
     """The schema used here is UNTP's: its own sample passes it (it is no certpass form)."""
-    from pathlib import Path
-
-    sample = Path("/work/shared/vectors/untp-0.7.0/samples/dia-example-0.7.0.json")
+    sample = VECTORS / "untp-0.7.0" / "samples" / "dia-example-0.7.0.json"
     if not sample.is_file():
         pytest.skip("the published UNTP 0.7.0 samples are not on this machine")
     document = json.loads(sample.read_text())
@@ -240,24 +238,23 @@ def _grant(client, tokens) -> str:
     return f"/api/accreditations/{quote(NUMBER, safe='')}/credential.json"
 
 
-def test_the_070_download_verifies_and_the_default_is_unchanged(client, tokens, app_db,
-                                                                 settings_for):
+def test_the_070_download_is_the_default_and_verifies_as_the_061_form(client, tokens, app_db,
+                                                                       settings_for):
     from fastapi.responses import JSONResponse
 
     url = _grant(client, tokens)
-    default = client.get(url)
-    assert default.status_code == 200, default.text
     with app_db.read() as s:
         [signed] = signed_accreditations(s, settings_for(), create=False, number=NUMBER)
-    # Exactly today's bytes, with or without ?untp=0.6.1.
-    assert default.content == JSONResponse(signed).body
-    assert client.get(url, params={"untp": "0.6.1"}).content == default.content
-    disposition = default.headers["content-disposition"]
-    assert disposition.endswith(".dia.json") and "untp" not in disposition
+    # The 0.6.1 form (what the trust bundle carries), for partners still on 0.6.1.
+    old_form = client.get(url, params={"untp": "0.6.1"})
+    assert old_form.content == JSONResponse(signed).body
+    assert old_form.headers["content-disposition"].endswith("-untp0.6.1.dia.json")
 
-    r = client.get(url, params={"untp": "0.7.0"})
+    r = client.get(url)  # UNTP 0.7.0 by default
     assert r.status_code == 200, r.text
-    assert r.headers["content-disposition"].endswith("-untp0.7.0.dia.json")
+    assert client.get(url, params={"untp": "0.7.0"}).content == r.content
+    disposition = r.headers["content-disposition"]
+    assert disposition.endswith(".dia.json") and "untp" not in disposition
     c = r.json()
     assert c["credentialSubject"]["registerType"] == "accreditation"
     assert c["proof"]["verificationMethod"] == signed["proof"]["verificationMethod"]
@@ -280,3 +277,11 @@ def test_the_070_download_verifies_and_the_default_is_unchanged(client, tokens, 
     assert client.get(url, params={"untp": "0.8.0"}).status_code == 422
     missing = client.get("/api/accreditations/NOPE/credential.json", params={"untp": "0.7.0"})
     assert missing.status_code == 404
+
+
+def test_the_served_version_is_the_070_mapping():
+    from certpass.credentials import accreditation, dcc070
+    from certpass.credentials import service as credentials
+
+    assert accreditation.UNTP_SERVED == dia070.VERSION == "0.7.0"
+    assert credentials.UNTP_SERVED == dcc070.VERSION == "0.7.0"

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from certpass.credentials import jose, multikey, proofs, schemas, status_list
+from certpass.credentials import dcc070, jose, multikey, proofs, schemas, status_list
 from certpass.credentials.keyring import unseal
 from certpass.credentials.models import SigningKey
 from tests.registry_fixture import SETTINGS, request_data
@@ -36,14 +36,22 @@ def issued(client, tokens):
 
 
 def test_credential_download_verifies_against_the_served_did_document(client, issued):
-    r = client.get(f"/api/certificates/{NUMBER}/credential")
+    served = client.get(f"/api/certificates/{NUMBER}/credential")  # UNTP 0.7.0 by default
+    assert served.headers["content-type"].startswith("application/vc+ld+json")
+    assert schemas.validate_vc2(served.json()) == []
+    assert schemas.validate_dcc_070(served.json()) == []
+    r = client.get(f"/api/certificates/{NUMBER}/credential", params={"untp": "0.6.1"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vc+ld+json")
     doc = r.json()
     assert schemas.validate_vc2(doc) == [] and schemas.validate_dcc(doc) == []
+    # The 0.7.0 form is exactly the registered 0.6.1 one, signed by the same key the same day.
+    assert dcc070.read_070(served.json()) == {k: v for k, v in doc.items() if k != "proof"}
+    assert served.json()["proof"]["created"] == doc["proof"]["created"]
     did_doc = client.get("/bodies/cqc/did.json").json()
     assert did_doc["id"] == doc["issuer"]["id"] == "did:web:127.0.0.1%3A8000:bodies:cqc"
     proofs.verify(doc, resolver(did_doc))
-    # The bytes served are the bytes hashed; the QR and the log carry that hash.
+    proofs.verify(served.json(), resolver(did_doc))
+    # The registered form's bytes are the bytes hashed; the QR and the log carry that hash.
     digest = hashlib.sha256(r.content).hexdigest()
     jwt = client.get(f"/api/certificates/{NUMBER}/credential.jwt")
     assert jwt.headers["content-type"].startswith("application/vc+jwt")
@@ -82,7 +90,8 @@ def test_withdrawn_credential_stays_downloadable_and_its_list_says_revoked(clien
     r = client.post(f"/api/certificates/{NUMBER}/withdraw", headers=bearer(tokens["cqc"]),
                     json={"reason": "factory closed"})
     assert r.status_code == 200, r.text
-    doc = client.get(f"/api/certificates/{NUMBER}/credential").json()
+    # The registered (0.6.1) form lists both entries; the 0.7.0 form carries the same two.
+    doc = client.get(f"/api/certificates/{NUMBER}/credential", params={"untp": "0.6.1"}).json()
     did_doc = client.get("/bodies/cqc/did.json").json()
     for entry in doc["credentialStatus"]:
         path = entry["statusListCredential"].removeprefix("http://127.0.0.1:8000")
@@ -101,8 +110,8 @@ def test_withdrawn_credential_stays_downloadable_and_its_list_says_revoked(clien
 def test_passport_pdf_is_bilingual_and_carries_the_qr(client, issued):
     r = client.get(f"/api/certificates/{NUMBER}/passport.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
-    digest = hashlib.sha256(client.get(f"/api/certificates/{NUMBER}/credential").content
-                            ).hexdigest()
+    digest = hashlib.sha256(client.get(f"/api/certificates/{NUMBER}/credential",
+                                       params={"untp": "0.6.1"}).content).hexdigest()
     pdf = pypdfium2.PdfDocument(r.content)
     assert 1 <= len(pdf) <= 2
     page = pdf[0]

@@ -242,7 +242,7 @@ def _prepare(app_db) -> None:
 
 def test_body_accreditations_are_signed_by_the_accreditation_body(client, issued, app_db):
     _prepare(app_db)
-    r = client.get("/bodies/cqc/accreditations.json")
+    r = client.get("/bodies/cqc/accreditations.json", params={"untp": "0.6.1"})
     assert r.status_code == 200, r.text
     [dia] = r.json()
     assert dia["type"] == ["VerifiableCredential", "DigitalIdentityAnchor"]
@@ -251,6 +251,12 @@ def test_body_accreditations_are_signed_by_the_accreditation_body(client, issued
     assert dia["credentialSubject"]["registeredId"] == "CNAS-C001"
     verified = client.post("/api/verify", json=dia).json()
     assert verified["verdict"] == "valid", verified
+    # UNTP 0.7.0 by default: the same accreditation, registerType accreditation, as valid.
+    [dia070] = client.get("/bodies/cqc/accreditations.json").json()
+    assert dia070["credentialSubject"]["registerType"] == "accreditation"
+    assert dia070["credentialSubject"]["registeredId"] == "CNAS-C001"
+    assert dia070["proof"]["verificationMethod"] == dia["proof"]["verificationMethod"]
+    assert client.post("/api/verify", json=dia070).json()["verdict"] == "valid"
     assert client.get("/bodies/cqc-lab/accreditations.json").json() == []
     # (Under /bodies/ errors are rendered as HTML pages, even for the .json documents.)
     missing = client.get("/bodies/nobody/accreditations.json")

@@ -112,29 +112,30 @@ def status_list_credential(
 
 
 Untp = Annotated[Literal["0.6.1", "0.7.0"], Query(
-    description="UNTP version of the Digital Conformity Credential: 0.6.1 (the registered, "
-                "logged form) or 0.7.0 (the same issue in the 0.7.0 model, signed by the same "
-                "key; it verifies as that issue)")]
+    description="UNTP version of the Digital Conformity Credential: 0.7.0 (the default) or "
+                "0.6.1 (the registered, logged form, for partners still on 0.6.1). Both are "
+                "the same issue signed by the same key with the same proof date, and verify "
+                "as that issue")]
 
 
 @router.get("/api/certificates/{number:path}/credential")
 def credential(
     number: CertificateNumber, session: ReadSession, settings: SettingsDep, issue: IssueNo = None,
     suite: Annotated[Literal["eddsa-jcs-2022", "eddsa-rdfc-2022"], Query()] = "eddsa-jcs-2022",
-    untp: Untp = "0.6.1", issuer: CertificateIssuer = None,
+    untp: Untp = credentials.UNTP_SERVED, issuer: CertificateIssuer = None,
 ) -> Response:
     _, row = downloads.find(session, number, issue, issuer)
-    if suite == proofs.JCS and untp == credentials.UNTP_DEFAULT:  # stored bytes, as hashed
+    if suite == proofs.JCS and untp == credentials.UNTP_STORED:  # stored bytes, as hashed
         return Response(row.document, media_type=LD)
     return _json(credentials.resigned(session, settings, row, suite, untp), LD)
 
 
 @router.get("/api/certificates/{number:path}/credential.jwt")
 def credential_jwt(number: CertificateNumber, session: ReadSession, settings: SettingsDep,
-                   issue: IssueNo = None, untp: Untp = "0.6.1",
+                   issue: IssueNo = None, untp: Untp = credentials.UNTP_SERVED,
                    issuer: CertificateIssuer = None) -> Response:
     _, row = downloads.find(session, number, issue, issuer)
-    suffix = ".jwt" if untp == credentials.UNTP_DEFAULT else f"-untp{untp}.jwt"
+    suffix = ".jwt" if untp == credentials.UNTP_SERVED else f"-untp{untp}.jwt"
     return Response(credentials.jwt(settings, row, untp),
                     media_type=credentials.JWT_MEDIA_TYPE, headers=_named(number, issue, suffix))
 

@@ -2,7 +2,7 @@
 POST /presentations/verify, and
 the signed accreditation credentials (UNTP DIAs) of a body (GET
 /bodies/{id}/accreditations.json) and of one accreditation (GET
-/api/accreditations/{number}/credential.json, `?untp=0.7.0` for its UNTP 0.7.0 form)."""
+/api/accreditations/{number}/credential.json): UNTP 0.7.0, `?untp=0.6.1` for the 0.6.1 form."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from certpass.credentials import keyring, presentation, vc_api, verifier
-from certpass.credentials.accreditation import UNTP_DEFAULT, in_untp_version
+from certpass.credentials import presentation, vc_api, verifier
+from certpass.credentials.accreditation import UNTP_SERVED
 from certpass.credentials.bundle import BundleNotReady
 from certpass.credentials.trust import LiveTrust, signed_accreditations
 from certpass.errors import InvalidInput, NotFound
@@ -194,10 +194,18 @@ def vc_api_verify_presentation(
     return JSONResponse(body, status_code=200 if body["verified"] else 400)
 
 
+UntpDia = Annotated[Literal["0.6.1", "0.7.0"], Query(
+    description="UNTP version of the Digital Identity Anchor: 0.7.0 (the default: "
+                "registerType accreditation) or 0.6.1 (the form the trust bundle carries, for "
+                "partners still on 0.6.1); the same accreditation signed by the same key and "
+                "cryptosuite")]
+
+
 @router.get("/bodies/{body_id}/accreditations.json")
 def accreditations(
     db: DB, settings: SettingsDep,
     body_id: Annotated[str, Path(min_length=1, max_length=64)],
+    untp: UntpDia = UNTP_SERVED,
 ) -> list[dict[str, Any]]:
     """The body's accreditations, each a UNTP DIA signed by its accreditation body."""
     # A read: a GET never writes. Accreditation bodies get their key when they grant
@@ -206,7 +214,7 @@ def accreditations(
         if session.get(BodyRow, body_id) is None:
             raise NotFound(f"no body {body_id!r} is registered", details={"body": body_id})
         try:
-            return signed_accreditations(session, settings, body_id, create=False)
+            return signed_accreditations(session, settings, body_id, create=False, untp=untp)
         except NotFound as exc:
             raise BundleNotReady(
                 f"an accreditation body of {body_id} has not signed its accreditations yet",
@@ -214,38 +222,25 @@ def accreditations(
             ) from exc
 
 
-UntpDia = Annotated[Literal["0.6.1", "0.7.0"], Query(
-    description="UNTP version of the Digital Identity Anchor: 0.6.1 (the default, the form "
-                "the trust bundle carries) or 0.7.0 (the same accreditation in the 0.7.0 "
-                "model, registerType accreditation, signed by the same key and cryptosuite)")]
-
-
 @router.get("/api/accreditations/{number:path}/credential.json")
 def accreditation_credential(
     db: DB, settings: SettingsDep,
     number: Annotated[str, Path(min_length=1, max_length=80)],
-    untp: UntpDia = "0.6.1",
+    untp: UntpDia = UNTP_SERVED,
 ) -> JSONResponse:
     """One accreditation as a UNTP DIA signed by its accreditation body, as a file to keep
-    (`{number}.dia.json`, `{number}-untp0.7.0.dia.json`). A read, like the body's list: 409
+    (`{number}.dia.json`, `{number}-untp0.6.1.dia.json`). A read, like the body's list: 409
     until the accreditation body has a key."""
     with db.read() as session:
         try:
-            dias = signed_accreditations(session, settings, create=False, number=number)
+            dias = signed_accreditations(session, settings, create=False, number=number,
+                                         untp=untp)
         except NotFound as exc:
             raise BundleNotReady(
                 f"the accreditation body of {number} has not signed its accreditations yet",
                 hint="an operator runs `certpass trust prepare` once (it makes their keys)",
             ) from exc
-        if not dias:
-            raise NotFound(f"unknown accreditation {number!r}",
-                           details={"accreditation": number})
-        if untp == UNTP_DEFAULT:
-            return JSONResponse(dias[0], headers=certificate_file(number, ".dia.json"))
-        # The key that signed the 0.6.1 form (the AB's current key, in this same read).
-        key = keyring.key_for(session, settings, dias[0]["proof"]["verificationMethod"])
-        if key is None:
-            raise NotFound(f"the key that signed accreditation {number!r} is not certpass's")
-        signer = keyring.signer(session, settings, key.body_id, create=False)
-        dia = in_untp_version(dias[0], signer.pair, signer.verification_method, untp)
-    return JSONResponse(dia, headers=certificate_file(number, f"-untp{untp}.dia.json"))
+    if not dias:
+        raise NotFound(f"unknown accreditation {number!r}", details={"accreditation": number})
+    suffix = ".dia.json" if untp == UNTP_SERVED else f"-untp{untp}.dia.json"
+    return JSONResponse(dias[0], headers=certificate_file(number, suffix))
