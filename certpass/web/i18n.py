@@ -250,6 +250,14 @@ class Translator:
         # Western digits in every locale, like the certificate numbers beside them.
         return numbers.format_decimal(value, locale=self.locale, numbering_system="latn")
 
+    def money(self, value: float | int, currency: str) -> str:
+        """An amount as the reader's locale writes it, whole units (estimates have no cents):
+        CLDR's currency pattern and symbol ($12,345 / 12 345 $ / US$12,345)."""
+        pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
+        return numbers.format_currency(round(value), currency, format=pattern.replace(".00", ""),
+                                       locale=self.locale, currency_digits=False,
+                                       numbering_system="latn")
+
     def date(self, value: dt.date | dt.datetime, style: str = "medium") -> str:
         """A date as the reader's locale writes it (CLDR: 2 дек. 2026 г., 2 déc. 2026)."""
         return dates.format_date(value, format=style, locale=self.locale)

@@ -149,3 +149,20 @@ def test_cli_writes_the_csv_and_prints_the_comparison(demo_db, capsys, tmp_path)
     text = _pdf_text(pdf.read_bytes())
     together = next(r for r in rows if r["section"] == "together")
     assert f"{_money(float(together['cost']))} {together['currency']}" in text
+
+
+def test_page_writes_amounts_as_the_readers_locale_does(demo):
+    """CLDR currency patterns: $12,345 in English, 12 345 $ in Russian (a no-break space
+    groups), 12.345 US$ in Spanish; whole units, Western digits in every language."""
+    doc = demo.post("/api/plan", json={**ASK, "date": None}).json()
+    total, currency = round(doc["total_cost"]), doc["currency"]
+    from babel import numbers
+
+    for lang, locale in (("en", "en"), ("ru", "ru"), ("es", "es"), ("ar", "ar")):
+        html = demo.get("/plan", params={**PAGE, "lang": lang}).text
+        symbol = numbers.get_currency_symbol(currency, locale=locale)
+        grouped = numbers.format_decimal(total, locale=locale, numbering_system="latn")
+        assert grouped in html and symbol in html, (lang, grouped, symbol)
+    assert f"{total:,}" in demo.get("/plan", params={**PAGE, "lang": "en"}).text
+    assert f"{total:,}".replace(",", "\u00a0") in demo.get(
+        "/plan", params={**PAGE, "lang": "ru"}).text
