@@ -11,6 +11,7 @@ from certpass.accounts import service
 from certpass.calendar import parse_day
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
+from certpass.cli.words import english, say, text, word
 from certpass.errors import InvalidInput
 
 users = typer.Typer(help="Add, list, disable and enable users; set passwords; grant "
@@ -24,7 +25,9 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(say("users.password", "password"), hide_input=True,
+                                confirmation_prompt=True if english() else
+                                text("cli.users.repeat"))
     if not password:
         raise InvalidInput("no password given")
     return password
@@ -43,7 +46,9 @@ def add_user(
     password = _password(password_stdin)
     with context.database().write() as session:
         user = service.add_user(session, username, role, body, password, context.actor())
-        err.print(f"added {user.username} ({user.role}{', ' + body if body else ''})")
+        role_body = word("role", user.role) + (f", {body}" if body else "")
+        err.print(text("cli.users.added", username=user.username, role=role_body),
+                  markup=False)
 
 
 @users.command("list")
@@ -54,9 +59,20 @@ def list_users(as_json: Json = False) -> None:
     if as_json:
         emit_json(rows)
         return
-    table("users", ["username", "role", "body", "disabled", "created", "back-dating until"],
-          [[r["username"], r["role"], r["body_id"], r["disabled"], r["created_at"],
-            r["backdating_until"] or ""] for r in rows])
+    table(say("users.title", "users"),
+          [say("users.username", "username"), say("users.role", "role"),
+           say("users.body", "body"), say("users.state", "disabled"),
+           say("tokens.created", "created"),
+           say("users.backdating_until", "back-dating until")],
+          [[r["username"], word("role", r["role"]), r["body_id"], _disabled(r["disabled"]),
+            r["created_at"], r["backdating_until"] or ""] for r in rows])
+
+
+def _disabled(disabled: bool) -> bool | str:
+    """The user's state: True or False in English (as ever), else the pages' words."""
+    if english():
+        return disabled
+    return text("users.disabled" if disabled else "users.active")
 
 
 @users.command("grant-backdating")
@@ -70,7 +86,7 @@ def grant_backdating(
     register migration) until a day; each such record is logged as back-dated."""
     with context.database().write() as session:
         service.grant_backdating(session, username, parse_day(until), context.actor())
-    err.print(f"{username} may record back-dated certificates until {until}")
+    err.print(text("cli.users.backdating", username=username, until=until), markup=False)
 
 
 @users.command("revoke-backdating")
@@ -78,7 +94,7 @@ def revoke_backdating(username: Annotated[str, typer.Argument(help="Login name."
     """End a back-dating grant now."""
     with context.database().write() as session:
         service.grant_backdating(session, username, None, context.actor())
-    err.print(f"{username} may no longer record back-dated certificates")
+    err.print(text("cli.users.no_backdating", username=username), markup=False)
 
 
 @users.command("disable")
@@ -86,7 +102,7 @@ def disable_user(username: Annotated[str, typer.Argument(help="Login name.")]) -
     """Disable a user: they cannot sign in, their sessions end, their tokens are refused."""
     with context.database().write() as session:
         service.set_disabled(session, username, True, context.actor())
-    err.print(f"disabled {username}")
+    err.print(text("cli.users.disabled", username=username), markup=False)
 
 
 @users.command("enable")
@@ -94,7 +110,7 @@ def enable_user(username: Annotated[str, typer.Argument(help="Login name.")]) ->
     """Enable a disabled user again."""
     with context.database().write() as session:
         service.set_disabled(session, username, False, context.actor())
-    err.print(f"enabled {username}")
+    err.print(text("cli.users.enabled", username=username), markup=False)
 
 
 @users.command("set-password")
@@ -107,7 +123,7 @@ def set_password(
     password = _password(password_stdin)
     with context.database().write() as session:
         service.set_password(session, username, password, context.actor())
-    err.print(f"password of {username} set; their sessions have ended")
+    err.print(text("cli.users.password_set", username=username), markup=False)
 
 
 @tokens.command("create")
@@ -121,8 +137,8 @@ def create_token(
     with context.database().write() as session:
         issued = service.create_token(session, username, scope, days, name, context.actor())
     sys.stdout.write(issued.token + "\n")
-    err.print(f"key id {issued.key_id}, {scope}, expires {issued.expires_at:%Y-%m-%d}; "
-              "this is the only time the token is shown")
+    err.print(text("cli.tokens.created", key_id=issued.key_id, scope=word("tokens.scope", scope),
+                   expires=f"{issued.expires_at:%Y-%m-%d}"), markup=False)
 
 
 @tokens.command("revoke")
@@ -130,7 +146,7 @@ def revoke_token(key_id: Annotated[str, typer.Argument(help="The token's key id.
     """Revoke a token at once."""
     with context.database().write() as session:
         service.revoke_token(session, key_id, context.actor())
-    err.print(f"revoked {key_id}")
+    err.print(text("cli.tokens.revoked", key_id=key_id), markup=False)
 
 
 @tokens.command("list")
@@ -142,8 +158,12 @@ def list_tokens(username: Annotated[str, typer.Argument(help="Owner.")], as_json
     if as_json:
         emit_json(rows)
         return
-    table(f"tokens of {username}", ["key id", "name", "scope", "state", "expires"],
-          [[r["key_id"], r["name"], r["scope"], r["state"], r["expires_at"]] for r in rows])
+    table(text("cli.tokens.title", username=username),
+          [say("tokens.key_id", "key id"), say("tokens.name", "name"),
+           say("tokens.scope", "scope"), say("tokens.state", "state"),
+           say("tokens.expires", "expires")],
+          [[r["key_id"], r["name"], word("tokens.scope", r["scope"]),
+            word("tokens.state", r["state"]), r["expires_at"]] for r in rows])
 
 
 SUBCOMMANDS = {"users": users, "tokens": tokens}

@@ -10,6 +10,7 @@ from certpass.alerts import service
 from certpass.alerts.worker import DeliveryWorker
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, table
+from certpass.cli.words import figures, say, text, word
 
 app = typer.Typer(help="Status alerts: deliver webhooks, list and resume subscriptions.",
                   no_args_is_help=True)
@@ -21,10 +22,9 @@ def deliver(once: Annotated[bool, typer.Option(
     """Deliver due alerts (signed, retried with backoff); runs until interrupted."""
     db, settings = context.database(), context.settings()
     if once:
-        figures = service.deliver_until_idle(db, settings)
-        err.print(", ".join(f"{v} {k}" for k, v in figures.items()))
+        err.print(figures(service.deliver_until_idle(db, settings)), markup=False)
         return
-    err.print("delivering alerts; Ctrl-C to stop")
+    err.print(text("cli.alerts.delivering"), markup=False)
     DeliveryWorker(db, settings).run_forever()
 
 
@@ -37,9 +37,13 @@ def list_subscriptions(as_json: Annotated[bool, typer.Option("--json")] = False)
     if as_json:
         emit_json(rows)
         return
-    table("subscriptions", ["id", "watches", "url", "state", "failures", "last error"],
-          [[r["id"], f"{r['target_kind']} {r['target']}", r["url"], r["state"],
-            r["consecutive_failures"], r["last_error"]] for r in rows])
+    table(say("watch.title", "subscriptions"),
+          [say("regportal.id", "id"), say("watch.kind", "watches"), say("watch.url", "url"),
+           say("watch.state", "state"), text("cli.alerts.failures"),
+           text("cli.alerts.last_error")],
+          [[r["id"], f"{word('watch.kind', r['target_kind'])} {r['target']}", r["url"],
+            word("watch.state", r["state"]), r["consecutive_failures"], r["last_error"]]
+           for r in rows])
 
 
 @app.command("resume")
@@ -47,7 +51,7 @@ def resume(subscription_id: Annotated[str, typer.Argument()]) -> None:
     """Resume a paused subscription."""
     with context.database().write() as session:
         service.resume(session, context.actor(), subscription_id)
-    err.print(f"resumed {subscription_id}")
+    err.print(text("cli.alerts.resumed", id=subscription_id), markup=False)
 
 
 SUBCOMMANDS = {"alerts": app}

@@ -21,7 +21,7 @@ from certpass.certificates.schemas import (
 )
 from certpass.cli import context
 from certpass.cli.output import emit_json, err, out, table
-from certpass.cli.words import say, text, word
+from certpass.cli.words import english, say, t, text, word
 from certpass.credentials import service as credentials
 from certpass.errors import InvalidInput
 from certpass.search import service as search
@@ -185,20 +185,34 @@ def import_(
 ) -> None:
     """Import certificates in bulk; each row is all-or-nothing, bad rows are reported."""
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("importing", total=None)
+        task = progress.add_task(escape(text("cli.import.progress")), total=None)
         report = importer.import_file(
             context.database(), context.settings(), file, context.actor(),
             lambda done: progress.update(task, completed=done), passports=credentials)
     if as_json:
         emit_json(report.as_dict())
     else:
-        out.print(f"{report.imported} imported, {report.already_present} already present, "
-                  f"{len(report.errors)} rows failed (of {report.total})")
+        out.print(text("cli.import.summary", imported=report.imported,
+                       present=report.already_present, failed=len(report.errors),
+                       total=report.total), markup=False)
         if report.errors:
-            table("rows not imported", ["row", "field", "reason"],
-                  [[e.row, e.field, e.reason] for e in report.errors])
+            table(say("portal.import_errors", "rows not imported"),
+                  [say("portal.row", "row"), say("portal.field", "field"),
+                   say("portal.why", "reason")],
+                  [[e.row, *_row_error(e)] for e in report.errors])
     if report.errors:
         raise typer.Exit(1)
+
+
+def _row_error(e: importer.RowError) -> list[str]:
+    """A rejected row's field and reason: the importer's English, else as the upload page
+    shows them (the field's label; the catalogue's words for the code, then the importer's)."""
+    if english():
+        return [e.field, e.reason]
+    field = t().soft(f"issue.{e.field}", e.field)
+    key = f"verr.{e.code}" if t().has(f"verr.{e.code}") and e.code != "value_error" \
+        else f"importerr.{e.code}"
+    return [field, f"{text(key)} — {e.reason}" if e.code and t().has(key) else e.reason]
 
 
 COMMANDS = [{"function": import_, "options": {"name": "import"}}]

@@ -5,6 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+# The arrangements' table refers to the cooperation projects' (recognition sits below
+# projects, so its models cannot import them): without this table on the metadata, a flush
+# touching arrangements (`arrangements status`, `import`) cannot order its foreign keys.
+import certpass.projects.models  # noqa: F401
 from certpass.accounts.actor import OPERATOR, Actor
 from certpass.config import Settings
 from certpass.store.database import Database

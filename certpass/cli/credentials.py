@@ -84,28 +84,35 @@ def verify(
                     result, market, day or dt.date.today(), load_snapshot(session))
     if as_json:
         extra = {"recognition": decision} if decision is not None else {}
-        emit_json(result.to_json() | extra | ({"warning": stale} if stale else {}))
+        warning = {"warning": STALE.format(**stale)} if stale else {}
+        emit_json(result.to_json() | extra | warning)
     else:
         _print(result)
         if decision is not None:
             _print_recognition(decision)
         if stale:
-            err.print(f"[bold yellow]{escape(words.text('cli.warning'))}:[/] {escape(stale)}")
+            said = words.say("cli.verify.stale", STALE.format(**stale), **stale)
+            err.print(f"[bold yellow]{escape(words.text('cli.warning'))}:[/] {escape(said)}")
     raise typer.Exit(1 if not result.valid else 3 if stale else 0)
 
 
 _SHA256 = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
 
 
-def _stale(bundle: BundleTrust, max_hours: float) -> str | None:
-    """Why an offline result may be out of date: the bundle is older than allowed."""
+# Why an offline result may be out of date (in --json always in English).
+STALE = ("the trust bundle is {hours} hours old (status as of {created}), older than "
+         "bundle_max_age_hours={max_hours}: a certificate withdrawn since would still look in "
+         "force; export a fresh bundle")
+
+
+def _stale(bundle: BundleTrust, max_hours: float) -> dict[str, str] | None:
+    """The values of STALE when the bundle is older than allowed, else None."""
     created = dt.datetime.fromisoformat(bundle.created.replace("Z", "+00:00"))
     age = dt.datetime.now(dt.UTC) - created
     if age <= dt.timedelta(hours=max_hours):
         return None
-    return (f"the trust bundle is {age.total_seconds() / 3600:.0f} hours old (status as of "
-            f"{bundle.created}), older than bundle_max_age_hours={max_hours:g}: a certificate "
-            "withdrawn since would still look in force; export a fresh bundle")
+    return {"hours": f"{age.total_seconds() / 3600:.0f}", "created": bundle.created,
+            "max_hours": f"{max_hours:g}"}
 
 
 def _run(trust: Any, file: Path | None, number: str | None, sha256: str | None,

@@ -4,12 +4,13 @@ revoke a compromised one."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from certpass.cli import context
 from certpass.cli.output import emit_json, out, table
+from certpass.cli.words import say, text
 from certpass.credentials import keyring
 from certpass.errors import InvalidInput
 
@@ -30,8 +31,9 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    table(f"signing keys of {body_id or 'the platform'}",
-          ["id", "publicKeyMultibase", "created", "retired", "compromised"],
+    table(text("cli.keys.title", owner=body_id or text("cli.keys.platform")),
+          [say("regportal.id", "id"), "publicKeyMultibase", say("tokens.created", "created"),
+           text("cli.keys.retired"), text("cli.keys.compromised")],
           [[r["id"], r["publicKeyMultibase"], r["created"], r["retired"] or "",
             r["compromised_at"] or ""] for r in rows])
 
@@ -54,7 +56,12 @@ def rotate(
     if as_json:
         emit_json(info)
     else:
-        out.print(f"new key {info['id']} ({info['publicKeyMultibase']})")
+        _new_key(info)
+
+
+def _new_key(info: dict[str, Any]) -> None:
+    out.print(text("cli.keys.new", id=info["id"], multibase=info["publicKeyMultibase"]),
+              markup=False)
 
 
 def _moment(text: str) -> dt.datetime:
@@ -110,9 +117,10 @@ def revoke(
     if as_json:
         emit_json({"revoked": info, "replacement": new})
         return
-    out.print(f"revoked {info['id']} (compromised at {info['compromised_at']})")
+    out.print(text("cli.keys.revoked", id=info["id"], time=info["compromised_at"]),
+              markup=False)
     if new:
-        out.print(f"new key {new['id']} ({new['publicKeyMultibase']})")
+        _new_key(new)
 
 
 SUBCOMMANDS = {"keys": app}

@@ -8,12 +8,14 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from typer.exceptions import TyperException
 
 from certpass.cli import context, words
-from certpass.cli.output import err, error_line, show_error
+from certpass.cli.output import err, error_line, show_error, warn
 from certpass.config import DEFAULT_SECRET_KEY, DID_WEB_HINT, secret_file, write_secret_file
 from certpass.errors import CertpassError
+from certpass.store.database import Database
 
 app = typer.Typer(
     help="certpass: quality certification as a verifiable passport for international trade.",
@@ -63,21 +65,25 @@ def init(
         # The platform's DID and the log's first checkpoint exist from the start.
         keyring.signer(session, settings, None)
         ledger.checkpoint_now(session, settings)
-    err.print(f"schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
+    err.print(words.text("cli.init.schema", url=_url(db)), markup=False)
     if problem := settings.did_web_problem():
-        err.print(f"[yellow]warning[/]: {problem}; `serve` refuses this beyond loopback "
-                  f"({DID_WEB_HINT})")
+        warn(words.text("cli.init.serve_refuses", problem=problem, hint=DID_WEB_HINT))
     if demo:
         from certpass.demo.loader import load_demo
 
-        with err.status("loading the demo dataset…"):
+        with err.status(escape(words.text("cli.init.loading_demo"))):
             figures = load_demo(db, settings)
-        err.print("demo loaded: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
+        err.print(words.text("cli.init.demo_loaded", figures=words.figures(figures)),
+                  markup=False)
     from certpass.search import service as search
 
     with db.write() as session:
         if n := search.ensure(session):
-            err.print(f"search index built: {n} certificates")
+            err.print(words.text("cli.init.search_built", n=n), markup=False)
+
+
+def _url(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
 
 
 @app.command()
@@ -103,11 +109,9 @@ def serve(
     settings = context.settings()
     settings.check_secret_for_serving(host)
     if warning := settings.check_did_web_for_serving(host):
-        err.print(f"[yellow]warning[/]: {warning}")
+        warn(warning)
     if workers > 1 and settings.rate_limit_storage.startswith("memory://"):
-        err.print(f"[yellow]warning[/]: the verify rate limit counts in each of the {workers} "
-                  f"processes (each client gets {workers}× the budget): set "
-                  "CERTPASS_RATE_LIMIT_STORAGE=redis://host:6379/0 to share it")
+        warn(words.text("cli.serve.shared_limit", workers=workers))
     if workers == 1:
         uvicorn.run(create_app(settings, context.database()), host=host, port=port,
                     log_level="info")
@@ -148,12 +152,12 @@ def worker() -> None:
     running = background_jobs(db, settings, every_job=True)
     for job in running:
         job.start()
-    err.print(f"worker running: {', '.join(job.name for job in running)} "
-              f"on {db.engine.url.render_as_string(hide_password=True)}")
+    err.print(words.text("cli.worker.running", jobs=", ".join(job.name for job in running),
+                         url=_url(db)), markup=False)
     stop.wait()
     for job in running:
         job.stop()
-    err.print("worker stopped")
+    err.print(words.text("cli.worker.stopped"), markup=False)
 
 
 def _give_demo_a_secret(database_url: str) -> None:
@@ -165,12 +169,11 @@ def _give_demo_a_secret(database_url: str) -> None:
         return
     database_file = path.with_name(path.name.removesuffix(".secret"))
     if not path.exists() and database_file.exists() and database_file.stat().st_size:
-        err.print(f"[yellow]warning[/]: {database_file} already exists with the default "
-                  "secret_key; not writing a new secret for it")
+        warn(words.text("cli.init.secret_exists", file=str(database_file)))
         return
     write_secret_file(database_url)
     context.configure()  # load the settings again, now with the database's secret
-    err.print(f"secret_key: {path} (owner-only; keep it with the database)")
+    err.print(words.text("cli.init.secret_written", path=str(path)), markup=False)
 
 
 def _add_commands() -> None:
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        err.print("aborted")
+        err.print(words.text("cli.aborted"), markup=False)
         return 130
     except TyperException as exc:
         # A usage error (unknown command, bad option): Typer's own message, no traceback.

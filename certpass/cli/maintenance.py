@@ -9,13 +9,14 @@ import typer
 
 from certpass.cli import context
 from certpass.cli.output import err
+from certpass.cli.words import text
 from certpass.store import backup as backups
 
 
 def backup(file: Annotated[Path, typer.Argument(help="Where to write the backup.")]) -> None:
     """Back up the database while it runs (SQLite backup API, or pg_dump -Fc)."""
     size = backups.backup(context.database(), file)
-    err.print(f"backup written to {file} ({size} bytes)")
+    err.print(text("cli.backup.written", file=str(file), size=size), markup=False)
 
 
 def restore(
@@ -25,7 +26,7 @@ def restore(
     """Restore a backup into the database (refuses a non-empty one without --force);
     check it afterwards with `certpass log verify`."""
     backups.restore(context.database(), file, force=force)
-    err.print(f"restored {file}; run `certpass log verify` to check the log")
+    err.print(text("cli.backup.restored", file=str(file)), markup=False)
 
 
 COMMANDS = [{"function": backup, "options": {"name": "backup"}},

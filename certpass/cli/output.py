@@ -47,6 +47,11 @@ def error_line(code: str, message: str) -> None:
     err.print(f"[bold red]{escape(words.text('cli.error'))}[/] {escape(f'[{code}]: {message}')}")
 
 
+def warn(message: str) -> None:
+    """``warning: message`` on stderr, the word "warning" in the reader's language."""
+    err.print(f"[yellow]{escape(words.text('cli.warning'))}[/]: {escape(message)}")
+
+
 def show_error(exc: CertpassError) -> None:
     error_line(exc.code, words.error_label(exc.code, exc.http_status) + exc.message)
     if exc.hint:

@@ -156,9 +156,11 @@ def list_(market: Annotated[str | None, typer.Option("--market")] = None,
     if as_json:
         emit_json({"items": items, "total": total})
         return
-    table(f"{total} arrangements", ["id", "kind", "status", "markets", "version"],
-          [[a["id"], a["kind"], a["status"], ",".join(a["markets"]), a["version"]]
-           for a in items])
+    table(text("cli.arr.count", n=total),
+          [say("regportal.id", "id"), say("arr.kind", "kind"), say("arr.status", "status"),
+           say("arr.markets", "markets"), say("regportal.version", "version")],
+          [[a["id"], word("akind", a["kind"]), word("astatus", a["status"]),
+            ",".join(a["markets"]), a["version"]] for a in items])
 
 
 @arrangements.command("show")
@@ -168,11 +170,15 @@ def show(id: str, as_json: Json = False) -> None:
     if as_json:
         emit_json(detail)
         return
-    out.print(f"[bold]{escape(detail['id'])}[/] v{detail['version']} {detail['status']}: "
-              f"{escape(detail['title_en'])} / {escape(detail['title_zh'])}")
+    out.print(f"[bold]{escape(detail['id'])}[/] v{detail['version']} "
+              f"{escape(word('astatus', detail['status']))}: "
+              f"{escape(names(detail['title_en'], detail['title_zh']))}")
     for h in detail["history"]:
-        out.print(f"  v{h['version']} {h['change']} {h['changed_at']:%Y-%m-%d} by "
-                  f"{escape(h['changed_by'])} {escape(h['reason'])}")
+        change = word("cli.arr.change" if h["change"] in ("recorded", "amended") else
+                      "astatus", h["change"])
+        out.print("  " + text("cli.arr.history", version=h["version"], change=change,
+                              date=f"{h['changed_at']:%Y-%m-%d}", actor=h["changed_by"],
+                              reason=h["reason"]), markup=False)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -188,7 +194,8 @@ def record(path: Path, as_json: Json = False) -> None:
     with context.database().write() as session:
         rec = service.record_arrangement(session, _read(path), context.actor())
         detail = service.arrangement_detail(session, rec)
-    emit_json(detail) if as_json else out.print(f"recorded {rec.id} v{rec.version}")
+    emit_json(detail) if as_json else out.print(
+        text("cli.arr.recorded", id=rec.id, version=rec.version), markup=False)
 
 
 @arrangements.command("amend")
@@ -198,7 +205,8 @@ def amend(id: str, path: Path, reason: Annotated[str, typer.Option("--reason")],
     with context.database().write() as session:
         rec = service.amend_arrangement(session, id, _read(path), context.actor(), reason)
         detail = service.arrangement_detail(session, rec)
-    emit_json(detail) if as_json else out.print(f"amended {rec.id} to v{rec.version}")
+    emit_json(detail) if as_json else out.print(
+        text("cli.arr.amended", id=rec.id, version=rec.version), markup=False)
 
 
 @arrangements.command("status")
@@ -208,7 +216,8 @@ def status(id: str, new_status: Annotated[str, typer.Argument(metavar="STATUS")]
     with context.database().write() as session:
         rec = service.change_arrangement_status(session, id, new_status, parse_day(date),
                                                 context.actor(), reason)
-        out.print(f"{rec.id} is {rec.status} (v{rec.version})")
+        out.print(text("cli.arr.status", id=rec.id, status=word("astatus", rec.status),
+                       version=rec.version), markup=False)
 
 
 COMMANDS = [

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from certpass.cli import context
 from certpass.cli.output import emit_json, table
+from certpass.cli.words import say, text, word
 from certpass.registry.models import Body
 from certpass.store.base import as_dict
 
@@ -28,9 +29,11 @@ def bodies(
     if as_json:
         emit_json({"items": items, "total": len(items)})
         return
-    table(f"{len(items)} bodies", ["id", "name", "名称", "economy", "roles"],
-          [[b["id"], b["name_en"], b["name_zh"], b["economy_code"], ", ".join(b["roles"])]
-           for b in items])
+    table(text("cli.bodies.count", n=len(items)),
+          [say("body.id", "id"), say("body.name", "name"), "名称",
+           say("body.economy", "economy"), say("body.roles", "roles")],
+          [[b["id"], b["name_en"], b["name_zh"], b["economy_code"],
+            ", ".join(word("role", r, soft=True) for r in b["roles"])] for b in items])
 
 
 COMMANDS = [{"function": bodies, "options": {"name": "bodies"}}]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from certpass.certificates import service as certificates
 from certpass.cli import context
 from certpass.cli.certificates import summary_columns
 from certpass.cli.output import emit_json, err, table
-from certpass.cli.words import say, word
+from certpass.cli.words import say, text, word
 from certpass.search import service as search
 
 app = typer.Typer(help="Search certificates; rebuild the search index.", no_args_is_help=True)
@@ -49,9 +50,10 @@ def find(
 @app.command("rebuild")
 def rebuild() -> None:
     """Recompute the search index from the certificates (after a restore, or to check it)."""
-    with context.database().write() as session, err.status("indexing certificates…"):
+    with context.database().write() as session, \
+            err.status(escape(text("cli.search.indexing"))):
         n = search.rebuild(session)
-    err.print(f"search index rebuilt: {n} certificates")
+    err.print(text("cli.search.rebuilt", n=n), markup=False)
 
 
 SUBCOMMANDS = {"search": app}

@@ -10,6 +10,7 @@ import typer
 
 from certpass.cli import context
 from certpass.cli.output import err
+from certpass.cli.words import text
 from certpass.credentials import bundle
 from certpass.credentials.trust import export_bundle
 
@@ -25,14 +26,14 @@ def export(
     lists, and the log's key and latest checkpoint."""
     with context.database().write() as session:
         bundle = export_bundle(session, context.settings())
-    text = json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"
+    document = json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(document, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output} ({len(bundle['bodies'])} bodies, "
-                  f"{len(bundle['accreditations'])} accreditations, "
-                  f"{len(bundle['status_lists'])} status lists)")
+        output.write_text(document, encoding="utf-8")
+        err.print(text("cli.trust.written", path=str(output), bodies=len(bundle["bodies"]),
+                       accreditations=len(bundle["accreditations"]),
+                       status_lists=len(bundle["status_lists"])), markup=False)
 
 
 @app.command("prepare")
@@ -41,8 +42,8 @@ def prepare() -> None:
     serves the trust bundle (GET /api/trust-bundle) without writing."""
     with context.database().write() as session:
         made = bundle.prepare(session, context.settings())
-    err.print(f"made keys for {', '.join(made)}" if made else "every accreditation body "
-              "already has a key")
+    err.print(text("cli.trust.keys_made", bodies=", ".join(made)) if made
+              else text("cli.trust.keys_present"), markup=False)
 
 
 SUBCOMMANDS = {"trust": app}

@@ -82,6 +82,15 @@ def names(en: str, zh: str) -> str:
     return f"{en} / {zh}" if english() else t().pick(en, zh)
 
 
+def figures(counts: Mapping[str, int]) -> str:
+    """What a command counted ("12 bodies, 3 schemes"): in English its own words, else each
+    count after its label (cli.figure.<name>: "органы: 12"; an unlisted name as itself)."""
+    if english():
+        return ", ".join(f"{n} {name}" for name, n in counts.items())
+    return ", ".join(f"{t().soft('cli.figure.' + name.replace(' ', '_'), name)}: {n}"
+                     for name, n in counts.items())
+
+
 def error_label(code: str, http_status: int) -> str:
     """Outside English, the catalogue's words for an error, put before the service's English
     message: the code's own text (err.<code>) where there is one, else the title of its

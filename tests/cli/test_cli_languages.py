@@ -6,20 +6,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from certpass.cli import words
-from certpass.cli.main import app, main
+from certpass.cli.main import main
 from certpass.cli.output import show_error
 from certpass.errors import ValidityTooLong
 from certpass.recognition import codes
 from certpass.web import i18n
-from tests.conftest import sqlite_copy
+from tests.cli.conftest import MISSING, UNSET
 
-MISSING = i18n.MISSING.split("{")[0]  # "⟦": a key absent from every catalogue
 NUMBER = "CN-00101"  # IECEE-CB, valid; recognised with conditions in CN on 2025-10-01
 RECOGNISE = ("recognise", NUMBER, "--market", "CN", "--date", "2025-10-01")
-UNSET = dict.fromkeys((words.ENV, *words.LOCALE_VARIABLES))  # None: removed while running
 
 # Words each command must print, as the catalogues say them (Arabic inside its isolates).
 EXPECTED = {
@@ -44,26 +41,6 @@ EXPECTED = {
 }
 COMMANDS = {"verify": ("verify", "--number", NUMBER), "show": ("certificates", "show", NUMBER),
             "recognise": RECOGNISE}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, demo_file):
-    db = sqlite_copy(demo_file, tmp_path_factory.mktemp("demo-languages"))
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def cli(demo):
-    """``certpass --database DEMO ARGS`` under CliRunner, in a clean language environment."""
-    runner = CliRunner()
-
-    def run(*args: str, env: dict[str, str] | None = None):
-        return runner.invoke(app, ["--database", demo.url, *args], env={**UNSET, **(env or {})},
-                             prog_name="certpass")
-
-    yield run
-    words.use(i18n.DEFAULT)
 
 
 @pytest.mark.parametrize("lang", sorted(EXPECTED))

@@ -25,7 +25,8 @@ class Worker:
 
     def __init__(self, url: str, secret: str = "worker-test-secret-0123456789abcdef") -> None:
         env = {**os.environ, "PYTHONPATH": os.getcwd(), "CERTPASS_SECRET_KEY": secret,
-               "CERTPASS_CHECKPOINT_EVERY_SECONDS": "0.2"}
+               "CERTPASS_CHECKPOINT_EVERY_SECONDS": "0.2",
+               "CERTPASS_LANG": "en"}  # its English lines, whatever the developer's locale
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "certpass.cli.main", "--database", url, "worker"],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
