@@ -221,7 +221,7 @@ def test_the_070_form_gets_the_same_recognition_decision(site):
     """Recognition reads a verified 0.7.0 credential through the issue it is the form of."""
     _, client = site
     number = "2024010711900001"
-    v061 = client.get(f"/api/certificates/{number}/credential").json()
+    v061 = client.get(f"/api/certificates/{number}/credential", params={"untp": "0.6.1"}).json()
     v070 = client.get(f"/api/certificates/{number}/credential", params={"untp": "0.7.0"}).json()
     assert v070["credentialSubject"]["referenceScheme"]["name"]
     answers = [client.post("/api/verify", params={"market": "NZ"}, json=c).json()

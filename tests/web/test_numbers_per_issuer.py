@@ -42,7 +42,9 @@ def two_issuers(app_db, tokens, client):
 
 
 def _credential(client, issuer: str) -> bytes:
-    got = client.get(f"/api/certificates/{NUMBER}/credential", params={"issuer": issuer})
+    """The registered (UNTP 0.6.1) form: the one whose hash the register and the QR hold."""
+    got = client.get(f"/api/certificates/{NUMBER}/credential",
+                     params={"issuer": issuer, "untp": "0.6.1"})
     assert got.status_code == 200
     return got.content
 

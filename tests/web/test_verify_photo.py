@@ -22,8 +22,8 @@ NUMBER = "2024010701000001"
 def issued(client, tokens):
     r = client.post("/api/certificates", json=request_data(NUMBER), headers=bearer(tokens["cqc"]))
     assert r.status_code == 201, r.text
-    return hashlib.sha256(client.get(f"/api/certificates/{NUMBER}/credential").content
-                          ).hexdigest()
+    return hashlib.sha256(client.get(f"/api/certificates/{NUMBER}/credential",  # registered
+                                     params={"untp": "0.6.1"}).content).hexdigest()
 
 
 def upload(client: TestClient, data: bytes, name: str = "photo.jpg",
