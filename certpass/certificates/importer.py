@@ -60,6 +60,7 @@ from certpass.certificates.context import CredentialIssuer, IssuingContext
 from certpass.certificates.schemas import IssueRequest
 from certpass.config import Settings
 from certpass.errors import CertpassError, DuplicateCertificate, InvalidInput, TooLarge
+from certpass.registry.schemas import LANGUAGE_TAG
 from certpass.store.database import Database
 
 COLUMNS = (
@@ -70,8 +71,7 @@ COLUMNS = (
     "test_lab", "testing_route", "conditions", "issued_on", "valid_until",
 )
 # Names in other scripts: holder_name_ru, product_name_ar, manufacturer_name_kk-Cyrl...
-OTHER_NAME_COLUMN = re.compile(
-    r"^(holder|manufacturer|product)_name_([a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?)$")
+OTHER_NAME_COLUMN = re.compile(rf"^(holder|manufacturer|product)_name_({LANGUAGE_TAG})$")
 FORMATS = ("csv", "xlsx", "json")
 BATCH = 500  # rows per transaction: a crash loses at most one uncommitted batch
 

@@ -21,8 +21,8 @@ _ID = r"^[a-z0-9][a-z0-9\-]*$"
 
 # A BCP 47 tag of the common shapes: language, optional script, optional region
 # (ru, ar, kk-Cyrl, sr-Latn, pt-BR, es-419).
-LanguageTag = Annotated[str, StringConstraints(
-    pattern=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")]
+LANGUAGE_TAG = r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?"
+LanguageTag = Annotated[str, StringConstraints(pattern=rf"^{LANGUAGE_TAG}$")]
 MAX_OTHER_NAMES = 12
 
 

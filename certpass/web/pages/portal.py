@@ -25,6 +25,7 @@ from certpass.credentials import service as credentials
 from certpass.errors import CertpassError, NotFound, TooLarge, Unauthenticated
 from certpass.registry import reads
 from certpass.registry.models import Scheme
+from certpass.registry.schemas import LANGUAGE_TAG
 from certpass.search import service as search
 from certpass.store.database import Database
 from certpass.web import i18n
@@ -44,7 +45,7 @@ ISSUE_FIELDS = ("number", "scheme", "kind", "holder_name", "holder_name_zh", "ho
                 "test_report_number", "test_lab", "conditions", "issued_on", "valid_until")
 # A form's "other names" box (`ru: Акме; ar: أكمي`) → the importer's `holder_name_ru`...
 OTHER_NAMES_FIELDS = {"holder_names": "holder", "product_names": "product"}
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$")
+_TAG = re.compile(rf"^{LANGUAGE_TAG}$")
 
 
 def other_name_columns(values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
